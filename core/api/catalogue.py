@@ -1,0 +1,58 @@
+"""Reading a region's service catalogue and key figures, shared by the API and the pages."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from campagne.api.schemas import KeyFigures, SectorCount, ServiceOut
+from campagne.config import Price
+from campagne.i18n import gettext
+from campagne.models import Region, Service
+from campagne.queries import MemberFigures, member_figures
+from campagne.taxonomy import SECTORS, SERVICE_CATEGORIES
+
+
+def list_services(session: Session, region_slug: str, category: str | None = None
+                  ) -> list[ServiceOut]:
+    """The active services of a region, in category then slug order."""
+    query = (
+        select(Service)
+        .join(Region, col(Region.id) == col(Service.region_id))
+        .where(Region.slug == region_slug, col(Service.active).is_(True))
+    )
+    if category:
+        query = query.where(Service.category == category)
+    rows = session.exec(query).all()
+    order = list(SERVICE_CATEGORIES)
+    rows = sorted(rows, key=lambda row: (order.index(row.category), row.slug))
+    return [service_out(region_slug, row) for row in rows]
+
+
+def service_out(region_slug: str, row: Service) -> ServiceOut:
+    """The public shape of a stored service."""
+    return ServiceOut(
+        slug=row.slug,
+        category=row.category,  # type: ignore[arg-type]
+        name=row.name,
+        description=row.description,
+        delivered_by=row.delivered_by,
+        price=Price.model_validate(row.price) if row.price else Price(),
+        eligibility=row.eligibility,
+        category_label=gettext(SERVICE_CATEGORIES[row.category]),
+        plugin=row.plugin,
+        url=f"/api/v1/regions/{region_slug}/services/{row.slug}",
+    )
+
+
+def key_figures(session: Session, region_slug: str) -> KeyFigures:
+    """Members in total and per sector group (every group listed, zero included)."""
+    figures: MemberFigures = member_figures(session, region_slug)
+    return KeyFigures(
+        members_total=figures.total,
+        members_by_sector=[
+            SectorCount(sector=sector.slug, label=gettext(sector.label),
+                        naf_codes=list(sector.naf_codes),
+                        members=figures.by_sector.get(sector.slug, 0))
+            for sector in SECTORS
+        ],
+    )

@@ -1,0 +1,57 @@
+"""``/api/v1/regions``: the regions, their key figures and their services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from campagne.api.catalogue import key_figures, list_services
+from campagne.api.deps import InstanceDep, RegionDep, SessionDep
+from campagne.api.schemas import ErrorOut, RegionDetail, RegionSummary, ServiceOut
+from campagne.regions import RegionFolder
+from campagne.taxonomy import ServiceCategory
+
+router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
+NOT_FOUND = {404: {"model": ErrorOut, "description": "Unknown region or service"}}
+
+
+def summary(folder: RegionFolder) -> RegionSummary:
+    """The list entry of a region."""
+    config = folder.config
+    return RegionSummary(slug=config.slug, code=config.code, name=config.name,
+                         administrative_region=config.administrative_region,
+                         programme=config.programme, url=f"/api/v1/regions/{config.slug}")
+
+
+@router.get("", summary="List the regions served")
+def list_regions(instance: InstanceDep) -> list[RegionSummary]:
+    """Every region this instance serves, with its programme."""
+    return [summary(folder) for _, folder in sorted(instance.regions.items())]
+
+
+@router.get("/{slug}", summary="One region with its key figures", responses=NOT_FOUND)
+def get_region(region: RegionDep, session: SessionDep) -> RegionDetail:
+    """A region, its members in total and by sector (aggregates only) and its published figures."""
+    return RegionDetail(**summary(region).model_dump(),
+                        key_figures=key_figures(session, region.slug),
+                        published_figures=list(region.config.figures))
+
+
+@router.get("/{slug}/services", summary="A region's services", responses=NOT_FOUND)
+def get_services(
+    region: RegionDep,
+    session: SessionDep,
+    category: Annotated[ServiceCategory | None, Query(description="Only this category")] = None,
+) -> list[ServiceOut]:
+    """The region's service catalogue, those of its plug-ins included."""
+    return list_services(session, region.slug, category)
+
+
+@router.get("/{slug}/services/{service}", summary="One service", responses=NOT_FOUND)
+def get_service(region: RegionDep, session: SessionDep, service: str) -> ServiceOut:
+    """One service of the region's catalogue."""
+    found = next((s for s in list_services(session, region.slug) if s.slug == service), None)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"Unknown service '{service}'")
+    return found

@@ -1,0 +1,113 @@
+"""The web application: one FastAPI app serving the API, the pages and the plug-ins' routes."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from campagne import __version__
+from campagne.api import health, plugins, regions
+from campagne.i18n import gettext
+from campagne.instance import Instance, load_instance
+from campagne.settings import CampagneSettings
+from campagne.web import pages
+from campagne.web.middleware import LanguageAndSecurityMiddleware
+from campagne.web.templating import Renderer
+
+log = logging.getLogger(__name__)
+CORE_STATIC = Path(str(resources.files("campagne") / "static"))
+
+DESCRIPTION = """Campagne serves the programmes that help teleworkers and independents settle
+in rural départements: the regions, their services and their plug-ins. Aggregates only:
+no endpoint of this API returns a person."""
+
+
+def create_app(instance: Instance) -> FastAPI:
+    """Build the application for a loaded instance."""
+    app = FastAPI(title="Campagne", version=__version__, description=DESCRIPTION,
+                  openapi_tags=[{"name": "regions", "description": "Regions and services"},
+                                {"name": "plugins", "description": "Loaded plug-ins"},
+                                {"name": "health", "description": "Liveness"}])
+    app.state.instance = instance
+    app.state.renderer = Renderer(instance)
+    app.add_middleware(LanguageAndSecurityMiddleware,
+                       default_locale=instance.settings.default_locale)
+    app.include_router(health.router)
+    app.include_router(regions.router)
+    app.include_router(plugins.router)
+    _mount_plugin_routes(app, instance)
+    app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
+    for slug, folder in instance.regions.items():
+        if folder.static_dir:
+            app.mount(f"/static/regions/{slug}", StaticFiles(directory=folder.static_dir),
+                      name=f"static-{slug}")
+    app.include_router(pages.router)
+    _install_error_handlers(app)
+    return app
+
+
+def _mount_plugin_routes(app: FastAPI, instance: Instance) -> None:
+    """Mount every plug-in router under its region and its own name."""
+    for slug, folder in sorted(instance.regions.items()):
+        info = folder.info()
+        for short, router in instance.plugins.routers(info, "register_api_routes"):
+            app.include_router(router, prefix=f"/api/v1/regions/{slug}/plugins/{short}",
+                               tags=[f"plug-in {short}"])
+        for short, router in instance.plugins.routers(info, "register_pages"):
+            app.include_router(router, prefix=f"/{slug}/plugins/{short}",
+                               include_in_schema=False)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """JSON errors for the API, friendly pages elsewhere, never a traceback."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        message = exc.detail if exc.status_code == 404 and exc.detail != "Not Found" else (
+            gettext("This page does not exist.") if exc.status_code == 404
+            else gettext("The request could not be served."))
+        return app.state.renderer.render(request, "error.html",
+                                         {"status": exc.status_code, "message": message},
+                                         status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {"field": ".".join(str(p) for p in error["loc"]), "message": error["msg"]}
+            for error in exc.errors()
+        ]
+        if _wants_json(request):
+            return JSONResponse({"detail": "Invalid input", "errors": problems}, status_code=422)
+        return app.state.renderer.render(
+            request, "error.html",
+            {"status": 422, "message": gettext("Some of the values sent are not valid.")},
+            status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unexpected error on %s", request.url.path, exc_info=exc)
+        if _wants_json(request):
+            return JSONResponse({"detail": "Internal error"}, status_code=500)
+        return app.state.renderer.render(
+            request, "error.html",
+            {"status": 500, "message": gettext("Something went wrong on our side.")},
+            status_code=500)
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory``: reads ``CAMPAGNE_*`` settings (several workers)."""
+    return create_app(load_instance(CampagneSettings()))

@@ -1,0 +1,177 @@
+"""The ``campagne`` command: demo, serve, check, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
+
+from campagne import __version__
+from campagne.db import make_engine, upgrade
+from campagne.demo import generate_region_members
+from campagne.errors import ConfigError, ConfigInvalid
+from campagne.instance import Instance, check_region_dirs, load_instance
+from campagne.models import Region
+from campagne.regions import reference_region_paths
+from campagne.settings import CampagneSettings
+from campagne.sync import sync_instance
+
+EXIT_INVALID = 2
+DEMO_DATABASE = "sqlite:///campagne-demo.db"
+log = logging.getLogger("campagne")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    parser = argparse.ArgumentParser(prog="campagne", description=(
+        "Serve rural telework programmes: one or more region folders, their plug-ins, "
+        "an API and pages."))
+    parser.add_argument("--version", action="version", version=f"campagne {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="serve the reference regions with demo data (SQLite)")
+    demo.add_argument("--region", action="append", metavar="SLUG",
+                      help="serve only this reference region (repeatable)")
+    demo.add_argument("--db", default=DEMO_DATABASE, help=f"database URL ({DEMO_DATABASE})")
+    _add_server_options(demo)
+
+    serve = commands.add_parser("serve", help="serve real region folders")
+    serve.add_argument("region_dirs", nargs="+", type=Path, metavar="REGION_DIR")
+    serve.add_argument("--db", default=None, help="database URL (else CAMPAGNE_DATABASE_URL)")
+    _add_server_options(serve)
+
+    check = commands.add_parser("check", help="validate region folders and their plug-ins")
+    check.add_argument("region_dirs", nargs="+", type=Path, metavar="REGION_DIR")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
+    db_upgrade.add_argument("--db", default=None, help="database URL (else CAMPAGNE_DATABASE_URL)")
+    return parser
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return its exit status (never raises for user errors)."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "check":
+            return command_check(args.region_dirs)
+        if args.command == "db":
+            settings = _settings(args.db)
+            upgrade(make_engine(settings.database_url))
+            print(f"Database is up to date: {_safe_url(settings.database_url)}")
+            return 0
+        if args.command == "demo":
+            return command_demo(args)
+        return command_serve(args)
+    except ConfigInvalid as exc:
+        _print_errors(exc.errors)
+        return EXIT_INVALID
+    except SQLAlchemyError as exc:
+        print(f"campagne: database error: {exc.__class__.__name__}: {_first_line(exc)}",
+              file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"campagne: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def command_check(paths: list[Path]) -> int:
+    """Print every problem as ``file:line:col: message``; exit 0 when there is none."""
+    errors = check_region_dirs(paths)
+    if errors:
+        _print_errors(errors)
+        return EXIT_INVALID
+    print(f"{len(paths)} region folder(s) valid.")
+    return 0
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    """Serve the reference regions with generated members."""
+    paths = reference_region_paths()
+    if args.region:
+        unknown = sorted(set(args.region) - {path.name for path in paths})
+        if unknown:
+            known = ", ".join(path.name for path in paths)
+            print(f"campagne: unknown reference region(s) {', '.join(unknown)}; known: {known}",
+                  file=sys.stderr)
+            return EXIT_INVALID
+        paths = [path for path in paths if path.name in args.region]
+    instance = prepare(_settings(args.db), paths, with_demo_data=True)
+    print("Demo data is synthetic (generated, fixed seed); no real person is shown.")
+    return run_server(instance, args.host, args.port)
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    """Serve the given region folders."""
+    instance = prepare(_settings(args.db), args.region_dirs, with_demo_data=False)
+    return run_server(instance, args.host, args.port)
+
+
+def prepare(settings: CampagneSettings, paths: list[Path], *, with_demo_data: bool) -> Instance:
+    """Load the regions, migrate the database, copy the configuration into it."""
+    instance = load_instance(settings, paths)
+    upgrade(instance.engine)
+    with Session(instance.engine) as session:
+        sync_instance(instance, session)
+        session.commit()
+        if with_demo_data:
+            for slug, folder in instance.regions.items():
+                region = session.exec(select(Region).where(Region.slug == slug)).one()
+                created = generate_region_members(session, region, folder.config)
+                if created:
+                    log.info("generated %d demo members for %s", created, slug)
+            session.commit()
+    return instance
+
+
+def run_server(instance: Instance, host: str, port: int) -> int:
+    """Serve the instance with uvicorn until interrupted."""
+    import uvicorn
+
+    from campagne.app import create_app
+
+    print(f"Serving {', '.join(sorted(instance.regions))} on http://{host}:{port}/")
+    uvicorn.run(create_app(instance), host=host, port=port, log_level="info",
+                proxy_headers=True, server_header=False)
+    return 0
+
+
+def _settings(database_url: str | None) -> CampagneSettings:
+    settings = CampagneSettings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    return settings
+
+
+def _print_errors(errors: list[ConfigError]) -> None:
+    for error in errors:
+        print(error, file=sys.stderr)
+    print(f"campagne: {len(errors)} error(s) found.", file=sys.stderr)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""The typed schema of a region's ``region.yaml``.
+
+Every model forbids unknown keys, so that a misspelt key is an error rather
+than a silently ignored setting. Texts shown to the public may be given in
+French only (a plain string) or per language (``{fr: ..., en: ...}``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from campagne.taxonomy import SECTORS_BY_SLUG, ServiceCategory
+
+SUPPORTED_LOCALES = ("fr", "en")
+SLUG_PATTERN = r"^[a-z][a-z0-9-]{1,39}$"
+
+
+def _as_localized(value: Any) -> Any:
+    return {"fr": value} if isinstance(value, str) else value
+
+
+def _require_french(value: dict[str, str]) -> dict[str, str]:
+    if "fr" not in value:
+        raise ValueError("a French text ('fr') is required")
+    unknown = set(value) - set(SUPPORTED_LOCALES)
+    if unknown:
+        raise ValueError(f"unsupported language(s): {', '.join(sorted(unknown))}")
+    return value
+
+
+LocalizedText = Annotated[
+    dict[str, str], BeforeValidator(_as_localized), AfterValidator(_require_french)
+]
+
+
+def localize(text: dict[str, str] | None, locale: str) -> str:
+    """Return ``text`` in ``locale``, falling back to French; empty for ``None``."""
+    if not text:
+        return ""
+    return text.get(locale) or text["fr"]
+
+
+class StrictModel(BaseModel):
+    """Base of every configuration model: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(StrictModel):
+    """Where a figure comes from: a publication, its date and, if public, its address."""
+
+    title: str = Field(min_length=3)
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    date: str | None = Field(default=None, description="Publication date, ISO 8601 or a year")
+
+
+class SourcedValue(StrictModel):
+    """A value that carries its source, or says plainly that it is illustrative."""
+
+    value: int | float
+    source: Source | None = None
+    illustrative: bool = False
+    note: LocalizedText | None = None
+
+    @model_validator(mode="after")
+    def _sourced_or_illustrative(self) -> SourcedValue:
+        if self.source is None and not self.illustrative:
+            raise ValueError("a figure needs a 'source', or 'illustrative: true' when it has none")
+        return self
+
+
+class Figure(SourcedValue):
+    """A published key figure of the programme (members, members of a sector...)."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: LocalizedText
+    unit: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    sector: str | None = Field(default=None, description="Sector group this figure counts")
+
+    @model_validator(mode="after")
+    def _known_sector(self) -> Figure:
+        if self.sector is not None and self.sector not in SECTORS_BY_SLUG:
+            raise ValueError(
+                f"unknown sector '{self.sector}'; known: {', '.join(sorted(SECTORS_BY_SLUG))}"
+            )
+        return self
+
+
+class Contact(StrictModel):
+    """How the public reaches the programme."""
+
+    phone: str | None = None
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    address: str | None = None
+
+
+class Programme(StrictModel):
+    """The programme a region runs for teleworkers and independents."""
+
+    name: str = Field(min_length=2)
+    operator: str = Field(min_length=2)
+    launch_year: SourcedValue | None = None
+    audience: LocalizedText
+    description: LocalizedText
+    contact: Contact = Contact()
+    website: str | None = Field(default=None, pattern=r"^https?://\S+$")
+
+
+class Price(StrictModel):
+    """What a service costs a member; free unless an amount is given."""
+
+    free: bool = True
+    amount: float | None = Field(default=None, ge=0)
+    currency: Literal["EUR"] = "EUR"
+    per: LocalizedText | None = None
+    source: Source | None = None
+    illustrative: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Price:
+        if not self.free and self.amount is None:
+            raise ValueError("a service that is not free needs an 'amount'")
+        if self.amount is not None and self.source is None and not self.illustrative:
+            raise ValueError("a price needs a 'source', or 'illustrative: true' when it has none")
+        return self
+
+
+class ServiceConfig(StrictModel):
+    """A service the programme offers."""
+
+    slug: str = Field(pattern=SLUG_PATTERN)
+    category: ServiceCategory
+    name: LocalizedText
+    description: LocalizedText
+    delivered_by: str = Field(min_length=2)
+    price: Price = Price()
+    eligibility: LocalizedText | None = None
+
+
+def _contrast_ratio(foreground: str, background: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+class Theme(StrictModel):
+    """The region's colours and logo; colours must keep text readable (WCAG AA)."""
+
+    primary_color: str = Field(default="#1d4e89", pattern=r"^#[0-9a-fA-F]{6}$")
+    logo: str | None = Field(default=None, description="File name inside the region's static/")
+
+    @model_validator(mode="after")
+    def _readable(self) -> Theme:
+        ratio = _contrast_ratio(self.primary_color, "#ffffff")
+        if ratio < 4.5:
+            raise ValueError(
+                f"primary_color {self.primary_color} has a contrast of {ratio:.1f}:1 with white "
+                "text; at least 4.5:1 is needed (WCAG 2.1 AA)"
+            )
+        return self
+
+
+class RegionConfig(StrictModel):
+    """The whole of ``region.yaml``."""
+
+    slug: str = Field(pattern=SLUG_PATTERN)
+    code: str = Field(pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$",
+                      description="INSEE code of the département")
+    name: str = Field(min_length=2)
+    administrative_region: str = Field(min_length=2)
+    population: SourcedValue | None = None
+    programme: Programme
+    services: list[ServiceConfig] = Field(min_length=1)
+    figures: list[Figure] = []
+    plugins: dict[str, dict[str, Any] | None] = {}
+    disabled_plugins: list[str] = []
+    theme: Theme = Theme()
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> RegionConfig:
+        for label, keys in (("service slug", [s.slug for s in self.services]),
+                            ("figure key", [f.key for f in self.figures])):
+            seen: set[str] = set()
+            for key in keys:
+                if key in seen:
+                    raise ValueError(f"{label} '{key}' is given twice")
+                seen.add(key)
+        for name in self.plugins:
+            if not re.fullmatch(r"[a-z][a-z0-9_.-]*", name):
+                raise ValueError(f"plug-in name '{name}' is not a valid name")
+        return self
+
+    def figure(self, key: str) -> Figure | None:
+        """Return the published figure named ``key``, if the region gives one."""
+        return next((figure for figure in self.figures if figure.key == key), None)

@@ -1,0 +1,116 @@
+"""The database tables. Configuration (``region.yaml``) is the source of truth for
+regions, programmes and services; it is copied here at start-up so that members
+and what they used can refer to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utc_now() -> dt.datetime:
+    """The current time, with its zone (UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Region(SQLModel, table=True):
+    """A département served by this instance."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=40, unique=True, index=True)
+    code: str = Field(max_length=3)
+    name: str = Field(max_length=120)
+
+
+class Programme(SQLModel, table=True):
+    """The programme a region runs (one per region)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", unique=True)
+    name: str = Field(max_length=200)
+    operator: str = Field(max_length=200)
+    launch_year: int | None = None
+    audience: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    description: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    contact_email: str | None = Field(default=None, max_length=200)
+    contact_phone: str | None = Field(default=None, max_length=40)
+    website: str | None = Field(default=None, max_length=300)
+
+
+class Service(SQLModel, table=True):
+    """A service a region offers, from its configuration or from a plug-in."""
+
+    __table_args__ = (UniqueConstraint("region_id", "slug"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    slug: str = Field(max_length=40)
+    category: str = Field(max_length=40, index=True)
+    name: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    description: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    delivered_by: str = Field(max_length=200)
+    is_free: bool = True
+    price_amount: float | None = None
+    price: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    eligibility: dict[str, str] | None = Field(default=None, sa_type=JSON)
+    plugin: str | None = Field(default=None, max_length=120)
+    active: bool = True
+
+
+class Sector(SQLModel, table=True):
+    """A group of activities mapped to NAF rév. 2 codes."""
+
+    slug: str = Field(primary_key=True, max_length=40)
+    label: str = Field(max_length=200)
+    naf_codes: str = Field(default="", max_length=400)
+
+
+class MemberStatus(StrEnum):
+    """Where a member stands in the programme."""
+
+    SETTLING = "settling"
+    SETTLED = "settled"
+    LEFT = "left"
+
+
+class Member(SQLModel, table=True):
+    """A person who joined a region's programme. Personal data: never shown in aggregates."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    email: str | None = Field(default=None, max_length=200, index=True)
+    phone: str | None = Field(default=None, max_length=40)
+    business_name: str | None = Field(default=None, max_length=200)
+    siret: str | None = Field(default=None, max_length=14, index=True)
+    naf_code: str | None = Field(default=None, max_length=6)
+    sector_slug: str = Field(foreign_key="sector.slug", max_length=40, index=True)
+    commune: str | None = Field(default=None, max_length=120)
+    origin_area: str | None = Field(default=None, max_length=120,
+                                    description="French region or country they came from")
+    origin_country: str = Field(default="FR", max_length=2)
+    arrival_date: dt.date | None = None
+    left_on: dt.date | None = None
+    status: str = Field(default=MemberStatus.SETTLING.value, max_length=20, index=True,
+                        description="One of MemberStatus")
+    consent_purpose: str | None = Field(default=None, max_length=300)
+    consent_given_at: dt.datetime | None = None
+    synthetic: bool = Field(default=False, description="Generated demo data, not a real person")
+    version: int = Field(default=1, description="Incremented at each change (edit conflicts)")
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class ServiceUse(SQLModel, table=True):
+    """A service delivered to a member."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    used_on: dt.date
+    advisor: str | None = Field(default=None, max_length=120)

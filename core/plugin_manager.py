@@ -1,0 +1,197 @@
+"""The plug-in manager: which plug-ins exist, where they are enabled, and typed,
+contained calls of every hook.
+
+Core code never calls ``pm.hook.<name>`` itself: it calls the typed methods
+below, which call each enabled plug-in in turn (sorted by name, so the order is
+fixed and documented), contain its exceptions and check what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import pluggy
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from campagne import hookspecs
+from campagne.plugin_types import CandidateProfile, Incentive, MemberEvent, RegionInfo, ServiceSpec
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+PluginSource = Literal["region", "shared", "package"]
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    """One contained failure of a plug-in."""
+
+    hook: str
+    region: str | None
+    message: str
+    at: dt.datetime
+
+
+@dataclass
+class PluginRecord:
+    """A registered plug-in: where it comes from and where it is enabled."""
+
+    name: str
+    short_name: str
+    source: PluginSource
+    origin: str
+    plugin: object
+    settings_model: type[BaseModel] | None
+    settings: dict[str, BaseModel | None] = field(default_factory=dict)
+    failures: deque[PluginFailure] = field(default_factory=lambda: deque(maxlen=20))
+
+    @property
+    def regions(self) -> list[str]:
+        """Slugs of the regions where this plug-in is enabled."""
+        return sorted(self.settings)
+
+    def hooks(self, pm: pluggy.PluginManager) -> list[str]:
+        """Names of the hooks this plug-in implements."""
+        return sorted(caller.name for caller in pm.get_hookcallers(self.plugin) or [])
+
+
+@dataclass(frozen=True)
+class IncentiveResult:
+    """The incentives of a region for a profile, and the plug-ins that failed to answer."""
+
+    incentives: list[tuple[str, Incentive]]
+    failed_plugins: list[str]
+
+
+class CampagnePluginManager:
+    """One per application (never a module global), so tests and instances stay apart."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self.pm.add_hookspecs(hookspecs)
+        self.records: dict[str, PluginRecord] = {}
+        self.load_failures: dict[str, str] = {}
+
+    def register(self, record: PluginRecord) -> None:
+        """Register a plug-in; its hook implementations are checked against the specs."""
+        self.pm.register(record.plugin, name=record.name)
+        self.records[record.name] = record
+
+    def enabled_for(self, region: str) -> list[PluginRecord]:
+        """The plug-ins enabled for ``region``, sorted by name."""
+        return [record for name, record in sorted(self.records.items()) if region in record.settings]
+
+    # -- typed hook calls -------------------------------------------------
+
+    def _call(self, hook_name: str, region: RegionInfo, failed: list[str] | None = None,
+              **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call ``hook_name`` on each enabled plug-in; names of failing ones go to ``failed``."""
+        caller: pluggy.HookCaller = getattr(self.pm.hook, hook_name)
+        by_plugin = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
+        results: list[tuple[str, Any]] = []
+        for record in self.enabled_for(region.slug):
+            impl = by_plugin.get(record.name)
+            if impl is None:
+                continue
+            available = {"region": region, "settings": record.settings[region.slug], **kwargs}
+            try:
+                result = impl.function(**{arg: available[arg] for arg in impl.argnames})
+            except Exception as exc:  # noqa: BLE001 - a plug-in must not take the page down
+                self.record_failure(record.name, hook_name, region.slug, exc)
+                if failed is not None:
+                    failed.append(record.name)
+                continue
+            results.append((record.name, result))
+        return results
+
+    def record_failure(self, plugin: str, hook: str, region: str | None, exc: Exception) -> None:
+        """Log a contained failure and keep it for ``/api/v1/plugins``."""
+        message = f"{type(exc).__name__}: {exc}"
+        log.error("plug-in %r failed in hook %s for region %s: %s", plugin, hook, region, message,
+                  exc_info=exc)
+        self.records[plugin].failures.append(
+            PluginFailure(hook=hook, region=region, message=message, at=dt.datetime.now(dt.UTC))
+        )
+
+    def _checked(self, hook: str, region: RegionInfo, kind: type[T],
+                 results: list[tuple[str, Any]],
+                 failed: list[str] | None = None) -> list[tuple[str, T]]:
+        """Keep results that are lists of ``kind``; record any other answer as a failure."""
+        checked: list[tuple[str, T]] = []
+        for plugin, value in results:
+            if value is None:
+                continue
+            if not isinstance(value, list | tuple) or not all(isinstance(v, kind) for v in value):
+                error = TypeError(f"expected a list of {kind.__name__}, got {value!r:.80}")
+                self.record_failure(plugin, hook, region.slug, error)
+                if failed is not None:
+                    failed.append(plugin)
+                continue
+            checked.extend((plugin, item) for item in value)
+        return checked
+
+    def services(self, region: RegionInfo) -> list[tuple[str, ServiceSpec]]:
+        """Services added by plug-ins; a slug already taken is a failure of the later one."""
+        taken = {service.slug for service in region.config.services}
+        kept: list[tuple[str, ServiceSpec]] = []
+        results = self._call("register_services", region)
+        for plugin, service in self._checked("register_services", region, ServiceSpec, results):
+            if service.slug in taken:
+                error = ValueError(f"service slug '{service.slug}' is already used")
+                self.record_failure(plugin, "register_services", region.slug, error)
+                continue
+            taken.add(service.slug)
+            kept.append((plugin, service))
+        return kept
+
+    def incentives(self, region: RegionInfo, profile: CandidateProfile) -> IncentiveResult:
+        """Incentives for ``profile``; plug-ins that fail are listed, never silently dropped."""
+        failed: list[str] = []
+        results = self._call("incentives_for_profile", region, failed, profile=profile)
+        incentives = self._checked("incentives_for_profile", region, Incentive, results, failed)
+        return IncentiveResult(incentives=incentives, failed_plugins=sorted(set(failed)))
+
+    def routers(self, region: RegionInfo, hook: str) -> list[tuple[str, APIRouter]]:
+        """API or page routers (``hook`` is ``register_api_routes`` or ``register_pages``)."""
+        routers = []
+        for plugin, router in self._call(hook, region):
+            if router is None:
+                continue
+            if not isinstance(router, APIRouter):
+                self.record_failure(plugin, hook, region.slug, TypeError("expected an APIRouter"))
+                continue
+            routers.append((self.records[plugin].short_name, router))
+        return routers
+
+    def template_dirs(self, region: RegionInfo) -> list[Path]:
+        """Template folders given by plug-ins, in plug-in name order."""
+        dirs = self._checked("template_dirs", region, Path, self._call("template_dirs", region))
+        return [path for _, path in dirs]
+
+    def template_vars(self, region: RegionInfo, page: str, locale: str) -> dict[str, Any]:
+        """Extra template variables; a name given twice is dropped and both plug-ins named."""
+        merged: dict[str, Any] = {}
+        owners: dict[str, str] = {}
+        for plugin, extra in self._call("extra_template_vars", region, page=page, locale=locale):
+            if not isinstance(extra, dict):
+                self.record_failure(plugin, "extra_template_vars", region.slug,
+                                    TypeError("expected a dict"))
+                continue
+            for key, value in extra.items():
+                if key in owners:
+                    error = ValueError(f"variable '{key}' is also given by {owners[key]}")
+                    self.record_failure(plugin, "extra_template_vars", region.slug, error)
+                    merged.pop(key, None)
+                    continue
+                owners[key] = plugin
+                merged[key] = value
+        return merged
+
+    def notify_member_event(self, region: RegionInfo, event: MemberEvent) -> None:
+        """Tell enabled plug-ins about a member event; failures are logged and kept."""
+        self._call("on_member_event", region, event=event)

@@ -1,0 +1,67 @@
+"""The values exchanged with plug-ins. All are immutable: a plug-in cannot change
+what another plug-in, or the core, will see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from campagne.config import LocalizedText, RegionConfig, ServiceConfig, Source
+
+#: A service a plug-in adds to a region; the same shape as a service in ``region.yaml``.
+ServiceSpec = ServiceConfig
+
+
+class Frozen(BaseModel):
+    """Base of the exchanged values: unknown fields are errors, instances are read-only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RegionInfo(Frozen):
+    """What a hook knows of the region it is called for."""
+
+    slug: str
+    code: str
+    name: str
+    config: RegionConfig
+
+
+class CandidateProfile(Frozen):
+    """A person considering a move, as described by themself; never stored."""
+
+    origin_department: str | None = Field(default=None, description="INSEE code, e.g. '75'")
+    household_size: int = Field(default=1, ge=1, le=12)
+    status: Literal["employee_teleworker", "independent", "founder"] = "independent"
+    sector: str | None = None
+    commute_minutes_one_way: float = Field(default=0, ge=0, le=300)
+    commute_km_one_way: float = Field(default=0, ge=0, le=500)
+    commute_mode: Literal["car", "public_transport", "bike", "walk"] = "public_transport"
+    commute_days_per_week: int = Field(default=5, ge=0, le=7)
+    housing_budget_eur: float | None = Field(default=None, ge=0)
+
+
+class Incentive(Frozen):
+    """What one plug-in offers a candidate profile, and why."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    title: LocalizedText
+    eligible: bool
+    reasons: tuple[LocalizedText, ...] = ()
+    yearly_value_eur: float | None = Field(default=None, ge=0)
+    source: Source | None = None
+    illustrative: bool = False
+    assumptions: tuple[LocalizedText, ...] = ()
+
+
+class MemberEvent(Frozen):
+    """Something that happened to a member; carries no name, address or contact."""
+
+    kind: Literal["joined", "settled", "left", "service_used", "erased"]
+    region_slug: str
+    member_id: int
+    sector: str | None = None
+    service_slug: str | None = None
+    occurred_at: dt.datetime

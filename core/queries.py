@@ -1,0 +1,44 @@
+"""Aggregate figures read from the database. Nothing here returns a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from campagne.models import Member, MemberStatus, Region
+
+
+@dataclass(frozen=True)
+class MemberFigures:
+    """Current members of a region, in total and per sector group."""
+
+    total: int
+    by_sector: dict[str, int]
+
+
+def member_figures(session: Session, region_slug: str) -> MemberFigures:
+    """Count the members who have not left, in total and by sector."""
+    rows = session.exec(
+        select(Member.sector_slug, func.count())
+        .join(Region, col(Region.id) == col(Member.region_id))
+        .where(Region.slug == region_slug, Member.status != MemberStatus.LEFT.value)
+        .group_by(col(Member.sector_slug))
+    ).all()
+    by_sector = {sector: int(count) for sector, count in rows}
+    return MemberFigures(total=sum(by_sector.values()), by_sector=by_sector)
+
+
+def member_figures_by_region(session: Session) -> dict[str, MemberFigures]:
+    """:func:`member_figures` for every region, in one query."""
+    rows = session.exec(
+        select(Region.slug, Member.sector_slug, func.count())
+        .join(Region, col(Region.id) == col(Member.region_id))
+        .where(Member.status != MemberStatus.LEFT.value)
+        .group_by(col(Region.slug), col(Member.sector_slug))
+    ).all()
+    grouped: dict[str, dict[str, int]] = {}
+    for slug, sector, count in rows:
+        grouped.setdefault(slug, {})[sector] = int(count)
+    return {slug: MemberFigures(sum(s.values()), s) for slug, s in grouped.items()}

@@ -1,0 +1,81 @@
+"""Per-request language choice and security headers, as plain ASGI middleware
+(cheaper than ``BaseHTTPMiddleware``, and the language context reaches sync endpoints)."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from campagne import i18n
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+ONE_YEAR = 60 * 60 * 24 * 365
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+}
+# The interactive API documentation loads its own scripts; it gets no CSP.
+NO_CSP_PREFIXES = ("/docs", "/redoc")
+
+
+def _request_language(scope: Scope, default: str) -> tuple[str, str | None]:
+    """The language to use and the one explicitly chosen with ``?lang=`` (if any)."""
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    chosen = (query.get("lang") or [None])[0]
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+    cookie_value = None
+    if "cookie" in headers:
+        cookie = SimpleCookie()
+        try:
+            cookie.load(headers["cookie"])
+        except Exception:  # noqa: BLE001 - a malformed cookie is ignored, not an error
+            cookie = SimpleCookie()
+        if i18n.LANG_COOKIE in cookie:
+            cookie_value = cookie[i18n.LANG_COOKIE].value
+    locale = i18n.negotiate(chosen, cookie_value, headers.get("accept-language"), default)
+    return locale, chosen if chosen in i18n.SUPPORTED else None
+
+
+class LanguageAndSecurityMiddleware:
+    """Set the request's language, remember an explicit choice, add security headers."""
+
+    def __init__(self, app: ASGIApp, default_locale: str) -> None:
+        self.app = app
+        self.default_locale = default_locale
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Wrap one HTTP request; other scopes pass through."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        locale, chosen = _request_language(scope, self.default_locale)
+        secure = scope.get("scheme") == "https"
+        csp = not scope["path"].startswith(NO_CSP_PREFIXES)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if csp:
+                    headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
+                headers.setdefault("content-language", locale)
+                headers.append("vary", "Accept-Language, Cookie")
+                if chosen:
+                    flags = "; Secure" if secure else ""
+                    headers.append("set-cookie", f"{i18n.LANG_COOKIE}={chosen}; Path=/; "
+                                   f"Max-Age={ONE_YEAR}; HttpOnly; SameSite=Lax{flags}")
+            await send(message)
+
+        token = i18n.current_locale.set(locale)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            i18n.current_locale.reset(token)

@@ -1,0 +1,93 @@
+"""The public pages: the list of regions, a region's home, its services."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from campagne.api.catalogue import key_figures, list_services
+from campagne.api.deps import InstanceDep, SessionDep
+from campagne.i18n import gettext
+from campagne.queries import member_figures_by_region
+from campagne.regions import RegionFolder
+from campagne.taxonomy import SERVICE_CATEGORIES
+from campagne.web.templating import Renderer
+
+router = APIRouter(include_in_schema=False)
+
+
+def get_renderer(request: Request) -> Renderer:
+    """The application's renderer."""
+    renderer: Renderer = request.app.state.renderer
+    return renderer
+
+
+RendererDep = Annotated[Renderer, Depends(get_renderer)]
+
+
+def get_page_region(instance: InstanceDep, slug: str) -> RegionFolder:
+    """The region named in the path; unknown ones get the HTML 404 page."""
+    folder = instance.region(slug)
+    if folder is None:
+        raise HTTPException(status_code=404, detail=gettext("This region is not served here."))
+    return folder
+
+
+PageRegionDep = Annotated[RegionFolder, Depends(get_page_region)]
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, instance: InstanceDep, session: SessionDep,
+          renderer: RendererDep) -> HTMLResponse:
+    """Every region served, with its programme and number of members."""
+    figures = member_figures_by_region(session)
+    members = {slug: figures[slug].total if slug in figures else 0 for slug in instance.regions}
+    return renderer.render(request, "index.html", {"members": members}, page="index")
+
+
+@router.get("/{slug}/theme.css")
+def theme_css(region: PageRegionDep) -> Response:
+    """The region's colours as a style sheet (no inline style: the CSP forbids it)."""
+    colour = region.config.theme.primary_color
+    css = f":root {{ --brand: {colour}; }}\n"
+    return Response(css, media_type="text/css",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/{slug}/", response_class=HTMLResponse)
+def region_home(request: Request, region: PageRegionDep, session: SessionDep,
+                renderer: RendererDep) -> HTMLResponse:
+    """A region's home: programme, key figures, services by category."""
+    services = list_services(session, region.slug)
+    by_category = [(category, list(items))
+                   for category, items in groupby(services, key=lambda s: s.category)]
+    context = {"figures": key_figures(session, region.slug), "by_category": by_category}
+    return renderer.render(request, "region_home.html", context, region=region,
+                           page="region_home")
+
+
+@router.get("/{slug}/services", response_class=HTMLResponse)
+def service_catalogue(
+    request: Request, region: PageRegionDep, session: SessionDep, renderer: RendererDep,
+    category: Annotated[str | None, Query()] = None,
+) -> HTMLResponse:
+    """The catalogue of services, filtered by category with a plain form."""
+    chosen = category if category in SERVICE_CATEGORIES else None
+    services = list_services(session, region.slug, chosen)
+    context = {"services": services, "chosen": chosen, "categories": SERVICE_CATEGORIES}
+    return renderer.render(request, "services.html", context, region=region,
+                           page="service_catalogue")
+
+
+@router.get("/{slug}/services/{service}", response_class=HTMLResponse)
+def service_page(request: Request, region: PageRegionDep, session: SessionDep,
+                 renderer: RendererDep, service: str) -> HTMLResponse:
+    """One service: what it is, who delivers it, what it costs, who may use it."""
+    found = next((s for s in list_services(session, region.slug) if s.slug == service), None)
+    if found is None:
+        raise HTTPException(status_code=404, detail=gettext("This service does not exist."))
+    return renderer.render(request, "service.html", {"service": found}, region=region,
+                           page="service")

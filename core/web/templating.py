@@ -1,0 +1,98 @@
+"""Template environments: one per region, searching the region's overrides, then
+its plug-ins' folders, then the core templates; ``core:name.html`` always names
+the core's own template, so an override can extend the original."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    select_autoescape,
+)
+
+from campagne import i18n
+from campagne.config import localize
+from campagne.instance import Instance
+from campagne.regions import RegionFolder
+
+CORE_TEMPLATES = Path(str(resources.files("campagne") / "templates"))
+
+
+def build_environment(extra_dirs: list[Path]) -> Environment:
+    """An environment searching ``extra_dirs`` first, then the core templates."""
+    core = FileSystemLoader(CORE_TEMPLATES)
+    loaders: list[BaseLoader] = [FileSystemLoader(path) for path in extra_dirs]
+    loaders += [core, PrefixLoader({"core": core}, delimiter=":")]
+    environment = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
+    )
+    environment.filters.update(
+        number=i18n.format_number, money=i18n.format_money, day=i18n.format_day,
+        t=lambda text: localize(text, i18n.current_locale.get()),
+    )
+    return environment
+
+
+class Renderer:
+    """Renders pages with the right environment, language and plug-in variables."""
+
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.site = build_environment([])
+        self.by_region = {
+            slug: build_environment(self._region_dirs(folder))
+            for slug, folder in instance.regions.items()
+        }
+
+    def _region_dirs(self, folder: RegionFolder) -> list[Path]:
+        dirs = [folder.templates_dir] if folder.templates_dir else []
+        return dirs + self.instance.plugins.template_dirs(folder.info())
+
+    def render(self, request: Request, template: str, context: dict[str, Any], *,
+               region: RegionFolder | None = None, page: str = "", status_code: int = 200
+               ) -> HTMLResponse:
+        """Render ``template`` for ``request`` (in its region's environment, if any)."""
+        locale = i18n.current_locale.get()
+        environment = self.by_region[region.slug] if region else self.site
+        variables: dict[str, Any] = {}
+        if region is not None:
+            variables = self.instance.plugins.template_vars(region.info(), page, locale)
+        full = {
+            **variables,
+            **context,
+            "request": request,
+            "locale": locale,
+            "region": region,
+            "regions": self.instance.regions,
+            "page": page,
+            "switch_language": _switch_links(request),
+        }
+        html = environment.get_template(template).render(full)
+        return HTMLResponse(html, status_code=status_code)
+
+
+def _switch_links(request: Request) -> dict[str, str]:
+    """The current page's address in each language (a plain link: no JavaScript needed)."""
+    links = {}
+    for language in i18n.SUPPORTED:
+        query = dict(request.query_params)
+        query["lang"] = language
+        links[language] = f"{request.url.path}?{urlencode(sorted(query.items()))}"
+    return links

@@ -1,0 +1,140 @@
+"""A strict YAML reader that remembers where every value came from.
+
+It refuses what a configuration file never needs and an attacker might send:
+aliases (the "billion laughs" bomb), duplicate keys, non-UTF-8 bytes, tags
+outside the safe set, files above :data:`MAX_BYTES` and nesting deeper than
+:data:`MAX_DEPTH`. Every value keeps its line and column, so that a schema
+error found later can still be reported as ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from campagne.errors import ConfigError, ConfigInvalid
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 40
+
+Location = tuple[str | int, ...]
+
+
+@dataclass
+class LoadedYaml:
+    """The parsed data and the position (line, column; 1-based) of every value and key."""
+
+    path: Path
+    data: Any
+    positions: dict[Location, tuple[int, int]] = field(default_factory=dict)
+
+    def position_of(self, location: Location) -> tuple[int, int]:
+        """Return the position of ``location``, or of its closest known parent."""
+        for end in range(len(location), -1, -1):
+            found = self.positions.get(tuple(location[:end]))
+            if found:
+                return found
+        return (1, 1)
+
+    def error_at(self, location: Location, message: str) -> ConfigError:
+        """Build a :class:`ConfigError` placed at ``location``."""
+        line, column = self.position_of(location)
+        return ConfigError(self.path, line, column, message)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:  # type: ignore[override]
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in configuration files",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def load_yaml_file(path: Path) -> LoadedYaml:
+    """Read ``path`` strictly; raise :class:`ConfigInvalid` with a ``file:line`` error."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        raise ConfigInvalid([ConfigError(path, 1, 1, f"file is larger than {MAX_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigInvalid(
+            [ConfigError(path, line, column, "file is not valid UTF-8 text")]
+        ) from None
+    return load_yaml_text(text, path)
+
+
+def load_yaml_text(text: str, path: Path) -> LoadedYaml:
+    """Parse YAML ``text`` (reported as ``path``) with positions; see :func:`load_yaml_file`."""
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        result = LoadedYaml(path=path, data=None)
+        if node is not None:
+            result.data = _Builder(loader, result).build(node, (), 0)
+        return result
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ConfigInvalid([ConfigError(path, line, column, problem)]) from None
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    """Turns a composed node tree into plain Python data, recording positions."""
+
+    def __init__(self, loader: yaml.SafeLoader, result: LoadedYaml) -> None:
+        self.loader = loader
+        self.result = result
+
+    def build(self, node: Node, location: Location, depth: int) -> Any:
+        self.result.positions[location] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if depth > MAX_DEPTH:
+            raise self._error(node, f"nesting is deeper than {MAX_DEPTH} levels")
+        if isinstance(node, MappingNode):
+            return self._mapping(node, location, depth)
+        if isinstance(node, SequenceNode):
+            return [
+                self.build(item, (*location, index), depth + 1)
+                for index, item in enumerate(node.value)
+            ]
+        assert isinstance(node, ScalarNode)
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: MappingNode, location: Location, depth: int) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise self._error(key_node, "keys must be plain text")
+            key = self.loader.construct_object(key_node)
+            if key in mapping:
+                first_line = self.result.positions[(*location, key)][0]
+                raise self._error(
+                    key_node, f"duplicate key '{key}' (first given on line {first_line})"
+                )
+            key_location = (*location, key)
+            mapping[key] = self.build(value_node, key_location, depth + 1)
+            # The key's own position is more useful than the value's for messages.
+            self.result.positions[key_location] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+        return mapping
+
+    def _error(self, node: Node, message: str) -> ConfigInvalid:
+        mark = node.start_mark
+        return ConfigInvalid(
+            [ConfigError(self.result.path, mark.line + 1, mark.column + 1, message)]
+        )
