@@ -57,7 +57,8 @@ def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration pointing at the migrations shipped with Campagne."""
     config = Config()
     config.set_main_option("script_location", str(resources.files("campagne.migrations")))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    url = engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # configparser escaping
     return config
 
 

@@ -1,0 +1,87 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when configured), region kits,
+and a client serving the reference regions with demo data."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from campagne.app import create_app
+from campagne.db import make_engine
+from campagne.demo import generate_region_members
+from campagne.models import Region
+from campagne.regions import reference_region_paths
+from campagne.testing import RegionKit
+
+POSTGRES_URL = os.environ.get("CAMPAGNE_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _fresh_postgres_schema(url: str, schema: str) -> str:
+    """Empty ``schema`` and return a URL whose connections use it (tests stay apart)."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
+def _database_url(backend: str, folder: Path, schema: str = "campagne_test") -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'campagne-test.db'}"
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL not configured: set CAMPAGNE_TEST_POSTGRES_URL "
+                    "(for example postgresql://postgres@127.0.0.1:5432/test)")
+    return _fresh_postgres_schema(POSTGRES_URL, schema)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend."""
+    return _database_url(request.param, tmp_path)
+
+
+@pytest.fixture
+def kit(tmp_path: Path) -> RegionKit:
+    """A region kit on SQLite (the default backend), in a temporary folder."""
+    return RegionKit(tmp_path / "regions")
+
+
+@pytest.fixture
+def db_kit(tmp_path: Path, database_url: str) -> RegionKit:
+    """A region kit on each database backend."""
+    return RegionKit(tmp_path / "regions", database_url)
+
+
+@pytest.fixture(scope="session")
+def reference_paths() -> list[Path]:
+    """The folders of the reference regions (Gers, Orne)."""
+    return reference_region_paths()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_client(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A client for the reference regions with demo members, once per backend.
+
+    Read-only tests share it; tests that change data build their own instance.
+    """
+    folder = tmp_path_factory.mktemp(f"demo-{request.param}")
+    kit = RegionKit(folder, _database_url(request.param, folder, "campagne_demo"))
+    instance = kit.instance(reference_region_paths())
+    with Session(instance.engine) as session:
+        for slug, region_folder in instance.regions.items():
+            region = session.exec(select(Region).where(Region.slug == slug)).one()
+            generate_region_members(session, region, region_folder.config)
+        session.commit()
+    with TestClient(create_app(instance), raise_server_exceptions=False) as client:
+        yield client
+    instance.engine.dispose()
