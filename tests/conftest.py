@@ -21,6 +21,8 @@ from campagne.testing import RegionKit
 
 POSTGRES_URL = os.environ.get("CAMPAGNE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"]
+# One schema per test process, so that runs in parallel never share tables.
+SCHEMA_PREFIX = f"campagne_test_{os.getpid()}"
 
 
 def _fresh_postgres_schema(url: str, schema: str) -> str:
@@ -34,7 +36,7 @@ def _fresh_postgres_schema(url: str, schema: str) -> str:
     return f"{url}{separator}options=-csearch_path%3D{schema}"
 
 
-def _database_url(backend: str, folder: Path, schema: str = "campagne_test") -> str:
+def _database_url(backend: str, folder: Path, schema: str = SCHEMA_PREFIX) -> str:
     if backend == "sqlite":
         return f"sqlite:///{folder / 'campagne-test.db'}"
     if not POSTGRES_URL:
@@ -75,7 +77,7 @@ def demo_client(request: pytest.FixtureRequest,
     Read-only tests share it; tests that change data build their own instance.
     """
     folder = tmp_path_factory.mktemp(f"demo-{request.param}")
-    kit = RegionKit(folder, _database_url(request.param, folder, "campagne_demo"))
+    kit = RegionKit(folder, _database_url(request.param, folder, f"{SCHEMA_PREFIX}_demo"))
     instance = kit.instance(reference_region_paths())
     with Session(instance.engine) as session:
         for slug, region_folder in instance.regions.items():
@@ -85,3 +87,16 @@ def demo_client(request: pytest.FixtureRequest,
     with TestClient(create_app(instance), raise_server_exceptions=False) as client:
         yield client
     instance.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_schemas() -> Iterator[None]:
+    """Remove this run's PostgreSQL schemas at the end."""
+    yield
+    if not POSTGRES_URL:
+        return
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        for schema in (SCHEMA_PREFIX, f"{SCHEMA_PREFIX}_demo"):
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
