@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 
 from faker import Faker
 from sqlalchemy import func
@@ -55,7 +56,7 @@ def generate_region_members(session: Session, region: Region, config: RegionConf
     if existing:
         return 0
     assert region.id is not None
-    rng = random.Random(f"{SEED}-{config.slug}")
+    rng = random.Random(f"{SEED}-{config.slug}")  # noqa: S311 - reproducible demo data, not secrets
     fake = Faker("fr_FR")
     fake.seed_instance(f"{SEED}-{config.slug}")
     services = session.exec(select(Service).where(Service.region_id == region.id,
@@ -72,7 +73,8 @@ def generate_region_members(session: Session, region: Region, config: RegionConf
 
 
 def _add_member(session: Session, region_id: int, config: RegionConfig, sector: str,
-                fake: Faker, rng: random.Random, services: list[Service], *, left: bool) -> int:
+                fake: Faker, rng: random.Random, services: Sequence[Service], *,
+                left: bool) -> int:
     origin, country, _ = rng.choices(ORIGINS, weights=[o[2] for o in ORIGINS])[0]
     arrival = dt.date(2006, 1, 1) + dt.timedelta(days=rng.randrange(0, 20 * 365))
     first, last = fake.first_name(), fake.last_name()

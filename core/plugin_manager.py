@@ -84,7 +84,7 @@ class CampagnePluginManager:
 
     def enabled_for(self, region: str) -> list[PluginRecord]:
         """The plug-ins enabled for ``region``, sorted by name."""
-        return [record for name, record in sorted(self.records.items()) if region in record.settings]
+        return [record for _, record in sorted(self.records.items()) if region in record.settings]
 
     # -- typed hook calls -------------------------------------------------
 

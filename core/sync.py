@@ -44,7 +44,8 @@ def _sync_programme(session: Session, region_id: int, instance: Instance, slug: 
 
 def _sync_services(session: Session, region_id: int,
                    services: list[tuple[str | None, ServiceSpec]]) -> None:
-    existing = {s.slug: s for s in session.exec(select(Service).where(Service.region_id == region_id))}
+    stored = session.exec(select(Service).where(Service.region_id == region_id))
+    existing = {service.slug: service for service in stored}
     for plugin, spec in services:
         row = existing.pop(spec.slug, None) or Service(
             region_id=region_id, slug=spec.slug, category=spec.category,

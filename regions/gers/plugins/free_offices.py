@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne import hookimpl
-from campagne.plugin_types import CandidateProfile, Incentive, RegionInfo
+from campagne.plugin_types import CandidateProfile, Incentive
 
 WORKING_WEEKS = 47  # 52 weeks less 5 weeks of paid leave (Code du travail, art. L3141-3)
 

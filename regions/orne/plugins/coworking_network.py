@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne import hookimpl
 from campagne.config import Price
-from campagne.plugin_types import CandidateProfile, Incentive, RegionInfo, ServiceSpec
+from campagne.plugin_types import CandidateProfile, Incentive, ServiceSpec
 
 
 class Settings(BaseModel):
