@@ -65,6 +65,7 @@ class RegionKit:
 
     def __init__(self, root: Path, database_url: str | None = None) -> None:
         self.root = root
+        root.mkdir(parents=True, exist_ok=True)
         self.database_url = database_url or f"sqlite:///{root / 'campagne-test.db'}"
 
     def region(self, slug: str = "lot", *, config: dict[str, Any] | str | None = None,
