@@ -71,6 +71,7 @@ def _wants_json(request: Request) -> bool:
 
 def _install_error_handlers(app: FastAPI) -> None:
     """JSON errors for the API, friendly pages elsewhere, never a traceback."""
+    renderer: Renderer = app.state.renderer
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -80,7 +81,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if exc.status_code == 404 and exc.detail != "Not Found" else (
             gettext("This page does not exist.") if exc.status_code == 404
             else gettext("The request could not be served."))
-        return app.state.renderer.render(request, "error.html",
+        return renderer.render(request, "error.html",
                                          {"status": exc.status_code, "message": message},
                                          status_code=exc.status_code)
 
@@ -92,7 +93,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         ]
         if _wants_json(request):
             return JSONResponse({"detail": "Invalid input", "errors": problems}, status_code=422)
-        return app.state.renderer.render(
+        return renderer.render(
             request, "error.html",
             {"status": 422, "message": gettext("Some of the values sent are not valid.")},
             status_code=422)
@@ -102,7 +103,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.error("unexpected error on %s", request.url.path, exc_info=exc)
         if _wants_json(request):
             return JSONResponse({"detail": "Internal error"}, status_code=500)
-        return app.state.renderer.render(
+        return renderer.render(
             request, "error.html",
             {"status": 500, "message": gettext("Something went wrong on our side.")},
             status_code=500)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from campagne.config import RegionConfig
 from campagne.errors import ConfigError, ConfigInvalid
@@ -65,7 +66,7 @@ def reference_region_paths() -> list[Path]:
     return sorted(path for path in root.iterdir() if (path / CONFIG_FILE).is_file())
 
 
-def describe_validation_error(error: dict[str, Any]) -> str:
+def describe_validation_error(error: ErrorDetails) -> str:
     """Turn one pydantic error into a sentence naming the key at fault."""
     location = ".".join(str(part) for part in error["loc"])
     kind = error["type"]

@@ -32,7 +32,7 @@ def service_out(region_slug: str, row: Service) -> ServiceOut:
     """The public shape of a stored service."""
     return ServiceOut(
         slug=row.slug,
-        category=row.category,  # type: ignore[arg-type]
+        category=row.category,
         name=row.name,
         description=row.description,
         delivered_by=row.delivered_by,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
@@ -13,7 +13,9 @@ from campagne.regions import RegionFolder
 from campagne.taxonomy import ServiceCategory
 
 router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
-NOT_FOUND = {404: {"model": ErrorOut, "description": "Unknown region or service"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "Unknown region or service"}
+}
 
 
 def summary(folder: RegionFolder) -> RegionSummary:
