@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from campagne import __version__
-from campagne.api import health, plugins, regions
+from campagne.api import admin, auth, health, me, members, plugins, regions
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
 from campagne.settings import CampagneSettings
@@ -42,6 +42,8 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(health.router)
     app.include_router(regions.router)
     app.include_router(plugins.router)
+    for router in (auth.router, auth.protected, members.router, me.router, admin.router):
+        app.include_router(router)
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     for slug, folder in instance.regions.items():

@@ -75,6 +75,8 @@ class MemberStatus(StrEnum):
     SETTLING = "settling"
     SETTLED = "settled"
     LEFT = "left"
+    PROSPECT = "prospect"
+    DECLINED = "declined"
 
 
 class Member(SQLModel, table=True):
@@ -101,6 +103,10 @@ class Member(SQLModel, table=True):
     consent_purpose: str | None = Field(default=None, max_length=300)
     consent_given_at: dt.datetime | None = None
     synthetic: bool = Field(default=False, description="Generated demo data, not a real person")
+    last_contact_at: dt.date | None = Field(
+        default=None, description="Last contact the person initiated (retention of prospects)")
+    erased_at: dt.datetime | None = Field(
+        default=None, description="When the record was anonymised (erasure request)")
     version: int = Field(default=1, description="Incremented at each change (edit conflicts)")
     created_at: dt.datetime = Field(default_factory=utc_now)
     updated_at: dt.datetime = Field(default_factory=utc_now)
@@ -114,3 +120,13 @@ class ServiceUse(SQLModel, table=True):
     service_id: int = Field(foreign_key="service.id", index=True)
     used_on: dt.date
     advisor: str | None = Field(default=None, max_length=120)
+
+
+class Consent(SQLModel, table=True):
+    """A consent a person gave, with its purpose and date (GDPR art. 7)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    purpose: str = Field(max_length=40, description="e.g. 'programme', 'keep_application'")
+    given_at: dt.datetime = Field(default_factory=utc_now)
+    withdrawn_at: dt.datetime | None = None

@@ -21,3 +21,30 @@ class CampagneSettings(BaseSettings):
                                     description="Load plug-ins of installed packages")
     default_locale: str = Field(default="fr", pattern="^(fr|en)$")
     log_level: str = "INFO"
+    # Accounts and sign-in (see docs/security.md)
+    production: bool = Field(default=False,
+                             description="Refuse insecure settings and demo data at start-up")
+    secret_key: str | None = Field(default=None, min_length=32,
+                                   description="Key for credential digests (generated if unset)")
+    secret_key_file: str = Field(default="campagne-secret.key",
+                                 description="Where a generated key is kept outside production")
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+    session_idle_minutes: int = Field(default=30, ge=1, description="Inactivity timeout")
+    session_max_hours: int = Field(default=12, ge=1, description="Absolute session lifetime")
+    api_token_hours: int = Field(default=8, ge=1, description="Lifetime of an API token")
+    link_hours: int = Field(default=48, ge=1, description="Lifetime of reset/invitation links")
+    login_max_failures: int = Field(default=5, ge=1, description="Failures allowed per window")
+    login_window_minutes: int = Field(default=15, ge=1)
+    public_url: str = Field(default="http://127.0.0.1:8000",
+                            description="Address used in e-mailed links")
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_sender: str = "campagne@localhost"
+    retention: dict[str, dict[str, int]] = Field(
+        default_factory=dict,
+        description="Per-region retention overrides in days, e.g. {\"gers\": {\"prospect\": 730}}")

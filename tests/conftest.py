@@ -19,6 +19,13 @@ from campagne.models import Region
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
 
+# Argon2 at its lowest cost and a fixed key, in tests only, so the suite stays fast and
+# never writes a key file into the working folder.
+os.environ.setdefault("CAMPAGNE_ARGON2_TIME_COST", "1")
+os.environ.setdefault("CAMPAGNE_ARGON2_MEMORY_KIB", "8")
+os.environ.setdefault("CAMPAGNE_ARGON2_PARALLELISM", "1")
+os.environ.setdefault("CAMPAGNE_SECRET_KEY", "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz")
+
 POSTGRES_URL = os.environ.get("CAMPAGNE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"]
 # One schema per test process, so that runs in parallel never share tables.

@@ -1,0 +1,48 @@
+"""``/api/v1/auth``: OAuth2 password flow for bearer tokens, and their revocation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.security import OAuth2PasswordRequestForm
+
+from campagne.api.deps import InstanceDep, SessionDep
+from campagne.api.member_schemas import TokenOut
+from campagne.api.security import SIGNED_IN, client_address
+from campagne.auth import audit, tokens
+from campagne.auth.models import Credential, CredentialKind
+from campagne.auth.signin import TooManyAttempts, authenticate
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+protected = APIRouter(prefix="/api/v1/auth", tags=["auth"], dependencies=[SIGNED_IN])
+
+
+@router.post("/token", summary="Get a bearer token (OAuth2 password flow)")
+def issue_token(request: Request, instance: InstanceDep, session: SessionDep,
+                form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
+    """Exchange ``username`` (the e-mail address) and ``password`` for a bearer token."""
+    address = client_address(request)
+    try:
+        user = authenticate(session, instance.settings, form.username, form.password, address)
+    except TooManyAttempts:
+        raise HTTPException(status_code=429, detail="Too many failed sign-ins; wait and retry",
+                            headers={"Retry-After": str(instance.settings.login_window_minutes
+                                                        * 60)}) from None
+    if user is None:
+        raise HTTPException(status_code=401, detail="Wrong e-mail address or password",
+                            headers={"WWW-Authenticate": "Bearer"})
+    issued = tokens.issue(session, instance.settings, user, CredentialKind.API)
+    audit.record(session, user, "sign_in", target="api", address=address)
+    session.commit()
+    return TokenOut(access_token=issued.secret,
+                    expires_in=instance.settings.api_token_hours * 3600)
+
+
+@protected.post("/revoke", status_code=204, summary="Revoke the token used for this call")
+def revoke_token(request: Request, session: SessionDep) -> Response:
+    """End the bearer token at once (sign-out for API clients)."""
+    credential = session.get(Credential, request.state.credential_id)
+    if credential is not None:
+        tokens.revoke(session, credential)
+    return Response(status_code=204)

@@ -1,0 +1,94 @@
+"""Shapes of personal records in the API. Update bodies forbid unknown fields, so role,
+region or id can never be set through a body (no mass assignment)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+StatusValue = Literal["settling", "settled", "left", "prospect", "declined"]
+
+
+class MemberOut(BaseModel):
+    """A member's record, for their region's staff and for themself."""
+
+    id: int
+    region: str
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    business_name: str | None
+    siret: str | None
+    naf_code: str | None
+    sector: str
+    commune: str | None
+    origin_area: str | None
+    origin_country: str
+    arrival_date: dt.date | None
+    left_on: dt.date | None
+    status: str
+    last_contact_at: dt.date | None
+    consent_purpose: str | None
+    consent_given_at: dt.datetime | None
+    erased: bool
+    version: int
+
+
+class MemberPage(BaseModel):
+    """One page of a member search."""
+
+    total: int
+    page: int
+    per_page: int
+    items: list[MemberOut]
+
+
+class MemberSearch(BaseModel):
+    """Search criteria, sent in a body so that names never appear in a URL."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=100)
+    sector: str | None = Field(default=None, max_length=40)
+    commune: str | None = Field(default=None, max_length=120)
+    status: StatusValue | None = None
+    page: int = Field(default=1, ge=1)
+    per_page: int = Field(default=50, ge=1, le=200)
+
+
+class SelfUpdate(BaseModel):
+    """What a member may correct about themself (``version`` as last read)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    business_name: str | None = Field(default=None, max_length=200)
+    commune: str | None = Field(default=None, max_length=120)
+
+
+class StaffUpdate(SelfUpdate):
+    """What staff may change on a record of their region."""
+
+    siret: str | None = Field(default=None, pattern=r"^\d{14}$")
+    naf_code: str | None = Field(default=None, max_length=6)
+    sector: str | None = Field(default=None, max_length=40)
+    status: StatusValue | None = None
+    origin_area: str | None = Field(default=None, max_length=120)
+    arrival_date: dt.date | None = None
+    left_on: dt.date | None = None
+    last_contact_at: dt.date | None = None
+
+
+class TokenOut(BaseModel):
+    """An OAuth2 bearer token."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type name
+    expires_in: int

@@ -1,0 +1,80 @@
+"""Access control for the API: bearer tokens, roles and region scopes.
+
+Every protected router is declared with ``dependencies=[SIGNED_IN]``; the authorization
+matrix test finds protected routes by that marker, so a route is either public by design
+or carries it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from campagne.api.deps import InstanceDep, RegionDep, SessionDep
+from campagne.auth import tokens
+from campagne.auth.access import Principal, principal_for
+from campagne.auth.models import CredentialKind, Role
+from campagne.regions import RegionFolder
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+UNAUTHORIZED = HTTPException(status_code=401, detail="Not authenticated",
+                             headers={"WWW-Authenticate": "Bearer"})
+FORBIDDEN = HTTPException(status_code=403, detail="Forbidden")
+
+
+def api_principal(request: Request, instance: InstanceDep, session: SessionDep,
+                  token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+    """The account behind the bearer token, or 401."""
+    if not token:
+        raise UNAUTHORIZED
+    found = tokens.resolve(session, instance.settings, token, CredentialKind.API)
+    if found is None:
+        raise UNAUTHORIZED
+    principal = principal_for(session, found[1])
+    request.state.principal = principal
+    request.state.credential_id = found[0].id
+    return principal
+
+
+SIGNED_IN = Depends(api_principal)
+PrincipalDep = Annotated[Principal, SIGNED_IN]
+
+
+def region_reader(principal: PrincipalDep, region: RegionDep) -> RegionFolder:
+    """The region in the path, if the caller is its staff or an administrator."""
+    if not principal.can_read_region(region.slug):
+        raise FORBIDDEN
+    return region
+
+
+def region_writer(principal: PrincipalDep, region: RegionDep) -> RegionFolder:
+    """The region in the path, if the caller may change its records."""
+    if not principal.can_write_region(region.slug):
+        raise FORBIDDEN
+    return region
+
+
+def member_principal(principal: PrincipalDep) -> Principal:
+    """The caller, if a member account."""
+    if principal.role is not Role.MEMBER or principal.user.member_id is None:
+        raise FORBIDDEN
+    return principal
+
+
+def admin_principal(principal: PrincipalDep) -> Principal:
+    """The caller, if an administrator."""
+    if principal.role is not Role.ADMIN:
+        raise FORBIDDEN
+    return principal
+
+
+ReaderRegionDep = Annotated[RegionFolder, Depends(region_reader)]
+WriterRegionDep = Annotated[RegionFolder, Depends(region_writer)]
+MemberDep = Annotated[Principal, Depends(member_principal)]
+AdminDep = Annotated[Principal, Depends(admin_principal)]
+
+
+def client_address(request: Request) -> str | None:
+    """The caller's address (uvicorn resolves trusted proxy headers)."""
+    return request.client.host if request.client else None

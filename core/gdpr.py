@@ -1,0 +1,108 @@
+"""Personal data rights: reading, correcting, exporting and erasing a member's record.
+Erasure anonymises in place so that every aggregate figure stays the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
+from sqlmodel import Session, col, select
+
+from campagne.api.member_schemas import MemberOut, SelfUpdate
+from campagne.auth.models import UserAccount
+from campagne.models import Consent, Member, Region, ServiceUse, utc_now
+
+ERASED_NAME = "—"
+FIELD_MAP = {"sector": "sector_slug"}
+
+
+class VersionConflict(Exception):
+    """The record changed since the caller read it."""
+
+
+def member_out(member: Member, region_slug: str) -> MemberOut:
+    """The API shape of a record."""
+    assert member.id is not None
+    return MemberOut(
+        id=member.id, region=region_slug, first_name=member.first_name,
+        last_name=member.last_name, email=member.email, phone=member.phone,
+        business_name=member.business_name, siret=member.siret, naf_code=member.naf_code,
+        sector=member.sector_slug, commune=member.commune, origin_area=member.origin_area,
+        origin_country=member.origin_country, arrival_date=member.arrival_date,
+        left_on=member.left_on, status=member.status, last_contact_at=member.last_contact_at,
+        consent_purpose=member.consent_purpose, consent_given_at=member.consent_given_at,
+        erased=member.erased_at is not None, version=member.version)
+
+
+def apply_update(session: Session, member: Member, change: SelfUpdate) -> list[str]:
+    """Apply the fields sent, if ``change.version`` is still current; return their names.
+    The version check is a compare-and-set in SQL, so two workers cannot both win."""
+    fields = change.model_dump(exclude_unset=True, exclude={"version"})
+    values = {FIELD_MAP.get(name, name): value for name, value in fields.items()}
+    values.update(version=member.version + 1, updated_at=utc_now())
+    if member.version != change.version:
+        raise VersionConflict
+    result = cast(CursorResult[Any], session.execute(
+        update(Member).where(col(Member.id) == member.id, col(Member.version) == change.version)
+        .values(**values)))
+    if result.rowcount != 1:
+        session.rollback()
+        raise VersionConflict
+    session.refresh(member)
+    return sorted(fields)
+
+
+def export_member(session: Session, member: Member, region_slug: str,
+                  account: UserAccount | None) -> dict[str, Any]:
+    """Everything held about a member, as JSON-ready data (GDPR art. 15 and 20)."""
+    consents = session.exec(select(Consent).where(Consent.member_id == member.id)).all()
+    uses = session.exec(select(ServiceUse).where(ServiceUse.member_id == member.id)).all()
+    return {
+        "exported_at": utc_now().isoformat(),
+        "record": member_out(member, region_slug).model_dump(mode="json"),
+        "consents": [{"purpose": c.purpose, "given_at": c.given_at.isoformat(),
+                      "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
+                     for c in consents],
+        "services_used": [{"service_id": u.service_id, "used_on": u.used_on.isoformat(),
+                           "advisor": u.advisor} for u in uses],
+        "account": None if account is None else {
+            "email": account.email, "role": account.role,
+            "created_at": account.created_at.isoformat(),
+            "last_login_at": account.last_login_at.isoformat() if account.last_login_at
+            else None},
+    }
+
+
+def erase_member(session: Session, member: Member) -> None:
+    """Anonymise a record: identity and contact details go, the fields aggregates count
+    (region, sector, status, origin area and country, arrival year) stay. Any account of
+    the person is deactivated and detached. The caller commits."""
+    member.first_name = member.last_name = ERASED_NAME
+    for name in ("email", "phone", "business_name", "siret", "naf_code", "commune",
+                 "consent_purpose", "consent_given_at", "last_contact_at"):
+        setattr(member, name, None)
+    if member.arrival_date is not None:
+        member.arrival_date = dt.date(member.arrival_date.year, 1, 1)
+    member.erased_at = utc_now()
+    member.version += 1
+    session.add(member)
+    for use in session.exec(select(ServiceUse).where(ServiceUse.member_id == member.id)):
+        use.advisor = None
+        session.add(use)
+    for consent in session.exec(select(Consent).where(Consent.member_id == member.id)):
+        session.delete(consent)
+    for account in session.exec(select(UserAccount).where(
+            UserAccount.member_id == member.id)):
+        account.active = False
+        account.member_id = None
+        account.email = f"erased-{account.id}@invalid"
+        account.password_hash = None
+        session.add(account)
+
+
+def region_member(session: Session, region_slug: str, member_id: int) -> Member | None:
+    """A member of ``region_slug`` (``None`` for another region's: no existence oracle)."""
+    return session.exec(
+        select(Member).join(Region, col(Region.id) == col(Member.region_id))
+        .where(Region.slug == region_slug, Member.id == member_id)).first()

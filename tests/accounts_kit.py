@@ -1,0 +1,89 @@
+"""Test helpers: an instance of the reference regions with demo members and one account
+per role (administrator, Gers staff, Gers read-only staff, Orne staff, a Gers member)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from campagne.app import create_app
+from campagne.auth.accounts import create_account
+from campagne.auth.models import Role
+from campagne.demo import generate_region_members
+from campagne.instance import Instance
+from campagne.models import Member, Region
+from campagne.regions import reference_region_paths
+from campagne.testing import RegionKit
+
+PASSWORD = "correct horse battery staple"
+ROLES = ("anonymous", "member", "staff_gers", "reader_gers", "staff_orne", "admin")
+EMAILS = {"member": "member@example.org", "staff_gers": "staff-gers@example.org",
+          "reader_gers": "reader-gers@example.org", "staff_orne": "staff-orne@example.org",
+          "admin": "admin@example.org"}
+
+
+@dataclass
+class World:
+    """A running app with its accounts."""
+
+    client: TestClient
+    instance: Instance
+    gers_member: int
+    orne_member: int
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, role: str) -> dict[str, str]:
+        """Authorization headers for ``role`` (none for anonymous)."""
+        if role == "anonymous":
+            return {}
+        if role not in self.tokens:
+            response = self.client.post("/api/v1/auth/token", data={
+                "username": EMAILS[role], "password": PASSWORD})
+            assert response.status_code == 200, response.text
+            self.tokens[role] = response.json()["access_token"]
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+def populate(instance: Instance) -> tuple[int, int]:
+    """Demo members and the accounts; return a Gers and an Orne member id."""
+    with Session(instance.engine) as session:
+        ids = {}
+        for slug, folder in instance.regions.items():
+            region = session.exec(select(Region).where(Region.slug == slug)).one()
+            generate_region_members(session, region, folder.config)
+            session.flush()
+            ids[slug] = session.exec(select(Member.id).where(Member.region_id == region.id)
+                                     .order_by(col(Member.id))).first()
+        settings = instance.settings
+        create_account(session, settings, email=EMAILS["admin"], role=Role.ADMIN,
+                       password=PASSWORD)
+        create_account(session, settings, email=EMAILS["staff_gers"], role=Role.STAFF,
+                       regions=["gers"], password=PASSWORD)
+        create_account(session, settings, email=EMAILS["reader_gers"], role=Role.STAFF,
+                       regions=["gers"], read_only=True, password=PASSWORD)
+        create_account(session, settings, email=EMAILS["staff_orne"], role=Role.STAFF,
+                       regions=["orne"], password=PASSWORD)
+        create_account(session, settings, email=EMAILS["member"], role=Role.MEMBER,
+                       member_id=ids["gers"], password=PASSWORD)
+        session.commit()
+    return int(ids["gers"] or 0), int(ids["orne"] or 0)
+
+
+@contextmanager
+def world(folder: Path, database_url: str | None = None,
+          base_url: str = "http://testserver") -> Iterator[World]:
+    """Build the instance and serve it to a test client."""
+    kit = RegionKit(folder, database_url)
+    instance = kit.instance(reference_region_paths())
+    gers, orne = populate(instance)
+    try:
+        with TestClient(create_app(instance), raise_server_exceptions=False,
+                        base_url=base_url) as client:
+            yield World(client, instance, gers, orne)
+    finally:
+        instance.engine.dispose()

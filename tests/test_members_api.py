@@ -1,0 +1,145 @@
+"""Member records through the API: sign-in, region isolation, edits, erasure, export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from accounts_kit import EMAILS, PASSWORD, World, world
+from sqlmodel import Session, select
+
+from campagne.auth.models import AuditEvent, Credential
+
+
+@pytest.fixture
+def w(tmp_path: Path, database_url: str) -> Iterator[World]:
+    with world(tmp_path, database_url) as built:
+        yield built
+
+
+def test_token_flow_and_region_isolation(w: World) -> None:
+    staff = w.headers("staff_gers")
+    assert w.client.get("/api/v1/regions/gers/members", headers=staff).status_code == 200
+    assert w.client.get("/api/v1/regions/orne/members", headers=staff).status_code == 403
+    assert w.client.get("/api/v1/regions/gers/members").status_code == 401
+    assert w.client.get(f"/api/v1/regions/gers/members/{w.orne_member}",
+                        headers=staff).status_code == 404
+    assert w.client.get(f"/api/v1/regions/orne/members/{w.orne_member}",
+                        headers=staff).status_code == 403
+
+
+def test_tokens_are_stored_hashed_and_revocable(w: World) -> None:
+    staff = w.headers("staff_gers")
+    token = w.tokens["staff_gers"]
+    with Session(w.instance.engine) as session:
+        digests = [c.digest for c in session.exec(select(Credential))]
+    assert token not in digests and all(len(d) == 64 for d in digests)
+    assert w.client.post("/api/v1/auth/revoke", headers=staff).status_code == 204
+    assert w.client.get("/api/v1/regions/gers/members", headers=staff).status_code == 401
+
+
+def test_wrong_password_then_slow_down(w: World) -> None:
+    for _ in range(5):
+        response = w.client.post("/api/v1/auth/token", data={
+            "username": EMAILS["staff_orne"], "password": "not the password"})
+        assert response.status_code == 401
+    response = w.client.post("/api/v1/auth/token", data={
+        "username": EMAILS["staff_orne"], "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Retry-After" in response.headers
+
+
+def test_search_pagination_and_filters(w: World) -> None:
+    staff = w.headers("staff_gers")
+    first = w.client.get("/api/v1/regions/gers/members?per_page=5", headers=staff).json()
+    assert first["total"] > 5 and len(first["items"]) == 5
+    name = first["items"][0]["last_name"]
+    found = w.client.post("/api/v1/regions/gers/members/search", headers=staff,
+                          json={"name": name.lower()}).json()
+    assert any(item["last_name"] == name for item in found["items"])
+    assert all(item["region"] == "gers" for item in found["items"])
+    sector = first["items"][0]["sector"]
+    by_sector = w.client.get(f"/api/v1/regions/gers/members?sector={sector}",
+                             headers=staff).json()
+    assert {item["sector"] for item in by_sector["items"]} == {sector}
+
+
+def test_concurrent_edits_answer_409(w: World) -> None:
+    staff = w.headers("staff_gers")
+    url = f"/api/v1/regions/gers/members/{w.gers_member}"
+    version = w.client.get(url, headers=staff).json()["version"]
+    first = w.client.patch(url, headers=staff, json={"version": version, "phone": "0102030405"})
+    assert first.status_code == 200 and first.json()["version"] == version + 1
+    second = w.client.patch(url, headers=staff, json={"version": version, "phone": "0600000000"})
+    assert second.status_code == 409
+    assert w.client.get(url, headers=staff).json()["phone"] == "0102030405"
+
+
+@pytest.mark.parametrize("field", ["id", "region", "region_id", "role", "erased_at"])
+def test_no_mass_assignment(w: World, field: str) -> None:
+    staff = w.headers("staff_gers")
+    url = f"/api/v1/regions/gers/members/{w.gers_member}"
+    version = w.client.get(url, headers=staff).json()["version"]
+    response = w.client.patch(url, headers=staff, json={"version": version, field: 99})
+    assert response.status_code == 422
+    me = w.client.patch("/api/v1/me", headers=w.headers("member"),
+                        json={"version": version, field: 99})
+    assert me.status_code == 422
+
+
+def test_read_only_staff_cannot_change(w: World) -> None:
+    reader = w.headers("reader_gers")
+    url = f"/api/v1/regions/gers/members/{w.gers_member}"
+    assert w.client.get(url, headers=reader).status_code == 200
+    assert w.client.patch(url, headers=reader, json={"version": 1}).status_code == 403
+    assert w.client.post(f"{url}/erase", headers=reader).status_code == 403
+
+
+def test_erasure_keeps_the_figures_and_removes_the_name(w: World) -> None:
+    staff = w.headers("staff_gers")
+    before = w.client.get("/api/v1/regions/gers").json()["key_figures"]
+    record = w.client.get(f"/api/v1/regions/gers/members/{w.gers_member}", headers=staff).json()
+    erased = w.client.post(f"/api/v1/regions/gers/members/{w.gers_member}/erase", headers=staff)
+    assert erased.status_code == 200
+    assert w.client.get("/api/v1/regions/gers").json()["key_figures"] == before
+    body = erased.json()
+    assert body["erased"] and body["email"] is None
+    assert record["last_name"] not in (body["first_name"], body["last_name"])
+    found = w.client.post("/api/v1/regions/gers/members/search", headers=staff,
+                          json={"name": record["last_name"]}).json()
+    assert w.gers_member not in [item["id"] for item in found["items"]]
+
+
+def test_member_sees_corrects_and_exports_only_themself(w: World) -> None:
+    member = w.headers("member")
+    me = w.client.get("/api/v1/me", headers=member).json()
+    assert me["id"] == w.gers_member
+    fixed = w.client.patch("/api/v1/me", headers=member,
+                           json={"version": me["version"], "commune": "Auch"})
+    assert fixed.status_code == 200 and fixed.json()["commune"] == "Auch"
+    export = w.client.get("/api/v1/me/export", headers=member)
+    assert export.status_code == 200
+    assert "attachment" in export.headers["content-disposition"]
+    data = export.json()
+    assert data["record"]["id"] == w.gers_member and data["account"]["email"] == EMAILS["member"]
+    assert w.client.get("/api/v1/regions/gers/members", headers=member).status_code == 403
+    assert w.client.post("/api/v1/me/erasure-request", headers=member).status_code == 202
+
+
+def test_audit_trail_records_reads_changes_exports(w: World) -> None:
+    staff = w.headers("staff_gers")
+    w.client.get(f"/api/v1/regions/gers/members/{w.gers_member}", headers=staff)
+    w.client.get("/api/v1/regions/gers/members/export/json", headers=staff)
+    w.client.get("/api/v1/me/export", headers=w.headers("member"))
+    with Session(w.instance.engine) as session:
+        events = session.exec(select(AuditEvent)).all()
+    actions = {(e.actor_email, e.action, e.target) for e in events}
+    assert (EMAILS["staff_gers"], "read", f"member:{w.gers_member}") in actions
+    assert (EMAILS["staff_gers"], "export", "members") in actions
+    assert (EMAILS["member"], "export", f"member:{w.gers_member}") in actions
+    assert all(e.address for e in events)
+    admin = w.headers("admin")
+    listed = w.client.get("/api/v1/admin/audit?action=read&region=gers", headers=admin).json()
+    assert listed and {e["action"] for e in listed} == {"read"}
+    assert w.client.get("/api/v1/admin/audit", headers=staff).status_code == 403
