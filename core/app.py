@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -17,7 +17,7 @@ from campagne.api import admin, auth, health, me, members, plugins, regions
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
 from campagne.settings import CampagneSettings
-from campagne.web import pages
+from campagne.web import account_pages, admin_pages, pages, privacy_pages, staff_pages
 from campagne.web.middleware import LanguageAndSecurityMiddleware
 from campagne.web.templating import Renderer
 
@@ -50,6 +50,9 @@ def create_app(instance: Instance) -> FastAPI:
         if folder.static_dir:
             app.mount(f"/static/regions/{slug}", StaticFiles(directory=folder.static_dir),
                       name=f"static-{slug}")
+    for router in (account_pages.public, account_pages.router, admin_pages.router,
+                   staff_pages.router, privacy_pages.router):
+        app.include_router(router)
     app.include_router(pages.router)
     _install_error_handlers(app)
     return app
@@ -80,6 +83,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))
+        if exc.status_code == 401:  # pages: go to the sign-in form
+            return RedirectResponse("/account/sign-in", status_code=303)
         message = exc.detail if exc.status_code == 404 and exc.detail != "Not Found" else (
             gettext("This page does not exist.") if exc.status_code == 404
             else gettext("The request could not be served."))

@@ -1,4 +1,4 @@
-"""The ``campagne`` command: demo, serve, check, db upgrade."""
+"""The ``campagne`` command: demo, serve, check, db upgrade, users, purge."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from campagne import __version__
+from campagne import __version__, cli_accounts
 from campagne.db import make_engine, upgrade
 from campagne.demo import generate_region_members
 from campagne.errors import ConfigError, ConfigInvalid
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
     db_upgrade.add_argument("--db", default=None, help="database URL (else CAMPAGNE_DATABASE_URL)")
+    cli_accounts.add_parsers(commands)
     return parser
 
 
@@ -74,9 +76,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "demo":
             return command_demo(args)
+        if args.command in ("users", "purge"):
+            return cli_accounts.run(args)
         return command_serve(args)
     except ConfigInvalid as exc:
         _print_errors(exc.errors)
+        return EXIT_INVALID
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "CAMPAGNE_" + "_".join(str(part) for part in error["loc"]).upper()
+            print(f"campagne: {name}: {error['msg']}", file=sys.stderr)
         return EXIT_INVALID
     except SQLAlchemyError as exc:
         print(f"campagne: database error: {exc.__class__.__name__}: {_first_line(exc)}",

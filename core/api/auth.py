@@ -19,9 +19,11 @@ protected = APIRouter(prefix="/api/v1/auth", tags=["auth"], dependencies=[SIGNED
 
 
 @router.post("/token", summary="Get a bearer token (OAuth2 password flow)")
-def issue_token(request: Request, instance: InstanceDep, session: SessionDep,
+def issue_token(request: Request, response: Response, instance: InstanceDep,
+                session: SessionDep,
                 form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
     """Exchange ``username`` (the e-mail address) and ``password`` for a bearer token."""
+    response.headers["Cache-Control"] = "no-store"
     address = client_address(request)
     try:
         user = authenticate(session, instance.settings, form.username, form.password, address)

@@ -33,6 +33,7 @@ def api_principal(request: Request, instance: InstanceDep, session: SessionDep,
         raise UNAUTHORIZED
     principal = principal_for(session, found[1])
     request.state.principal = principal
+    request.state.private = True
     request.state.credential_id = found[0].id
     return principal
 

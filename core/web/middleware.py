@@ -67,6 +67,9 @@ class LanguageAndSecurityMiddleware:
                 if csp:
                     headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
                 headers.setdefault("content-language", locale)
+                if scope.get("state", {}).get("private"):  # a signed-in account's response
+                    headers["cache-control"] = "no-store"
+                    headers.setdefault("pragma", "no-cache")
                 headers.append("vary", "Accept-Language, Cookie")
                 if chosen:
                     flags = "; Secure" if secure else ""
@@ -74,6 +77,7 @@ class LanguageAndSecurityMiddleware:
                                    f"Max-Age={ONE_YEAR}; HttpOnly; SameSite=Lax{flags}")
             await send(message)
 
+        scope.setdefault("state", {})  # shared with the request, read back in send
         token = i18n.current_locale.set(locale)
         try:
             await self.app(scope, receive, send_with_headers)

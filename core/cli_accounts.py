@@ -1,0 +1,143 @@
+"""``campagne users`` and ``campagne purge``: accounts and retention from the command line.
+
+Without ``--db`` and ``CAMPAGNE_DATABASE_URL``, a ``campagne-demo.db`` in the current folder
+is used, so the commands act on the database of ``campagne demo`` run from there."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from campagne.auth import tokens
+from campagne.auth.accounts import (
+    AccountError,
+    create_account,
+    deactivate,
+    find_account,
+    set_password,
+)
+from campagne.auth.models import CredentialKind, Role, UserAccount
+from campagne.db import make_engine, upgrade
+from campagne.mail import link_url, send_mail
+from campagne.retention import purge
+from campagne.settings import CampagneSettings
+
+DEMO_FILE = "campagne-demo.db"
+
+
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``users`` and ``purge`` to the command-line grammar."""
+    users = commands.add_parser("users", help="create and manage accounts")
+    actions = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="create an account")
+    create.add_argument("email")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--region", action="append", default=[], metavar="SLUG",
+                        help="region a staff account works on (repeatable)")
+    create.add_argument("--read-only", action="store_true", help="staff who may only read")
+    create.add_argument("--member", type=int, metavar="ID", help="member record (members)")
+    how = create.add_mutually_exclusive_group(required=True)
+    how.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input")
+    how.add_argument("--invite", action="store_true",
+                     help="print an invitation link (and e-mail it with --send)")
+    create.add_argument("--send", action="store_true", help="e-mail the invitation (SMTP)")
+    password = actions.add_parser("set-password", help="change a password (standard input)")
+    password.add_argument("email")
+    off = actions.add_parser("deactivate", help="block an account and end its sessions")
+    off.add_argument("email")
+    actions.add_parser("list", help="list the accounts")
+    for parser in (create, password, off, actions.choices["list"]):
+        parser.add_argument("--db", default=None, help="database URL")
+
+    purge_parser = commands.add_parser("purge", help="anonymise records past their retention")
+    purge_parser.add_argument("--dry-run", action="store_true", help="only list what would go")
+    purge_parser.add_argument("--db", default=None, help="database URL")
+
+
+def settings_for(database_url: str | None) -> CampagneSettings:
+    """Settings with the database chosen by ``--db``, the environment or the demo file."""
+    settings = CampagneSettings()
+    if database_url is None and "CAMPAGNE_DATABASE_URL" not in os.environ \
+            and Path(DEMO_FILE).exists():
+        database_url = f"sqlite:///{DEMO_FILE}"
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    return settings
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``users ...`` or ``purge``; return the exit status."""
+    settings = settings_for(args.db)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    try:
+        with Session(engine) as session:
+            if args.command == "purge":
+                return _purge(session, settings, args.dry_run)
+            return _users(session, settings, args)
+    except AccountError as exc:
+        print(f"campagne: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
+def _read_password() -> str:
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _users(session: Session, settings: CampagneSettings, args: argparse.Namespace) -> int:
+    if args.users_command == "list":
+        for listed in session.exec(select(UserAccount).order_by(col(UserAccount.email))):
+            state = "active" if listed.active else "blocked"
+            role = listed.role + (" (read-only)" if listed.read_only else "")
+            print(f"{listed.email}\t{role}\t{state}")
+        return 0
+    if args.users_command == "create":
+        return _create(session, settings, args)
+    user = find_account(session, args.email)
+    if user is None:
+        raise AccountError(f"no account for {args.email}")
+    if args.users_command == "set-password":
+        set_password(session, settings, user, _read_password())
+        print(f"Password changed for {user.email}; its sessions were ended.")
+    else:
+        deactivate(session, user)
+        print(f"{user.email} is blocked; its sessions were ended.")
+    return 0
+
+
+def _create(session: Session, settings: CampagneSettings, args: argparse.Namespace) -> int:
+    password = _read_password() if args.password_stdin else None
+    user = create_account(session, settings, email=args.email, role=Role(args.role),
+                          regions=args.region, read_only=args.read_only,
+                          member_id=args.member, password=password)
+    session.commit()
+    print(f"Created {args.role} account {user.email}.")
+    if args.invite:
+        issued = tokens.issue(session, settings, user, CredentialKind.INVITE)
+        session.commit()
+        url = link_url(settings, issued.secret)
+        if args.send:
+            send_mail(settings, user.email, "Campagne: your invitation",
+                      f"An account was opened for you. Choose your password here "
+                      f"(valid {settings.link_hours} hours):\n\n{url}\n")
+            print(f"Invitation sent to {user.email}.")
+        else:
+            print(f"Invitation link (valid {settings.link_hours} hours): {url}")
+    return 0
+
+
+def _purge(session: Session, settings: CampagneSettings, dry_run: bool) -> int:
+    expired = purge(session, settings, dry_run=dry_run)
+    verb = "would be anonymised" if dry_run else "anonymised"
+    for item in expired:
+        print(f"member {item.member_id}\t{item.region}\t{item.status}\t{item.rule}\t"
+              f"since {item.since.isoformat()}")
+    print(f"{len(expired)} record(s) {verb}.")
+    return 0

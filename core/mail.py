@@ -1,0 +1,28 @@
+"""Sending e-mail (password reset, invitations) over SMTP, configured by the settings."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from campagne.settings import CampagneSettings
+
+
+def send_mail(settings: CampagneSettings, to: str, subject: str, body: str) -> None:
+    """Send a plain-text message; raises ``OSError``/``smtplib.SMTPException`` on failure."""
+    message = EmailMessage()
+    message["From"] = settings.smtp_sender
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as client:
+        if settings.smtp_starttls:
+            client.starttls()
+        if settings.smtp_username and settings.smtp_password:
+            client.login(settings.smtp_username, settings.smtp_password)
+        client.send_message(message)
+
+
+def link_url(settings: CampagneSettings, secret: str) -> str:
+    """The address of the page where a reset or invitation link sets a password."""
+    return f"{settings.public_url.rstrip('/')}/account/set-password?token={secret}"

@@ -1,0 +1,100 @@
+"""Retention rules: how long personal data is kept, per region, and the purge that
+anonymises what has outlived its rule.
+
+Defaults follow the CNIL's published guidance:
+- prospects: three years after the last contact they initiated;
+- candidates turned down: three months after the decision, or two years with their
+  consent to keep the application (consent purpose ``keep_application``);
+- members who left: three years after they left (end of the relationship).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from campagne.auth import audit
+from campagne.gdpr import erase_member
+from campagne.models import Consent, Member, MemberStatus, Region, utc_now
+from campagne.settings import CampagneSettings
+
+DEFAULT_DAYS = {
+    "prospect": 3 * 365,
+    "declined": 91,
+    "declined_with_consent": 2 * 365,
+    "left": 3 * 365,
+}
+KEEP_APPLICATION = "keep_application"
+
+
+def rules(settings: CampagneSettings, region_slug: str) -> dict[str, int]:
+    """The retention periods (days) of a region: the defaults, then its overrides."""
+    return {**DEFAULT_DAYS, **settings.retention.get(region_slug, {})}
+
+
+@dataclass(frozen=True)
+class Expired:
+    """A record past its retention period (no name: the list may be printed)."""
+
+    member_id: int
+    region: str
+    status: str
+    rule: str
+    since: dt.date
+
+
+def _reference_date(member: Member) -> dt.date:
+    if member.status == MemberStatus.PROSPECT.value and member.last_contact_at:
+        return member.last_contact_at
+    if member.status == MemberStatus.LEFT.value and member.left_on:
+        return member.left_on
+    return member.updated_at.date()
+
+
+def _rule(session: Session, member: Member) -> str | None:
+    if member.status == MemberStatus.DECLINED.value:
+        kept = session.exec(select(Consent).where(
+            Consent.member_id == member.id, Consent.purpose == KEEP_APPLICATION,
+            col(Consent.withdrawn_at).is_(None))).first()
+        return "declined_with_consent" if kept else "declined"
+    if member.status in (MemberStatus.PROSPECT.value, MemberStatus.LEFT.value):
+        return member.status
+    return None
+
+
+def expired_records(session: Session, settings: CampagneSettings,
+                    today: dt.date | None = None) -> list[Expired]:
+    """Every not-yet-erased record whose retention period is over."""
+    today = today or utc_now().date()
+    rows = session.exec(select(Member, Region.slug)
+                        .join(Region, col(Region.id) == col(Member.region_id))
+                        .where(col(Member.erased_at).is_(None))
+                        .order_by(col(Member.id))).all()
+    found = []
+    for member, slug in rows:
+        rule = _rule(session, member)
+        if rule is None:
+            continue
+        since = _reference_date(member)
+        if since + dt.timedelta(days=rules(settings, slug)[rule]) <= today:
+            assert member.id is not None
+            found.append(Expired(member.id, slug, member.status, rule, since))
+    return found
+
+
+def purge(session: Session, settings: CampagneSettings, *, dry_run: bool,
+          today: dt.date | None = None) -> list[Expired]:
+    """Anonymise the expired records (unless ``dry_run``); return them."""
+    expired = expired_records(session, settings, today)
+    if dry_run:
+        return expired
+    for item in expired:
+        member = session.get(Member, item.member_id)
+        assert member is not None
+        erase_member(session, member)
+        audit.record(session, None, "purge", region_slug=item.region,
+                     target=f"member:{item.member_id}", rule=item.rule)
+    session.commit()
+    return expired

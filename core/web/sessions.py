@@ -1,0 +1,118 @@
+"""Page sessions: a random session id in an HttpOnly, SameSite cookie (``__Host-`` prefixed
+and Secure over HTTPS), the session itself in the database with its CSRF token, an
+inactivity timeout and an absolute lifetime.
+
+Forms shown before sign-in (sign-in, password links) use a double-submit CSRF cookie."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Annotated
+
+from fastapi import Depends, Form, HTTPException, Request, Response
+
+from campagne.api.deps import InstanceDep, SessionDep
+from campagne.auth import tokens
+from campagne.auth.access import Principal, principal_for
+from campagne.auth.models import Credential, CredentialKind, UserAccount
+from campagne.settings import CampagneSettings
+
+SESSION = "campagne_session"
+PRE_CSRF = "campagne_csrf"
+
+
+def secure_request(request: Request) -> bool:
+    """True when the request came over HTTPS (uvicorn honours trusted proxy headers)."""
+    return request.url.scheme == "https"
+
+
+def cookie_name(request: Request, base: str) -> str:
+    """``__Host-`` prefixed names over HTTPS (the browser then insists on Secure, Path=/
+    and no Domain); plain names on a local plain-HTTP demo."""
+    return f"__Host-{base}" if secure_request(request) else base
+
+
+def set_cookie(request: Request, response: Response, base: str, value: str,
+               max_age: int | None = None) -> None:
+    """Set one of our cookies with the strict flags."""
+    response.set_cookie(cookie_name(request, base), value, max_age=max_age, path="/",
+                        secure=secure_request(request), httponly=True, samesite="lax")
+
+
+def start_session(request: Request, response: Response, session: SessionDep,
+                  settings: CampagneSettings, user: UserAccount) -> None:
+    """A brand-new session at sign-in (never reuse an id the browser brought)."""
+    old = request.cookies.get(cookie_name(request, SESSION))
+    if old:
+        found = tokens.resolve(session, settings, old, CredentialKind.SESSION)
+        if found:
+            tokens.revoke(session, found[0])
+    issued = tokens.issue(session, settings, user, CredentialKind.SESSION)
+    session.commit()
+    set_cookie(request, response, SESSION, issued.secret)
+
+
+def end_session(request: Request, response: Response, session: SessionDep,
+                settings: CampagneSettings) -> None:
+    """Revoke the session on the server and clear the cookie."""
+    secret = request.cookies.get(cookie_name(request, SESSION))
+    if secret:
+        found = tokens.resolve(session, settings, secret, CredentialKind.SESSION)
+        if found:
+            tokens.revoke(session, found[0])
+    response.delete_cookie(cookie_name(request, SESSION), path="/",
+                           secure=secure_request(request), httponly=True, samesite="lax")
+
+
+def optional_principal(request: Request, instance: InstanceDep,
+                       session: SessionDep) -> Principal | None:
+    """The signed-in account of the page request, if any."""
+    secret = request.cookies.get(cookie_name(request, SESSION))
+    if not secret:
+        return None
+    found = tokens.resolve(session, instance.settings, secret, CredentialKind.SESSION)
+    if found is None:
+        return None
+    request.state.private = True
+    request.state.csrf_token = found[0].csrf_token
+    request.state.session_credential = found[0].id
+    return principal_for(session, found[1])
+
+
+MaybePrincipalDep = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def page_principal(principal: MaybePrincipalDep) -> Principal:
+    """The signed-in account, or 401 (the error handler sends pages to the sign-in form)."""
+    if principal is None:
+        raise HTTPException(status_code=401, detail="Sign in first")
+    return principal
+
+
+SIGNED_IN_PAGE = Depends(page_principal)
+PagePrincipalDep = Annotated[Principal, SIGNED_IN_PAGE]
+
+
+def check_csrf(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") -> None:
+    """Reject a form whose token does not match the session's (or the pre-session cookie)."""
+    expected = getattr(request.state, "csrf_token", None) or request.cookies.get(
+        cookie_name(request, PRE_CSRF))
+    if not expected or not hmac.compare_digest(expected, csrf):
+        raise HTTPException(status_code=403, detail="Invalid form token")
+
+
+CSRF_CHECKED = Depends(check_csrf)
+
+
+def pre_session_token(request: Request) -> str:
+    """The double-submit token for forms shown before sign-in (the browser's, or new)."""
+    return request.cookies.get(cookie_name(request, PRE_CSRF)) or secrets.token_urlsafe(32)
+
+
+def revoke_session_credential(session: SessionDep, request: Request) -> None:
+    """Revoke the session found for this request (used by sign-out)."""
+    credential_id = getattr(request.state, "session_credential", None)
+    credential = session.get(Credential, credential_id) if credential_id else None
+    if credential is not None:
+        tokens.revoke(session, credential)

@@ -1,0 +1,130 @@
+"""Staff pages: a region's member records (list, search, read, edit, erase)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from campagne.api.deps import SessionDep
+from campagne.api.member_schemas import MemberSearch, StaffUpdate
+from campagne.api.members import search_members
+from campagne.api.security import client_address
+from campagne.auth import audit
+from campagne.auth.access import Principal
+from campagne.gdpr import VersionConflict, apply_update, erase_member, member_out, region_member
+from campagne.i18n import gettext
+from campagne.regions import RegionFolder
+from campagne.taxonomy import SECTORS
+from campagne.web.pages import PageRegionDep, RendererDep
+from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
+
+router = APIRouter(prefix="/{slug}/staff", include_in_schema=False,
+                   dependencies=[SIGNED_IN_PAGE])
+STATUSES = ("settling", "settled", "left", "prospect", "declined")
+Optional = Annotated[str, Form(max_length=120)]
+
+
+def staff_region(region: PageRegionDep, principal: PagePrincipalDep) -> RegionFolder:
+    """The region in the path, if the signed-in account is its staff or an administrator."""
+    if not principal.can_read_region(region.slug):
+        raise HTTPException(status_code=403, detail=gettext("You cannot see this region."))
+    return region
+
+
+StaffRegionDep = Annotated[RegionFolder, Depends(staff_region)]
+
+
+def _writer(region: RegionFolder, principal: Principal) -> None:
+    if not principal.can_write_region(region.slug):
+        raise HTTPException(status_code=403, detail=gettext("Your account is read-only."))
+
+
+def _list(request: Request, session: SessionDep, renderer: RendererDep, region: RegionFolder,
+          principal: Principal, criteria: MemberSearch) -> HTMLResponse:
+    result = search_members(session, region.slug, criteria)
+    audit.record(session, principal.user, "list", region_slug=region.slug, target="members",
+                 address=client_address(request), count=len(result.items))
+    session.commit()
+    return renderer.render(request, "account/staff_members.html", {
+        "result": result, "criteria": criteria, "sectors": SECTORS, "statuses": STATUSES,
+        "csrf": request.state.csrf_token}, region=region, page="staff")
+
+
+@router.get("/members", response_class=HTMLResponse)
+def members(request: Request, session: SessionDep, renderer: RendererDep,
+            region: StaffRegionDep, principal: PagePrincipalDep,
+            page: int = 1) -> HTMLResponse:
+    """The region's members, newest first, one page."""
+    return _list(request, session, renderer, region, principal,
+                 MemberSearch(page=max(page, 1)))
+
+
+@router.post("/members", response_class=HTMLResponse, dependencies=[CSRF_CHECKED])
+def search(request: Request, session: SessionDep, renderer: RendererDep,
+           region: StaffRegionDep, principal: PagePrincipalDep, name: Optional = "",
+           sector: Optional = "", commune: Optional = "", status: Optional = "",
+           page: Annotated[int, Form(ge=1)] = 1) -> HTMLResponse:
+    """Search by name, sector, commune and status (sent in the body, never in the URL)."""
+    criteria = MemberSearch(name=name or None, sector=sector or None, commune=commune or None,
+                            status=status if status in STATUSES else None,
+                            page=page)
+    return _list(request, session, renderer, region, principal, criteria)
+
+
+@router.get("/members/{member_id}", response_class=HTMLResponse)
+def member_page(request: Request, session: SessionDep, renderer: RendererDep,
+                region: StaffRegionDep, principal: PagePrincipalDep,
+                member_id: int) -> HTMLResponse:
+    """One record, with the edit form for staff who may write."""
+    member = region_member(session, region.slug, member_id)
+    if member is None:
+        raise HTTPException(status_code=404, detail=gettext("This record does not exist."))
+    audit.record(session, principal.user, "read", region_slug=region.slug,
+                 target=f"member:{member_id}", address=client_address(request))
+    session.commit()
+    return renderer.render(request, "account/staff_member.html", {
+        "record": member_out(member, region.slug), "statuses": STATUSES,
+        "can_write": principal.can_write_region(region.slug),
+        "csrf": request.state.csrf_token, "conflict": request.query_params.get("conflict")},
+        region=region, page="staff")
+
+
+@router.post("/members/{member_id}", dependencies=[CSRF_CHECKED])
+def edit(request: Request, session: SessionDep, region: StaffRegionDep,
+         principal: PagePrincipalDep, member_id: int, version: Annotated[int, Form()],
+         email: Optional = "", phone: Optional = "", commune: Optional = "",
+         status: Optional = "") -> Response:
+    """Save the form; a stale version sends back to the record with a conflict notice."""
+    _writer(region, principal)
+    member = region_member(session, region.slug, member_id)
+    if member is None:
+        raise HTTPException(status_code=404, detail=gettext("This record does not exist."))
+    url = f"/{region.slug}/staff/members/{member_id}"
+    try:
+        fields = apply_update(session, member, StaffUpdate(
+            version=version, email=email or None, phone=phone or None,
+            commune=commune or None,
+            status=status if status in STATUSES else None))
+    except VersionConflict:
+        return RedirectResponse(f"{url}?conflict=1", status_code=303)
+    audit.record(session, principal.user, "update", region_slug=region.slug,
+                 target=f"member:{member_id}", address=client_address(request), fields=fields)
+    session.commit()
+    return RedirectResponse(url, status_code=303)
+
+
+@router.post("/members/{member_id}/erase", dependencies=[CSRF_CHECKED])
+def erase(request: Request, session: SessionDep, region: StaffRegionDep,
+          principal: PagePrincipalDep, member_id: int) -> Response:
+    """Anonymise the record (the aggregate figures stay the same)."""
+    _writer(region, principal)
+    member = region_member(session, region.slug, member_id)
+    if member is None:
+        raise HTTPException(status_code=404, detail=gettext("This record does not exist."))
+    erase_member(session, member)
+    audit.record(session, principal.user, "erase", region_slug=region.slug,
+                 target=f"member:{member_id}", address=client_address(request))
+    session.commit()
+    return RedirectResponse(f"/{region.slug}/staff/members/{member_id}", status_code=303)

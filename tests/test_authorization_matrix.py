@@ -1,0 +1,224 @@
+"""The authorization matrix: every route of the application (read from ``app.routes``, so a
+new route cannot be forgotten) against every kind of caller, with the status expected.
+
+A route is protected when its router declares the sign-in marker (``SIGNED_IN`` for the API,
+``SIGNED_IN_PAGE`` for pages); then it must appear in ``PROTECTED`` below. Any other route is
+public: every caller gets the same answer, never a 401/403 or a server error, and no body
+contains a person's name or e-mail address."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from accounts_kit import EMAILS, PASSWORD, ROLES, World, world
+from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+from starlette.routing import Mount, Route
+
+from campagne.api.security import api_principal
+from campagne.models import Member
+from campagne.web.sessions import page_principal
+
+A, M, SG, RG, SO, AD = ROLES  # anonymous, member, staff/reader of Gers, staff of Orne, admin
+STAFF_READ = {A: 401, M: 403, SG: 200, RG: 200, SO: 403, AD: 200}
+PAGE_STAFF_READ = {**STAFF_READ, A: 303}
+
+
+def only(role: str, ok: int, other: int = 403, anonymous: int = 401) -> dict[str, int]:
+    """``ok`` for ``role``, ``other`` for the rest of the signed-in callers."""
+    return {r: anonymous if r == A else ok if r == role else other for r in ROLES}
+
+
+def signed_in(ok: int, anonymous: int = 401) -> dict[str, int]:
+    """``ok`` for anyone signed in."""
+    return {r: anonymous if r == A else ok for r in ROLES}
+
+
+# Protected routes: (method, path) -> expected status per caller. A version of 0 is always
+# stale, so edits answer 409 (API) or a redirect with a conflict notice (pages) when allowed.
+PROTECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "/api/v1/regions/{slug}/members"): STAFF_READ,
+    ("POST", "/api/v1/regions/{slug}/members/search"): STAFF_READ,
+    ("GET", "/api/v1/regions/{slug}/members/export/json"): STAFF_READ,
+    ("GET", "/api/v1/regions/{slug}/members/{member_id}"): STAFF_READ,
+    ("PATCH", "/api/v1/regions/{slug}/members/{member_id}"): {**STAFF_READ, SG: 409, RG: 403,
+                                                              AD: 409},
+    ("POST", "/api/v1/regions/{slug}/members/{member_id}/erase"): {**STAFF_READ, RG: 403},
+    ("GET", "/api/v1/me"): only(M, 200),
+    ("PATCH", "/api/v1/me"): only(M, 409),
+    ("GET", "/api/v1/me/export"): only(M, 200),
+    ("POST", "/api/v1/me/erasure-request"): only(M, 202),
+    ("GET", "/api/v1/admin/audit"): only(AD, 200),
+    ("POST", "/api/v1/auth/revoke"): signed_in(204),
+    ("GET", "/account/"): signed_in(200, 303),
+    ("GET", "/account/export"): only(M, 200, 303, 303),
+    ("POST", "/account/edit"): signed_in(303, 303),
+    ("POST", "/account/erasure"): signed_in(200, 303),
+    ("POST", "/account/sign-out"): signed_in(303, 303),
+    ("GET", "/admin/users"): only(AD, 200, 403, 303),
+    ("POST", "/admin/users"): only(AD, 200, 403, 303),
+    ("GET", "/admin/audit"): only(AD, 200, 403, 303),
+    ("POST", "/admin/audit"): only(AD, 200, 403, 303),
+    ("GET", "/{slug}/staff/members"): PAGE_STAFF_READ,
+    ("POST", "/{slug}/staff/members"): PAGE_STAFF_READ,
+    ("GET", "/{slug}/staff/members/{member_id}"): PAGE_STAFF_READ,
+    ("POST", "/{slug}/staff/members/{member_id}"): {**PAGE_STAFF_READ, SG: 303, RG: 403,
+                                                    AD: 303},
+    ("POST", "/{slug}/staff/members/{member_id}/erase"): {**PAGE_STAFF_READ, SG: 303,
+                                                          RG: 403, AD: 303},
+}
+# Public routes that do not answer 2xx/3xx to a bare request, with the reason.
+PUBLIC_EXPECTED: dict[tuple[str, str], int] = {
+    ("POST", "/api/v1/auth/token"): 422,  # no form sent
+    ("POST", "/account/sign-in"): 403,  # no CSRF token
+    ("POST", "/account/set-password"): 403,
+    ("POST", "/account/reset"): 403,
+}
+# Bodies sent to routes that take one (JSON for the API, a form for pages).
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/v1/regions/{slug}/members/search"): {"name": "a"},
+    ("PATCH", "/api/v1/regions/{slug}/members/{member_id}"): {"version": 0},
+    ("PATCH", "/api/v1/me"): {"version": 0},
+    ("POST", "/account/edit"): {"version": "0"},
+    ("POST", "/{slug}/staff/members"): {"name": "a"},
+    ("POST", "/{slug}/staff/members/{member_id}"): {"version": "0"},
+    ("POST", "/admin/audit"): {"action": "read"},
+}
+SIGN_IN_MARKERS: set[Callable[..., Any]] = {api_principal, page_principal}
+
+
+def is_protected(route: Any) -> bool:
+    """Declared behind the sign-in marker at router (or route) level."""
+    return any(dep.dependency in SIGN_IN_MARKERS for dep in route.dependencies)
+
+
+def uses_sign_in(route: Any) -> bool:
+    """Anywhere in its dependency tree."""
+    stack = [route.dependant]
+    while stack:
+        dependant = stack.pop()
+        if dependant.call in SIGN_IN_MARKERS:
+            return True
+        stack.extend(dependant.dependencies)
+    return False
+
+
+def app_routes(client: TestClient) -> list[tuple[str, str, bool]]:
+    """(method, path, protected) for every route, included routers flattened; static mounts
+    are public files."""
+    found = []
+    for route in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
+        original = route.original_route
+        if isinstance(original, Mount):
+            assert str(route.path).startswith("/static/"), f"unexpected mount {route.path}"
+            continue
+        assert isinstance(original, Route), f"unknown kind of route {original!r}"
+        api = isinstance(original, APIRoute)
+        protected = api and is_protected(route)
+        if api and not protected:
+            assert not uses_sign_in(route), (
+                f"{route.path} needs a signed-in caller but its router lacks the marker")
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            found.append((method, str(route.path), protected))
+    return found
+
+
+def fill(path: str, sample_member: int, services: list[str]) -> str:
+    """The path with sample values: the Gers, one of its members (not the one with an
+    account: the matrix erases it), its first service."""
+    values = {"slug": "gers", "member_id": str(sample_member), "service": services[0]}
+    unknown = set(re.findall(r"{(\w+)(?::\w+)?}", path)) - set(values)
+    assert not unknown, f"{path}: give the matrix a sample value for {sorted(unknown)}"
+    return re.sub(r"{(\w+)(?::\w+)?}", lambda m: values[m.group(1)], path)
+
+
+class Caller:
+    """Makes requests as one role: bearer token for the API, session cookie for pages."""
+
+    def __init__(self, w: World, role: str) -> None:
+        self.w, self.role = w, role
+        self.client = TestClient(w.client.app, raise_server_exceptions=False,
+                                 follow_redirects=False)
+
+    def _token(self) -> dict[str, str]:
+        if self.role == A:
+            return {}
+        response = self.client.post("/api/v1/auth/token", data={
+            "username": EMAILS[self.role], "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    def _session(self) -> str:
+        self.client.cookies.clear()
+        form = self.client.get("/account/sign-in").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert csrf
+        if self.role == A:
+            return csrf.group(1)
+        signed = self.client.post("/account/sign-in", data={
+            "csrf": csrf.group(1), "email": EMAILS[self.role], "password": PASSWORD})
+        assert signed.status_code == 303, signed.text
+        page = self.client.get("/account/").text
+        found = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert found
+        return found.group(1)
+
+    def call(self, method: str, template: str, url: str, protected: bool) -> Any:
+        """One request with fresh credentials (some routes end them); forms of protected
+        pages carry the session's CSRF token, public ones are sent bare."""
+        body = dict(BODIES.get((method, template), {}))
+        if template.startswith("/api/"):
+            return self.client.request(method, url, headers=self._token(),
+                                       json=body if method != "GET" else None)
+        csrf = self._session()
+        if method == "GET":
+            return self.client.get(url)
+        if template == "/admin/users":
+            body = {"email": f"new-{len(url)}-{id(body)}@example.org", "role": "admin"}
+        return self.client.request(method, url, data={"csrf": csrf, **body} if protected
+                                   else body)
+
+
+def test_authorization_matrix(tmp_path: Path, database_url: str) -> None:
+    with world(tmp_path, database_url) as w:
+        with Session(w.instance.engine) as session:
+            member = session.get(Member, w.gers_member)
+            assert member and member.email
+            personal = [member.email, f"{member.first_name} {member.last_name}"]
+            personal += [m.email for m in session.exec(select(Member).limit(50)) if m.email]
+            sample = session.exec(select(Member.id).where(
+                Member.region_id == member.region_id, Member.id != member.id)).first()
+            assert sample
+        services = [s["slug"] for s in w.client.get("/api/v1/regions/gers/services").json()]
+        routes = app_routes(w.client)
+        callers = {role: Caller(w, role) for role in ROLES}
+        problems, cells = [], 0
+        declared = {(method, path) for method, path, protected in routes if protected}
+        problems += [f"{key} is in PROTECTED but is not a protected route"
+                     for key in set(PROTECTED) - declared]
+        for (method, template, protected), role in itertools.product(routes, ROLES):
+            if protected and (method, template) not in PROTECTED:
+                problems.append(f"{method} {template}: protected but missing from PROTECTED")
+                continue
+            response = callers[role].call(method, template, fill(template, sample, services),
+                                         protected)
+            cells += 1
+            got = response.status_code
+            if protected:
+                expected = PROTECTED[(method, template)][role]
+                if got != expected:
+                    problems.append(f"{method} {template} as {role}: {got}, expected {expected}")
+                continue
+            expected_public = PUBLIC_EXPECTED.get((method, template))
+            if (got != expected_public) if expected_public else (got >= 400):
+                problems.append(f"public {method} {template} as {role}: {got}")
+            leaked = [p for p in personal if p and p in response.text]
+            if leaked:
+                problems.append(f"public {method} {template} as {role}: personal data")
+        assert not problems, "\n".join(problems)
+        assert cells >= len(PROTECTED) * len(ROLES)
