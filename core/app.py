@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from campagne import __version__
 from campagne.api import admin, auth, health, me, members, plugins, regions
+from campagne.auth.production import check_production
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
 from campagne.settings import CampagneSettings
@@ -30,7 +31,8 @@ no endpoint of this API returns a person."""
 
 
 def create_app(instance: Instance) -> FastAPI:
-    """Build the application for a loaded instance."""
+    """Build the application for a loaded instance (production mode checks its settings)."""
+    check_production(instance.settings, instance.engine)
     app = FastAPI(title="Campagne", version=__version__, description=DESCRIPTION,
                   openapi_tags=[{"name": "regions", "description": "Regions and services"},
                                 {"name": "plugins", "description": "Loaded plug-ins"},

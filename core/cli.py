@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from campagne import __version__, cli_accounts
+from campagne.auth.secret import InsecureSettings
 from campagne.db import make_engine, upgrade
 from campagne.demo import generate_region_members
 from campagne.errors import ConfigError, ConfigInvalid
@@ -82,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigInvalid as exc:
         _print_errors(exc.errors)
         return EXIT_INVALID
+    except InsecureSettings as exc:
+        print(f"campagne: refusing to start in production mode: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     except ValidationError as exc:
         for error in exc.errors():
             name = "CAMPAGNE_" + "_".join(str(part) for part in error["loc"]).upper()
@@ -119,7 +123,10 @@ def command_demo(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_INVALID
         paths = [path for path in paths if path.name in args.region]
-    instance = prepare(_settings(args.db), paths, with_demo_data=True)
+    settings = _settings(args.db)
+    if settings.production:
+        raise InsecureSettings("the demo serves generated data and cannot run in production")
+    instance = prepare(settings, paths, with_demo_data=True)
     print("Demo data is synthetic (generated, fixed seed); no real person is shown.")
     return run_server(instance, args.host, args.port)
 

@@ -76,11 +76,12 @@ def populate(instance: Instance) -> tuple[int, int]:
 
 @contextmanager
 def world(folder: Path, database_url: str | None = None,
-          base_url: str = "http://testserver") -> Iterator[World]:
-    """Build the instance and serve it to a test client."""
+          base_url: str = "http://testserver", *, populated: bool = False) -> Iterator[World]:
+    """Build the instance and serve it to a test client (``populated``: the database
+    already holds the members and accounts)."""
     kit = RegionKit(folder, database_url)
     instance = kit.instance(reference_region_paths())
-    gers, orne = populate(instance)
+    gers, orne = (0, 0) if populated else populate(instance)
     try:
         with TestClient(create_app(instance), raise_server_exceptions=False,
                         base_url=base_url) as client:

@@ -143,3 +143,20 @@ def test_audit_trail_records_reads_changes_exports(w: World) -> None:
     listed = w.client.get("/api/v1/admin/audit?action=read&region=gers", headers=admin).json()
     assert listed and {e["action"] for e in listed} == {"read"}
     assert w.client.get("/api/v1/admin/audit", headers=staff).status_code == 403
+
+
+def test_required_fields_cannot_be_emptied(w: World) -> None:
+    staff = w.headers("staff_gers")
+    url = f"/api/v1/regions/gers/members/{w.gers_member}"
+    version = w.client.get(url, headers=staff).json()["version"]
+    for field in ("status", "last_name", "sector"):
+        response = w.client.patch(url, headers=staff, json={"version": version, field: None})
+        assert response.status_code == 422
+
+
+def test_no_personal_data_in_api_error_or_public_output(w: World) -> None:
+    staff = w.headers("staff_gers")
+    record = w.client.get(f"/api/v1/regions/gers/members/{w.gers_member}", headers=staff).json()
+    public = w.client.get("/api/v1/regions/gers").text + w.client.get("/openapi.json").text
+    assert record["email"] not in public
+    assert f'{record["first_name"]} {record["last_name"]}' not in public

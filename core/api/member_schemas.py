@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+REQUIRED = {"first_name", "last_name", "sector", "status"}
 StatusValue = Literal["settling", "settled", "left", "prospect", "declined"]
 
 
@@ -71,6 +72,14 @@ class SelfUpdate(BaseModel):
     phone: str | None = Field(default=None, max_length=40)
     business_name: str | None = Field(default=None, max_length=200)
     commune: str | None = Field(default=None, max_length=120)
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> SelfUpdate:
+        """Fields the record cannot lack may be changed, not emptied."""
+        for name in REQUIRED & self.model_fields_set:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be empty")
+        return self
 
 
 class StaffUpdate(SelfUpdate):

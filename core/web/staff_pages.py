@@ -103,10 +103,12 @@ def edit(request: Request, session: SessionDep, region: StaffRegionDep,
         raise HTTPException(status_code=404, detail=gettext("This record does not exist."))
     url = f"/{region.slug}/staff/members/{member_id}"
     try:
-        fields = apply_update(session, member, StaffUpdate(
-            version=version, email=email or None, phone=phone or None,
-            commune=commune or None,
-            status=status if status in STATUSES else None))
+        values: dict[str, object] = {"email": email or None, "phone": phone or None,
+                                     "commune": commune or None}
+        if status in STATUSES:
+            values["status"] = status
+        fields = apply_update(session, member, StaffUpdate.model_validate(
+            {"version": version, **values}))
     except VersionConflict:
         return RedirectResponse(f"{url}?conflict=1", status_code=303)
     audit.record(session, principal.user, "update", region_slug=region.slug,

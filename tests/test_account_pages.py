@@ -1,0 +1,162 @@
+"""Sign-in on the pages: cookies, CSRF, session renewal and end, timeout, headers
+(OWASP ASVS 5.0 chapters 3, 7, 8 and 16, level 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from accounts_kit import EMAILS, PASSWORD, World, world
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from campagne.auth.models import Credential, CredentialKind
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+@pytest.fixture
+def w(tmp_path: Path) -> Iterator[World]:
+    with world(tmp_path, base_url="https://testserver") as built:
+        yield built
+
+
+def sign_in(client: TestClient, role: str = "staff_gers") -> str:
+    """Sign in through the form; return the session's CSRF token."""
+    token = CSRF.search(client.get("/account/sign-in").text)
+    assert token
+    response = client.post("/account/sign-in", follow_redirects=False, data={
+        "csrf": token.group(1), "email": EMAILS[role], "password": PASSWORD})
+    assert response.status_code == 303, response.text
+    found = CSRF.search(client.get("/account/").text)
+    assert found
+    return found.group(1)
+
+
+def test_session_cookie_flags_over_https(w: World) -> None:
+    token = CSRF.search(w.client.get("/account/sign-in").text)
+    assert token
+    response = w.client.post("/account/sign-in", follow_redirects=False, data={
+        "csrf": token.group(1), "email": EMAILS["staff_gers"], "password": PASSWORD})
+    cookie = next(v for k, v in response.headers.multi_items()
+                  if k == "set-cookie" and "campagne_session" in v)
+    assert cookie.startswith("__Host-campagne_session=")
+    for flag in ("HttpOnly", "Secure", "Path=/", "SameSite=lax"):
+        assert flag.lower() in cookie.lower()
+    assert "domain" not in cookie.lower()
+
+
+def test_plain_http_demo_uses_unprefixed_cookie(tmp_path: Path) -> None:
+    with world(tmp_path) as plain:
+        sign_in(plain.client)
+        assert "campagne_session" in plain.client.cookies
+        assert plain.client.get("/account/").status_code == 200
+
+
+def test_new_session_at_sign_in(w: World) -> None:
+    sign_in(w.client)
+    first = w.client.cookies.get("__Host-campagne_session")
+    sign_in(w.client)
+    second = w.client.cookies.get("__Host-campagne_session")
+    assert first and second and first != second
+    with Session(w.instance.engine) as session:
+        live = [c for c in session.exec(select(Credential).where(
+            Credential.kind == CredentialKind.SESSION.value)) if c.revoked_at is None]
+    assert len(live) == 1
+
+
+def test_sign_out_ends_the_session_on_the_server(w: World) -> None:
+    csrf = sign_in(w.client)
+    stolen = w.client.cookies.get("__Host-campagne_session")
+    response = w.client.post("/account/sign-out", data={"csrf": csrf}, follow_redirects=False)
+    assert response.status_code == 303
+    replay = TestClient(w.client.app, base_url="https://testserver", follow_redirects=False)
+    replay.cookies.set("__Host-campagne_session", stolen or "")
+    assert replay.get("/account/").status_code == 303
+
+
+def test_inactivity_timeout(w: World) -> None:
+    sign_in(w.client)
+    with Session(w.instance.engine) as session:
+        for credential in session.exec(select(Credential)):
+            credential.last_used_at -= dt.timedelta(minutes=31)
+            session.add(credential)
+        session.commit()
+    response = w.client.get("/account/", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/account/sign-in"
+
+
+def test_forms_without_the_csrf_token_are_refused(w: World) -> None:
+    sign_in(w.client)
+    assert w.client.post("/account/sign-out", data={}).status_code == 403
+    assert w.client.post("/account/sign-out", data={"csrf": "forged"}).status_code == 403
+    bare = TestClient(w.client.app, base_url="https://testserver")
+    assert bare.post("/account/sign-in", data={
+        "email": EMAILS["admin"], "password": PASSWORD}).status_code == 403
+
+
+def test_personal_pages_are_not_cached_and_have_security_headers(w: World) -> None:
+    sign_in(w.client)
+    for path in ("/account/", "/gers/staff/members"):
+        response = w.client.get(path)
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "no-store"
+        csp = response.headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"]
+        assert 'style="' not in response.text and "<script" not in response.text
+
+
+def test_member_search_terms_stay_out_of_urls(w: World) -> None:
+    csrf = sign_in(w.client)
+    listed = w.client.get("/gers/staff/members").text
+    name = re.search(r'/gers/staff/members/\d+">\S+ ([^<]+)</a>', listed)
+    assert name
+    found = w.client.post("/gers/staff/members", data={"csrf": csrf, "name": name.group(1)})
+    assert found.status_code == 200 and name.group(1) in found.text
+    assert 'method="post" action="/gers/staff/members"' in listed
+
+
+def test_page_edit_conflict_and_other_region(w: World) -> None:
+    csrf = sign_in(w.client)
+    page = w.client.get(f"/gers/staff/members/{w.gers_member}")
+    version = re.search(r'name="version" value="(\d+)"', page.text)
+    assert version
+    ok = w.client.post(f"/gers/staff/members/{w.gers_member}", follow_redirects=False,
+                       data={"csrf": csrf, "version": version.group(1), "phone": "0102"})
+    assert ok.status_code == 303 and "conflict" not in ok.headers["location"]
+    stale = w.client.post(f"/gers/staff/members/{w.gers_member}", follow_redirects=False,
+                          data={"csrf": csrf, "version": version.group(1), "phone": "0999"})
+    assert "conflict=1" in stale.headers["location"]
+    assert w.client.get(f"/orne/staff/members/{w.orne_member}").status_code == 403
+    assert w.client.get(f"/gers/staff/members/{w.orne_member}").status_code == 404
+
+
+def test_generic_error_pages(w: World) -> None:
+    response = w.client.get("/api/v1/regions/gers/members/not-a-number",
+                            headers=w.headers("staff_gers"))
+    assert response.status_code == 422
+    assert "Traceback" not in response.text
+    page = w.client.get("/no/such/page/here")
+    assert page.status_code == 404 and "Traceback" not in page.text
+
+
+def test_member_space_download(w: World) -> None:
+    sign_in(w.client, "member")
+    home = w.client.get("/account/").text
+    assert "/account/export" in home
+    data = w.client.get("/account/export").json()
+    assert data["record"]["id"] == w.gers_member
+
+
+def test_privacy_notice_is_public_and_states_retention(w: World) -> None:
+    response = TestClient(w.client.app).get("/gers/privacy?lang=en")
+    assert response.status_code == 200
+    assert "1095" in response.text and "91" in response.text and "730" in response.text

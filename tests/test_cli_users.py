@@ -1,0 +1,176 @@
+"""``campagne users`` and ``campagne purge``, and e-mail through a real local SMTP server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes
+from pathlib import Path
+from typing import Any
+
+import pytest
+from accounts_kit import world
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from campagne.auth.models import UserAccount
+from campagne.cli import main
+from campagne.models import Consent, Member, MemberStatus
+from campagne.retention import purge
+from campagne.settings import CampagneSettings
+
+
+class Inbox:
+    """Keeps every message the SMTP server receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("CAMPAGNE_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CAMPAGNE_SMTP_PORT", str(port))
+    yield inbox
+    controller.stop()
+
+
+def demo_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder holding a demo database, as ``campagne demo`` leaves it."""
+    with world(tmp_path / "build", f"sqlite:///{tmp_path / 'campagne-demo.db'}"):
+        pass
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CAMPAGNE_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def test_create_staff_with_password_stdin_on_the_demo_database(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    demo_folder(tmp_path, monkeypatch)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["users", "create", "New@Example.org", "--role", "staff",
+                 "--region", "gers", "--password-stdin"]) == 0
+    assert "Created staff account new@example.org" in capsys.readouterr().out
+    assert main(["users", "list"]) == 0
+    assert "new@example.org\tstaff\tactive" in capsys.readouterr().out
+
+
+def test_bad_requests_exit_2_without_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    demo_folder(tmp_path, monkeypatch)
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["users", "create", "x@example.org", "--role", "staff", "--region", "gers",
+                 "--password-stdin"]) == 2
+    assert main(["users", "create", "y@example.org", "--role", "staff", "--invite"]) == 2
+    err = capsys.readouterr().err
+    assert "at least 12 characters" in err and "--region" in err
+    assert "Traceback" not in err
+
+
+def test_invitation_by_email_then_password_then_sign_in(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp: Inbox) -> None:
+    folder = demo_folder(tmp_path, monkeypatch)
+    assert main(["users", "create", "invited@example.org", "--role", "staff",
+                 "--region", "orne", "--invite", "--send"]) == 0
+    body = smtp.messages[0].get_payload(decode=True).decode()
+    link = re.search(r"/account/set-password\?token=(\S+)", body)
+    assert link and smtp.messages[0]["To"] == "invited@example.org"
+    with world(folder / "again", f"sqlite:///{folder / 'campagne-demo.db'}",
+               populated=True) as w:
+        page = w.client.get(f"/account/set-password?token={link.group(1)}").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        done = w.client.post("/account/set-password", follow_redirects=False, data={
+            "csrf": csrf.group(1), "token": link.group(1), "password": "a brand new secret"})
+        assert done.status_code == 303
+        token = w.client.post("/api/v1/auth/token", data={
+            "username": "invited@example.org", "password": "a brand new secret"})
+        assert token.status_code == 200
+        again = w.client.post("/account/set-password", data={
+            "csrf": csrf.group(1), "token": link.group(1), "password": "another new secret"})
+        assert again.status_code == 400  # a link works once
+
+
+def test_password_reset_by_email(tmp_path: Path, smtp: Inbox) -> None:
+    with world(tmp_path) as w:
+        client = TestClient(w.client.app)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/account/reset").text)
+        assert csrf
+        for email in ("admin@example.org", "nobody@example.org"):
+            sent = client.post("/account/reset", data={"csrf": csrf.group(1), "email": email})
+            assert sent.status_code == 200
+        assert len(smtp.messages) == 1 and smtp.messages[0]["To"] == "admin@example.org"
+
+
+def test_purge_follows_the_retention_rules(tmp_path: Path) -> None:
+    with world(tmp_path) as w, Session(w.instance.engine) as session:
+        rows = session.exec(select(Member).order_by(Member.id).limit(4)).all()  # type: ignore[arg-type]
+        today = dt.date(2030, 1, 1)
+        old_prospect, new_prospect, declined, kept = rows
+        old_prospect.status = MemberStatus.PROSPECT.value
+        old_prospect.last_contact_at = today - dt.timedelta(days=3 * 365 + 1)
+        new_prospect.status = MemberStatus.PROSPECT.value
+        new_prospect.last_contact_at = today - dt.timedelta(days=300)
+        for row in (declined, kept):
+            row.status = MemberStatus.DECLINED.value
+            row.updated_at = dt.datetime(2029, 6, 1, tzinfo=dt.UTC)
+        session.add(Consent(member_id=kept.id or 0, purpose="keep_application"))
+        session.add_all(rows)
+        session.commit()
+        settings = CampagneSettings()
+        listed = purge(session, settings, dry_run=True, today=today)
+        mine = {row.id for row in rows}
+        assert {i.member_id for i in listed} & mine == {old_prospect.id, declined.id}
+        assert {i.rule for i in listed if i.member_id not in mine} <= {"left"}
+        assert session.get(Member, declined.id).erased_at is None  # type: ignore[union-attr]
+        purge(session, settings, dry_run=False, today=today)
+        assert session.get(Member, declined.id).erased_at is not None  # type: ignore[union-attr]
+        assert session.get(Member, kept.id).erased_at is None  # type: ignore[union-attr]
+        assert purge(session, settings, dry_run=True, today=today) == []
+
+
+def test_purge_command_dry_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    demo_folder(tmp_path, monkeypatch)
+    assert main(["purge", "--dry-run"]) == 0
+    assert "would be anonymised" in capsys.readouterr().out
+
+
+def test_production_refuses_demo_and_missing_key(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    demo_folder(tmp_path, monkeypatch)
+    monkeypatch.setenv("CAMPAGNE_PRODUCTION", "true")
+    assert main(["demo", "--port", "1"]) == 2
+    monkeypatch.delenv("CAMPAGNE_SECRET_KEY")
+    regions = [str(p) for p in __import__("campagne.regions").regions.reference_region_paths()]
+    assert main(["serve", *regions, "--db", f"sqlite:///{tmp_path / 'campagne-demo.db'}",
+                 "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "CAMPAGNE_SECRET_KEY" in err and "demo" in err
+
+
+def test_secret_key_generated_once_outside_production(tmp_path: Path) -> None:
+    from campagne.auth.secret import secret_key
+
+    settings = CampagneSettings(secret_key=None, secret_key_file=str(tmp_path / "k"))
+    first = secret_key(settings)
+    assert len(first) >= 48 and secret_key(settings) == first
+    assert (tmp_path / "k").stat().st_mode & 0o077 == 0
+    assert UserAccount  # the accounts table exists alongside the key
