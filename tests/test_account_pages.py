@@ -160,3 +160,58 @@ def test_privacy_notice_is_public_and_states_retention(w: World) -> None:
     response = TestClient(w.client.app).get("/gers/privacy?lang=en")
     assert response.status_code == 200
     assert "1095" in response.text and "91" in response.text and "730" in response.text
+
+
+def test_absolute_session_lifetime(w: World) -> None:
+    sign_in(w.client)
+    with Session(w.instance.engine) as session:
+        for credential in session.exec(select(Credential)):
+            credential.expires_at = credential.created_at - dt.timedelta(seconds=1)
+            session.add(credential)
+        session.commit()
+    assert w.client.get("/account/", follow_redirects=False).status_code == 303
+
+
+def test_deactivation_and_password_change_end_every_session(w: World) -> None:
+    from campagne.auth.accounts import deactivate, find_account, set_password
+
+    sign_in(w.client)
+    api = w.headers("staff_gers")
+    with Session(w.instance.engine) as session:
+        user = find_account(session, EMAILS["staff_gers"])
+        assert user
+        set_password(session, w.instance.settings, user, "another long password")
+    assert w.client.get("/account/", follow_redirects=False).status_code == 303
+    assert w.client.get("/api/v1/regions/gers/members", headers=api).status_code == 401
+    other = w.headers("staff_orne")
+    with Session(w.instance.engine) as session:
+        user = find_account(session, EMAILS["staff_orne"])
+        assert user
+        deactivate(session, user)
+    assert w.client.get("/api/v1/regions/orne/members", headers=other).status_code == 401
+
+
+def test_failed_sign_ins_and_refusals_are_audited(w: World) -> None:
+    from campagne.auth.models import AuditEvent
+
+    w.client.post("/api/v1/auth/token", data={"username": "Nobody@Example.org",
+                                              "password": "wrong password"})
+    w.client.get("/api/v1/regions/orne/members", headers=w.headers("staff_gers"))
+    with Session(w.instance.engine) as session:
+        events = {(e.action, e.actor_email) for e in session.exec(select(AuditEvent))}
+    assert ("sign_in_failed", "nobody@example.org") in events
+    assert ("forbidden", EMAILS["staff_gers"]) in events
+    assert ("sign_in", EMAILS["staff_gers"]) in events
+
+
+def test_audit_trail_cannot_be_changed_through_the_app(w: World) -> None:
+    from fastapi.routing import iter_route_contexts
+
+    admin = w.headers("admin")
+    for method in ("PUT", "PATCH", "DELETE", "POST"):
+        assert w.client.request(method, "/api/v1/admin/audit", headers=admin).status_code == 405
+    audit_routes = [r for r in iter_route_contexts(w.client.app.routes)  # type: ignore[attr-defined]
+                    if "audit" in str(r.path)]
+    assert {m for r in audit_routes for m in (r.methods or set())} <= {"GET", "HEAD", "POST"}
+    assert {str(r.path) for r in audit_routes if "POST" in (r.methods or set())} == {
+        "/admin/audit"}  # the filter form, which only reads

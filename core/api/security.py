@@ -10,9 +10,10 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
 
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
-from campagne.auth import tokens
+from campagne.auth import audit, tokens
 from campagne.auth.access import Principal, principal_for
 from campagne.auth.models import CredentialKind, Role
 from campagne.regions import RegionFolder
@@ -42,31 +43,45 @@ SIGNED_IN = Depends(api_principal)
 PrincipalDep = Annotated[Principal, SIGNED_IN]
 
 
-def region_reader(principal: PrincipalDep, region: RegionDep) -> RegionFolder:
+def deny(session: Session, request: Request, principal: Principal,
+         region_slug: str | None = None) -> HTTPException:
+    """Record a refused access in the audit trail; return the 403 to raise."""
+    audit.record(session, principal.user, "forbidden", region_slug=region_slug,
+                 target=f"{request.method} {request.url.path}"[:80],
+                 address=client_address(request))
+    session.commit()
+    return FORBIDDEN
+
+
+def region_reader(request: Request, session: SessionDep, principal: PrincipalDep,
+                  region: RegionDep) -> RegionFolder:
     """The region in the path, if the caller is its staff or an administrator."""
     if not principal.can_read_region(region.slug):
-        raise FORBIDDEN
+        raise deny(session, request, principal, region.slug)
     return region
 
 
-def region_writer(principal: PrincipalDep, region: RegionDep) -> RegionFolder:
+def region_writer(request: Request, session: SessionDep, principal: PrincipalDep,
+                  region: RegionDep) -> RegionFolder:
     """The region in the path, if the caller may change its records."""
     if not principal.can_write_region(region.slug):
-        raise FORBIDDEN
+        raise deny(session, request, principal, region.slug)
     return region
 
 
-def member_principal(principal: PrincipalDep) -> Principal:
+def member_principal(request: Request, session: SessionDep,
+                     principal: PrincipalDep) -> Principal:
     """The caller, if a member account."""
     if principal.role is not Role.MEMBER or principal.user.member_id is None:
-        raise FORBIDDEN
+        raise deny(session, request, principal)
     return principal
 
 
-def admin_principal(principal: PrincipalDep) -> Principal:
+def admin_principal(request: Request, session: SessionDep,
+                    principal: PrincipalDep) -> Principal:
     """The caller, if an administrator."""
     if principal.role is not Role.ADMIN:
-        raise FORBIDDEN
+        raise deny(session, request, principal)
     return principal
 
 

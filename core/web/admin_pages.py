@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from campagne.api.admin import audit_events
 from campagne.api.deps import InstanceDep, SessionDep
-from campagne.api.security import client_address
+from campagne.api.security import client_address, deny
 from campagne.auth import audit, tokens
 from campagne.auth.access import Principal
 from campagne.auth.accounts import AccountError, create_account
@@ -24,9 +24,10 @@ router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[SIGNE
 Field = Annotated[str, Form(max_length=200)]
 
 
-def admin_only(principal: PagePrincipalDep) -> Principal:
+def admin_only(request: Request, session: SessionDep, principal: PagePrincipalDep) -> Principal:
     """The signed-in administrator, or 403."""
     if principal.role is not Role.ADMIN:
+        deny(session, request, principal)
         raise HTTPException(status_code=403, detail=gettext("Administrators only."))
     return principal
 

@@ -13,7 +13,7 @@ from campagne import i18n
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 ONE_YEAR = 60 * 60 * 24 * 365
 SECURITY_HEADERS = {

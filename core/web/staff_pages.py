@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from campagne.api.deps import SessionDep
 from campagne.api.member_schemas import MemberSearch, StaffUpdate
 from campagne.api.members import search_members
-from campagne.api.security import client_address
+from campagne.api.security import client_address, deny
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.gdpr import VersionConflict, apply_update, erase_member, member_out, region_member
@@ -26,9 +26,11 @@ STATUSES = ("settling", "settled", "left", "prospect", "declined")
 Optional = Annotated[str, Form(max_length=120)]
 
 
-def staff_region(region: PageRegionDep, principal: PagePrincipalDep) -> RegionFolder:
+def staff_region(request: Request, session: SessionDep, region: PageRegionDep,
+                 principal: PagePrincipalDep) -> RegionFolder:
     """The region in the path, if the signed-in account is its staff or an administrator."""
     if not principal.can_read_region(region.slug):
+        deny(session, request, principal, region.slug)
         raise HTTPException(status_code=403, detail=gettext("You cannot see this region."))
     return region
 
