@@ -8,38 +8,49 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import re
 from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 
 from babel import Locale
-from babel.core import UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal
+from babel.numbers import format_percent as babel_format_percent
 from babel.support import Translations
 
 SUPPORTED = ("fr", "en")
 DEFAULT = "fr"
 LANG_COOKIE = "campagne_lang"
 
+log = logging.getLogger(__name__)
 current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT)
 
 
 @cache
 def translations(locale: str) -> Translations:
-    """The compiled catalogue of ``locale`` (English texts are the message ids)."""
+    """The catalogue of ``locale``, compiled in memory from its ``.po`` file once per process
+    (fuzzy entries are left out; English texts are the message ids)."""
     po_file = resources.files("campagne") / "locale" / locale / "LC_MESSAGES" / "messages.po"
     if not po_file.is_file():
+        log.warning("no message catalogue for %r: texts are shown in English", locale)
         return Translations()
     with po_file.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
+        catalog = read_po(handle, locale=locale, abort_invalid=True)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+def load_catalogues() -> dict[str, Translations]:
+    """Compile every supported language's catalogue now (at start-up, so that a broken
+    ``.po`` file stops the application instead of failing a request)."""
+    return {locale: translations(locale) for locale in SUPPORTED}
 
 
 def gettext(message: str) -> str:
@@ -54,32 +65,36 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 def negotiate(query: str | None, cookie: str | None, accept_language: str | None,
               default: str = DEFAULT) -> str:
-    """Choose the language: explicit choice, then the cookie, then the browser's preferences."""
+    """Choose the language: explicit choice, then the cookie, then the browser's preferences
+    (``Accept-Language``, best quality first), then ``default``."""
     for explicit in (query, cookie):
         if explicit in SUPPORTED:
             return explicit
-    for tag, _quality in _parse_accept_language(accept_language or ""):
-        try:
-            language = Locale.parse(tag, sep="-").language
-        except (ValueError, UnknownLocaleError):
-            continue
+    for tag, _quality in parse_accept_language(accept_language or ""):
+        language = tag.split("-")[0].split("_")[0].lower()
         if language in SUPPORTED:
-            return str(language)
-    return default
+            return language
+    return default if default in SUPPORTED else DEFAULT
 
 
-def _parse_accept_language(header: str) -> list[tuple[str, float]]:
+def parse_accept_language(header: str) -> list[tuple[str, float]]:
+    """The language tags of an ``Accept-Language`` header with their quality, best first;
+    tags refused (``q=0``), malformed or ``*`` are left out; equal qualities keep their order."""
     preferences = []
     for part in header.split(",")[:20]:
-        tag, _, params = part.strip().partition(";")
+        tag, *params = (piece.strip() for piece in part.split(";"))
         quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        if tag and tag != "*" and quality > 0:
-            preferences.append((tag, quality))
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if not 0 < quality <= 1 or not re.fullmatch(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*",
+                                                      tag):
+            continue
+        preferences.append((tag, quality))
     return sorted(preferences, key=lambda item: -item[1])
 
 
@@ -87,6 +102,17 @@ def format_number(value: float | int, digits: int = 0) -> str:
     """Format a number for the current language (``1 234,5`` in French)."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return str(format_decimal(value, format=pattern, locale=current_locale.get()))
+
+
+def format_percent(share: float, digits: int = 1) -> str:
+    """Format a share (``0.2``) as a percentage for the current language, with the locale's
+    own spacing: ``20,0 %`` (no-break space) in French, ``20.0%`` in English."""
+    locale = current_locale.get()
+    pattern = str(Locale.parse(locale).percent_formats[None].pattern)
+    last = pattern.rfind("0")
+    if digits and last >= 0:
+        pattern = pattern[: last + 1] + "." + "0" * digits + pattern[last + 1 :]
+    return str(babel_format_percent(share, format=pattern, locale=locale))
 
 
 def format_money(value: float, currency: str = "EUR") -> str:

@@ -4,10 +4,13 @@ and a client serving the reference regions with demo data."""
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -15,6 +18,7 @@ from sqlmodel import Session, select
 from campagne.app import create_app
 from campagne.db import make_engine
 from campagne.demo import generate_region_members
+from campagne.instance import Instance
 from campagne.models import Region
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
@@ -107,3 +111,39 @@ def _drop_postgres_schemas() -> Iterator[None]:
         for schema in (SCHEMA_PREFIX, f"{SCHEMA_PREFIX}_demo"):
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
+
+
+def _demo_instance(folder: Path, database_url: str) -> Instance:
+    """The reference regions with their demo members, on ``database_url``."""
+    instance = RegionKit(folder, database_url).instance(reference_region_paths())
+    with Session(instance.engine) as session:
+        for slug, region_folder in instance.regions.items():
+            region = session.exec(select(Region).where(Region.slug == slug)).one()
+            generate_region_members(session, region, region_folder.config)
+        session.commit()
+    return instance
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The reference regions with demo data behind a real HTTP server (uvicorn, in a
+    thread, on a free loopback port; SQLite); yields the base URL."""
+    folder = tmp_path_factory.mktemp("live")
+    instance = _demo_instance(folder, _database_url("sqlite", folder))
+    config = uvicorn.Config(create_app(instance), host="127.0.0.1", port=0,
+                            log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the live server did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        instance.engine.dispose()

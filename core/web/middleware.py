@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from http.cookies import SimpleCookie
+from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from campagne import i18n
@@ -44,7 +48,12 @@ def _request_language(scope: Scope, default: str) -> tuple[str, str | None]:
 
 
 class LanguageAndSecurityMiddleware:
-    """Set the request's language, remember an explicit choice, add security headers."""
+    """Set the request's language, remember an explicit choice, add security headers.
+
+    An unexpected error is answered here with the application's own handler (which logs it),
+    inside the request's language and with the security headers: Starlette would otherwise
+    answer it from its outermost middleware, in the default language and without them.
+    """
 
     def __init__(self, app: ASGIApp, default_locale: str) -> None:
         self.app = app
@@ -58,9 +67,12 @@ class LanguageAndSecurityMiddleware:
         locale, chosen = _request_language(scope, self.default_locale)
         secure = scope.get("scheme") == "https"
         csp = not scope["path"].startswith(NO_CSP_PREFIXES)
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
@@ -81,5 +93,21 @@ class LanguageAndSecurityMiddleware:
         token = i18n.current_locale.set(locale)
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            handler = _error_handler(scope)
+            if started or handler is None:
+                raise
+            response = handler(Request(scope, receive), exc)
+            if inspect.isawaitable(response):
+                response = await response
+            await response(scope, receive, send_with_headers)  # the handler logged it
         finally:
             i18n.current_locale.reset(token)
+
+
+def _error_handler(scope: Scope) -> Callable[[Request, Exception], Any] | None:
+    """The application's handler for unexpected errors (``Exception`` or 500), if any."""
+    handlers = getattr(scope.get("app"), "exception_handlers", None) or {}
+    handler: Callable[[Request, Exception], Any] | None = (
+        handlers.get(Exception) or handlers.get(500))
+    return handler

@@ -4,10 +4,11 @@ the core's own template, so an override can extend the original."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -17,8 +18,10 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     PrefixLoader,
+    pass_context,
     select_autoescape,
 )
+from jinja2.runtime import Context
 
 from campagne import i18n
 from campagne.config import localize
@@ -43,11 +46,29 @@ def build_environment(extra_dirs: list[Path]) -> Environment:
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
     )
-    environment.filters.update(
-        number=i18n.format_number, money=i18n.format_money, day=i18n.format_day,
-        t=lambda text: localize(text, i18n.current_locale.get()),
-    )
+    filters: dict[str, Callable[..., str]] = {
+        "number": i18n.format_number, "percent": i18n.format_percent,
+        "money": i18n.format_money, "day": i18n.format_day, "t": _localize,
+    }
+    environment.filters.update({name: _per_request(f) for name, f in filters.items()})
     return environment
+
+
+def _localize(text: dict[str, str] | None) -> str:
+    """A text of a region's configuration in the current language."""
+    return localize(text, i18n.current_locale.get())
+
+
+def _per_request(function: Callable[..., str]) -> Callable[..., str]:
+    """A filter whose result depends on the request's language. Jinja computes filters of
+    constant values once, when it compiles a template, in whichever language comes first;
+    a filter that takes the context is always computed when the template is rendered."""
+
+    @pass_context
+    def language_filter(_context: Context, value: Any, *args: Any, **kwargs: Any) -> str:
+        return function(value, *args, **kwargs)
+
+    return language_filter
 
 
 class Renderer:
@@ -55,6 +76,7 @@ class Renderer:
 
     def __init__(self, instance: Instance) -> None:
         self.instance = instance
+        i18n.load_catalogues()
         self.site = build_environment([])
         self.by_region = {
             slug: build_environment(self._region_dirs(folder))
@@ -94,5 +116,6 @@ def _switch_links(request: Request) -> dict[str, str]:
     for language in i18n.SUPPORTED:
         query = dict(request.query_params)
         query["lang"] = language
-        links[language] = f"{request.url.path}?{urlencode(sorted(query.items()))}"
+        path = quote(request.url.path, safe="/%:@!$&'()*+,;=-._~")
+        links[language] = f"{path}?{urlencode(sorted(query.items()))}"
     return links
