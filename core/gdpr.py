@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from campagne.api.member_schemas import MemberOut, SelfUpdate
 from campagne.auth.models import UserAccount
 from campagne.models import Consent, Member, Region, ServiceUse, utc_now
+from campagne.plugin_types import MemberEvent
 
 ERASED_NAME = "—"
 FIELD_MAP = {"sector": "sector_slug"}
@@ -106,3 +107,30 @@ def region_member(session: Session, region_slug: str, member_id: int) -> Member 
     return session.exec(
         select(Member).join(Region, col(Region.id) == col(Member.region_id))
         .where(Region.slug == region_slug, Member.id == member_id)).first()
+
+
+def erased_event(region_slug: str, member: Member) -> MemberEvent:
+    """The event plug-ins receive when a person is erased (no name: id and sector only)."""
+    assert member.id is not None
+    return MemberEvent(kind="erased", region_slug=region_slug, member_id=member.id,
+                       sector=member.sector_slug, occurred_at=utc_now())
+
+
+def record_consent(session: Session, member: Member, purpose: str) -> Consent:
+    """Record a consent with its purpose and the current date (the caller commits)."""
+    assert member.id is not None
+    consent = Consent(member_id=member.id, purpose=purpose)
+    session.add(consent)
+    return consent
+
+
+def withdraw_consent(session: Session, member: Member, purpose: str) -> int:
+    """Withdraw every live consent of ``purpose``; return how many (the caller commits)."""
+    count = 0
+    for consent in session.exec(select(Consent).where(
+            Consent.member_id == member.id, Consent.purpose == purpose,
+            col(Consent.withdrawn_at).is_(None))):
+        consent.withdrawn_at = utc_now()
+        session.add(consent)
+        count += 1
+    return count

@@ -9,6 +9,10 @@ from sqlmodel import Session, col, select
 
 from campagne.models import Member, MemberStatus, Region
 
+# Members counted in the figures: settling or settled (not those who left, nor prospects
+# and candidates turned down, who are kept in the same table).
+CURRENT = (MemberStatus.SETTLING.value, MemberStatus.SETTLED.value)
+
 
 @dataclass(frozen=True)
 class MemberFigures:
@@ -19,11 +23,11 @@ class MemberFigures:
 
 
 def member_figures(session: Session, region_slug: str) -> MemberFigures:
-    """Count the members who have not left, in total and by sector."""
+    """Count the current members (settling or settled), in total and by sector."""
     rows = session.exec(
         select(Member.sector_slug, func.count())
         .join(Region, col(Region.id) == col(Member.region_id))
-        .where(Region.slug == region_slug, Member.status != MemberStatus.LEFT.value)
+        .where(Region.slug == region_slug, col(Member.status).in_(CURRENT))
         .group_by(col(Member.sector_slug))
     ).all()
     by_sector = {sector: int(count) for sector, count in rows}
@@ -35,7 +39,7 @@ def member_figures_by_region(session: Session) -> dict[str, MemberFigures]:
     rows = session.exec(
         select(Region.slug, Member.sector_slug, func.count())
         .join(Region, col(Region.id) == col(Member.region_id))
-        .where(Member.status != MemberStatus.LEFT.value)
+        .where(col(Member.status).in_(CURRENT))
         .group_by(col(Region.slug), col(Member.sector_slug))
     ).all()
     grouped: dict[str, dict[str, int]] = {}

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from campagne.auth import audit
+from campagne.auth.models import Credential, LoginAttempt
 from campagne.gdpr import erase_member
 from campagne.models import Consent, Member, MemberStatus, Region, utc_now
 from campagne.settings import CampagneSettings
@@ -98,3 +99,16 @@ def purge(session: Session, settings: CampagneSettings, *, dry_run: bool,
                      target=f"member:{item.member_id}", rule=item.rule)
     session.commit()
     return expired
+
+
+def housekeeping(session: Session, settings: CampagneSettings) -> int:
+    """Delete sign-in failures past their window and credentials expired for a day or more;
+    return how many rows went. Neither holds anything the audit trail does not."""
+    now = utc_now()
+    window = now - dt.timedelta(minutes=settings.login_window_minutes)
+    attempts = session.exec(delete(LoginAttempt).where(
+        col(LoginAttempt.at) < window))
+    credentials = session.exec(delete(Credential).where(
+        col(Credential.expires_at) < now - dt.timedelta(days=1)))
+    session.commit()
+    return int(attempts.rowcount or 0) + int(credentials.rowcount or 0)

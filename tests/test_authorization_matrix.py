@@ -49,6 +49,9 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
     ("PATCH", "/api/v1/regions/{slug}/members/{member_id}"): {**STAFF_READ, SG: 409, RG: 403,
                                                               AD: 409},
     ("POST", "/api/v1/regions/{slug}/members/{member_id}/erase"): {**STAFF_READ, RG: 403},
+    ("POST", "/api/v1/regions/{slug}/members/{member_id}/consents"): {
+        **STAFF_READ, SG: 201, RG: 403, AD: 201},
+    ("POST", "/api/v1/me/consents/{purpose}/withdraw"): only(M, 200),
     ("GET", "/api/v1/me"): only(M, 200),
     ("PATCH", "/api/v1/me"): only(M, 409),
     ("GET", "/api/v1/me/export"): only(M, 200),
@@ -84,6 +87,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/v1/regions/{slug}/members/search"): {"name": "a"},
     ("PATCH", "/api/v1/regions/{slug}/members/{member_id}"): {"version": 0},
     ("PATCH", "/api/v1/me"): {"version": 0},
+    ("POST", "/api/v1/regions/{slug}/members/{member_id}/consents"): {"purpose": "programme"},
     ("POST", "/account/edit"): {"version": "0"},
     ("POST", "/{slug}/staff/members"): {"name": "a"},
     ("POST", "/{slug}/staff/members/{member_id}"): {"version": "0"},
@@ -131,7 +135,8 @@ def app_routes(client: TestClient) -> list[tuple[str, str, bool]]:
 def fill(path: str, sample_member: int, services: list[str]) -> str:
     """The path with sample values: the Gers, one of its members (not the one with an
     account: the matrix erases it), its first service."""
-    values = {"slug": "gers", "member_id": str(sample_member), "service": services[0]}
+    values = {"slug": "gers", "member_id": str(sample_member), "service": services[0],
+              "purpose": "programme"}
     unknown = set(re.findall(r"{(\w+)(?::\w+)?}", path)) - set(values)
     assert not unknown, f"{path}: give the matrix a sample value for {sorted(unknown)}"
     return re.sub(r"{(\w+)(?::\w+)?}", lambda m: values[m.group(1)], path)

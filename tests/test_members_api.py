@@ -160,3 +160,29 @@ def test_no_personal_data_in_api_error_or_public_output(w: World) -> None:
     public = w.client.get("/api/v1/regions/gers").text + w.client.get("/openapi.json").text
     assert record["email"] not in public
     assert f'{record["first_name"]} {record["last_name"]}' not in public
+
+
+def test_consents_recorded_with_purpose_and_date_then_withdrawn(w: World) -> None:
+    staff = w.headers("staff_gers")
+    url = f"/api/v1/regions/gers/members/{w.gers_member}/consents"
+    given = w.client.post(url, headers=staff, json={"purpose": "keep_application"})
+    assert given.status_code == 201 and given.json()["given_at"]
+    assert w.client.post(url, headers=staff, json={"purpose": "Bad Purpose!"}).status_code == 422
+    member = w.headers("member")
+    consents = w.client.get("/api/v1/me/export", headers=member).json()["consents"]
+    assert [(c["purpose"], c["withdrawn_at"]) for c in consents] == [("keep_application", None)]
+    withdrawn = w.client.post("/api/v1/me/consents/keep_application/withdraw", headers=member)
+    assert withdrawn.json() == {"withdrawn": 1}
+    consents = w.client.get("/api/v1/me/export", headers=member).json()["consents"]
+    assert consents[0]["withdrawn_at"] is not None
+
+
+def test_prospects_and_declined_candidates_are_not_counted_as_members(w: World) -> None:
+    staff = w.headers("staff_gers")
+    before = w.client.get("/api/v1/regions/gers").json()["key_figures"]
+    url = f"/api/v1/regions/gers/members/{w.gers_member}"
+    record = w.client.get(url, headers=staff).json()
+    assert record["status"] in ("settling", "settled")
+    w.client.patch(url, headers=staff, json={"version": record["version"], "status": "declined"})
+    after = w.client.get("/api/v1/regions/gers").json()["key_figures"]
+    assert after["members_total"] == before["members_total"] - 1

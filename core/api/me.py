@@ -13,7 +13,13 @@ from campagne.api.member_schemas import MemberOut, SelfUpdate
 from campagne.api.security import SIGNED_IN, MemberDep, client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
-from campagne.gdpr import VersionConflict, apply_update, export_member, member_out
+from campagne.gdpr import (
+    VersionConflict,
+    apply_update,
+    export_member,
+    member_out,
+    withdraw_consent,
+)
 from campagne.models import Member, Region
 
 router = APIRouter(prefix="/api/v1/me", tags=["me"], dependencies=[SIGNED_IN])
@@ -72,3 +78,16 @@ def request_erasure(request: Request, session: SessionDep, principal: MemberDep
                  target=f"member:{member.id}", address=client_address(request))
     session.commit()
     return {"detail": "Request recorded; the programme's staff will erase your data."}
+
+
+@router.post("/consents/{purpose}/withdraw", summary="Withdraw a consent")
+def withdraw(request: Request, session: SessionDep, principal: MemberDep,
+             purpose: str) -> dict[str, int]:
+    """Withdraw one's consent to ``purpose`` (GDPR art. 7.3); answers how many were live."""
+    member, slug = own_record(session, principal)
+    count = withdraw_consent(session, member, purpose[:40])
+    audit.record(session, principal.user, "consent_withdrawn", region_slug=slug,
+                 target=f"member:{member.id}", address=client_address(request),
+                 purpose=purpose[:40])
+    session.commit()
+    return {"withdrawn": count}

@@ -101,3 +101,12 @@ class TokenOut(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type name
     expires_in: int
+
+
+class ConsentIn(BaseModel):
+    """A consent to record: its purpose (the date is the server's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: str = Field(min_length=2, max_length=40, pattern=r"^[a-z][a-z0-9_]*$",
+                         examples=["programme", "keep_application"])

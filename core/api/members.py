@@ -9,8 +9,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from campagne.api.deps import SessionDep
+from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.member_schemas import (
+    ConsentIn,
     MemberOut,
     MemberPage,
     MemberSearch,
@@ -25,7 +26,15 @@ from campagne.api.security import (
     client_address,
 )
 from campagne.auth import audit
-from campagne.gdpr import VersionConflict, apply_update, erase_member, member_out, region_member
+from campagne.gdpr import (
+    VersionConflict,
+    apply_update,
+    erase_member,
+    erased_event,
+    member_out,
+    record_consent,
+    region_member,
+)
 from campagne.models import Member, Region
 
 router = APIRouter(prefix="/api/v1/regions/{slug}/members", tags=["members"],
@@ -118,8 +127,8 @@ def patch_member(request: Request, region: WriterRegionDep, session: SessionDep,
 
 
 @router.post("/{member_id}/erase", summary="Erase a person (anonymise the record)")
-def erase(request: Request, region: WriterRegionDep, session: SessionDep,
-          principal: PrincipalDep, member_id: int) -> MemberOut:
+def erase(request: Request, instance: InstanceDep, region: WriterRegionDep,
+          session: SessionDep, principal: PrincipalDep, member_id: int) -> MemberOut:
     """Remove identity and contact details; aggregate figures stay unchanged."""
     member = region_member(session, region.slug, member_id)
     if member is None:
@@ -129,7 +138,23 @@ def erase(request: Request, region: WriterRegionDep, session: SessionDep,
                  target=f"member:{member_id}", address=client_address(request))
     session.commit()
     session.refresh(member)
+    instance.plugins.notify_member_event(region.info(), erased_event(region.slug, member))
     return member_out(member, region.slug)
+
+
+@router.post("/{member_id}/consents", status_code=201, summary="Record a consent")
+def add_consent(request: Request, region: WriterRegionDep, session: SessionDep,
+                principal: PrincipalDep, member_id: int, consent: ConsentIn) -> dict[str, str]:
+    """Record that the person consented to ``purpose`` today (e.g. ``keep_application``)."""
+    member = region_member(session, region.slug, member_id)
+    if member is None:
+        raise NOT_FOUND
+    row = record_consent(session, member, consent.purpose)
+    audit.record(session, principal.user, "consent", region_slug=region.slug,
+                 target=f"member:{member_id}", address=client_address(request),
+                 purpose=consent.purpose)
+    session.commit()
+    return {"purpose": row.purpose, "given_at": row.given_at.isoformat()}
 
 
 @router.get("/export/json", summary="Export the region's member records (JSON)")

@@ -7,13 +7,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from campagne.api.deps import SessionDep
+from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.member_schemas import MemberSearch, StaffUpdate
 from campagne.api.members import search_members
 from campagne.api.security import client_address, deny
 from campagne.auth import audit
 from campagne.auth.access import Principal
-from campagne.gdpr import VersionConflict, apply_update, erase_member, member_out, region_member
+from campagne.gdpr import (
+    VersionConflict,
+    apply_update,
+    erase_member,
+    erased_event,
+    member_out,
+    region_member,
+)
 from campagne.i18n import gettext
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
@@ -120,8 +127,8 @@ def edit(request: Request, session: SessionDep, region: StaffRegionDep,
 
 
 @router.post("/members/{member_id}/erase", dependencies=[CSRF_CHECKED])
-def erase(request: Request, session: SessionDep, region: StaffRegionDep,
-          principal: PagePrincipalDep, member_id: int) -> Response:
+def erase(request: Request, instance: InstanceDep, session: SessionDep,
+          region: StaffRegionDep, principal: PagePrincipalDep, member_id: int) -> Response:
     """Anonymise the record (the aggregate figures stay the same)."""
     _writer(region, principal)
     member = region_member(session, region.slug, member_id)
@@ -131,4 +138,5 @@ def erase(request: Request, session: SessionDep, region: StaffRegionDep,
     audit.record(session, principal.user, "erase", region_slug=region.slug,
                  target=f"member:{member_id}", address=client_address(request))
     session.commit()
+    instance.plugins.notify_member_event(region.info(), erased_event(region.slug, member))
     return RedirectResponse(f"/{region.slug}/staff/members/{member_id}", status_code=303)
