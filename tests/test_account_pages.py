@@ -122,6 +122,7 @@ def test_member_search_terms_stay_out_of_urls(w: World) -> None:
     found = w.client.post("/gers/staff/members", data={"csrf": csrf, "name": name.group(1)})
     assert found.status_code == 200 and name.group(1) in found.text
     assert 'method="post" action="/gers/staff/members"' in listed
+    assert '<option value="audit_consulting_training"' in listed
 
 
 def test_page_edit_conflict_and_other_region(w: World) -> None:

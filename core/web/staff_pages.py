@@ -57,7 +57,8 @@ def _list(request: Request, session: SessionDep, renderer: RendererDep, region: 
                  address=client_address(request), count=len(result.items))
     session.commit()
     return renderer.render(request, "account/staff_members.html", {
-        "result": result, "criteria": criteria, "sectors": SECTORS, "statuses": STATUSES,
+        "result": result, "criteria": criteria, "sectors": [s.slug for s in SECTORS],
+        "statuses": STATUSES,
         "csrf": request.state.csrf_token}, region=region, page="staff")
 
 
