@@ -216,3 +216,20 @@ def test_audit_trail_cannot_be_changed_through_the_app(w: World) -> None:
     assert {m for r in audit_routes for m in (r.methods or set())} <= {"GET", "HEAD", "POST"}
     assert {str(r.path) for r in audit_routes if "POST" in (r.methods or set())} == {
         "/admin/audit"}  # the filter form, which only reads
+
+
+def test_administrator_blocks_an_account_and_ends_its_sessions(w: World) -> None:
+    victim = w.headers("staff_orne")
+    csrf = sign_in(w.client, "admin")
+    page = w.client.get("/admin/users").text
+    found = re.search(r'action="/admin/users/(\d+)/block"', page)
+    assert found
+    ids = re.findall(r'action="/admin/users/(\d+)/block"', page)
+    with Session(w.instance.engine) as session:
+        from campagne.auth.accounts import find_account
+
+        target = find_account(session, EMAILS["staff_orne"])
+        assert target and str(target.id) in ids
+    blocked = w.client.post(f"/admin/users/{target.id}/block", data={"csrf": csrf})
+    assert blocked.status_code == 200
+    assert w.client.get("/api/v1/regions/orne/members", headers=victim).status_code == 401

@@ -21,6 +21,8 @@ from sqlmodel import Session, select
 from starlette.routing import Mount, Route
 
 from campagne.api.security import api_principal
+from campagne.auth.accounts import create_account
+from campagne.auth.models import Role
 from campagne.models import Member
 from campagne.web.sessions import page_principal
 
@@ -65,6 +67,7 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/account/sign-out"): signed_in(303, 303),
     ("GET", "/admin/users"): only(AD, 200, 403, 303),
     ("POST", "/admin/users"): only(AD, 200, 403, 303),
+    ("POST", "/admin/users/{user_id}/block"): only(AD, 200, 403, 303),
     ("GET", "/admin/audit"): only(AD, 200, 403, 303),
     ("POST", "/admin/audit"): only(AD, 200, 403, 303),
     ("GET", "/{slug}/staff/members"): PAGE_STAFF_READ,
@@ -132,11 +135,10 @@ def app_routes(client: TestClient) -> list[tuple[str, str, bool]]:
     return found
 
 
-def fill(path: str, sample_member: int, services: list[str]) -> str:
+def fill(path: str, samples: dict[str, str]) -> str:
     """The path with sample values: the Gers, one of its members (not the one with an
-    account: the matrix erases it), its first service."""
-    values = {"slug": "gers", "member_id": str(sample_member), "service": services[0],
-              "purpose": "programme"}
+    account: the matrix erases it), its first service, a spare account (blocked by it)."""
+    values = {"slug": "gers", "purpose": "programme", **samples}
     unknown = set(re.findall(r"{(\w+)(?::\w+)?}", path)) - set(values)
     assert not unknown, f"{path}: give the matrix a sample value for {sorted(unknown)}"
     return re.sub(r"{(\w+)(?::\w+)?}", lambda m: values[m.group(1)], path)
@@ -198,8 +200,12 @@ def test_authorization_matrix(tmp_path: Path, database_url: str) -> None:
             personal += [m.email for m in session.exec(select(Member).limit(50)) if m.email]
             sample = session.exec(select(Member.id).where(
                 Member.region_id == member.region_id, Member.id != member.id)).first()
-            assert sample
+            spare = create_account(session, w.instance.settings, email="spare@example.org",
+                                   role=Role.STAFF, regions=["orne"])
+            session.commit()
+            assert sample and spare.id
         services = [s["slug"] for s in w.client.get("/api/v1/regions/gers/services").json()]
+        samples = {"member_id": str(sample), "service": services[0], "user_id": str(spare.id)}
         routes = app_routes(w.client)
         callers = {role: Caller(w, role) for role in ROLES}
         problems, cells = [], 0
@@ -210,7 +216,7 @@ def test_authorization_matrix(tmp_path: Path, database_url: str) -> None:
             if protected and (method, template) not in PROTECTED:
                 problems.append(f"{method} {template}: protected but missing from PROTECTED")
                 continue
-            response = callers[role].call(method, template, fill(template, sample, services),
+            response = callers[role].call(method, template, fill(template, samples),
                                          protected)
             cells += 1
             got = response.status_code

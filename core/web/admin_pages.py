@@ -13,7 +13,7 @@ from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address, deny
 from campagne.auth import audit, tokens
 from campagne.auth.access import Principal
-from campagne.auth.accounts import AccountError, create_account
+from campagne.auth.accounts import AccountError, create_account, deactivate
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.i18n import gettext
 from campagne.mail import link_url
@@ -40,7 +40,8 @@ def _users_page(request: Request, session: SessionDep, renderer: RendererDep,
     users = session.exec(select(UserAccount).order_by(col(UserAccount.email))).all()
     return renderer.render(request, "account/admin_users.html", {
         "users": users, "roles": [r.value for r in Role], "csrf": request.state.csrf_token,
-        "link": None, "error": None, **extra}, page="admin")
+        "me": getattr(request.state, "user_id", None), "link": None, "error": None, **extra},
+        page="admin")
 
 
 @router.get("/users", response_class=HTMLResponse)
@@ -69,6 +70,21 @@ def invite(request: Request, instance: InstanceDep, session: SessionDep,
     session.commit()
     return _users_page(request, session, renderer,
                        link=link_url(instance.settings, issued.secret))
+
+
+@router.post("/users/{user_id}/block", response_class=HTMLResponse,
+             dependencies=[CSRF_CHECKED])
+def block(request: Request, session: SessionDep, renderer: RendererDep, admin: AdminPageDep,
+          user_id: int) -> HTMLResponse:
+    """Block an account and end all its sessions and tokens at once (not one's own)."""
+    user = session.get(UserAccount, user_id)
+    if user is None or user.id == admin.user_id:
+        raise HTTPException(status_code=404, detail=gettext("This account does not exist."))
+    deactivate(session, user)
+    audit.record(session, admin.user, "account_blocked", target=f"user:{user_id}",
+                 address=client_address(request))
+    session.commit()
+    return _users_page(request, session, renderer)
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -77,6 +77,7 @@ def optional_principal(request: Request, instance: InstanceDep,
     request.state.private = True
     request.state.csrf_token = found[0].csrf_token
     request.state.session_credential = found[0].id
+    request.state.user_id = found[1].id
     return principal_for(session, found[1])
 
 
