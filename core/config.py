@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from campagne.taxonomy import SECTORS_BY_SLUG, ServiceCategory
 
@@ -141,6 +150,18 @@ class ServiceConfig(StrictModel):
     eligibility: LocalizedText | None = None
 
 
+def _refuse_duplicates(label: str, field: str, keys: list[str]) -> None:
+    """Raise for the second use of a key; ``at`` (in the error's context) is the path,
+    below the list, of the key at fault, so that it can be reported at its own line."""
+    first: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key in first:
+            raise PydanticCustomError(
+                "duplicate_key", "{label} '{key}' is given twice",
+                {"label": label, "key": key, "at": (index, field), "first": (first[key], field)})
+        first[key] = index
+
+
 def _contrast_ratio(foreground: str, background: str) -> float:
     def luminance(colour: str) -> float:
         channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
@@ -157,15 +178,16 @@ class Theme(StrictModel):
     primary_color: str = Field(default="#1d4e89", pattern=r"^#[0-9a-fA-F]{6}$")
     logo: str | None = Field(default=None, description="File name inside the region's static/")
 
-    @model_validator(mode="after")
-    def _readable(self) -> Theme:
-        ratio = _contrast_ratio(self.primary_color, "#ffffff")
+    @field_validator("primary_color")
+    @classmethod
+    def _readable(cls, colour: str) -> str:
+        ratio = _contrast_ratio(colour, "#ffffff")
         if ratio < 4.5:
             raise ValueError(
-                f"primary_color {self.primary_color} has a contrast of {ratio:.1f}:1 with white "
+                f"primary_color {colour} has a contrast of {ratio:.1f}:1 with white "
                 "text; at least 4.5:1 is needed (WCAG 2.1 AA)"
             )
-        return self
+        return colour
 
 
 class RegionConfig(StrictModel):
@@ -184,19 +206,27 @@ class RegionConfig(StrictModel):
     disabled_plugins: list[str] = []
     theme: Theme = Theme()
 
-    @model_validator(mode="after")
-    def _unique_keys(self) -> RegionConfig:
-        for label, keys in (("service slug", [s.slug for s in self.services]),
-                            ("figure key", [f.key for f in self.figures])):
-            seen: set[str] = set()
-            for key in keys:
-                if key in seen:
-                    raise ValueError(f"{label} '{key}' is given twice")
-                seen.add(key)
-        for name in self.plugins:
+    @field_validator("services")
+    @classmethod
+    def _unique_service_slugs(cls, services: list[ServiceConfig]) -> list[ServiceConfig]:
+        _refuse_duplicates("service slug", "slug", [service.slug for service in services])
+        return services
+
+    @field_validator("figures")
+    @classmethod
+    def _unique_figure_keys(cls, figures: list[Figure]) -> list[Figure]:
+        _refuse_duplicates("figure key", "key", [figure.key for figure in figures])
+        return figures
+
+    @field_validator("plugins")
+    @classmethod
+    def _plugin_names(cls, plugins: dict[str, Any]) -> dict[str, Any]:
+        for name in plugins:
             if not re.fullmatch(r"[a-z][a-z0-9_.-]*", name):
-                raise ValueError(f"plug-in name '{name}' is not a valid name")
-        return self
+                raise PydanticCustomError(
+                    "plugin_name", "plug-in name '{name}' is not a valid name",
+                    {"name": name, "at": (name,)})
+        return plugins
 
     def figure(self, key: str) -> Figure | None:
         """Return the published figure named ``key``, if the region gives one."""

@@ -65,9 +65,9 @@ def reference_region_paths() -> list[Path]:
     return sorted(path for path in root.iterdir() if (path / CONFIG_FILE).is_file())
 
 
-def describe_validation_error(error: ErrorDetails) -> str:
+def describe_validation_error(error: ErrorDetails, prefix: tuple[str | int, ...] = ()) -> str:
     """Turn one pydantic error into a sentence naming the key at fault."""
-    location = ".".join(str(part) for part in error["loc"])
+    location = ".".join(str(part) for part in (*prefix, *error["loc"]))
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"unknown key '{error['loc'][-1]}'"
@@ -79,13 +79,25 @@ def describe_validation_error(error: ErrorDetails) -> str:
 
 def validation_errors(source: LoadedYaml, exc: ValidationError,
                       prefix: tuple[str | int, ...] = ()) -> list[ConfigError]:
-    """Place every error of ``exc`` at its line in ``source``."""
+    """Place every error of ``exc`` at its line in ``source``.
+
+    A validator may point below the value it checked by giving ``at`` (a path) in
+    its error's context, such as the second of two equal slugs in a list; ``first``
+    (a path too) names where a duplicated value was first given.
+    """
     errors = []
     for error in exc.errors():
         location = (*prefix, *error["loc"])
+        context = error.get("ctx") or {}
+        message = describe_validation_error(error, prefix)
+        if isinstance(context.get("first"), tuple):
+            first_line = source.position_of((*location, *context["first"]))[0]
+            message += f" (first given on line {first_line})"
+        if isinstance(context.get("at"), tuple):
+            location = (*location, *context["at"])
         # A missing key is reported at the mapping that should hold it.
         where = location[:-1] if error["type"] == "missing" else location
-        errors.append(source.error_at(where, describe_validation_error(error)))
+        errors.append(source.error_at(where, message))
     return errors
 
 
@@ -110,8 +122,8 @@ def load_region_folder(path: Path) -> RegionFolder:
     return RegionFolder(path=path, config=config, source=source, plugin_files=plugin_files)
 
 
-def load_region_folders(paths: list[Path]) -> list[RegionFolder]:
-    """Read every folder, collecting the errors of all before raising."""
+def read_region_folders(paths: list[Path]) -> tuple[list[RegionFolder], list[ConfigError]]:
+    """Read every folder: those that are valid, and the errors of all the others."""
     folders: list[RegionFolder] = []
     errors: list[ConfigError] = []
     for path in paths:
@@ -127,6 +139,12 @@ def load_region_folders(paths: list[Path]) -> list[RegionFolder]:
             ))
             continue
         folders.append(folder)
+    return folders, errors
+
+
+def load_region_folders(paths: list[Path]) -> list[RegionFolder]:
+    """Read every folder, collecting the errors of all before raising."""
+    folders, errors = read_region_folders(paths)
     if errors:
         raise ConfigInvalid(errors)
     return folders

@@ -47,7 +47,22 @@ class LoadedYaml:
         return ConfigError(self.path, line, column, message)
 
 
+YAML_TAG = "tag:yaml.org,2002:"
+#: The only tags a value may carry (explicitly or, usually, implicitly).
+SCALAR_TAGS = frozenset(YAML_TAG + name for name in ("null", "bool", "int", "float", "str",
+                                                     "timestamp"))
+MAPPING_TAG = YAML_TAG + "map"
+SEQUENCE_TAG = YAML_TAG + "seq"
+
+
 class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses aliases and stops composing beyond :data:`MAX_DEPTH` levels (the composer
+    recurses, so a deeply nested document would otherwise exhaust Python's stack)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -55,7 +70,15 @@ class _NoAliasLoader(yaml.SafeLoader):
                 None, None, "aliases (*name) are not allowed in configuration files",
                 event.start_mark,
             )
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH + 1:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None, None, f"nesting is deeper than {MAX_DEPTH} levels", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def load_yaml_file(path: Path) -> LoadedYaml:
@@ -81,7 +104,7 @@ def load_yaml_text(text: str, path: Path) -> LoadedYaml:
         node = loader.get_single_node()
         result = LoadedYaml(path=path, data=None)
         if node is not None:
-            result.data = _Builder(loader, result).build(node, (), 0)
+            result.data = _Builder(loader, result).build(node, ())
         return result
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -99,25 +122,31 @@ class _Builder:
         self.loader = loader
         self.result = result
 
-    def build(self, node: Node, location: Location, depth: int) -> Any:
+    def build(self, node: Node, location: Location) -> Any:
         self.result.positions[location] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if depth > MAX_DEPTH:
-            raise self._error(node, f"nesting is deeper than {MAX_DEPTH} levels")
         if isinstance(node, MappingNode):
-            return self._mapping(node, location, depth)
+            self._check_tag(node, MAPPING_TAG)
+            return self._mapping(node, location)
         if isinstance(node, SequenceNode):
-            return [
-                self.build(item, (*location, index), depth + 1)
-                for index, item in enumerate(node.value)
-            ]
+            self._check_tag(node, SEQUENCE_TAG)
+            return [self.build(item, (*location, index)) for index, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        self._check_tag(node, *SCALAR_TAGS)
         return self.loader.construct_object(node, deep=True)
 
-    def _mapping(self, node: MappingNode, location: Location, depth: int) -> dict[Any, Any]:
+    def _check_tag(self, node: Node, *allowed: str) -> None:
+        """Refuse tags such as ``!!python/object`` or ``!custom``, on values of any kind."""
+        if node.tag not in allowed:
+            shown = node.tag.replace(YAML_TAG, "!!", 1) if node.tag.startswith(YAML_TAG) \
+                else node.tag
+            raise self._error(node, f"tag '{shown}' is not allowed in configuration files")
+
+    def _mapping(self, node: MappingNode, location: Location) -> dict[Any, Any]:
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise self._error(key_node, "keys must be plain text")
+            self._check_tag(key_node, *SCALAR_TAGS)
             key = self.loader.construct_object(key_node)
             if key in mapping:
                 first_line = self.result.positions[(*location, key)][0]
@@ -125,7 +154,7 @@ class _Builder:
                     key_node, f"duplicate key '{key}' (first given on line {first_line})"
                 )
             key_location = (*location, key)
-            mapping[key] = self.build(value_node, key_location, depth + 1)
+            mapping[key] = self.build(value_node, key_location)
             # The key's own position is more useful than the value's for messages.
             self.result.positions[key_location] = (
                 key_node.start_mark.line + 1,
