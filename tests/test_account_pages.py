@@ -112,6 +112,7 @@ def test_personal_pages_are_not_cached_and_have_security_headers(w: World) -> No
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"]
         assert 'style="' not in response.text and "<script" not in response.text
+        assert 'action="/account/sign-out"' in response.text  # ASVS 7.4.4
 
 
 def test_member_search_terms_stay_out_of_urls(w: World) -> None:
