@@ -3,7 +3,7 @@ Every read, change, erasure and export is written to the audit trail."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import func, or_
@@ -26,6 +26,7 @@ from campagne.api.security import (
     client_address,
 )
 from campagne.auth import audit
+from campagne.auth.access import Principal
 from campagne.gdpr import (
     VersionConflict,
     apply_update,
@@ -85,7 +86,7 @@ def search(request: Request, region: ReaderRegionDep, session: SessionDep,
     return _audited_search(request, session, principal, region.slug, criteria)
 
 
-def _audited_search(request: Request, session: Session, principal: Any, slug: str,
+def _audited_search(request: Request, session: Session, principal: Principal, slug: str,
                     criteria: MemberSearch) -> MemberPage:
     result = search_members(session, slug, criteria)
     audit.record(session, principal.user, "list", region_slug=slug, target="members",
