@@ -128,6 +128,8 @@ def command_demo(args: argparse.Namespace) -> int:
         raise InsecureSettings("the demo serves generated data and cannot run in production")
     instance = prepare(settings, paths, with_demo_data=True)
     print("Demo data is synthetic (generated, fixed seed); no real person is shown.")
+    print("To sign in, create an account from this folder, for example: "
+          "campagne users create you@example.org --role staff --region gers --password-stdin")
     return run_server(instance, args.host, args.port)
 
 
