@@ -17,9 +17,10 @@ from campagne.auth.secret import InsecureSettings
 from campagne.db import make_engine, upgrade
 from campagne.demo import generate_region_members
 from campagne.errors import ConfigError, ConfigInvalid
-from campagne.instance import Instance, check_region_dirs, load_instance
+from campagne.instance import Instance, load_instance
 from campagne.models import Region
-from campagne.regions import reference_region_paths
+from campagne.plugin_loading import build_plugin_manager
+from campagne.regions import read_region_folders, reference_region_paths
 from campagne.settings import CampagneSettings
 from campagne.sync import sync_instance
 
@@ -103,8 +104,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def command_check(paths: list[Path]) -> int:
-    """Print every problem as ``file:line:col: message``; exit 0 when there is none."""
-    errors = check_region_dirs(paths)
+    """Print every problem as ``file:line:col: message``; exit 0 when there is none.
+
+    The plug-ins of the valid folders are checked even when another folder is not
+    valid, so that one run reports every problem. Installed plug-in packages are
+    checked unless ``CAMPAGNE_LOAD_ENTRY_POINTS`` is false, as when serving.
+    """
+    folders, errors = read_region_folders(paths)
+    try:
+        build_plugin_manager(folders, load_entry_points=CampagneSettings().load_entry_points)
+    except ConfigInvalid as exc:
+        errors.extend(exc.errors)
     if errors:
         _print_errors(errors)
         return EXIT_INVALID

@@ -40,14 +40,18 @@ def build_plugin_manager(
     for folder in folders:
         for file in folder.plugin_files:
             _register_region_module(manager, folder, file, errors)
+    # Installed packages that are not loaded may still be named in region.yaml.
+    blocked: set[str] = set()
     if load_entry_points:
         _register_entry_points(manager, errors)
+    else:
+        blocked = set(entry_points(group=ENTRY_POINT_GROUP).names)
     for folder in folders:
         for name in folder.config.plugins:
-            if _find(manager, folder.slug, name) is None:
+            if _find(manager, folder.slug, name) is None and name not in blocked:
                 _register_shared(manager, folder, name, errors)
     for folder in folders:
-        _enable(manager, folder, errors)
+        _enable(manager, folder, blocked, errors)
     errors.extend(_unknown_hooks(manager))
     if errors:
         raise ConfigInvalid(errors)
@@ -89,18 +93,21 @@ def _register(manager: CampagnePluginManager, plugin: object, *, name: str, shor
               errors: list[ConfigError]) -> None:
     record = PluginRecord(name=name, short_name=short_name, source=source, origin=origin,
                           plugin=plugin, settings_model=_settings_model(plugin))
-    problems = _implementation_problems(plugin)
+    problems = _implementation_problems(manager, plugin)
     if problems:
         errors.extend(ConfigError(file or Path(origin), line, 1, msg) for line, msg in problems)
         return
     try:
         manager.register(record)
     except (pluggy.PluginValidationError, ValueError) as exc:
-        errors.append(ConfigError(file or Path(origin), 1, 1, f"invalid plug-in: {exc}"))
+        message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        errors.append(ConfigError(file or Path(origin), 1, 1, f"invalid plug-in: {message}"))
 
 
-def _implementation_problems(plugin: object) -> list[tuple[int, str]]:
-    """Hook implementations must not have default values nor be wrappers."""
+def _implementation_problems(manager: CampagnePluginManager,
+                             plugin: object) -> list[tuple[int, str]]:
+    """Hook implementations must not have default values nor be wrappers, and may only
+    ask for arguments their hook passes."""
     problems = []
     for attr_name in dir(plugin):
         function = getattr(plugin, attr_name, None)
@@ -117,6 +124,15 @@ def _implementation_problems(plugin: object) -> list[tuple[int, str]]:
         if defaults:
             problems.append((line, f"hook '{attr_name}': argument(s) {', '.join(defaults)} "
                                    "must not have default values"))
+        spec = getattr(manager.pm.hook, options.get("specname") or attr_name, None)
+        if isinstance(spec, pluggy.HookCaller) and spec.spec is not None:
+            known = spec.spec.argnames
+            unknown = [p.name for p in inspect.signature(function).parameters.values()
+                       if p.name not in known and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+            if unknown:
+                problems.append((line, f"hook '{attr_name}': argument(s) {', '.join(unknown)} "
+                                       f"are not passed by this hook (it passes "
+                                       f"{', '.join(known)})"))
     return problems
 
 
@@ -132,7 +148,7 @@ def _register_region_module(manager: CampagnePluginManager, folder: RegionFolder
     module_name = f"campagne_region_{folder.slug.replace('-', '_')}.{file.stem}"
     try:
         module = _import_by_path(file, module_name)
-    except Exception as exc:  # noqa: BLE001 - reported as file:line, never a traceback
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - reported as file:line, never a traceback
         errors.append(_error_in_file(file, exc))
         return
     _register(manager, module, name=f"{folder.slug}.{file.stem}", short_name=file.stem,
@@ -144,7 +160,7 @@ def _register_entry_points(manager: CampagnePluginManager, errors: list[ConfigEr
         origin = entry_point.dist.name if entry_point.dist else entry_point.value
         try:
             plugin = entry_point.load()
-        except Exception as exc:  # noqa: BLE001
+        except (Exception, SystemExit) as exc:  # noqa: BLE001
             errors.append(ConfigError(Path(f"<entry point {entry_point.name} of {origin}>"), 1, 1,
                                       f"plug-in failed to import: {type(exc).__name__}: {exc}"))
             continue
@@ -170,7 +186,7 @@ def _register_shared(manager: CampagnePluginManager, folder: RegionFolder, name:
             f"package, not a shared plug-in",
         ))
         return
-    except Exception as exc:  # noqa: BLE001
+    except (Exception, SystemExit) as exc:  # noqa: BLE001
         errors.append(folder.source.error_at(("plugins", name), f"plug-in '{name}' failed "
                                              f"to import: {type(exc).__name__}: {exc}"))
         return
@@ -183,7 +199,7 @@ def _find(manager: CampagnePluginManager, region: str, name: str) -> PluginRecor
     return manager.records.get(f"{region}.{name}") or manager.records.get(name)
 
 
-def _enable(manager: CampagnePluginManager, folder: RegionFolder,
+def _enable(manager: CampagnePluginManager, folder: RegionFolder, blocked: set[str],
             errors: list[ConfigError]) -> None:
     """Decide which plug-ins run for ``folder`` and validate their settings."""
     for record in manager.records.values():
@@ -199,6 +215,8 @@ def _enable(manager: CampagnePluginManager, folder: RegionFolder,
         raw = folder.config.plugins.get(record.short_name) if listed else None
         _validate_settings(record, folder, raw or {}, errors)
     for name in folder.config.disabled_plugins:
+        if name in blocked:
+            continue
         if name not in manager.records or manager.records[name].source != "package":
             errors.append(folder.source.error_at(
                 ("disabled_plugins",), f"'{name}' is not an installed plug-in package"))
@@ -218,6 +236,10 @@ def _validate_settings(record: PluginRecord, folder: RegionFolder, raw: dict[str
         record.settings[folder.slug] = record.settings_model.model_validate(raw)
     except ValidationError as exc:
         errors.extend(validation_errors(folder.source, exc, location))
+    except Exception as exc:  # noqa: BLE001 - a faulty validator of the plug-in's own
+        errors.append(folder.source.error_at(location, (
+            f"settings of plug-in '{record.short_name}' could not be checked: "
+            f"{type(exc).__name__}: {exc}")))
 
 
 def _unknown_hooks(manager: CampagnePluginManager) -> list[ConfigError]:

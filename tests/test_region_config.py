@@ -73,8 +73,8 @@ def test_the_reference_regions_are_valid(reference_paths: list[Path]) -> None:
     assert [folder.slug for folder in folders] == ["gers", "orne"]
     gers, orne = folders
     assert gers.config.code == "32" and orne.config.code == "61"
-    assert [file.name for file in gers.plugin_files] == ["free_offices.py"]
-    assert [file.name for file in orne.plugin_files] == ["coworking_network.py"]
+    assert "free_offices.py" in [file.name for file in gers.plugin_files]
+    assert "coworking_network.py" in [file.name for file in orne.plugin_files]
     assert orne.templates_dir is not None
     members = gers.config.figure("members")
     assert members is not None and members.value == 350
