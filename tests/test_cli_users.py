@@ -116,6 +116,10 @@ def test_password_reset_by_email(tmp_path: Path, smtp: Inbox) -> None:
             sent = client.post("/account/reset", data={"csrf": csrf.group(1), "email": email})
             assert sent.status_code == 200
         assert len(smtp.messages) == 1 and smtp.messages[0]["To"] == "admin@example.org"
+        for _ in range(6):
+            client.post("/account/reset", data={"csrf": csrf.group(1),
+                                                "email": "admin@example.org"})
+        assert len(smtp.messages) == 4  # five requests per address and window, one unknown
 
 
 def test_purge_follows_the_retention_rules(tmp_path: Path) -> None:

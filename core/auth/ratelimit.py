@@ -45,3 +45,16 @@ def clear_account(session: Session, email: str) -> None:
     """Forget the account's failures after a successful sign-in (the caller commits)."""
     session.exec(delete(LoginAttempt).where(
         col(LoginAttempt.key) == keys(email, None)[0]))
+
+
+def take(session: Session, settings: CampagneSettings, key: str) -> bool:
+    """Count one use of ``key`` (e.g. a reset e-mail to an address); False once it was used
+    ``login_max_failures`` times in the window (the caller then does nothing)."""
+    since = utc_now() - dt.timedelta(minutes=settings.login_window_minutes)
+    count = session.exec(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.key == key[:250], col(LoginAttempt.at) > since)).one()
+    if count >= settings.login_max_failures:
+        return False
+    session.add(LoginAttempt(key=key[:250]))
+    session.commit()
+    return True

@@ -11,8 +11,8 @@ from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.me import own_record
 from campagne.api.member_schemas import SelfUpdate
 from campagne.api.security import client_address
-from campagne.auth import audit, tokens
-from campagne.auth.accounts import AccountError, find_account, set_password
+from campagne.auth import audit, ratelimit, tokens
+from campagne.auth.accounts import AccountError, find_account, normalise_email, set_password
 from campagne.auth.models import CredentialKind, Role
 from campagne.auth.signin import TooManyAttempts, authenticate
 from campagne.gdpr import VersionConflict, apply_update, export_member, member_out
@@ -116,9 +116,12 @@ def reset_form(request: Request, renderer: RendererDep) -> HTMLResponse:
 @public.post("/reset", dependencies=[CSRF_CHECKED])
 def send_reset(request: Request, instance: InstanceDep, session: SessionDep,
                renderer: RendererDep, email: Text) -> HTMLResponse:
-    """E-mail a reset link if the account exists; the answer is the same either way."""
+    """E-mail a reset link if the account exists; the answer is the same either way. A few
+    links per address and per window at most, so the form cannot flood a mailbox."""
     user = find_account(session, email)
-    if user is not None and user.active:
+    allowed = all(ratelimit.take(session, instance.settings, key) for key in (
+        f"reset:{normalise_email(email)}", f"reset-from:{client_address(request)}"))
+    if user is not None and user.active and allowed:
         issued = tokens.issue(session, instance.settings, user, CredentialKind.RESET)
         session.commit()
         send_mail(instance.settings, user.email, gettext("Campagne: choose a new password"),
