@@ -19,7 +19,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
         "track", "wbr"}
 PAGES = ["/", "/gers/", "/orne/", "/gers/services", "/gers/services?category=office_access",
          "/orne/services", "/gers/services/comite-accueil", "/orne/services/coworking",
-         "/orne/services/telecentre-boitron"]
+         "/orne/services/telecentre-boitron", "/gers/privacy", "/account/sign-in"]
 NOT_FOUND_PAGES = ["/nowhere/", "/nowhere/services", "/gers/services/nothing-here",
                    "/gers/nothing/deeper"]
 GERS_SERVICES = 12
