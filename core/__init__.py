@@ -20,7 +20,7 @@ gives them default values. Three places provide plug-ins:
 2. a shared plug-in from :mod:`campagne.plugins`, enabled by listing it under
    ``plugins:`` in a region's ``region.yaml``;
 3. an installed distribution exposing an entry point in the ``campagne`` group
-   (active in every region unless the region sets ``enabled: false`` for it).
+   (active in every region unless the region lists it under ``disabled_plugins:``).
 
 A plug-in may declare a ``Settings`` class (a pydantic model); the settings given
 for it in ``region.yaml`` are validated against it and passed as ``settings``.

@@ -8,8 +8,10 @@ Rules that hold for every hook:
   the regions where it is enabled, so it needs no check of its own;
 * ``settings`` is the plug-in's own validated settings for that region (an
   instance of its ``Settings`` model, or ``None`` when it declares none);
-* results of every plug-in are collected; none can hide another's. Order does
-  not matter: the core sorts collected results and rejects duplicates;
+* results of every plug-in are collected, in the order of the plug-ins' names;
+  none can hide another's. Where two results would clash (a service slug, a
+  template variable name), the clash is recorded as a failure of the plug-in(s)
+  concerned;
 * an exception in a hook is contained: the plug-in is named in the log and in
   ``/api/v1/plugins``, its result is left out, and the page still renders.
 """
@@ -66,6 +68,11 @@ def incentives_for_profile(
 def register_api_routes(region: RegionInfo, settings: Any) -> APIRouter | None:
     """Add JSON endpoints, mounted under ``/api/v1/regions/{slug}/plugins/{plugin}``.
 
+    Called once per region at start-up; ``{plugin}`` is the plug-in's short name
+    (its file name for a region module). The routes appear in ``/openapi.json``.
+
+    :param region: the region the routes are mounted for.
+    :param settings: this plug-in's settings for that region.
     :return: a router, or ``None`` for none.
 
     .. versionadded:: 0.1
@@ -76,9 +83,19 @@ def register_api_routes(region: RegionInfo, settings: Any) -> APIRouter | None:
 def register_pages(region: RegionInfo, settings: Any) -> APIRouter | None:
     """Add pages, mounted under ``/{slug}/plugins/{plugin}``.
 
-    Pages render with ``request.state.render(template, context)`` so that they
-    get the region's theme, language and overrides.
+    Called once per region at start-up. A page renders with the application's
+    renderer, given the region's folder, so that it gets the region's theme,
+    language, template overrides and plug-in template variables::
 
+        folder = request.app.state.instance.region(region.slug)
+        return request.app.state.renderer.render(
+            request, "my_plugin/page.html", context, region=folder, page="my_plugin")
+
+    The templates come from the plug-in's :func:`template_dirs` or the region's
+    ``templates/``.
+
+    :param region: the region the pages are mounted for.
+    :param settings: this plug-in's settings for that region.
     :return: a router, or ``None`` for none.
 
     .. versionadded:: 0.1
@@ -88,6 +105,14 @@ def register_pages(region: RegionInfo, settings: Any) -> APIRouter | None:
 @hookspec
 def template_dirs(region: RegionInfo, settings: Any) -> list[Path]:
     """Give folders of templates, searched after the region's own and before the core's.
+
+    Called once per region at start-up. A template found there replaces the core's
+    template of the same name; ``{% extends "core:name.html" %}`` still reaches the
+    core's own.
+
+    :param region: the region whose pages use the folders.
+    :param settings: this plug-in's settings for that region.
+    :return: a list of :class:`pathlib.Path` (anything else is a failure).
 
     .. versionadded:: 0.1
     """
@@ -99,6 +124,11 @@ def extra_template_vars(
 ) -> dict[str, Any]:
     """Give extra variables to the templates of a page.
 
+    Called for every page of the region rendered. A variable of the page's own
+    context wins over one given here.
+
+    :param region: the region of the page.
+    :param settings: this plug-in's settings for that region.
     :param page: the page's name (``region_home``, ``service_catalogue``, ...).
     :param locale: the language of the page (``fr`` or ``en``).
     :return: a mapping; a name given by two plug-ins is an error logged for both.
@@ -109,7 +139,17 @@ def extra_template_vars(
 
 @hookspec
 def on_member_event(region: RegionInfo, settings: Any, event: MemberEvent) -> None:
-    """React to a member joining, settling, leaving, using a service or being erased.
+    """React to something that happened to a member of the region.
+
+    The core sends ``erased`` when a member's record is erased (through the API or
+    the staff pages). The other kinds of :class:`MemberEvent` (``joined``,
+    ``settled``, ``left``, ``service_used``) are part of the contract but not sent
+    by the core yet. The event carries no name nor contact; the return value is
+    ignored.
+
+    :param region: the member's region.
+    :param settings: this plug-in's settings for that region.
+    :param event: what happened, to which member id, and when.
 
     .. versionadded:: 0.1
     """
