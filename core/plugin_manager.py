@@ -98,7 +98,11 @@ class CampagnePluginManager:
             impl = by_plugin.get(record.name)
             if impl is None:
                 continue
-            available = {"region": region, "settings": record.settings[region.slug], **kwargs}
+            # Each plug-in gets its own copy of the region: the configuration holds lists
+            # and dicts, which a frozen model does not stop a plug-in from changing.
+            own_region = region.model_copy(deep=True) if "region" in impl.argnames else region
+            available = {"region": own_region, "settings": record.settings[region.slug],
+                         **kwargs}
             try:
                 result = impl.function(**{arg: available[arg] for arg in impl.argnames})
             except Exception as exc:  # noqa: BLE001 - a plug-in must not take the page down
@@ -184,8 +188,10 @@ class CampagnePluginManager:
                 continue
             for key, value in extra.items():
                 if key in owners:
-                    error = ValueError(f"variable '{key}' is also given by {owners[key]}")
-                    self.record_failure(plugin, "extra_template_vars", region.slug, error)
+                    first = owners[key]
+                    for one, other in ((first, plugin), (plugin, first)):
+                        error = ValueError(f"variable '{key}' is also given by {other}")
+                        self.record_failure(one, "extra_template_vars", region.slug, error)
                     merged.pop(key, None)
                     continue
                 owners[key] = plugin
