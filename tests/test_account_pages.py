@@ -73,6 +73,7 @@ def test_sign_out_ends_the_session_on_the_server(w: World) -> None:
     stolen = w.client.cookies.get("__Host-campagne_session")
     response = w.client.post("/account/sign-out", data={"csrf": csrf}, follow_redirects=False)
     assert response.status_code == 303
+    assert "cache" in response.headers["clear-site-data"]
     replay = TestClient(w.client.app, base_url="https://testserver", follow_redirects=False)
     replay.cookies.set("__Host-campagne_session", stolen or "")
     assert replay.get("/account/").status_code == 303

@@ -76,6 +76,7 @@ def sign_out(request: Request, instance: InstanceDep, session: SessionDep) -> Re
     """End the session on the server and in the browser."""
     response = RedirectResponse("/", status_code=303)
     end_session(request, response, session, instance.settings)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'  # personal pages seen before
     return response
 
 
