@@ -235,3 +235,11 @@ def test_administrator_blocks_an_account_and_ends_its_sessions(w: World) -> None
     blocked = w.client.post(f"/admin/users/{target.id}/block", data={"csrf": csrf})
     assert blocked.status_code == 200
     assert w.client.get("/api/v1/regions/orne/members", headers=victim).status_code == 401
+
+
+def test_search_results_page_on_without_putting_criteria_in_the_url(w: World) -> None:
+    csrf = sign_in(w.client)
+    first = w.client.post("/gers/staff/members", data={"csrf": csrf, "name": "a"})
+    assert 'name="page" value="2"' in first.text and 'name="name" value="a"' in first.text
+    second = w.client.post("/gers/staff/members", data={"csrf": csrf, "name": "a", "page": "2"})
+    assert second.status_code == 200 and 'value="a"' in second.text
