@@ -134,3 +134,9 @@ def withdraw_consent(session: Session, member: Member, purpose: str) -> int:
         session.add(consent)
         count += 1
     return count
+
+
+def consents_of(session: Session, member: Member) -> list[Consent]:
+    """A person's consents, oldest first."""
+    return list(session.exec(select(Consent).where(Consent.member_id == member.id)
+                             .order_by(col(Consent.given_at))).all())

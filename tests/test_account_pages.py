@@ -243,3 +243,14 @@ def test_search_results_page_on_without_putting_criteria_in_the_url(w: World) ->
     assert 'name="page" value="2"' in first.text and 'name="name" value="a"' in first.text
     second = w.client.post("/gers/staff/members", data={"csrf": csrf, "name": "a", "page": "2"})
     assert second.status_code == 200 and 'value="a"' in second.text
+
+
+def test_staff_record_a_consent_on_the_page(w: World) -> None:
+    csrf = sign_in(w.client)
+    url = f"/gers/staff/members/{w.gers_member}"
+    done = w.client.post(f"{url}/consents", data={"csrf": csrf, "purpose": "keep_application"},
+                         follow_redirects=False)
+    assert done.status_code == 303
+    assert "Keep the application for two years" in w.client.get(f"{url}?lang=en").text
+    bad = w.client.post(f"{url}/consents", data={"csrf": csrf, "purpose": "anything"})
+    assert bad.status_code == 404

@@ -76,6 +76,8 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/{slug}/staff/members/{member_id}"): PAGE_STAFF_READ,
     ("POST", "/{slug}/staff/members/{member_id}"): {**PAGE_STAFF_READ, SG: 303, RG: 403,
                                                     AD: 303},
+    ("POST", "/{slug}/staff/members/{member_id}/consents"): {**PAGE_STAFF_READ, SG: 303,
+                                                             RG: 403, AD: 303},
     ("POST", "/{slug}/staff/members/{member_id}/erase"): {**PAGE_STAFF_READ, SG: 303,
                                                           RG: 403, AD: 303},
 }
@@ -95,6 +97,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/account/edit"): {"version": "0"},
     ("POST", "/{slug}/staff/members"): {"name": "a"},
     ("POST", "/{slug}/staff/members/{member_id}"): {"version": "0"},
+    ("POST", "/{slug}/staff/members/{member_id}/consents"): {"purpose": "programme"},
     ("POST", "/admin/audit"): {"action": "read"},
 }
 SIGN_IN_MARKERS: set[Callable[..., Any]] = {api_principal, page_principal}

@@ -16,12 +16,15 @@ from campagne.auth.access import Principal
 from campagne.gdpr import (
     VersionConflict,
     apply_update,
+    consents_of,
     erase_member,
     erased_event,
     member_out,
+    record_consent,
     region_member,
 )
 from campagne.i18n import gettext
+from campagne.i18n_markers import N_
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
 from campagne.web.pages import PageRegionDep, RendererDep
@@ -30,6 +33,8 @@ from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 router = APIRouter(prefix="/{slug}/staff", include_in_schema=False,
                    dependencies=[SIGNED_IN_PAGE])
 STATUSES = ("settling", "settled", "left", "prospect", "declined")
+CONSENT_PURPOSES = {"programme": N_("Follow-up by the programme"),
+                    "keep_application": N_("Keep the application for two years")}
 Optional = Annotated[str, Form(max_length=120)]
 
 
@@ -96,6 +101,7 @@ def member_page(request: Request, session: SessionDep, renderer: RendererDep,
     session.commit()
     return renderer.render(request, "account/staff_member.html", {
         "record": member_out(member, region.slug), "statuses": STATUSES,
+        "consents": consents_of(session, member), "purposes": CONSENT_PURPOSES,
         "can_write": principal.can_write_region(region.slug),
         "csrf": request.state.csrf_token, "conflict": request.query_params.get("conflict")},
         region=region, page="staff")
@@ -140,4 +146,20 @@ def erase(request: Request, instance: InstanceDep, session: SessionDep,
                  target=f"member:{member_id}", address=client_address(request))
     session.commit()
     instance.plugins.notify_member_event(region.info(), erased_event(region.slug, member))
+    return RedirectResponse(f"/{region.slug}/staff/members/{member_id}", status_code=303)
+
+
+@router.post("/members/{member_id}/consents", dependencies=[CSRF_CHECKED])
+def add_consent(request: Request, session: SessionDep, region: StaffRegionDep,
+                principal: PagePrincipalDep, member_id: int,
+                purpose: Annotated[str, Form(max_length=40)]) -> Response:
+    """Record that the person consented to ``purpose`` today."""
+    _writer(region, principal)
+    member = region_member(session, region.slug, member_id)
+    if member is None or purpose not in CONSENT_PURPOSES:
+        raise HTTPException(status_code=404, detail=gettext("This record does not exist."))
+    record_consent(session, member, purpose)
+    audit.record(session, principal.user, "consent", region_slug=region.slug,
+                 target=f"member:{member_id}", address=client_address(request), purpose=purpose)
+    session.commit()
     return RedirectResponse(f"/{region.slug}/staff/members/{member_id}", status_code=303)
