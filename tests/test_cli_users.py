@@ -178,3 +178,23 @@ def test_secret_key_generated_once_outside_production(tmp_path: Path) -> None:
     assert len(first) >= 48 and secret_key(settings) == first
     assert (tmp_path / "k").stat().st_mode & 0o077 == 0
     assert UserAccount  # the accounts table exists alongside the key
+
+
+def test_set_password_and_deactivate_from_the_command_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = demo_folder(tmp_path, monkeypatch)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a fresh long password\n"))
+    assert main(["users", "set-password", "admin@example.org"]) == 0
+    with world(folder / "again", f"sqlite:///{folder / 'campagne-demo.db'}",
+               populated=True) as w:
+        token = w.client.post("/api/v1/auth/token", data={
+            "username": "admin@example.org", "password": "a fresh long password"})
+        assert token.status_code == 200
+        assert main(["users", "deactivate", "admin@example.org"]) == 0
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        assert w.client.get("/api/v1/admin/audit", headers=headers).status_code == 401
+    assert main(["users", "deactivate", "nobody@example.org"]) == 2
+    capsys.readouterr()
+    assert main(["users", "list"]) == 0
+    assert "admin@example.org\tadmin\tblocked" in capsys.readouterr().out
