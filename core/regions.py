@@ -1,7 +1,7 @@
 """Reading region folders: ``region.yaml`` plus optional ``plugins/``, ``templates/``, ``static/``.
 
 A region folder is found by its path, like an instance folder, so a chamber can
-keep its own folder anywhere (see ``docs/decisions/0001-region-folders-by-path.md``).
+keep its own folder anywhere (see ``docs/decisions/0002-region-folders-by-path.md``).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Create the tables of regions, sectors, members, programmes, services and their uses."""
     op.create_table('region',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -120,6 +121,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Drop every table of the initial schema."""
     with op.batch_alter_table('serviceuse', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_serviceuse_service_id'))
         batch_op.drop_index(batch_op.f('ix_serviceuse_member_id'))
