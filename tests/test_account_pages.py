@@ -254,3 +254,10 @@ def test_staff_record_a_consent_on_the_page(w: World) -> None:
     assert "Keep the application for two years" in w.client.get(f"{url}?lang=en").text
     bad = w.client.post(f"{url}/consents", data={"csrf": csrf, "purpose": "anything"})
     assert bad.status_code == 404
+
+
+def test_hsts_over_https_only(w: World) -> None:
+    hsts = w.client.get("/account/sign-in").headers["strict-transport-security"]
+    assert "max-age=31536000" in hsts and "includeSubDomains" in hsts
+    plain = TestClient(w.client.app, base_url="http://testserver")
+    assert "strict-transport-security" not in plain.get("/account/sign-in").headers

@@ -79,6 +79,9 @@ class LanguageAndSecurityMiddleware:
                 if csp:
                     headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
                 headers.setdefault("content-language", locale)
+                if secure:  # served over HTTPS (directly or through a trusted proxy)
+                    headers.setdefault("strict-transport-security",
+                                       f"max-age={ONE_YEAR}; includeSubDomains")
                 if scope.get("state", {}).get("private"):  # a signed-in account's response
                     headers["cache-control"] = "no-store"
                     headers.setdefault("pragma", "no-cache")
