@@ -47,8 +47,10 @@ def build_plugin_manager(
     else:
         blocked = set(entry_points(group=ENTRY_POINT_GROUP).names)
     for folder in folders:
+        # A region module that failed to import is already reported at its own line.
+        own_modules = {file.stem for file in folder.plugin_files}
         for name in folder.config.plugins:
-            if _find(manager, folder.slug, name) is None and name not in blocked:
+            if _find(manager, folder.slug, name) is None and name not in blocked | own_modules:
                 _register_shared(manager, folder, name, errors)
     for folder in folders:
         _enable(manager, folder, blocked, errors)
@@ -250,7 +252,9 @@ def _unknown_hooks(manager: CampagnePluginManager) -> list[ConfigError]:
             continue
         for impl in caller.get_hookimpls():
             record = manager.records[impl.plugin_name]
-            file = Path(inspect.getsourcefile(impl.function) or record.origin)
+            # Region modules are named as the user gave their folder, like every other error.
+            file = Path(record.origin) if record.source == "region" else Path(
+                inspect.getsourcefile(impl.function) or record.origin)
             errors.append(ConfigError(
                 file, _line_of(impl.function), 1,
                 f"'{caller.name}' is not a Campagne hook (misspelt?); see docs/plugins.md"))
