@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -55,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
     db_upgrade.add_argument("--db", default=None, help="database URL (else CAMPAGNE_DATABASE_URL)")
+    db_upgrade.add_argument("region_dirs", nargs="*", type=Path, metavar="REGION_DIR",
+                            help="also copy these regions' configuration into the database "
+                                 "(what serve does at start-up; needed before starting workers "
+                                 "with uvicorn --factory campagne.app:create_app_from_env)")
     cli_accounts.add_parsers(commands)
     return parser
 
@@ -67,13 +72,18 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit status (never raises for user errors)."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    level = os.environ.get("CAMPAGNE_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "INFO",
+                        format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "check":
             return command_check(args.region_dirs)
         if args.command == "db":
             settings = _settings(args.db)
-            upgrade(make_engine(settings.database_url))
+            if args.region_dirs:
+                prepare(settings, args.region_dirs, with_demo_data=False)
+            else:
+                upgrade(make_engine(settings.database_url))
             print(f"Database is up to date: {_safe_url(settings.database_url)}")
             return 0
         if args.command == "demo":

@@ -34,3 +34,22 @@ def test_a_misspelt_hook_is_named_at_the_path_given(
     error = capsys.readouterr().err
     assert error.startswith("lot/plugins/typo.py:4:") or error.startswith("lot/plugins/typo.py:5:")
     assert "'register_service' is not a Campagne hook" in error
+
+
+def test_db_upgrade_with_region_folders_prepares_workers(
+        kit: RegionKit, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``db upgrade DIR`` migrates and copies the configuration, so that workers started
+    with ``uvicorn --factory campagne.app:create_app_from_env`` find the services."""
+    from fastapi.testclient import TestClient
+
+    from campagne.app import create_app_from_env
+
+    folder = kit.region("lot")
+    database = f"sqlite:///{tmp_path / 'workers.db'}"
+    assert main(["db", "upgrade", "--db", database, str(folder)]) == 0
+    monkeypatch.setenv("CAMPAGNE_DATABASE_URL", database)
+    monkeypatch.setenv("CAMPAGNE_REGION_DIRS", f'["{folder}"]')
+    with TestClient(create_app_from_env()) as client:
+        services = client.get("/api/v1/regions/lot/services").json()
+    assert [service["slug"] for service in services] == ["accueil"]
