@@ -13,12 +13,19 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from campagne import __version__
-from campagne.api import admin, auth, health, me, members, plugins, regions
+from campagne.api import admin, auth, health, me, members, plugins, regions, simulator
 from campagne.auth.production import check_production
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
 from campagne.settings import CampagneSettings
-from campagne.web import account_pages, admin_pages, pages, privacy_pages, staff_pages
+from campagne.web import (
+    account_pages,
+    admin_pages,
+    pages,
+    privacy_pages,
+    simulator_pages,
+    staff_pages,
+)
 from campagne.web.middleware import LanguageAndSecurityMiddleware
 from campagne.web.templating import Renderer
 
@@ -44,6 +51,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(health.router)
     app.include_router(regions.router)
     app.include_router(plugins.router)
+    app.include_router(simulator.router)
     for router in (auth.router, auth.protected, members.router, me.router, admin.router):
         app.include_router(router)
     _mount_plugin_routes(app, instance)
@@ -55,6 +63,8 @@ def create_app(instance: Instance) -> FastAPI:
     for router in (account_pages.public, account_pages.router, admin_pages.router,
                    staff_pages.router, privacy_pages.router):
         app.include_router(router)
+    # Before pages.router, whose /{slug}/... routes would catch /simulateur.
+    app.include_router(simulator_pages.router)
     app.include_router(pages.router)
     _install_error_handlers(app)
     return app

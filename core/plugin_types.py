@@ -41,6 +41,8 @@ class CandidateProfile(Frozen):
     commute_mode: Literal["car", "public_transport", "bike", "walk"] = "public_transport"
     commute_days_per_week: int = Field(default=5, ge=0, le=7)
     housing_budget_eur: float | None = Field(default=None, ge=0)
+    housing_kind: Literal["buy", "rent"] = Field(
+        default="buy", description="The budget is a purchase price (buy) or a monthly rent")
 
 
 class Incentive(Frozen):
@@ -54,6 +56,10 @@ class Incentive(Frozen):
     source: Source | None = None
     illustrative: bool = False
     assumptions: tuple[LocalizedText, ...] = ()
+    category: str | None = Field(default=None, description="commute, housing, workspace...")
+    sources: tuple[Source, ...] = Field(default=(), description="Further sources of the figures")
+    yearly_hours_saved: float | None = Field(default=None, ge=0)
+    yearly_co2_kg_saved: float | None = Field(default=None, ge=0)
 
 
 class MemberEvent(Frozen):

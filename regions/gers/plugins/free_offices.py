@@ -48,6 +48,7 @@ def incentives_for_profile(settings: Settings, profile: CandidateProfile) -> lis
         title={"fr": "Bureaux gratuits avec internet haut débit",
                "en": "Free offices with broadband"},
         eligible=True,
+        category="workspace",
         reasons=({"fr": f"Ouvert à tous les membres dans {settings.telecentres} télécentres.",
                   "en": f"Open to every member in {settings.telecentres} telecentres."},),
         yearly_value_eur=yearly_value(settings, days) if days else None,

@@ -58,6 +58,7 @@ def incentives_for_profile(settings: Settings, profile: CandidateProfile) -> lis
         title={"fr": "Réseau de télécentres et communauté Zevillage",
                "en": "Telecentre network and Zevillage community"},
         eligible=True,
+        category="community",
         reasons=({"fr": "Ouvert à tous ; " + ", ".join(settings.telecentres) + ".",
                   "en": "Open to all; " + ", ".join(settings.telecentres) + "."},),
         yearly_value_eur=None,
