@@ -261,3 +261,15 @@ def test_hsts_over_https_only(w: World) -> None:
     assert "max-age=31536000" in hsts and "includeSubDomains" in hsts
     plain = TestClient(w.client.app, base_url="http://testserver")
     assert "strict-transport-security" not in plain.get("/account/sign-in").headers
+
+
+def test_member_withdraws_a_consent_on_the_page(w: World) -> None:
+    w.client.post(f"/api/v1/regions/gers/members/{w.gers_member}/consents",
+                  headers=w.headers("staff_gers"), json={"purpose": "keep_application"})
+    csrf = sign_in(w.client, "member")
+    home = w.client.get("/account/?lang=en").text
+    assert "Keep the application for two years" in home and "Withdraw" in home
+    done = w.client.post("/account/consents/withdraw", follow_redirects=False,
+                         data={"csrf": csrf, "purpose": "keep_application"})
+    assert done.status_code == 303
+    assert "withdrawn on" in w.client.get("/account/?lang=en").text

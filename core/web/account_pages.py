@@ -15,7 +15,14 @@ from campagne.auth import audit, ratelimit, tokens
 from campagne.auth.accounts import AccountError, find_account, normalise_email, set_password
 from campagne.auth.models import CredentialKind, Role
 from campagne.auth.signin import TooManyAttempts, authenticate
-from campagne.gdpr import VersionConflict, apply_update, export_member, member_out
+from campagne.gdpr import (
+    VersionConflict,
+    apply_update,
+    consents_of,
+    export_member,
+    member_out,
+    withdraw_consent,
+)
 from campagne.i18n import gettext
 from campagne.mail import link_url, send_mail
 from campagne.web.pages import RendererDep
@@ -29,6 +36,7 @@ from campagne.web.sessions import (
     set_cookie,
     start_session,
 )
+from campagne.web.staff_pages import CONSENT_PURPOSES
 
 public = APIRouter(prefix="/account", include_in_schema=False)
 router = APIRouter(prefix="/account", include_in_schema=False, dependencies=[SIGNED_IN_PAGE])
@@ -135,12 +143,13 @@ def send_reset(request: Request, instance: InstanceDep, session: SessionDep,
 def account_home(request: Request, session: SessionDep, renderer: RendererDep,
                  principal: PagePrincipalDep) -> HTMLResponse:
     """A member's own record; staff and administrators see where they can work."""
-    record = None
+    record, consents = None, []
     if principal.role is Role.MEMBER and principal.user.member_id is not None:
         member, slug = own_record(session, principal)
-        record = member_out(member, slug)
+        record, consents = member_out(member, slug), consents_of(session, member)
     return renderer.render(request, "account/home.html", {
         "principal": principal, "record": record, "csrf": request.state.csrf_token,
+        "consents": consents, "purposes": CONSENT_PURPOSES,
         "saved": request.query_params.get("saved") == "1"})
 
 
@@ -187,3 +196,17 @@ def ask_erasure(request: Request, session: SessionDep, principal: PagePrincipalD
                      target=f"member:{member.id}", address=client_address(request))
         session.commit()
     return renderer.render(request, "account/erasure.html", {})
+
+
+@router.post("/consents/withdraw", dependencies=[CSRF_CHECKED])
+def withdraw(request: Request, session: SessionDep, principal: PagePrincipalDep,
+             purpose: Annotated[str, Form(max_length=40)]) -> Response:
+    """Withdraw one of one's consents (as easily as it was given)."""
+    if principal.role is Role.MEMBER:
+        member, slug = own_record(session, principal)
+        withdraw_consent(session, member, purpose)
+        audit.record(session, principal.user, "consent_withdrawn", region_slug=slug,
+                     target=f"member:{member.id}", address=client_address(request),
+                     purpose=purpose)
+        session.commit()
+    return RedirectResponse("/account/", status_code=303)
