@@ -31,6 +31,8 @@ from campagne.plugin_types import (
     RegionInfo,
     ServiceSpec,
 )
+from campagne.stats.period import Period
+from campagne.stats.schema import ExtraIndicator
 
 PROJECT_NAME = "campagne"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -152,4 +154,24 @@ def on_member_event(region: RegionInfo, settings: Any, event: MemberEvent) -> No
     :param event: what happened, to which member id, and when.
 
     .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def extra_indicators(region: RegionInfo, settings: Any, period: Period) -> list[ExtraIndicator]:
+    """Add indicators to the region's open statistics (``/api/v1/regions/{slug}/stats``).
+
+    Every indicator is published under ``extra`` with the plug-in's name. A count of
+    people (``counts_people=True``, the default) goes through the same disclosure
+    control as the core's counts: a value below the threshold is published as
+    ``null`` with ``suppressed: true``. Give aggregates only, never a person.
+
+    :param region: the region the statistics are for.
+    :param settings: this plug-in's settings for that region.
+    :param period: the period covered (``period.start`` may be ``None``: since the
+        first record; ``period.end`` is a day, included).
+    :return: a list of :class:`~campagne.stats.schema.ExtraIndicator`, whose keys must
+        be unique within the plug-in.
+
+    .. versionadded:: 0.2
     """

@@ -21,6 +21,8 @@ from pydantic import BaseModel
 
 from campagne import hookspecs
 from campagne.plugin_types import CandidateProfile, Incentive, MemberEvent, RegionInfo, ServiceSpec
+from campagne.stats.period import Period
+from campagne.stats.schema import ExtraIndicator
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -201,3 +203,19 @@ class CampagnePluginManager:
     def notify_member_event(self, region: RegionInfo, event: MemberEvent) -> None:
         """Tell enabled plug-ins about a member event; failures are logged and kept."""
         self._call("on_member_event", region, event=event)
+
+    def extra_indicators(self, region: RegionInfo, period: Period
+                         ) -> list[tuple[str, ExtraIndicator]]:
+        """Plug-ins' statistics indicators; a key given twice by a plug-in is a failure."""
+        results = self._call("extra_indicators", region, period=period)
+        kept: list[tuple[str, ExtraIndicator]] = []
+        seen: set[tuple[str, str]] = set()
+        for plugin, indicator in self._checked("extra_indicators", region, ExtraIndicator,
+                                               results):
+            if (plugin, indicator.key) in seen:
+                error = ValueError(f"indicator '{indicator.key}' is given twice")
+                self.record_failure(plugin, "extra_indicators", region.slug, error)
+                continue
+            seen.add((plugin, indicator.key))
+            kept.append((plugin, indicator))
+        return kept
