@@ -82,3 +82,11 @@ def number_text(value: float, locale: str, digits: int = 0) -> str:
 def both(fr: str, en: str) -> dict[str, str]:
     """A text in French and English."""
     return {"fr": fr, "en": en}
+
+
+def illustrative_notes(*values: SourcedValue) -> tuple[dict[str, str], ...]:
+    """The notes of the illustrative figures among ``values``, to show beside the estimate."""
+    return tuple(both(f"Chiffre illustratif ({value.value:g})\u00a0: {value.note.get('fr', '')}",
+                      f"Illustrative figure ({value.value:g}): "
+                      f"{value.note.get('en') or value.note['fr']}")
+                 for value in values if value.illustrative and value.note)

@@ -12,7 +12,12 @@ from pydantic import BaseModel, ConfigDict
 
 from campagne import hookimpl
 from campagne.config import Source, SourcedValue
-from campagne.incentive_figures import both, number_text, reference_figures
+from campagne.incentive_figures import (
+    both,
+    illustrative_notes,
+    number_text,
+    reference_figures,
+)
 from campagne.plugin_types import CandidateProfile, Incentive, RegionInfo
 
 TITLE = both("Logement plus grand pour le même budget", "More home for the same budget")
@@ -64,6 +69,7 @@ def incentives_for_profile(region: RegionInfo, settings: Settings,
     if renting:
         assumptions += (both("Économie : le loyer de la même surface, sur 12 mois.",
                              "Saving: the rent of the same surface, over 12 months."),)
+    assumptions += illustrative_notes(there, here)
     sources: tuple[Source, ...] = tuple(v.source for v in (there, here) if v.source)
     return [Incentive(
         key="housing", title=TITLE, eligible=True, category="housing", reasons=(reason,),

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from campagne import hookimpl
 from campagne.config import Source, SourcedValue
-from campagne.incentive_figures import both, reference_figures
+from campagne.incentive_figures import both, illustrative_notes, reference_figures
 from campagne.plugin_types import CandidateProfile, Incentive
 
 TITLE = both("Bureaux et coworking à prix réduit", "Low-cost offices and coworking")
@@ -52,5 +52,6 @@ def incentives_for_profile(settings: Settings, profile: CandidateProfile) -> lis
         assumptions=(both(f"({reference.value:g} € − {member.value:g} €) × {days} jour(s) "
                           f"par semaine × {weeks:g} semaines.",
                           f"(€{reference.value:g} − €{member.value:g}) × {days} day(s) "
-                          f"a week × {weeks:g} weeks."),),
+                          f"a week × {weeks:g} weeks."),
+                     *illustrative_notes(reference, member)),
     )]

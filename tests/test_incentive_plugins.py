@@ -136,6 +136,9 @@ def test_a_purchase_budget_compares_surfaces() -> None:
     # 300,000 / 9,500 €/m² (Paris) ≈ 32 m²; 300,000 / 1,600 €/m² = 187.5 ≈ 188 m².
     assert "32 m²" in incentive.reasons[0]["en"] and "188 m²" in incentive.reasons[0]["en"]
     assert incentive.eligible and incentive.yearly_value_eur is None and incentive.illustrative
+    # Paris is an order of magnitude: its note is shown with the estimate.
+    notes = [a["en"] for a in incentive.assumptions if a["en"].startswith("Illustrative figure")]
+    assert any("Paris" in note for note in notes)
 
 
 def test_a_rent_saves_the_difference_for_the_same_surface() -> None:
@@ -170,6 +173,7 @@ def test_workspace_values_the_cheaper_desk_days() -> None:
                                   spaces=["Boitron"])
     incentive = _one(workspace.incentives_for_profile(settings=settings, profile=CONSULTANT))
     assert incentive.yearly_value_eur == 1175.0  # (15 − 10) × 5 days × 47 weeks
+    assert incentive.illustrative
     two_days = settings.model_copy(update={"days_per_week": 2})
     assert _one(workspace.incentives_for_profile(settings=two_days, profile=CONSULTANT)
                 ).yearly_value_eur == 470.0  # 5 × 2 × 47

@@ -193,3 +193,11 @@ def test_a_region_configures_grants_and_housing_in_its_yaml(kit: RegionKit) -> N
         housing = next(i for i in region["incentives"] if i["key"] == "housing")
         assert housing["illustrative"]  # Paris rent is an order of magnitude
         assert housing["source"]["title"] == "Observatoire" and housing["sources"] == []
+
+
+def test_every_invalid_field_is_linked_from_the_error_summary(demo_client: TestClient) -> None:
+    response = demo_client.get("/simulator?status=retired&housing_kind=lease&lang=en")
+    assert response.status_code == 422
+    for field in ("status", "housing_kind"):
+        assert f'href="#{field}"' in response.text and f'id="{field}"' in response.text
+        assert f'id="{field}-error"' in response.text
