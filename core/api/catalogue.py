@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from campagne.api.schemas import KeyFigures, SectorCount, ServiceOut
@@ -11,21 +12,26 @@ from campagne.models import Region, Service
 from campagne.queries import MemberFigures, member_figures
 from campagne.taxonomy import SECTORS, SERVICE_CATEGORIES
 
+# Built once, with bound parameters given at each execution (not rebuilt on every call).
+SERVICES_OF_REGION = (
+    select(Service)
+    .join(Region, col(Region.id) == col(Service.region_id))
+    .where(col(Region.slug) == bindparam("region_slug"), col(Service.active).is_(True))
+)
+SERVICES_OF_CATEGORY = SERVICES_OF_REGION.where(col(Service.category) == bindparam("category"))
+CATEGORY_RANK = {category: rank for rank, category in enumerate(SERVICE_CATEGORIES)}
+
 
 def list_services(session: Session, region_slug: str, category: str | None = None
                   ) -> list[ServiceOut]:
     """The active services of a region, in category then slug order."""
-    query = (
-        select(Service)
-        .join(Region, col(Region.id) == col(Service.region_id))
-        .where(Region.slug == region_slug, col(Service.active).is_(True))
-    )
     if category:
-        query = query.where(Service.category == category)
-    rows = session.exec(query).all()
-    order = list(SERVICE_CATEGORIES)
-    rows = sorted(rows, key=lambda row: (order.index(row.category), row.slug))
-    return [service_out(region_slug, row) for row in rows]
+        rows = session.exec(SERVICES_OF_CATEGORY,
+                            params={"region_slug": region_slug, "category": category}).all()
+    else:
+        rows = session.exec(SERVICES_OF_REGION, params={"region_slug": region_slug}).all()
+    ordered = sorted(rows, key=lambda row: (CATEGORY_RANK[row.category], row.slug))
+    return [service_out(region_slug, row) for row in ordered]
 
 
 def service_out(region_slug: str, row: Service) -> ServiceOut:

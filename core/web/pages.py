@@ -19,7 +19,12 @@ from campagne.web.templating import Renderer
 router = APIRouter(include_in_schema=False)
 
 
-def get_renderer(request: Request) -> Renderer:
+# The two dependencies below are ``async`` because they only look things up in memory:
+# FastAPI runs a plain ``def`` dependency in a worker thread, and the hand-over to that
+# thread and back costs more than the lookup (see bench/README.md).
+
+
+async def get_renderer(request: Request) -> Renderer:
     """The application's renderer."""
     renderer: Renderer = request.app.state.renderer
     return renderer
@@ -28,7 +33,7 @@ def get_renderer(request: Request) -> Renderer:
 RendererDep = Annotated[Renderer, Depends(get_renderer)]
 
 
-def get_page_region(instance: InstanceDep, slug: str) -> RegionFolder:
+async def get_page_region(instance: InstanceDep, slug: str) -> RegionFolder:
     """The region named in the path; unknown ones get the HTML 404 page."""
     folder = instance.region(slug)
     if folder is None:
