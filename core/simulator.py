@@ -86,9 +86,15 @@ def simulate(instance: Instance, profile: CandidateProfile,
                       regions=[simulate_region(instance, slug, profile) for slug in unique])
 
 
-def comparison_rows(simulation: Simulation) -> list[tuple[str, list[float | None]]]:
-    """Rows of a side-by-side table: each plug-in's yearly value in each region."""
-    plugins = sorted({plugin for region in simulation.regions
-                      for plugin in region.yearly_by_plugin_eur})
-    return [(plugin, [region.yearly_by_plugin_eur.get(plugin) for region in simulation.regions])
-            for plugin in plugins]
+def comparison_rows(simulation: Simulation
+                    ) -> list[tuple[str, dict[str, str], list[float | None]]]:
+    """Rows of a side-by-side table: each valued plug-in, the title of its first valued
+    incentive, and its yearly value in each region."""
+    titles: dict[str, dict[str, str]] = {}
+    for region in simulation.regions:
+        for incentive in region.incentives:
+            if incentive.plugin in region.yearly_by_plugin_eur:
+                titles.setdefault(incentive.plugin, incentive.title)
+    return [(plugin, titles[plugin],
+             [region.yearly_by_plugin_eur.get(plugin) for region in simulation.regions])
+            for plugin in sorted(titles)]
