@@ -13,7 +13,18 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from campagne import __version__
-from campagne.api import admin, auth, health, me, members, plugins, regions, simulator
+from campagne.api import (
+    admin,
+    auth,
+    health,
+    me,
+    members,
+    network,
+    plugins,
+    regions,
+    simulator,
+    stats,
+)
 from campagne.auth.production import check_production
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
@@ -21,6 +32,7 @@ from campagne.settings import CampagneSettings
 from campagne.web import (
     account_pages,
     admin_pages,
+    compare_pages,
     pages,
     privacy_pages,
     simulator_pages,
@@ -50,6 +62,8 @@ def create_app(instance: Instance) -> FastAPI:
                        default_locale=instance.settings.default_locale)
     app.include_router(health.router)
     app.include_router(regions.router)
+    app.include_router(stats.router)
+    app.include_router(network.router)
     app.include_router(plugins.router)
     app.include_router(simulator.router)
     for router in (auth.router, auth.protected, members.router, me.router, admin.router):
@@ -65,6 +79,7 @@ def create_app(instance: Instance) -> FastAPI:
         app.include_router(router)
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
+    app.include_router(compare_pages.router)
     app.include_router(pages.router)
     _install_error_handlers(app)
     return app

@@ -48,3 +48,8 @@ class CampagneSettings(BaseSettings):
     retention: dict[str, dict[str, int]] = Field(
         default_factory=dict,
         description="Per-region retention overrides in days, e.g. {\"gers\": {\"prospect\": 730}}")
+    # Open statistics (see docs/statistics.md)
+    stats_threshold: int = Field(
+        default=11, ge=2, description="Fewest people a published count may concern (INSEE: 11)")
+    stats_licence_name: str = "Licence Ouverte / Open Licence 2.0"
+    stats_licence_url: str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"

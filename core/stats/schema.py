@@ -148,6 +148,14 @@ class StatsV1(Published):
     extra: list[ExtraIndicator] = []
 
 
+class NetworkComparison(Published):
+    """Several regions' statistics side by side (``/api/v1/network/compare``)."""
+
+    generated_at: dt.datetime
+    regions: list[str] = Field(description="Slugs, in the order of ``stats``")
+    stats: list[StatsV1]
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of :class:`StatsV1` (draft 2020-12), with its stable identifier."""
     schema = StatsV1.model_json_schema()

@@ -1,0 +1,101 @@
+"""``/api/v1/regions/{slug}/stats``: a region's open statistics, in JSON or CSV, with
+validators for caching (ETag, Last-Modified), and the JSON Schema they follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from email.utils import format_datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from campagne.api.deps import InstanceDep, RegionDep, SessionDep
+from campagne.api.regions import NOT_FOUND
+from campagne.instance import Instance
+from campagne.stats.engine import StatsOptions, compute_stats, last_change
+from campagne.stats.period import Period
+from campagne.stats.schema import SCHEMA_PATH, StatsV1, json_schema
+from campagne.stats.tabular import stats_rows, to_csv
+
+router = APIRouter(tags=["statistics"])
+FromQuery = Annotated[int | None, Query(alias="from", ge=1900, le=2100,
+                                        description="First calendar year covered")]
+ToQuery = Annotated[int | None, Query(alias="to", ge=1900, le=2100,
+                                      description="Last calendar year covered")]
+FormatQuery = Annotated[Literal["json", "csv"] | None,
+                        Query(description="json (default) or csv; or send Accept: text/csv")]
+
+
+def stats_options(instance: Instance) -> StatsOptions:
+    """The instance's disclosure threshold and licence."""
+    settings = instance.settings
+    return StatsOptions(threshold=settings.stats_threshold,
+                        licence_name=settings.stats_licence_name,
+                        licence_url=settings.stats_licence_url)
+
+
+def period_from(first: int | None, last: int | None) -> Period:
+    """Whole calendar years; the end is never after today."""
+    return Period.years(first, last)
+
+
+def wants_csv(request: Request, fmt: str | None) -> bool:
+    """CSV when asked by ``?format=csv`` or, without ``format``, by the Accept header."""
+    if fmt is not None:
+        return fmt == "csv"
+    return "text/csv" in request.headers.get("accept", "")
+
+
+def entity_tag(payload: Any, kind: str) -> str:
+    """A weak tag of the figures (the generation time left out: same figures, same tag)."""
+    digest = hashlib.sha256(f"{kind}:{payload}".encode()).hexdigest()[:32]
+    return f'W/"{digest}"'
+
+
+def cached_response(request: Request, body: str, media_type: str, tag: str,
+                    modified: dt.datetime | None, extra: dict[str, str]) -> Response:
+    """``304`` when the client's copy is current, else the body with its validators."""
+    headers = {"ETag": tag, "Cache-Control": "public, max-age=300", "Vary": "Accept", **extra}
+    if modified is not None:
+        headers["Last-Modified"] = format_datetime(modified.astimezone(dt.UTC), usegmt=True)
+    asked = {value.strip() for value in request.headers.get("if-none-match", "").split(",")}
+    if tag in asked or "*" in asked:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def licence_link(stats: StatsV1) -> str:
+    """A ``Link`` header naming the licence and the schema."""
+    return f'<{stats.licence.url}>; rel="license", <{SCHEMA_PATH}>; rel="describedby"'
+
+
+@router.get("/api/v1/regions/{slug}/stats", summary="A region's open statistics",
+            response_model=StatsV1, responses={
+                **NOT_FOUND, 304: {"description": "Not modified (If-None-Match)"},
+                200: {"content": {"text/csv": {}}}})
+def region_stats(request: Request, region: RegionDep, session: SessionDep,
+                 instance: InstanceDep, from_year: FromQuery = None, to_year: ToQuery = None,
+                 format: FormatQuery = None) -> Response:
+    """Members, arrivals, sectors, origins, services used, retention and more, for whole
+    calendar years (``from``, ``to``; by default since the first record until today).
+    Every count concerns at least ``disclosure.threshold`` people or is ``null``."""
+    period = period_from(from_year, to_year)
+    stats = compute_stats(session, region, instance.plugins, period, stats_options(instance))
+    figures = stats.model_dump(mode="json", exclude={"generated_at"})
+    modified = last_change(session, region.slug)
+    extra = {"Link": licence_link(stats)}
+    if wants_csv(request, format):
+        extra["Content-Disposition"] = f'attachment; filename="{region.slug}-stats.csv"'
+        return cached_response(request, to_csv(stats_rows(stats)), "text/csv; charset=utf-8",
+                               entity_tag(figures, "csv"), modified, extra)
+    return cached_response(request, stats.model_dump_json(), "application/json",
+                           entity_tag(figures, "json"), modified, extra)
+
+
+@router.get(SCHEMA_PATH, summary="JSON Schema of the statistics, version 1")
+def stats_schema() -> JSONResponse:
+    """The JSON Schema (draft 2020-12) the statistics follow; stable for version 1."""
+    return JSONResponse(json_schema(), media_type="application/schema+json",
+                        headers={"Cache-Control": "public, max-age=86400"})
