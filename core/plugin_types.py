@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campagne.config import LocalizedText, RegionConfig, ServiceConfig, Source
+from campagne.taxonomy import SECTORS_BY_SLUG
 
 #: A service a plug-in adds to a region; the same shape as a service in ``region.yaml``.
 ServiceSpec = ServiceConfig
@@ -32,10 +33,12 @@ class RegionInfo(Frozen):
 class CandidateProfile(Frozen):
     """A person considering a move, as described by themself; never stored."""
 
-    origin_department: str | None = Field(default=None, description="INSEE code, e.g. '75'")
+    origin_department: str | None = Field(
+        default=None, description="INSEE code, e.g. '75'",
+        pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")
     household_size: int = Field(default=1, ge=1, le=12)
     status: Literal["employee_teleworker", "independent", "founder"] = "independent"
-    sector: str | None = None
+    sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy")
     commute_minutes_one_way: float = Field(default=0, ge=0, le=300)
     commute_km_one_way: float = Field(default=0, ge=0, le=500)
     commute_mode: Literal["car", "public_transport", "bike", "walk"] = "public_transport"
@@ -43,6 +46,14 @@ class CandidateProfile(Frozen):
     housing_budget_eur: float | None = Field(default=None, ge=0)
     housing_kind: Literal["buy", "rent"] = Field(
         default="buy", description="The budget is a purchase price (buy) or a monthly rent")
+
+    @field_validator("sector")
+    @classmethod
+    def _known_sector(cls, sector: str | None) -> str | None:
+        if sector is not None and sector not in SECTORS_BY_SLUG:
+            raise ValueError(f"unknown sector '{sector}'; known: "
+                             f"{', '.join(sorted(SECTORS_BY_SLUG))}")
+        return sector
 
 
 class Incentive(Frozen):
@@ -68,6 +79,6 @@ class MemberEvent(Frozen):
     kind: Literal["joined", "settled", "left", "service_used", "erased"]
     region_slug: str
     member_id: int
-    sector: str | None = None
+    sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy")
     service_slug: str | None = None
     occurred_at: dt.datetime

@@ -68,6 +68,8 @@ def test_all_regions_by_default_and_nothing_needed(demo_client: TestClient) -> N
     ({"profile": {"household_size": 0}}, "body.profile.household_size"),
     ({"profile": {"housing_budget_eur": -1}}, "body.profile.housing_budget_eur"),
     ({"profile": {"name": "Jeanne"}}, "body.profile.name"),
+    ({"profile": {"sector": "astrology"}}, "body.profile.sector"),
+    ({"profile": {"origin_department": "999"}}, "body.profile.origin_department"),
     ({"regions": ["atlantis"]}, "body.regions"),
 ])
 def test_invalid_profiles_answer_422_naming_the_field(demo_client: TestClient,
