@@ -335,7 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.concurrency <= 256:
         print("run.py: --concurrency must be between 1 and 256", file=sys.stderr)
         return 2
-    signal.signal(signal.SIGTERM, _interrupted)  # stop the servers on SIGTERM too
+    # Ctrl-C and SIGTERM both end in the cleanup below (SIGINT explicitly, as a shell
+    # starts background jobs with it ignored).
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupted)
     started = time.time()
     before = environment()
     busy = before["load_average_1_5_15"][0]
