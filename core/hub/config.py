@@ -1,0 +1,66 @@
+"""``HUB.yaml``: the member instances a hub harvests, read with the strict YAML reader
+and validated by a pydantic model; errors are reported as ``file:line``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from campagne.errors import ConfigError, ConfigInvalid
+from campagne.regions import validation_errors
+from campagne.yaml_loader import load_yaml_file
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class MemberInstance(Strict):
+    """A chamber's instance: a name for people and the base address of its API."""
+
+    name: str = Field(min_length=2, max_length=120)
+    url: str = Field(pattern=r"^https?://[^\s/]+(/\S*)?$", max_length=300)
+
+    @field_validator("url")
+    @classmethod
+    def _no_trailing_slash(cls, url: str) -> str:
+        return url.rstrip("/")
+
+
+class HubConfig(Strict):
+    """The whole of ``HUB.yaml``."""
+
+    instances: list[MemberInstance] = Field(min_length=1)
+    database_url: str = Field(default="sqlite:///campagne-hub.db",
+                              description="The hub's own database (never an instance's)")
+    harvest_every_seconds: int = Field(default=3600, ge=1, le=7 * 86400)
+    stale_after_seconds: int = Field(default=3 * 3600, ge=1,
+                                     description="A snapshot older than this is stale")
+    timeout_seconds: float = Field(default=10, gt=0, le=120)
+    retries: int = Field(default=2, ge=0, le=5)
+
+    @field_validator("instances")
+    @classmethod
+    def _unique_names(cls, instances: list[MemberInstance]) -> list[MemberInstance]:
+        seen: set[str] = set()
+        for instance in instances:
+            if instance.name in seen:
+                raise ValueError(f"instance name '{instance.name}' is given twice")
+            seen.add(instance.name)
+        return instances
+
+
+def load_hub_config(path: Path) -> HubConfig:
+    """Read and validate ``path``; raise :class:`ConfigInvalid` with every error."""
+    if not path.is_file():
+        raise ConfigInvalid([ConfigError(path, 1, 1, "file not found")])
+    source = load_yaml_file(path)
+    if not isinstance(source.data, dict):
+        raise ConfigInvalid([ConfigError(path, 1, 1, "expected a mapping of keys")])
+    try:
+        return HubConfig.model_validate(source.data)
+    except ValidationError as exc:
+        raise ConfigInvalid(validation_errors(source, exc)) from None

@@ -1,0 +1,1 @@
+"""The hub's own Alembic migrations (version table ``hub_alembic_version``)."""

@@ -1,0 +1,56 @@
+"""The hub's tables, on their own metadata: they never mix with an instance's tables,
+even in the same database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, MetaData
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+from campagne.models import utc_now
+
+hub_metadata = MetaData()
+
+
+class HubModel(SQLModel, registry=registry(metadata=hub_metadata)):
+    """Base of the hub's tables."""
+
+
+class HubInstance(HubModel, table=True):
+    """A member instance and the outcome of its last harvest."""
+
+    __tablename__ = "hub_instance"
+
+    name: str = Field(primary_key=True, max_length=120)
+    url: str = Field(max_length=300)
+    last_attempt_at: dt.datetime | None = None
+    last_success_at: dt.datetime | None = None
+    last_outcome: str = Field(default="never", max_length=20,
+                              description="ok, unreachable, invalid or never")
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class HubSnapshot(HubModel, table=True):
+    """One region's statistics as received from an instance (validated, kept for trends)."""
+
+    __tablename__ = "hub_snapshot"
+
+    id: int | None = Field(default=None, primary_key=True)
+    instance_name: str = Field(foreign_key="hub_instance.name", max_length=120, index=True)
+    region_slug: str = Field(max_length=40, index=True)
+    harvested_at: dt.datetime = Field(default_factory=utc_now, index=True)
+    etag: str | None = Field(default=None, max_length=200)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class HubLease(HubModel, table=True):
+    """Who may harvest now: one holder at a time, whatever the number of processes."""
+
+    __tablename__ = "hub_lease"
+
+    name: str = Field(primary_key=True, max_length=40)
+    holder: str = Field(max_length=80)
+    expires_at: dt.datetime
