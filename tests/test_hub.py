@@ -68,6 +68,10 @@ def test_config_errors_are_reported_at_their_line(tmp_path: Path,
     lines = sorted(error.line for error in raised.value.errors)
     assert lines == [3, 4]
     assert main(["hub", "harvest", str(path)]) == 2
+    path.write_text("instances:\n  - {name: Gers, url: 'http://127.0.0.1:1'}\n"
+                    "harvest_every_seconds: 60\nstale_after_seconds: 30\n")
+    with pytest.raises(ConfigInvalid, match="stale_after_seconds"):
+        load_hub_config(path)
     error = capsys.readouterr().err
     assert f"{path}:3:" in error and "Traceback" not in error
 

@@ -70,6 +70,8 @@ def test_hub_harvests_two_instances_and_survives_one_stopping(
                 assert _statuses(hub)["Gers"] == "ok"
                 after = _json(f"{hub}/api/v1/network/compare")
                 assert after["stats"][1]["indicators"] == orne_figures, "last snapshot kept"
+                status, page = serving._get(f"{gers}/comparer?lang=en")
+                assert status == 200 and b"Regions compared" in page
                 status, page = serving._get(f"{hub}/comparer?lang=fr")
                 assert status == 200 and "Orne" in page.decode()
         finally:

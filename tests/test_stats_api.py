@@ -101,3 +101,5 @@ def test_etag_and_not_modified(demo_client: TestClient) -> None:
 def test_unknown_region_and_bad_period(demo_client: TestClient) -> None:
     assert demo_client.get("/api/v1/regions/cantal/stats").status_code == 404
     assert demo_client.get("/api/v1/regions/gers/stats?from=1200").status_code == 422
+    assert demo_client.get("/api/v1/regions/gers/stats?from=2020&to=2010").status_code == 422
+    assert demo_client.get("/compare?from=2020&to=2010").status_code == 422

@@ -9,6 +9,7 @@ from email.utils import format_datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
@@ -37,7 +38,10 @@ def stats_options(instance: Instance) -> StatsOptions:
 
 
 def period_from(first: int | None, last: int | None) -> Period:
-    """Whole calendar years; the end is never after today."""
+    """Whole calendar years; the end is never after today. ``from`` after ``to`` is a 422."""
+    if first is not None and last is not None and first > last:
+        raise RequestValidationError([{"loc": ("query", "from"), "type": "value_error",
+                                       "msg": "'from' is after 'to'"}])
     return Period.years(first, last)
 
 

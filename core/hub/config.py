@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from campagne.errors import ConfigError, ConfigInvalid
 from campagne.regions import validation_errors
@@ -41,6 +48,12 @@ class HubConfig(Strict):
                                      description="A snapshot older than this is stale")
     timeout_seconds: float = Field(default=10, gt=0, le=120)
     retries: int = Field(default=2, ge=0, le=5)
+
+    @model_validator(mode="after")
+    def _stale_after_a_missed_harvest(self) -> HubConfig:
+        if self.stale_after_seconds < self.harvest_every_seconds:
+            raise ValueError("stale_after_seconds must be at least harvest_every_seconds")
+        return self
 
     @field_validator("instances")
     @classmethod
