@@ -25,6 +25,7 @@ from campagne.api import (
     simulator,
     stats,
 )
+from campagne.api.catalogue import ServiceCatalogue
 from campagne.auth.production import check_production
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
@@ -58,6 +59,7 @@ def create_app(instance: Instance) -> FastAPI:
                                 {"name": "health", "description": "Liveness"}])
     app.state.instance = instance
     app.state.renderer = Renderer(instance)
+    app.state.catalogue = ServiceCatalogue(instance.engine)
     app.add_middleware(LanguageAndSecurityMiddleware,
                        default_locale=instance.settings.default_locale)
     app.include_router(health.router)

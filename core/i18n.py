@@ -11,16 +11,15 @@ import io
 import logging
 import re
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from babel.numbers import format_currency as babel_format_currency
-from babel.numbers import format_decimal
-from babel.numbers import format_percent as babel_format_percent
 from babel.support import Translations
 
 SUPPORTED = ("fr", "en")
@@ -98,28 +97,60 @@ def parse_accept_language(header: str) -> list[tuple[str, float]]:
     return sorted(preferences, key=lambda item: -item[1])
 
 
+# Parsed once per language (and pattern): Babel would otherwise parse the locale name and
+# the number pattern again on every call, some twenty times per region page.
+
+
+@cache
+def babel_locale(locale: str) -> Locale:
+    """The parsed Babel locale of a language."""
+    return Locale.parse(locale)
+
+
+@cache
+def _number_pattern(digits: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+
+
+@cache
+def _percent_pattern(locale: str, digits: int) -> NumberPattern:
+    pattern = str(babel_locale(locale).percent_formats[None].pattern)
+    last = pattern.rfind("0")
+    if digits and last >= 0:
+        pattern = pattern[: last + 1] + "." + "0" * digits + pattern[last + 1 :]
+    return parse_pattern(pattern)
+
+
 def format_number(value: float | int, digits: int = 0) -> str:
     """Format a number for the current language (``1 234,5`` in French)."""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(value, format=pattern, locale=current_locale.get()))
+    return _format_number(current_locale.get(), value, digits)
 
 
 def format_percent(share: float, digits: int = 1) -> str:
     """Format a share (``0.2``) as a percentage for the current language, with the locale's
     own spacing: ``20,0 %`` (no-break space) in French, ``20.0%`` in English."""
-    locale = current_locale.get()
-    pattern = str(Locale.parse(locale).percent_formats[None].pattern)
-    last = pattern.rfind("0")
-    if digits and last >= 0:
-        pattern = pattern[: last + 1] + "." + "0" * digits + pattern[last + 1 :]
-    return str(babel_format_percent(share, format=pattern, locale=locale))
+    return _format_percent(current_locale.get(), share, digits)
+
+
+# Pure functions of their arguments, kept for the values met most (a page shows the same
+# few figures to every visitor); bounded, so that no sequence of values makes them grow.
+
+
+@lru_cache(maxsize=4096)
+def _format_number(locale: str, value: float | int, digits: int) -> str:
+    return str(format_decimal(value, format=_number_pattern(digits), locale=babel_locale(locale)))
+
+
+@lru_cache(maxsize=4096)
+def _format_percent(locale: str, share: float, digits: int) -> str:
+    return str(_percent_pattern(locale, digits).apply(share, babel_locale(locale)))
 
 
 def format_money(value: float, currency: str = "EUR") -> str:
     """Format an amount of money for the current language (``1 200,00 €`` in French)."""
-    return str(babel_format_currency(value, currency, locale=current_locale.get()))
+    return str(babel_format_currency(value, currency, locale=babel_locale(current_locale.get())))
 
 
 def format_day(value: dt.date, form: str = "long") -> str:
     """Format a date for the current language (``26 novembre 2026`` in French)."""
-    return str(babel_format_date(value, format=form, locale=current_locale.get()))
+    return str(babel_format_date(value, format=form, locale=babel_locale(current_locale.get())))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Connection, bindparam, func
 from sqlmodel import Session, col, select
 
 from campagne.models import Member, MemberStatus, Region
@@ -32,9 +32,12 @@ FIGURES_OF_REGION = (
 )
 
 
-def member_figures(session: Session, region_slug: str) -> MemberFigures:
-    """Count the current members (settling or settled), in total and by sector."""
-    rows = session.exec(FIGURES_OF_REGION, params={"region_slug": region_slug}).all()
+def member_figures(db: Session | Connection, region_slug: str) -> MemberFigures:
+    """Count the current members (settling or settled), in total and by sector. ``db`` may be
+    a plain connection (cheaper than an ORM session for this one aggregate)."""
+    params = {"region_slug": region_slug}
+    rows = (db.exec(FIGURES_OF_REGION, params=params) if isinstance(db, Session)
+            else db.execute(FIGURES_OF_REGION, params)).all()
     by_sector = {sector: int(count) for sector, count in rows}
     return MemberFigures(total=sum(by_sector.values()), by_sector=by_sector)
 

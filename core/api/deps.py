@@ -8,11 +8,16 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Request
 from sqlmodel import Session
 
+from campagne.api.catalogue import ServiceCatalogue
 from campagne.instance import Instance
 from campagne.regions import RegionFolder
 
+# ``get_instance`` and ``get_region`` are ``async`` because they only read memory: FastAPI
+# runs a plain ``def`` dependency in a worker thread, and the hand-over to that thread and
+# back costs more than the lookup (see bench/README.md).
 
-def get_instance(request: Request) -> Instance:
+
+async def get_instance(request: Request) -> Instance:
     """The instance this application serves."""
     instance: Instance = request.app.state.instance
     return instance
@@ -30,7 +35,7 @@ def get_session(instance: InstanceDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_region(
+async def get_region(
     instance: InstanceDep,
     slug: Annotated[str, Path(description="The region's URL name", examples=["gers"])],
 ) -> RegionFolder:
@@ -42,3 +47,12 @@ def get_region(
 
 
 RegionDep = Annotated[RegionFolder, Depends(get_region)]
+
+
+async def get_catalogue(request: Request) -> ServiceCatalogue:
+    """The application's service catalogue (read once per region: see ServiceCatalogue)."""
+    catalogue: ServiceCatalogue = request.app.state.catalogue
+    return catalogue
+
+
+CatalogueDep = Annotated[ServiceCatalogue, Depends(get_catalogue)]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
-from campagne.api.catalogue import key_figures, list_services
-from campagne.api.deps import InstanceDep, RegionDep, SessionDep
+from campagne.api.catalogue import key_figures, region_catalogue
+from campagne.api.deps import CatalogueDep, InstanceDep, RegionDep, SessionDep
 from campagne.api.schemas import ErrorOut, RegionDetail, RegionSummary, ServiceOut
 from campagne.regions import RegionFolder
 from campagne.taxonomy import ServiceCategory
@@ -40,20 +40,27 @@ def get_region(region: RegionDep, session: SessionDep) -> RegionDetail:
                         published_figures=list(region.config.figures))
 
 
-@router.get("/{slug}/services", summary="A region's services", responses=NOT_FOUND)
-def get_services(
+# The catalogue is read once per region (see ServiceCatalogue): these two endpoints only
+# look things up in memory, hence ``async`` (no worker thread); the list is served as the
+# JSON serialised once per language, the documented model staying ``list[ServiceOut]``.
+
+
+@router.get("/{slug}/services", summary="A region's services", responses=NOT_FOUND,
+            response_model=list[ServiceOut])
+async def get_services(
     region: RegionDep,
-    session: SessionDep,
+    catalogue: CatalogueDep,
     category: Annotated[ServiceCategory | None, Query(description="Only this category")] = None,
-) -> list[ServiceOut]:
+) -> Response:
     """The region's service catalogue, those of its plug-ins included."""
-    return list_services(session, region.slug, category)
+    services = await region_catalogue(catalogue, region.slug)
+    return Response(services.json_of_category(category), media_type="application/json")
 
 
 @router.get("/{slug}/services/{service}", summary="One service", responses=NOT_FOUND)
-def get_service(region: RegionDep, session: SessionDep, service: str) -> ServiceOut:
+async def get_service(region: RegionDep, catalogue: CatalogueDep, service: str) -> ServiceOut:
     """One service of the region's catalogue."""
-    found = next((s for s in list_services(session, region.slug) if s.slug == service), None)
+    found = (await region_catalogue(catalogue, region.slug)).by_slug.get(service)
     if found is None:
         raise HTTPException(status_code=404, detail=f"Unknown service '{service}'")
     return found

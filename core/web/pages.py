@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from itertools import groupby
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from campagne.api.catalogue import key_figures, list_services
-from campagne.api.deps import InstanceDep, SessionDep
-from campagne.i18n import gettext
+from campagne.api.catalogue import key_figures
+from campagne.api.deps import CatalogueDep, InstanceDep, SessionDep
+from campagne.i18n import current_locale, gettext
 from campagne.queries import member_figures_by_region
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SERVICE_CATEGORIES
@@ -62,36 +61,44 @@ def theme_css(region: PageRegionDep) -> Response:
                     headers={"Cache-Control": "public, max-age=3600"})
 
 
+# The region's pages take the service catalogue from memory (ServiceCatalogue: read once
+# per region and language). They stay plain ``def`` functions, run in a worker thread,
+# because rendering calls the plug-ins' hooks, which may block. The home page opens its
+# database connection itself rather than taking ``SessionDep``: a generator dependency costs
+# two more hand-overs to a worker thread (enter and exit), and an ORM session more work,
+# for one aggregate query.
+
+
 @router.get("/{slug}/", response_class=HTMLResponse)
-def region_home(request: Request, region: PageRegionDep, session: SessionDep,
-                renderer: RendererDep) -> HTMLResponse:
+def region_home(request: Request, region: PageRegionDep, instance: InstanceDep,
+                catalogue: CatalogueDep, renderer: RendererDep) -> HTMLResponse:
     """A region's home: programme, key figures, services by category."""
-    services = list_services(session, region.slug)
-    by_category = [(category, list(items))
-                   for category, items in groupby(services, key=lambda s: s.category)]
-    context = {"figures": key_figures(session, region.slug), "by_category": by_category}
+    services = catalogue.get(region.slug, current_locale.get())
+    with instance.engine.connect() as connection:
+        figures = key_figures(connection, region.slug)
+    context = {"figures": figures, "by_category": list(services.by_category.items())}
     return renderer.render(request, "region_home.html", context, region=region,
                            page="region_home")
 
 
 @router.get("/{slug}/services", response_class=HTMLResponse)
 def service_catalogue(
-    request: Request, region: PageRegionDep, session: SessionDep, renderer: RendererDep,
+    request: Request, region: PageRegionDep, catalogue: CatalogueDep, renderer: RendererDep,
     category: Annotated[str | None, Query()] = None,
 ) -> HTMLResponse:
     """The catalogue of services, filtered by category with a plain form."""
     chosen = category if category in SERVICE_CATEGORIES else None
-    services = list_services(session, region.slug, chosen)
+    services = catalogue.get(region.slug, current_locale.get()).of_category(chosen)
     context = {"services": services, "chosen": chosen, "categories": SERVICE_CATEGORIES}
     return renderer.render(request, "services.html", context, region=region,
                            page="service_catalogue")
 
 
 @router.get("/{slug}/services/{service}", response_class=HTMLResponse)
-def service_page(request: Request, region: PageRegionDep, session: SessionDep,
+def service_page(request: Request, region: PageRegionDep, catalogue: CatalogueDep,
                  renderer: RendererDep, service: str) -> HTMLResponse:
     """One service: what it is, who delivers it, what it costs, who may use it."""
-    found = next((s for s in list_services(session, region.slug) if s.slug == service), None)
+    found = catalogue.get(region.slug, current_locale.get()).by_slug.get(service)
     if found is None:
         raise HTTPException(status_code=404, detail=gettext("This service does not exist."))
     return renderer.render(request, "service.html", {"service": found}, region=region,
