@@ -53,18 +53,20 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def alembic_config(engine: Engine) -> Config:
-    """An Alembic configuration pointing at the migrations shipped with Campagne."""
+def alembic_config(engine: Engine, migrations: str = "campagne.migrations") -> Config:
+    """An Alembic configuration for ``engine`` and the migrations package ``migrations``
+    (the instance's by default; the hub has its own)."""
     config = Config()
-    config.set_main_option("script_location", str(resources.files("campagne.migrations")))
+    config.set_main_option("script_location", str(resources.files(migrations)))
     url = engine.url.render_as_string(hide_password=False)
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # configparser escaping
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (the newest by default)."""
-    config = alembic_config(engine)
+def upgrade(engine: Engine, revision: str = "head",
+            migrations: str = "campagne.migrations") -> None:
+    """Bring the schema of ``migrations`` to ``revision`` (the newest by default)."""
+    config = alembic_config(engine, migrations)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -147,3 +147,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         instance.engine.dispose()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With CAMPAGNE_TEST_REQUIRE_BROWSER=1 (set by CI), a missing Chromium is an error,
+    not a reason to skip the browser tests."""
+    if os.environ.get("CAMPAGNE_TEST_REQUIRE_BROWSER") != "1":
+        return
+    chromium = Path(os.environ.get("CAMPAGNE_CHROMIUM", "/usr/bin/chromium"))
+    if not chromium.is_file():
+        raise pytest.UsageError(f"CAMPAGNE_TEST_REQUIRE_BROWSER=1 but there is no {chromium}")
