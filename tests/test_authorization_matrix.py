@@ -15,6 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import matrix_followup
+import matrix_inquiries
+import matrix_meetups
+import matrix_spaces
+import matrix_spreadsheets
 from accounts_kit import EMAILS, PASSWORD, ROLES, World, world
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
@@ -103,6 +108,13 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/admin/audit"): {"action": "read"},
 }
 SIGN_IN_MARKERS: set[Callable[..., Any]] = {api_principal, page_principal}
+# Each area of operations keeps its own expectations and sample rows in tests/matrix_*.py.
+AREAS = [matrix_inquiries, matrix_followup, matrix_meetups, matrix_spaces, matrix_spreadsheets]
+for _area in AREAS:
+    assert not set(_area.PROTECTED) & set(PROTECTED), f"{_area.__name__} repeats a route"
+    PROTECTED.update(_area.PROTECTED)
+    PUBLIC_EXPECTED.update(_area.PUBLIC_EXPECTED)
+    BODIES.update(_area.BODIES)
 
 
 def is_protected(route: Any) -> bool:
@@ -216,6 +228,7 @@ def test_authorization_matrix(tmp_path: Path, database_url: str) -> None:
             assert member and member.email
             personal = [member.email, f"{member.first_name} {member.last_name}"]
             personal += [m.email for m in session.exec(select(Member).limit(50)) if m.email]
+            gers_id = member.region_id
             sample = session.exec(select(Member.id).where(
                 Member.region_id == member.region_id, Member.id != member.id)).first()
             spare = create_account(session, w.instance.settings, email="spare@example.org",
@@ -224,6 +237,10 @@ def test_authorization_matrix(tmp_path: Path, database_url: str) -> None:
             assert sample and spare.id
         services = [s["slug"] for s in w.client.get("/api/v1/regions/gers/services").json()]
         samples = {"member_id": str(sample), "service": services[0], "user_id": str(spare.id)}
+        with Session(w.instance.engine) as session:
+            for area in AREAS:
+                samples.update(area.samples(session, gers_id, sample))
+            session.commit()
         routes = app_routes(w.client)
         callers = {role: Caller(w, role) for role in ROLES}
         problems, cells = [], 0

@@ -7,7 +7,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
-import campagne.models  # noqa: F401 - registers the tables
+import campagne.auth.models
+import campagne.models
+import campagne.operations.models  # noqa: F401
 from campagne.db import make_engine, schema_is_current, upgrade
 
 

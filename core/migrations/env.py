@@ -7,7 +7,8 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
-import campagne.models  # noqa: F401 - registers the tables on SQLModel.metadata
+import campagne.models
+import campagne.operations.models  # noqa: F401 - inquiries, meetups, spaces...
 
 target_metadata = SQLModel.metadata
 

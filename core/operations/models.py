@@ -1,0 +1,207 @@
+"""The tables of day-to-day operations. Every row belongs to one region (directly or through
+its parent) and every personal field is staff-only, region-scoped and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from campagne.models import utc_now
+
+
+class InquirySource(StrEnum):
+    """How an inquiry reached the programme."""
+
+    FORM = "form"
+    API = "api"
+    STAFF = "staff"
+    IMPORT = "import"
+
+
+class Inquiry(SQLModel, table=True):
+    """Someone thinking of moving who contacted a region's programme. Personal data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    email: str | None = Field(default=None, max_length=200, index=True)
+    phone: str | None = Field(default=None, max_length=40)
+    origin_area: str | None = Field(default=None, max_length=120,
+                                    description="Where they live now (French region or country)")
+    origin_department: str | None = Field(default=None, max_length=3)
+    activity: str | None = Field(default=None, max_length=300, description="What they do")
+    sector_slug: str | None = Field(default=None, foreign_key="sector.slug", max_length=40)
+    status: str | None = Field(default=None, max_length=30,
+                               description="employee_teleworker, independent or founder")
+    timing: str | None = Field(default=None, max_length=40, description="When they plan to move")
+    heard_from: str | None = Field(default=None, max_length=120)
+    message: str | None = Field(default=None, sa_type=Text)
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON,
+                                    description="Answers to the region's extra form fields")
+    profile: dict[str, Any] = Field(default_factory=dict, sa_type=JSON,
+                                    description="Simulator profile sent with the inquiry")
+    source: str = Field(default=InquirySource.FORM.value, max_length=20)
+    stage: str = Field(default="new", max_length=40, index=True,
+                       description="A stage key of the region's pipeline")
+    stage_changed_at: dt.datetime = Field(default_factory=utc_now)
+    advisor_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    next_action_on: dt.date | None = Field(default=None, index=True)
+    next_action: str | None = Field(default=None, max_length=200)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True,
+                                  description="The member this inquiry became")
+    converted_at: dt.datetime | None = None
+    settled_at: dt.datetime | None = Field(default=None,
+                                           description="When it reached a settled stage")
+    consent_purpose: str | None = Field(default=None, max_length=300)
+    consent_given_at: dt.datetime | None = None
+    last_contact_at: dt.date | None = Field(
+        default=None, description="Last contact the person initiated (retention of prospects)")
+    erased_at: dt.datetime | None = None
+    synthetic: bool = Field(default=False, description="Generated demo data, not a real person")
+    version: int = Field(default=1, description="Incremented at each change (edit conflicts)")
+    created_at: dt.datetime = Field(default_factory=utc_now, index=True)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class InteractionKind(StrEnum):
+    """What happened in a timeline entry."""
+
+    CALL = "call"
+    EMAIL = "email"
+    MEETING = "meeting"
+    VISIT = "visit"
+    NOTE = "note"
+    STAGE = "stage"
+    CONVERSION = "conversion"
+
+
+class Interaction(SQLModel, table=True):
+    """One entry of a person's timeline. Kept when an inquiry becomes a member: the member's
+    history is every interaction of its inquiries and of itself."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    inquiry_id: int | None = Field(default=None, foreign_key="inquiry.id", index=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    kind: str = Field(max_length=20, description="One of InteractionKind")
+    at: dt.datetime = Field(default_factory=utc_now, index=True)
+    author_id: int | None = Field(default=None, foreign_key="user_account.id")
+    summary: str = Field(default="", sa_type=Text)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class MilestoneKind(StrEnum):
+    """Steps of a member's professional project."""
+
+    BUSINESS_PLAN = "business_plan"
+    FINANCING = "financing"
+    WORKSPACE_FOUND = "workspace_found"
+    BUSINESS_REGISTERED = "business_registered"
+
+
+class Milestone(SQLModel, table=True):
+    """A step of a member's professional project, reached on a day with an advisor."""
+
+    __table_args__ = (UniqueConstraint("member_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    kind: str = Field(max_length=40, description="One of MilestoneKind")
+    reached_on: dt.date
+    advisor_id: int | None = Field(default=None, foreign_key="user_account.id")
+    note: str | None = Field(default=None, max_length=500)
+    created_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class Meetup(SQLModel, table=True):
+    """A monthly thematic meetup (or any event) of a region. Public, except its sign-ups."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    uid: str = Field(max_length=80, unique=True, description="Stable iCalendar UID")
+    title: str = Field(max_length=200)
+    theme: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, sa_type=Text)
+    starts_at: dt.datetime = Field(index=True)
+    ends_at: dt.datetime
+    place: str = Field(max_length=200)
+    address: str | None = Field(default=None, max_length=300)
+    capacity: int = Field(ge=1)
+    cancelled_at: dt.datetime | None = None
+    sequence: int = Field(default=0, description="iCalendar SEQUENCE, raised at each change")
+    version: int = Field(default=1)
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class RegistrationStatus(StrEnum):
+    """Where a sign-up stands."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+class Registration(SQLModel, table=True):
+    """A sign-up to a meetup, by a member or a guest. Personal data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meetup_id: int = Field(foreign_key="meetup.id", index=True)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    guest_name: str | None = Field(default=None, max_length=200)
+    guest_email: str | None = Field(default=None, max_length=200)
+    status: str = Field(max_length=20, index=True, description="One of RegistrationStatus")
+    registered_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    attended: bool | None = None
+    created_at: dt.datetime = Field(default_factory=utc_now, index=True)
+    promoted_at: dt.datetime | None = None
+    cancelled_at: dt.datetime | None = None
+
+
+class Space(SQLModel, table=True):
+    """An office or coworking space with broadband where members can book a desk."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    name: str = Field(max_length=200)
+    address: str | None = Field(default=None, max_length=300)
+    commune: str = Field(max_length=120)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    seats: int = Field(ge=1)
+    broadband_mbps: int | None = Field(default=None, ge=0)
+    opening_hours: str | None = Field(default=None, max_length=200)
+    free_for_members: bool = True
+    price_per_day_eur: float | None = Field(default=None, ge=0)
+    price_illustrative: bool = Field(default=False,
+                                     description="The price is an example, not a published one")
+    active: bool = True
+    version: int = Field(default=1)
+    created_at: dt.datetime = Field(default_factory=utc_now)
+    updated_at: dt.datetime = Field(default_factory=utc_now)
+
+
+class BookingSlot(StrEnum):
+    """A day or half a day."""
+
+    DAY = "day"
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+
+class Booking(SQLModel, table=True):
+    """A desk booked in a space for a day or half a day. Personal data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    space_id: int = Field(foreign_key="space.id", index=True)
+    day: dt.date = Field(index=True)
+    slot: str = Field(max_length=10, description="One of BookingSlot")
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    guest_name: str | None = Field(default=None, max_length=200)
+    booked_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    cancelled_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(default_factory=utc_now)
