@@ -12,12 +12,14 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from campagne.auth import tokens
+from campagne.auth import audit, tokens
 from campagne.auth.accounts import (
     AccountError,
+    change_access,
     create_account,
     deactivate,
     find_account,
+    reactivate,
     set_password,
 )
 from campagne.auth.models import CredentialKind, Role, UserAccount
@@ -50,8 +52,21 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     password.add_argument("email")
     off = actions.add_parser("deactivate", help="block an account and end its sessions")
     off.add_argument("email")
+    on = actions.add_parser("reactivate", help="unblock an account")
+    on.add_argument("email")
+    access = actions.add_parser(
+        "set-access", help="change the role, regions or read-only flag of staff and admins")
+    access.add_argument("email")
+    access.add_argument("--role", choices=[Role.STAFF.value, Role.ADMIN.value])
+    access.add_argument("--region", action="append", default=None, metavar="SLUG",
+                        help="the regions a staff account works on, all of them (repeatable)")
+    writable = access.add_mutually_exclusive_group()
+    writable.add_argument("--read-only", dest="read_only", action="store_true", default=None,
+                          help="may only read")
+    writable.add_argument("--writer", dest="read_only", action="store_false",
+                          help="may read and change")
     actions.add_parser("list", help="list the accounts")
-    for parser in (create, password, off, actions.choices["list"]):
+    for parser in (create, password, off, on, access, actions.choices["list"]):
         parser.add_argument("--db", default=None, help="database URL")
 
     purge_parser = commands.add_parser("purge", help="anonymise records past their retention")
@@ -106,9 +121,30 @@ def _users(session: Session, settings: CampagneSettings, args: argparse.Namespac
     if args.users_command == "set-password":
         set_password(session, settings, user, _read_password())
         print(f"Password changed for {user.email}; its sessions were ended.")
+    elif args.users_command == "set-access":
+        return _set_access(session, user, args)
+    elif args.users_command == "reactivate":
+        reactivate(session, user)
+        audit.record(session, None, "account_reactivated", target=f"user:{user.id}",
+                     address="command line")
+        session.commit()
+        print(f"{user.email} is active again.")
     else:
         deactivate(session, user)
         print(f"{user.email} is blocked; its sessions were ended.")
+    return 0
+
+
+def _set_access(session: Session, user: UserAccount, args: argparse.Namespace) -> int:
+    changed = change_access(session, user, role=Role(args.role) if args.role else None,
+                            regions=args.region, read_only=args.read_only)
+    if not changed:
+        print(f"Nothing to change for {user.email}.")
+        return 0
+    audit.record(session, None, "account_access_changed", target=f"user:{user.id}",
+                 address="command line", changes=changed)
+    session.commit()
+    print(f"{user.email}: {'; '.join(changed)}; its sessions were ended.")
     return 0
 
 

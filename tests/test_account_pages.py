@@ -273,3 +273,32 @@ def test_member_withdraws_a_consent_on_the_page(w: World) -> None:
                          data={"csrf": csrf, "purpose": "keep_application"})
     assert done.status_code == 303
     assert "withdrawn on" in w.client.get("/account/?lang=en").text
+
+
+def test_administrator_changes_an_accounts_regions_on_the_page(w: World) -> None:
+    with Session(w.instance.engine) as session:
+        from campagne.auth.accounts import find_account
+
+        target = find_account(session, EMAILS["staff_orne"])
+        assert target
+        target_id = target.id
+    victim = w.headers("staff_orne")
+    csrf = sign_in(w.client, "admin")
+    page = w.client.get("/admin/users").text
+    assert f'action="/admin/users/{target_id}/access"' in page
+    changed = w.client.post(f"/admin/users/{target_id}/access", data={
+        "csrf": csrf, "role": "staff", "region": ["gers", "orne"]})
+    assert changed.status_code == 200
+    assert "sessions were ended" in changed.text or "sessions du compte" in changed.text
+    assert w.client.get("/api/v1/regions/orne/members", headers=victim).status_code == 401
+    token = w.client.post("/api/v1/auth/token", data={
+        "username": EMAILS["staff_orne"], "password": PASSWORD}).json()["access_token"]
+    fresh = {"Authorization": f"Bearer {token}"}
+    assert w.client.get("/api/v1/regions/gers/members", headers=fresh).status_code == 200
+    emptied = w.client.post(f"/admin/users/{target_id}/access", data={
+        "csrf": csrf, "role": "staff"})
+    assert emptied.status_code == 200 and 'role="alert"' in emptied.text
+    assert w.client.get("/api/v1/regions/gers/members", headers=fresh).status_code == 200
+    missing_token = w.client.post(f"/admin/users/{target_id}/access", data={
+        "role": "admin"})
+    assert missing_token.status_code == 403

@@ -75,6 +75,8 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/admin/users"): only(AD, 200, 403, 303),
     ("POST", "/admin/users"): only(AD, 200, 403, 303),
     ("POST", "/admin/users/{user_id}/block"): only(AD, 200, 403, 303),
+    ("POST", "/admin/users/{user_id}/access"): only(AD, 200, 403, 303),
+    ("POST", "/admin/users/{user_id}/reactivate"): only(AD, 200, 403, 303),
     ("GET", "/admin/audit"): only(AD, 200, 403, 303),
     ("POST", "/admin/audit"): only(AD, 200, 403, 303),
     ("GET", "/{slug}/staff/members"): PAGE_STAFF_READ,
@@ -106,6 +108,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/{slug}/staff/members/{member_id}"): {"version": "0"},
     ("POST", "/{slug}/staff/members/{member_id}/consents"): {"purpose": "programme"},
     ("POST", "/admin/audit"): {"action": "read"},
+    ("POST", "/admin/users/{user_id}/access"): {"role": "staff", "region": "orne"},
 }
 SIGN_IN_MARKERS: set[Callable[..., Any]] = {api_principal, page_principal}
 # Each area of operations keeps its own expectations and sample rows in tests/matrix_*.py.

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_kit import world
+from accounts_kit import EMAILS, PASSWORD, world
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from campagne.auth.models import UserAccount
+from campagne.auth.models import AuditEvent, UserAccount
 from campagne.cli import main
 from campagne.models import Consent, Member, MemberStatus
 from campagne.retention import purge
@@ -198,3 +198,39 @@ def test_set_password_and_deactivate_from_the_command_line(
     capsys.readouterr()
     assert main(["users", "list"]) == 0
     assert "admin@example.org\tadmin\tblocked" in capsys.readouterr().out
+
+
+def test_change_access_and_reactivate_from_the_command_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = demo_folder(tmp_path, monkeypatch)
+    with world(folder / "again", f"sqlite:///{folder / 'campagne-demo.db'}",
+               populated=True) as w:
+        before = w.headers("staff_orne")
+        assert w.client.get("/api/v1/regions/gers/members", headers=before).status_code == 403
+        assert main(["users", "set-access", EMAILS["staff_orne"], "--region", "gers",
+                     "--read-only"]) == 0
+        assert "regions: orne -> gers" in capsys.readouterr().out
+        # The old token ended with the change; a new one carries the new rights.
+        assert w.client.get("/api/v1/regions/gers/members", headers=before).status_code == 401
+        token = w.client.post("/api/v1/auth/token", data={
+            "username": EMAILS["staff_orne"], "password": PASSWORD}).json()["access_token"]
+        after = {"Authorization": f"Bearer {token}"}
+        assert w.client.get("/api/v1/regions/gers/members", headers=after).status_code == 200
+        assert w.client.get("/api/v1/regions/orne/members", headers=after).status_code == 403
+        assert w.client.patch(f"/api/v1/regions/gers/members/{w.gers_member}", headers=after,
+                              json={"version": 0}).status_code == 403  # read-only now
+        assert main(["users", "set-access", EMAILS["staff_orne"], "--region", "gers",
+                     "--read-only"]) == 0
+        assert "Nothing to change" in capsys.readouterr().out
+        assert main(["users", "set-access", EMAILS["member"], "--role", "admin"]) == 2
+        assert main(["users", "set-access", EMAILS["staff_orne"], "--region", "nowhere"]) == 2
+        assert "unknown region(s): nowhere" in capsys.readouterr().err
+        assert main(["users", "deactivate", EMAILS["staff_orne"]]) == 0
+        assert main(["users", "reactivate", EMAILS["staff_orne"]]) == 0
+        assert w.client.post("/api/v1/auth/token", data={
+            "username": EMAILS["staff_orne"], "password": PASSWORD}).status_code == 200
+        with Session(w.instance.engine) as session:
+            actions = [e.action for e in session.exec(select(AuditEvent))]
+        assert actions.count("account_access_changed") == 1
+        assert "account_reactivated" in actions

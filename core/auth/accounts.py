@@ -78,6 +78,54 @@ def deactivate(session: Session, user: UserAccount) -> None:
     tokens.revoke_all(session, user.id)
 
 
+def change_access(session: Session, user: UserAccount, *, role: Role | None = None,
+                  regions: list[str] | None = None, read_only: bool | None = None) -> list[str]:
+    """Change what a staff or administrator account may reach; return what changed (the
+    caller commits and audits). Members keep their role: their account is tied to their
+    record. A staff account keeps at least one region. Every session and token of the account
+    ends, so the new rights apply from its next sign-in."""
+    current = Role(user.role)
+    new_role = role or current
+    if Role.MEMBER in (current, new_role) and new_role is not current:
+        raise AccountError("a member account cannot change role; create a new account")
+    assert user.id is not None
+    old_slugs = sorted(session.exec(
+        select(Region.slug).join(UserRegion, col(UserRegion.region_id) == col(Region.id))
+        .where(UserRegion.user_id == user.id)).all())
+    new_slugs = sorted(set(regions)) if regions is not None else old_slugs
+    if new_role is Role.ADMIN:
+        new_slugs = []
+    region_rows = _regions(session, new_slugs)
+    if new_role is Role.STAFF and not region_rows:
+        raise AccountError("staff accounts need at least one region")
+    changed = []
+    if new_role is not current:
+        changed.append(f"role: {current.value} -> {new_role.value}")
+        user.role = new_role.value
+    if new_slugs != old_slugs:
+        changed.append(f"regions: {','.join(old_slugs) or '-'} -> {','.join(new_slugs) or '-'}")
+        delete_scopes(session, user.id)
+        for region in region_rows:
+            assert region.id is not None
+            session.add(UserRegion(user_id=user.id, region_id=region.id))
+    if read_only is not None and read_only != user.read_only and new_role is not Role.ADMIN:
+        changed.append(f"read_only: {user.read_only} -> {read_only}")
+        user.read_only = read_only
+    if new_role is Role.ADMIN and user.read_only:
+        user.read_only = False
+    if changed:
+        session.add(user)
+        session.flush()
+        tokens.revoke_all(session, user.id, commit=False)
+    return changed
+
+
+def reactivate(session: Session, user: UserAccount) -> None:
+    """Unblock an account (its old sessions stay ended; the caller commits)."""
+    user.active = True
+    session.add(user)
+
+
 def delete_scopes(session: Session, user_id: int) -> None:
     """Remove an account's regions (the caller commits)."""
     session.exec(delete(UserRegion).where(
@@ -90,5 +138,5 @@ def find_account(session: Session, email: str) -> UserAccount | None:
         UserAccount.email == normalise_email(email))).first()
 
 
-__all__ = ["AccountError", "CredentialKind", "create_account", "deactivate", "find_account",
-           "set_password"]
+__all__ = ["AccountError", "CredentialKind", "change_access", "create_account", "deactivate",
+           "find_account", "reactivate", "set_password"]

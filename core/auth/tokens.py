@@ -94,11 +94,13 @@ def revoke(session: Session, credential: Credential) -> None:
 
 
 def revoke_all(session: Session, user_id: int, kinds: tuple[CredentialKind, ...] = tuple(
-        CredentialKind)) -> None:
-    """End every live credential of an account (password change, deactivation)."""
+        CredentialKind), *, commit: bool = True) -> None:
+    """End every live credential of an account (password change, deactivation, new rights);
+    ``commit=False`` leaves the commit to the caller, with its other changes."""
     session.exec(update(Credential)
                  .where(col(Credential.user_id) == user_id,
                         col(Credential.kind).in_([k.value for k in kinds]),
                         col(Credential.revoked_at).is_(None))
                  .values(revoked_at=utc_now()))
-    session.commit()
+    if commit:
+        session.commit()

@@ -13,10 +13,17 @@ from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address, deny
 from campagne.auth import audit, tokens
 from campagne.auth.access import Principal
-from campagne.auth.accounts import AccountError, create_account, deactivate
-from campagne.auth.models import CredentialKind, Role, UserAccount
+from campagne.auth.accounts import (
+    AccountError,
+    change_access,
+    create_account,
+    deactivate,
+    reactivate,
+)
+from campagne.auth.models import CredentialKind, Role, UserAccount, UserRegion
 from campagne.i18n import gettext
 from campagne.mail import link_url
+from campagne.models import Region
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 
@@ -38,9 +45,16 @@ AdminPageDep = Annotated[Principal, Depends(admin_only)]
 def _users_page(request: Request, session: SessionDep, renderer: RendererDep,
                 **extra: object) -> HTMLResponse:
     users = session.exec(select(UserAccount).order_by(col(UserAccount.email))).all()
+    scopes: dict[int, set[str]] = {}
+    for user_id, slug in session.exec(
+            select(UserRegion.user_id, Region.slug)
+            .join(Region, col(Region.id) == col(UserRegion.region_id))):
+        scopes.setdefault(user_id, set()).add(slug)
     return renderer.render(request, "account/admin_users.html", {
-        "users": users, "roles": [r.value for r in Role], "csrf": request.state.csrf_token,
-        "me": getattr(request.state, "user_id", None), "link": None, "error": None, **extra},
+        "users": users, "scopes": scopes, "roles": [r.value for r in Role],
+        "csrf": request.state.csrf_token,
+        "me": getattr(request.state, "user_id", None), "link": None, "error": None,
+        "notice": None, **extra},
         page="admin")
 
 
@@ -82,6 +96,50 @@ def block(request: Request, session: SessionDep, renderer: RendererDep, admin: A
         raise HTTPException(status_code=404, detail=gettext("This account does not exist."))
     deactivate(session, user)
     audit.record(session, admin.user, "account_blocked", target=f"user:{user_id}",
+                 address=client_address(request))
+    session.commit()
+    return _users_page(request, session, renderer)
+
+
+@router.post("/users/{user_id}/access", response_class=HTMLResponse,
+             dependencies=[CSRF_CHECKED])
+def set_access(request: Request, session: SessionDep, renderer: RendererDep,
+               admin: AdminPageDep, user_id: int, role: Field = "",
+               region: Annotated[list[str] | None, Form(max_length=40)] = None,
+               read_only: Field = "") -> HTMLResponse:
+    """Change the role, regions and read-only flag of a staff or administrator account (not
+    one's own); its sessions end so that the new rights apply at once."""
+    user = session.get(UserAccount, user_id)
+    if user is None or user.id == admin.user_id or user.role == Role.MEMBER.value:
+        raise HTTPException(status_code=404, detail=gettext("This account does not exist."))
+    if role not in (Role.STAFF.value, Role.ADMIN.value):
+        return _users_page(request, session, renderer,
+                           error=gettext("Choose staff or administrator."))
+    try:
+        changed = change_access(session, user, role=Role(role), regions=region or [],
+                                read_only=bool(read_only))
+    except AccountError as exc:
+        session.rollback()
+        return _users_page(request, session, renderer, error=str(exc))
+    if changed:
+        audit.record(session, admin.user, "account_access_changed", target=f"user:{user_id}",
+                     address=client_address(request), changes=changed)
+    session.commit()
+    return _users_page(request, session, renderer,
+                       notice=gettext("Access changed; the account's sessions were ended.")
+                       if changed else gettext("Nothing was changed."))
+
+
+@router.post("/users/{user_id}/reactivate", response_class=HTMLResponse,
+             dependencies=[CSRF_CHECKED])
+def unblock(request: Request, session: SessionDep, renderer: RendererDep, admin: AdminPageDep,
+            user_id: int) -> HTMLResponse:
+    """Unblock an account; it signs in again with its password or a reset link."""
+    user = session.get(UserAccount, user_id)
+    if user is None or user.id == admin.user_id:
+        raise HTTPException(status_code=404, detail=gettext("This account does not exist."))
+    reactivate(session, user)
+    audit.record(session, admin.user, "account_reactivated", target=f"user:{user_id}",
                  address=client_address(request))
     session.commit()
     return _users_page(request, session, renderer)
