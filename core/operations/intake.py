@@ -26,12 +26,13 @@ from campagne.operations.inquiry_form import CleanInquiry
 from campagne.operations.models import Inquiry, InquirySource
 from campagne.plugin_manager import CampagnePluginManager
 from campagne.plugin_types import CandidateProfile, InquiryEvent, RegionInfo
+from campagne.retention import INQUIRY_KEY
 from campagne.settings import CampagneSettings
 from campagne.taxonomy import SECTORS_BY_SLUG
 
 log = logging.getLogger(__name__)
 FIRST_STAGE = "new"
-RATE_KEY = "inquiry:"
+RATE_KEY = INQUIRY_KEY  # housekeeping deletes these counters past their own window
 
 
 class SimulatorProfile(BaseModel):
