@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from campagne.config import RegionConfig
 from campagne.i18n import translations
+from campagne.i18n_markers import N_
 from campagne.mail import send_mail
 from campagne.settings import CampagneSettings
 
@@ -32,21 +33,21 @@ def acknowledgement(config: RegionConfig, settings: CampagneSettings, *, first_n
     programme = config.programme
     names = {"programme": programme.name, "operator": programme.operator}
     contact = programme.contact
-    reach = [(text("E-mail:"), contact.email), (text("Phone:"), contact.phone),
-             (text("Address:"), contact.address), (text("Website:"), programme.website)]
+    reach = [(text(N_("E-mail:")), contact.email), (text(N_("Phone:")), contact.phone),
+             (text(N_("Address:")), contact.address), (text(N_("Website:")), programme.website)]
     privacy = f"{settings.public_url.rstrip('/')}/{config.slug}/privacy"
     lines = [
-        text("Hello %(name)s,") % {"name": first_name}, "",
-        text("Thank you for your interest in %(programme)s, run by %(operator)s. We have "
+        text(N_("Hello %(name)s,")) % {"name": first_name}, "",
+        text(N_("Thank you for your interest in %(programme)s, run by %(operator)s. We have "
              "received your inquiry: a member of the programme's staff will contact you "
-             "soon.") % names, "",
-        text("To reach the programme:"),
+             "soon.")) % names, "",
+        text(N_("To reach the programme:")),
         *(f"  {label} {value}" for label, value in reach if value), "",
-        text("How your answers are kept and your rights: %(url)s") % {"url": privacy}, "",
-        text("The team of %(programme)s") % names,
+        text(N_("How your answers are kept and your rights: %(url)s")) % {"url": privacy}, "",
+        text(N_("The team of %(programme)s")) % names,
     ]
     return Acknowledgement(
-        to=email, subject=text("%(programme)s: we have received your inquiry") % names,
+        to=email, subject=text(N_("%(programme)s: we have received your inquiry")) % names,
         body="\n".join(lines) + "\n", reply_to=contact.email)
 
 

@@ -153,20 +153,20 @@ def _check(field: FormField, raw: Any, text: Any) -> tuple[Any, str | None]:
     if field.kind == "boolean":
         value = raw is True or (isinstance(raw, str) and raw.strip().lower() in TRUE_VALUES)
         if field.required and not value:
-            return value, text("Tick this box to send the inquiry.")
+            return value, text(N_("Tick this box to send the inquiry."))
         return value, None
     value = raw.strip() if isinstance(raw, str) else raw
     if value in (None, ""):
-        return None, text("This field is required.") if field.required else None
+        return None, text(N_("This field is required.")) if field.required else None
     if not isinstance(value, str):
-        return None, text("This value is not valid.")
+        return None, text(N_("This value is not valid."))
     if len(value) > field.max_length:
-        return None, text("This text is too long (%(max)s characters at most).") % {
+        return None, text(N_("This text is too long (%(max)s characters at most).")) % {
             "max": field.max_length}
     if field.choices and value not in {choice for choice, _ in field.choices}:
-        return None, text("Choose one of the values offered.")
+        return None, text(N_("Choose one of the values offered."))
     problems = {"email": (EMAIL, N_("Give an e-mail address such as name@example.org.")),
-                "tel": (PHONE, N_("Give a phone number: digits, spaces and + ( ) . - only.")),
+                "tel": (PHONE, N_("Give a phone number made of digits, spaces, +, brackets, dots or dashes.")),
                 "department": (DEPARTMENT, N_("Give the INSEE code of a département, such as "
                                               "75."))}
     if field.kind in problems:
