@@ -44,7 +44,7 @@ def test_form_is_shown_in_both_languages(tmp_path: Path) -> None:
         french = client.get("/gers/candidater")
         assert french.status_code == 200
         for text in ("Envoyer une demande", "Prénom", "Nom", "Adresse e-mail",
-                     "(facultatif)", "D'ici six mois", "Indépendant", "Envoyer ma demande",
+                     "(facultatif)", "D’ici six mois", "Indépendant", "Envoyer ma demande",
                      "Un moteur de recherche", 'href="/gers/privacy"'):
             assert text in html.unescape(french.text), text
         english = client.get("/gers/apply?lang=en")
@@ -81,7 +81,7 @@ def test_sending_stores_the_inquiry_and_acknowledges_it_in_french(
         assert row.message == "Je voudrais visiter un village."
         assert (row.stage, row.source, row.answers, row.profile) == ("new", "form", {}, {})
         assert row.last_contact_at == utc_now().date()
-        assert row.consent_purpose and row.consent_purpose.startswith("J'accepte que l'équipe")
+        assert row.consent_purpose and row.consent_purpose.startswith("J’accepte que l’équipe")
         assert row.consent_given_at is not None
         assert utc_now() - row.consent_given_at < dt.timedelta(minutes=1)
         assert not row.synthetic and row.member_id is None
@@ -129,7 +129,7 @@ def test_errors_are_shown_next_to_the_fields_and_the_answers_kept(tmp_path: Path
         assert "Ce champ est nécessaire." in page
         assert "Indiquez une adresse électronique comme nom@example.org." in page
         assert "Cochez cette case pour envoyer la demande." in page
-        assert "Indiquez le code Insee d'un département, par exemple 75." in html.unescape(page)
+        assert "Indiquez le code Insee d’un département, par exemple 75." in html.unescape(page)
         # what was typed is kept, escaped
         assert 'value="Camille"' in page and 'value="not-an-address"' in page
         assert "Mon &lt;b&gt;message&lt;/b&gt;</textarea>" in page
