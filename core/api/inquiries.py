@@ -60,8 +60,10 @@ class InquiryAccepted(BaseModel):
 
 
 def _problems(errors: dict[str, str], unknown: list[str]) -> list[dict[str, Any]]:
-    found = [{"type": "unknown_answer", "loc": ("body", "answers", key),
-              "msg": f"unknown question '{key}'", "input": None} for key in unknown]
+    """Errors in the shape FastAPI gives its own, so the API answers them alike."""
+    found: list[dict[str, Any]] = [
+        {"type": "unknown_answer", "loc": ("body", "answers", key),
+         "msg": f"unknown question '{key}'", "input": None} for key in unknown]
     for name, message in errors.items():
         loc = ("body", "answers", name.removeprefix("extra_")) if name.startswith("extra_") \
             else ("body", name)

@@ -4,7 +4,7 @@ sent through the form or the API. One set of rules for both, so they cannot drif
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,31 +148,40 @@ class CleanInquiry:
     consent_purpose: str
 
 
-def _check(field: FormField, raw: Any, text: Any) -> tuple[Any, str | None]:
+PATTERNS = {
+    "email": (EMAIL, N_("Give an e-mail address such as name@example.org.")),
+    "tel": (PHONE, N_("Give a phone number made of digits, spaces, +, brackets, dots or "
+                      "dashes.")),
+    "department": (DEPARTMENT, N_("Give the INSEE code of a département, such as 75.")),
+}
+Translate = Callable[[str], str]
+
+
+def _check_box(field: FormField, raw: Any, text: Translate) -> tuple[bool, str | None]:
+    """A box is ticked when the browser sends its value (or the API ``true``)."""
+    ticked = raw is True or (isinstance(raw, str) and raw.strip().lower() in TRUE_VALUES)
+    if field.required and not ticked:
+        return ticked, text(N_("Tick this box to send the inquiry."))
+    return ticked, None
+
+
+def _check(field: FormField, raw: Any, text: Translate) -> tuple[Any, str | None]:
     """The cleaned value of one field, or an error message."""
     if field.kind == "boolean":
-        value = raw is True or (isinstance(raw, str) and raw.strip().lower() in TRUE_VALUES)
-        if field.required and not value:
-            return value, text(N_("Tick this box to send the inquiry."))
-        return value, None
-    value = raw.strip() if isinstance(raw, str) else raw
-    if value in (None, ""):
+        return _check_box(field, raw, text)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, text(N_("This field is required.")) if field.required else None
-    if not isinstance(value, str):
+    if not isinstance(raw, str):
         return None, text(N_("This value is not valid."))
+    value = raw.strip()
     if len(value) > field.max_length:
         return None, text(N_("This text is too long (%(max)s characters at most).")) % {
             "max": field.max_length}
     if field.choices and value not in {choice for choice, _ in field.choices}:
         return None, text(N_("Choose one of the values offered."))
-    problems = {"email": (EMAIL, N_("Give an e-mail address such as name@example.org.")),
-                "tel": (PHONE, N_("Give a phone number made of digits, spaces, +, brackets, dots or dashes.")),
-                "department": (DEPARTMENT, N_("Give the INSEE code of a département, such as "
-                                              "75."))}
-    if field.kind in problems:
-        pattern, message = problems[field.kind]
-        if field.kind == "department":
-            value = value.upper()
+    if field.kind in PATTERNS:
+        pattern, message = PATTERNS[field.kind]
+        value = value.upper() if field.kind == "department" else value
         if not pattern.fullmatch(value):
             return None, text(message)
     return value, None
