@@ -112,6 +112,7 @@ def test_english_route_acknowledges_in_english(tmp_path: Path,
         body = mail.get_content()
         assert body.startswith("Hello Sam,") and "We have received your inquiry" in body
         assert mail["Reply-To"] is None  # the Orne gives no contact address
+        assert "To reach the programme" not in body  # nor any other: no empty heading
 
 
 def test_errors_are_shown_next_to_the_fields_and_the_answers_kept(tmp_path: Path) -> None:

@@ -41,8 +41,7 @@ def acknowledgement(config: RegionConfig, settings: CampagneSettings, *, first_n
         text(N_("Thank you for your interest in %(programme)s, run by %(operator)s. We have "
              "received your inquiry: a member of the programme's staff will contact you "
              "soon.")) % names, "",
-        text(N_("To reach the programme:")),
-        *(f"  {label} {value}" for label, value in reach if value), "",
+        *_reach_lines(text(N_("To reach the programme:")), reach),
         text(N_("How your answers are kept and your rights: %(url)s")) % {"url": privacy}, "",
         text(N_("The team of %(programme)s")) % names,
     ]
@@ -51,13 +50,19 @@ def acknowledgement(config: RegionConfig, settings: CampagneSettings, *, first_n
         body="\n".join(lines) + "\n", reply_to=contact.email)
 
 
+def _reach_lines(title: str, reach: list[tuple[str, str | None]]) -> list[str]:
+    """The programme's contact details under ``title``; nothing when it gives none."""
+    given = [f"  {label} {value}" for label, value in reach if value]
+    return [title, *given, ""] if given else []
+
+
 def send_acknowledgement(settings: CampagneSettings, message: Acknowledgement,
                          inquiry_id: int) -> bool:
     """Send ``message``; a failure is logged (without the address) and the inquiry stays."""
     try:
         send_mail(settings, message.to, message.subject, message.body,
                   reply_to=message.reply_to)
-    except (OSError, smtplib.SMTPException) as exc:
+    except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: bad header
         log.warning("the acknowledgement of inquiry %s was not sent: %s: %s", inquiry_id,
                     type(exc).__name__, exc)
         return False
