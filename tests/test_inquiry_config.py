@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -13,6 +14,7 @@ from campagne.cli import main
 from campagne.config import INQUIRY_DEFAULT_FIELDS, InquiryForm, RegionConfig
 from campagne.errors import ConfigInvalid
 from campagne.operations.inquiry_form import DEFAULTS, form_spec
+from campagne.operations.intake import entry_stage
 from campagne.regions import load_region_folder
 from campagne.testing import RegionKit, minimal_region
 
@@ -148,3 +150,10 @@ def test_the_documented_example_is_valid() -> None:
     assert spec.by_name()["phone"].required
     assert spec.by_name()["activity"].label == "Your trade"
     assert spec.by_name()["consent"].label.startswith("I agree that the chamber")
+
+
+def test_new_inquiries_start_at_the_first_stage_of_the_pipeline() -> None:
+    config = RegionConfig.model_validate(minimal_region())
+    assert entry_stage(config) == "new"
+    staged = SimpleNamespace(pipeline=SimpleNamespace(entry=SimpleNamespace(key="first_call")))
+    assert entry_stage(staged) == "first_call"  # type: ignore[arg-type]

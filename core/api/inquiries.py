@@ -18,6 +18,7 @@ from campagne.operations.inquiry_form import clean, form_spec
 from campagne.operations.intake import (
     SimulatorProfile,
     after_commit,
+    entry_stage,
     retry_after,
     store_inquiry,
 )
@@ -96,7 +97,8 @@ def send_inquiry(request: Request, body: InquiryIn, region: RegionDep, instance:
         raise RequestValidationError(_problems(errors, unknown))
     profile = body.profile.model_dump(exclude_none=True)
     row = store_inquiry(session, region.slug, inquiry, source=InquirySource.API,
-                        profile=profile, address=address)
+                        profile=profile, address=address,
+                        stage=entry_stage(region.config))
     assert row.id is not None and row.email is not None
     background.add_task(after_commit(
         instance.plugins, region.info(), row, instance.settings,

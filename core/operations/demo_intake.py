@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from campagne.config import RegionConfig
 from campagne.models import Region, utc_now
 from campagne.operations.inquiry_form import DEFAULT_CONSENT, HEARD_FROM, STATUSES, TIMINGS
-from campagne.operations.intake import FIRST_STAGE
+from campagne.operations.intake import entry_stage
 from campagne.operations.models import Inquiry, InquirySource
 from campagne.taxonomy import SECTORS
 
@@ -51,7 +51,7 @@ def generate_region_inquiries(session: Session, region: Region, config: RegionCo
             timing=rng.choice(TIMINGS)[0], heard_from=rng.choice(HEARD_FROM)[0],
             message=fake.paragraph(nb_sentences=3),
             source=rng.choice([InquirySource.FORM, InquirySource.FORM, InquirySource.API]).value,
-            stage=FIRST_STAGE, stage_changed_at=sent,
+            stage=entry_stage(config), stage_changed_at=sent,
             consent_purpose=DEFAULT_CONSENT + " (données de démonstration)",
             consent_given_at=sent, last_contact_at=sent.date(), synthetic=True,
             created_at=sent, updated_at=sent))

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from campagne.auth import audit
 from campagne.auth.models import LoginAttempt
+from campagne.config import RegionConfig
 from campagne.models import Region, utc_now
 from campagne.operations.acknowledgement import Acknowledgement, send_acknowledgement
 from campagne.operations.events import inquiry_event
@@ -107,10 +108,19 @@ def count_sending(session: Session, address: str | None) -> None:
     session.add(LoginAttempt(key=rate_key(address)))
 
 
+def entry_stage(config: RegionConfig) -> str:
+    """The first stage of the region's pipeline, where new inquiries start (``new`` by
+    default). Read by name, so that a region configuration without a ``pipeline`` section
+    (or a version of Campagne without pipelines) still gets ``new``."""
+    pipeline = getattr(config, "pipeline", None)
+    entry = getattr(pipeline, "entry", None)
+    return str(getattr(entry, "key", FIRST_STAGE))
+
+
 def store_inquiry(session: Session, region_slug: str, inquiry: CleanInquiry, *,
-                  source: InquirySource, profile: dict[str, Any],
-                  address: str | None) -> Inquiry:
-    """Add the inquiry at the first stage, with its consent, and commit."""
+                  source: InquirySource, profile: dict[str, Any], address: str | None,
+                  stage: str = FIRST_STAGE) -> Inquiry:
+    """Add the inquiry at ``stage`` (the pipeline's first), with its consent, and commit."""
     region = session.exec(select(Region).where(Region.slug == region_slug)).one()
     assert region.id is not None
     values = dict(inquiry.values)
@@ -122,7 +132,7 @@ def store_inquiry(session: Session, region_slug: str, inquiry: CleanInquiry, *,
     row = Inquiry(
         region_id=region.id, first_name=values.pop("first_name"),
         last_name=values.pop("last_name"), sector_slug=values.pop("sector", None),
-        **values, answers=answers, profile=profile, source=source.value, stage=FIRST_STAGE,
+        **values, answers=answers, profile=profile, source=source.value, stage=stage,
         stage_changed_at=now, consent_purpose=inquiry.consent_purpose, consent_given_at=now,
         last_contact_at=now.date(), created_at=now, updated_at=now)
     session.add(row)

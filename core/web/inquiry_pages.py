@@ -21,6 +21,7 @@ from campagne.operations.inquiry_form import GROUPS, InquiryFormSpec, clean, for
 from campagne.operations.intake import (
     after_commit,
     count_sending,
+    entry_stage,
     profile_from,
     retry_after,
     store_inquiry,
@@ -113,7 +114,8 @@ def send_inquiry(request: Request, region: PageRegionDep, instance: InstanceDep,
         return _render(request, renderer, region, spec, {**context, "errors": errors},
                        status=422)
     row = store_inquiry(session, region.slug, inquiry, source=InquirySource.FORM,
-                        profile=profile, address=address)
+                        profile=profile, address=address,
+                        stage=entry_stage(region.config))
     assert row.email is not None
     background.add_task(after_commit(
         instance.plugins, region.info(), row, instance.settings,
