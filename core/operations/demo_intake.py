@@ -1,6 +1,7 @@
 """Synthetic inquiries for the demo: people thinking of moving who wrote to each programme
 in the last months. Every one is marked ``synthetic``; names come from Faker (fr_FR, fixed
-seed), addresses are at example.org."""
+seed), addresses are at intake.example.org: that domain tells them apart from other demo
+inquiries (such as the pipeline's), so each seeding stays idempotent on its own."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import random
 
 from faker import Faker
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from campagne.config import RegionConfig
 from campagne.models import Region, utc_now
@@ -20,6 +21,7 @@ from campagne.taxonomy import SECTORS
 
 SEED = 61_32
 DEMO_INQUIRIES = 12
+DEMO_DOMAIN = "intake.example.org"
 ORIGINS = [("Île-de-France", "75"), ("Île-de-France", "92"), ("Île-de-France", "93"),
            ("Auvergne-Rhône-Alpes", "69"), ("Nouvelle-Aquitaine", "33"), ("Occitanie", "31"),
            ("Pays de la Loire", "44"), ("Hauts-de-France", "59"), ("Belgique", None),
@@ -30,8 +32,9 @@ ACTIVITIES = ["Développeuse web", "Consultant en stratégie", "Graphiste", "Tra
 
 def generate_region_inquiries(session: Session, region: Region, config: RegionConfig,
                               count: int = DEMO_INQUIRIES) -> int:
-    """Add ``count`` synthetic inquiries to ``region`` unless it has some; return how many."""
-    existing = session.exec(select(func.count()).where(Inquiry.region_id == region.id)).one()
+    """Add ``count`` synthetic inquiries to ``region`` unless they are there; return how many."""
+    existing = session.exec(select(func.count()).where(
+        Inquiry.region_id == region.id, col(Inquiry.email).like(f"%@{DEMO_DOMAIN}"))).one()
     if existing:
         return 0
     assert region.id is not None
@@ -44,7 +47,7 @@ def generate_region_inquiries(session: Session, region: Region, config: RegionCo
         sent = today - dt.timedelta(days=rng.randrange(0, 120), hours=rng.randrange(0, 24))
         session.add(Inquiry(
             region_id=region.id, first_name=fake.first_name(), last_name=fake.last_name(),
-            email=f"{fake.user_name()}.{rng.randrange(10**6)}@example.org",
+            email=f"{fake.user_name()}.{rng.randrange(10**6)}@{DEMO_DOMAIN}",
             phone=fake.phone_number() if rng.random() < 0.6 else None,
             origin_area=area, origin_department=department, activity=rng.choice(ACTIVITIES),
             sector_slug=rng.choice(SECTORS).slug, status=rng.choice(STATUSES)[0],
