@@ -44,7 +44,7 @@ DEFAULTS: dict[str, Spec] = {
     "last_name": Spec("text", N_("Last name"), 100, "family-name", True),
     "email": Spec("email", N_("E-mail address"), 200, "email", True),
     "phone": Spec("tel", N_("Phone"), 40, "tel"),
-    "origin_area": Spec("text", N_("Where you live now (region or country)"), 120),
+    "origin_area": Spec("text", N_("Region or country"), 120),
     "origin_department": Spec("department", N_("Département (INSEE code, such as 75)"), 3),
     "activity": Spec("text", N_("Your activity"), 300),
     "sector": Spec("choice", N_("Sector")),
