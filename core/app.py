@@ -17,6 +17,7 @@ from campagne.api import (
     admin,
     auth,
     health,
+    inquiries,
     me,
     members,
     network,
@@ -34,6 +35,7 @@ from campagne.web import (
     account_pages,
     admin_pages,
     compare_pages,
+    inquiry_pages,
     pages,
     privacy_pages,
     simulator_pages,
@@ -68,6 +70,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(network.router)
     app.include_router(plugins.router)
     app.include_router(simulator.router)
+    app.include_router(inquiries.router)
     for router in (auth.router, auth.protected, members.router, me.router, admin.router):
         app.include_router(router)
     _mount_plugin_routes(app, instance)
@@ -81,6 +84,7 @@ def create_app(instance: Instance) -> FastAPI:
         app.include_router(router)
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
+    app.include_router(inquiry_pages.router)
     app.include_router(compare_pages.router)
     app.include_router(pages.router)
     _install_error_handlers(app)

@@ -25,7 +25,7 @@ from campagne.auth.accounts import (
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
 from campagne.mail import link_url, send_mail
-from campagne.retention import housekeeping, purge
+from campagne.retention import housekeeping, purge, purge_inquiries
 from campagne.settings import CampagneSettings
 
 DEMO_FILE = "campagne-demo.db"
@@ -176,6 +176,11 @@ def _purge(session: Session, settings: CampagneSettings, dry_run: bool) -> int:
         print(f"member {item.member_id}\t{item.region}\t{item.status}\t{item.rule}\t"
               f"since {item.since.isoformat()}")
     print(f"{len(expired)} record(s) {verb}.")
+    inquiries = purge_inquiries(session, settings, dry_run=dry_run)
+    for inquiry in inquiries:
+        print(f"inquiry {inquiry.inquiry_id}\t{inquiry.region}\t{inquiry.stage}\t"
+              f"{inquiry.rule}\tsince {inquiry.since.isoformat()}")
+    print(f"{len(inquiries)} inquiry record(s) {verb}.")
     if not dry_run:
         print(f"{housekeeping(session, settings)} expired credential(s) and sign-in "
               "failure(s) deleted.")

@@ -190,6 +190,101 @@ class Theme(StrictModel):
         return colour
 
 
+# --- inquiry form (intake) -------------------------------------------------------------
+#: The fields of the inquiry form every region has, in the order they are shown.
+INQUIRY_DEFAULT_FIELDS = ("first_name", "last_name", "email", "phone", "origin_area",
+                          "origin_department", "activity", "sector", "status", "timing",
+                          "heard_from", "message", "consent", "keep_application")
+#: Fields without which the programme cannot answer, or may not keep the inquiry.
+INQUIRY_ALWAYS_REQUIRED = ("first_name", "last_name", "email", "consent")
+#: Names the form itself uses, which an extra field may not take.
+INQUIRY_RESERVED_KEYS = ("csrf", "website", "answers", "profile", "id", "source", "stage")
+
+
+class InquiryChoice(StrictModel):
+    """One choice of a list on the inquiry form: the value stored and its label."""
+
+    value: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
+    label: LocalizedText
+
+
+def _unique_choices(choices: list[InquiryChoice]) -> list[InquiryChoice]:
+    _refuse_duplicates("choice", "value", [choice.value for choice in choices])
+    return choices
+
+
+class InquiryFieldSettings(StrictModel):
+    """A change to one of the default fields: another label, or required or not."""
+
+    label: LocalizedText | None = None
+    required: bool | None = None
+
+
+class InquiryExtraField(StrictModel):
+    """A question of the region's own, whose answer is kept in ``Inquiry.answers``."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: LocalizedText
+    kind: Literal["text", "choice", "boolean"] = "text"
+    required: bool = False
+    choices: list[InquiryChoice] = []
+
+    @field_validator("choices")
+    @classmethod
+    def _unique(cls, choices: list[InquiryChoice]) -> list[InquiryChoice]:
+        return _unique_choices(choices)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> InquiryExtraField:
+        if self.key in INQUIRY_DEFAULT_FIELDS or self.key in INQUIRY_RESERVED_KEYS:
+            raise PydanticCustomError(
+                "reserved_key", "key '{key}' is already a field of the form",
+                {"key": self.key, "at": ("key",)})
+        if self.kind == "choice" and len(self.choices) < 2:
+            raise PydanticCustomError("choices", "a 'choice' field needs two 'choices' or more",
+                                      {"at": ("kind",)})
+        if self.kind != "choice" and self.choices:
+            raise PydanticCustomError("choices", "only a 'choice' field takes 'choices'",
+                                      {"at": ("choices",)})
+        return self
+
+
+class InquiryForm(StrictModel):
+    """The public inquiry form (``/{slug}/candidater``): every key is optional."""
+
+    fields: dict[str, InquiryFieldSettings] = {}
+    extra_fields: list[InquiryExtraField] = []
+    heard_from_choices: list[InquiryChoice] | None = Field(default=None, min_length=2)
+    consent_purpose: LocalizedText | None = None
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, fields: dict[str, InquiryFieldSettings]
+                      ) -> dict[str, InquiryFieldSettings]:
+        for name, settings in fields.items():
+            if name not in INQUIRY_DEFAULT_FIELDS:
+                raise PydanticCustomError(
+                    "unknown_field", "unknown form field '{name}'; known: {known}",
+                    {"name": name, "known": ", ".join(INQUIRY_DEFAULT_FIELDS), "at": (name,)})
+            if settings.required is False and name in INQUIRY_ALWAYS_REQUIRED:
+                raise PydanticCustomError(
+                    "always_required", "the field '{name}' is always required",
+                    {"name": name, "at": (name, "required")})
+        return fields
+
+    @field_validator("extra_fields")
+    @classmethod
+    def _unique_keys(cls, extra: list[InquiryExtraField]) -> list[InquiryExtraField]:
+        _refuse_duplicates("extra field key", "key", [field.key for field in extra])
+        return extra
+
+    @field_validator("heard_from_choices")
+    @classmethod
+    def _unique_heard_from(cls, choices: list[InquiryChoice] | None
+                           ) -> list[InquiryChoice] | None:
+        return None if choices is None else _unique_choices(choices)
+
+
 class RegionConfig(StrictModel):
     """The whole of ``region.yaml``."""
 
@@ -205,6 +300,7 @@ class RegionConfig(StrictModel):
     plugins: dict[str, dict[str, Any] | None] = {}
     disabled_plugins: list[str] = []
     theme: Theme = Theme()
+    inquiry_form: InquiryForm = InquiryForm()
 
     @field_validator("services")
     @classmethod

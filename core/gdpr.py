@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from campagne.api.member_schemas import MemberOut, SelfUpdate
 from campagne.auth.models import UserAccount
 from campagne.models import Consent, Member, Region, ServiceUse, utc_now
+from campagne.operations.inquiry_privacy import anonymise_member_inquiries, member_inquiries
 from campagne.plugin_types import MemberEvent
 
 ERASED_NAME = "—"
@@ -67,6 +68,7 @@ def export_member(session: Session, member: Member, region_slug: str,
                      for c in consents],
         "services_used": [{"service_id": u.service_id, "used_on": u.used_on.isoformat(),
                            "advisor": u.advisor} for u in uses],
+        "inquiries": member_inquiries(session, member.id),
         "account": None if account is None else {
             "email": account.email, "role": account.role,
             "created_at": account.created_at.isoformat(),
@@ -93,6 +95,7 @@ def erase_member(session: Session, member: Member) -> None:
         session.add(use)
     for consent in session.exec(select(Consent).where(Consent.member_id == member.id)):
         session.delete(consent)
+    anonymise_member_inquiries(session, member.id)
     for account in session.exec(select(UserAccount).where(
             UserAccount.member_id == member.id)):
         account.active = False

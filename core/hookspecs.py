@@ -27,6 +27,7 @@ from fastapi import APIRouter
 from campagne.plugin_types import (
     CandidateProfile,
     Incentive,
+    InquiryEvent,
     MemberEvent,
     RegionInfo,
     ServiceSpec,
@@ -175,3 +176,21 @@ def extra_indicators(region: RegionInfo, settings: Any, period: Period) -> list[
 
     .. versionadded:: 0.2
     """
+
+
+@hookspec
+def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent) -> None:
+    """React to a new inquiry from someone thinking of moving to the region.
+
+    Called once the inquiry is stored (through the public form or the API), after the
+    answer has gone to the person. The event carries ids, the stage, the sector, the
+    status, the origin département and the timing, never a name nor a contact: a plug-in
+    that needs more asks the programme's staff. The return value is ignored.
+
+    :param region: the region the inquiry was sent to.
+    :param settings: this plug-in's settings for that region.
+    :param inquiry: what was received (``kind`` is ``received``).
+
+    .. versionadded:: 0.3
+    """
+

@@ -8,12 +8,16 @@ from email.message import EmailMessage
 from campagne.settings import CampagneSettings
 
 
-def send_mail(settings: CampagneSettings, to: str, subject: str, body: str) -> None:
-    """Send a plain-text message; raises ``OSError``/``smtplib.SMTPException`` on failure."""
+def send_mail(settings: CampagneSettings, to: str, subject: str, body: str,
+              reply_to: str | None = None) -> None:
+    """Send a plain-text message (answers go to ``reply_to`` when given); raises
+    ``OSError``/``smtplib.SMTPException`` on failure."""
     message = EmailMessage()
     message["From"] = settings.smtp_sender
     message["To"] = to
     message["Subject"] = subject
+    if reply_to:
+        message["Reply-To"] = reply_to
     message.set_content(body)
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as client:
         if settings.smtp_starttls:

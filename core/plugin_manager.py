@@ -20,7 +20,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from campagne import hookspecs
-from campagne.plugin_types import CandidateProfile, Incentive, MemberEvent, RegionInfo, ServiceSpec
+from campagne.plugin_types import (
+    CandidateProfile,
+    Incentive,
+    InquiryEvent,
+    MemberEvent,
+    RegionInfo,
+    ServiceSpec,
+)
 from campagne.stats.period import Period
 from campagne.stats.schema import ExtraIndicator
 
@@ -219,3 +226,8 @@ class CampagnePluginManager:
             seen.add((plugin, indicator.key))
             kept.append((plugin, indicator))
         return kept
+
+    def notify_inquiry_received(self, region: RegionInfo, event: InquiryEvent) -> None:
+        """Tell enabled plug-ins about a new inquiry; failures are logged and kept."""
+        self._call("on_inquiry_received", region, inquiry=event)
+

@@ -82,3 +82,23 @@ class MemberEvent(Frozen):
     sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy")
     service_slug: str | None = None
     occurred_at: dt.datetime
+
+
+class InquiryEvent(Frozen):
+    """Something that happened to an inquiry; carries no name nor contact. Built by
+    :func:`campagne.operations.events.inquiry_event`."""
+
+    kind: Literal["received", "stage_changed", "converted"]
+    region_slug: str
+    inquiry_id: int
+    member_id: int | None = Field(default=None, description="The member it became, if any")
+    stage: str
+    previous_stage: str | None = Field(default=None, description="Before a stage change")
+    source: str = Field(description="form, api, staff or import")
+    sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy")
+    status: str | None = Field(default=None,
+                               description="employee_teleworker, independent or founder")
+    origin_department: str | None = Field(default=None, description="INSEE code")
+    timing: str | None = Field(default=None, description="When the person plans to move")
+    occurred_at: dt.datetime
+

@@ -6,6 +6,10 @@ Defaults follow the CNIL's published guidance:
 - candidates turned down: three months after the decision, or two years with their
   consent to keep the application (consent purpose ``keep_application``);
 - members who left: three years after they left (end of the relationship).
+
+Inquiries follow the same periods: one still open is a prospect's; one "not pursued" is a
+candidate's turned down (its consent to keep it is ``answers["keep_application"]``); one
+that became a member follows the member.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from campagne.auth import audit
 from campagne.auth.models import Credential, LoginAttempt
 from campagne.gdpr import erase_member
 from campagne.models import Consent, Member, MemberStatus, Region, utc_now
+from campagne.operations.inquiry_privacy import anonymise_inquiry
+from campagne.operations.models import Inquiry
 from campagne.settings import CampagneSettings
 
 DEFAULT_DAYS = {
@@ -107,8 +113,71 @@ def housekeeping(session: Session, settings: CampagneSettings) -> int:
     now = utc_now()
     window = now - dt.timedelta(minutes=settings.login_window_minutes)
     attempts = session.exec(delete(LoginAttempt).where(
-        col(LoginAttempt.at) < window))
+        col(LoginAttempt.at) < window, col(LoginAttempt.key).not_like(f"{INQUIRY_KEY}%")))
+    inquiry_window = now - dt.timedelta(minutes=settings.inquiry_rate_window_minutes)
+    inquiry_counts = session.exec(delete(LoginAttempt).where(
+        col(LoginAttempt.at) < inquiry_window, col(LoginAttempt.key).like(f"{INQUIRY_KEY}%")))
     credentials = session.exec(delete(Credential).where(
         col(Credential.expires_at) < now - dt.timedelta(days=1)))
     session.commit()
-    return int(attempts.rowcount or 0) + int(credentials.rowcount or 0)
+    return (int(attempts.rowcount or 0) + int(credentials.rowcount or 0)
+            + int(inquiry_counts.rowcount or 0))
+
+
+# --- inquiries (intake) ---------------------------------------------------------------
+#: Stages of a pipeline that mean "not pursued" (the candidate was turned down or gave up).
+NOT_PURSUED_STAGES = ("not_pursued",)
+#: The rate limit counters of the inquiry form (see campagne.operations.intake).
+INQUIRY_KEY = "inquiry:"
+
+
+@dataclass(frozen=True)
+class ExpiredInquiry:
+    """An inquiry past its retention period (no name: the list may be printed)."""
+
+    inquiry_id: int
+    region: str
+    stage: str
+    rule: str
+    since: dt.date
+
+
+def _inquiry_rule(inquiry: Inquiry) -> tuple[str, dt.date]:
+    if inquiry.stage in NOT_PURSUED_STAGES:
+        kept = inquiry.answers.get(KEEP_APPLICATION) is True
+        return ("declined_with_consent" if kept else "declined"), inquiry.stage_changed_at.date()
+    return "prospect", inquiry.last_contact_at or inquiry.created_at.date()
+
+
+def expired_inquiries(session: Session, settings: CampagneSettings,
+                      today: dt.date | None = None) -> list[ExpiredInquiry]:
+    """Every not-yet-anonymised inquiry past its period; those that became a member
+    follow the member's rules (and go with the member's erasure)."""
+    today = today or utc_now().date()
+    rows = session.exec(select(Inquiry, Region.slug)
+                        .join(Region, col(Region.id) == col(Inquiry.region_id))
+                        .where(col(Inquiry.erased_at).is_(None), col(Inquiry.member_id).is_(None))
+                        .order_by(col(Inquiry.id))).all()
+    found = []
+    for inquiry, slug in rows:
+        rule, since = _inquiry_rule(inquiry)
+        if since + dt.timedelta(days=rules(settings, slug)[rule]) <= today:
+            assert inquiry.id is not None
+            found.append(ExpiredInquiry(inquiry.id, slug, inquiry.stage, rule, since))
+    return found
+
+
+def purge_inquiries(session: Session, settings: CampagneSettings, *, dry_run: bool,
+                    today: dt.date | None = None) -> list[ExpiredInquiry]:
+    """Anonymise the expired inquiries (unless ``dry_run``); return them."""
+    expired = expired_inquiries(session, settings, today)
+    if dry_run:
+        return expired
+    for item in expired:
+        inquiry = session.get(Inquiry, item.inquiry_id)
+        assert inquiry is not None
+        anonymise_inquiry(session, inquiry)
+        audit.record(session, None, "purge", region_slug=item.region,
+                     target=f"inquiry:{item.inquiry_id}", rule=item.rule)
+    session.commit()
+    return expired

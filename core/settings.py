@@ -53,3 +53,7 @@ class CampagneSettings(BaseSettings):
         default=11, ge=2, description="Fewest people a published count may concern (INSEE: 11)")
     stats_licence_name: str = "Licence Ouverte / Open Licence 2.0"
     stats_licence_url: str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    # Public inquiry form (see docs/operations.md)
+    inquiry_rate_limit: int = Field(default=5, ge=1,
+                                    description="Inquiries accepted per client address per window")
+    inquiry_rate_window_minutes: int = Field(default=60, ge=1)

@@ -12,9 +12,20 @@ from typing import Any
 
 from sqlmodel import Session
 
-PROTECTED: dict[tuple[str, str], dict[str, int]] = {}
-PUBLIC_EXPECTED: dict[tuple[str, str], int] = {}
-BODIES: dict[tuple[str, str], dict[str, Any]] = {}
+PROTECTED: dict[tuple[str, str], dict[str, int]] = {
+    # intake: the inquiry form and API are public; no protected route.
+}
+PUBLIC_EXPECTED: dict[tuple[str, str], int] = {
+    # intake
+    ("POST", "/{slug}/candidater"): 403,  # no CSRF token: the form is shown again
+    ("POST", "/{slug}/apply"): 403,
+    ("POST", "/api/v1/regions/{slug}/inquiries"): 422,  # no name, e-mail nor consent
+}
+BODIES: dict[tuple[str, str], dict[str, Any]] = {
+    # intake: what a robot would send, without the form's token
+    ("POST", "/{slug}/candidater"): {"first_name": "Robot", "email": "robot@example.org"},
+    ("POST", "/{slug}/apply"): {"first_name": "Robot", "email": "robot@example.org"},
+}
 
 
 def samples(session: Session, gers_id: int, member_id: int) -> dict[str, str]:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from campagne.api.deps import InstanceDep
 from campagne.i18n import gettext
 from campagne.incentive_figures import reference_figures
+from campagne.operations.intake import prefill_query
 from campagne.plugin_types import CandidateProfile
 from campagne.simulator import Simulation, comparison_rows, simulate
 from campagne.taxonomy import SECTORS
@@ -50,6 +51,7 @@ def _context(request: Request, instance: InstanceDep, regions: list[str]) -> tup
         "values": values, "errors": errors, "simulation": simulation,
         "rows": comparison_rows(simulation) if simulation else [],
         "origins": origins, "sectors": SECTORS, "chosen_regions": regions,
+        "inquiry_query": prefill_query(simulation.profile) if simulation else "",
     }
     return context, 422 if errors else 200
 

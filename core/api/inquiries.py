@@ -1,0 +1,107 @@
+"""``POST /api/v1/regions/{slug}/inquiries``: someone thinking of moving writes to a region's
+programme. Public: it answers the new inquiry's id and a status message, never what was sent."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from campagne.api.deps import InstanceDep, RegionDep, SessionDep
+from campagne.api.security import client_address
+from campagne.i18n import current_locale
+from campagne.operations.acknowledgement import acknowledgement
+from campagne.operations.inquiry_form import clean, form_spec
+from campagne.operations.intake import (
+    SimulatorProfile,
+    after_commit,
+    entry_stage,
+    retry_after,
+    store_inquiry,
+)
+from campagne.operations.models import InquirySource
+
+router = APIRouter(prefix="/api/v1/regions/{slug}/inquiries", tags=["inquiries"])
+Short = str | None
+
+
+class InquiryIn(BaseModel):
+    """An inquiry. Which fields are required, and the ``answers`` to the region's own
+    questions, follow the region's form (``GET /{slug}/candidater`` shows it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    first_name: Short = Field(default=None, examples=["Camille"])
+    last_name: Short = Field(default=None, examples=["Martin"])
+    email: Short = Field(default=None, examples=["camille.martin@example.org"])
+    phone: Short = None
+    origin_area: Short = Field(default=None, examples=["Île-de-France"])
+    origin_department: Short = Field(default=None, examples=["75"])
+    activity: Short = None
+    sector: Short = Field(default=None, examples=["it_internet_ecommerce"])
+    status: Short = Field(default=None, examples=["independent"])
+    timing: Short = Field(default=None, examples=["within_a_year"])
+    heard_from: Short = None
+    message: Short = None
+    answers: dict[str, str | bool | None] = Field(default_factory=dict,
+                                                  description="Answers to the region's questions")
+    consent: bool = Field(default=False, description="The person agrees to the form's purpose")
+    keep_application: bool = False
+    profile: SimulatorProfile = SimulatorProfile()
+
+
+class InquiryAccepted(BaseModel):
+    """The answer: the inquiry's id and a status message, nothing of what was sent."""
+
+    id: int
+    status: Literal["received"] = "received"
+    detail: str
+
+
+def _problems(errors: dict[str, str], unknown: list[str]) -> list[dict[str, Any]]:
+    """Errors in the shape FastAPI gives its own, so the API answers them alike."""
+    found: list[dict[str, Any]] = [
+        {"type": "unknown_answer", "loc": ("body", "answers", key),
+         "msg": f"unknown question '{key}'", "input": None} for key in unknown]
+    for name, message in errors.items():
+        loc = ("body", "answers", name.removeprefix("extra_")) if name.startswith("extra_") \
+            else ("body", name)
+        found.append({"type": "invalid", "loc": loc, "msg": message, "input": None})
+    return found
+
+
+@router.post("", status_code=201, response_model=InquiryAccepted,
+             summary="Send an inquiry to the region's programme",
+             responses={422: {"description": "A field is missing or not valid (named)"},
+                        429: {"description": "Too many inquiries from this address"}})
+def send_inquiry(request: Request, body: InquiryIn, region: RegionDep, instance: InstanceDep,
+                 session: SessionDep, background: BackgroundTasks) -> Any:
+    """Store an inquiry at the first stage of the region's pipeline and acknowledge it by
+    e-mail in the request's language. A few inquiries per client address and hour at most
+    (``CAMPAGNE_INQUIRY_RATE_LIMIT``); beyond, 429 with ``Retry-After``."""
+    address = client_address(request)
+    wait = retry_after(session, instance.settings, address)
+    if wait is not None:
+        return JSONResponse({"detail": "Too many inquiries from this address; try later."},
+                            status_code=429, headers={"Retry-After": str(wait)})
+    locale = current_locale.get()
+    spec = form_spec(region.config, locale)
+    raw: dict[str, Any] = body.model_dump(exclude={"answers", "profile"})
+    raw.update({f"extra_{key}": value for key, value in body.answers.items()})
+    known = {field.name for field in spec.extras}
+    inquiry, errors = clean(spec, raw)
+    unknown = sorted(set(body.answers) - known)
+    if inquiry is None or unknown:
+        raise RequestValidationError(_problems(errors, unknown))
+    profile = body.profile.model_dump(exclude_none=True)
+    row = store_inquiry(session, region.slug, inquiry, source=InquirySource.API,
+                        profile=profile, address=address,
+                        stage=entry_stage(region.config))
+    assert row.id is not None and row.email is not None
+    background.add_task(after_commit(
+        instance.plugins, region.info(), row, instance.settings,
+        acknowledgement(region.config, instance.settings, first_name=row.first_name,
+                        email=row.email, locale=locale)))
+    return InquiryAccepted(id=row.id, detail="Inquiry received; the programme will answer.")

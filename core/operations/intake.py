@@ -1,0 +1,169 @@
+"""Receiving an inquiry from someone thinking of moving: the rate limit per client address,
+storing it, then (after the commit) telling the plug-ins and acknowledging it by e-mail.
+
+The inquiry is stored before anything else happens: an e-mail server that is down or a
+failing plug-in never loses it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlmodel import Session, col, select
+
+from campagne.auth import audit
+from campagne.auth.models import LoginAttempt
+from campagne.config import RegionConfig
+from campagne.models import Region, utc_now
+from campagne.operations.acknowledgement import Acknowledgement, send_acknowledgement
+from campagne.operations.events import inquiry_event
+from campagne.operations.inquiry_form import CleanInquiry
+from campagne.operations.models import Inquiry, InquirySource
+from campagne.plugin_manager import CampagnePluginManager
+from campagne.plugin_types import CandidateProfile, InquiryEvent, RegionInfo
+from campagne.retention import INQUIRY_KEY
+from campagne.settings import CampagneSettings
+from campagne.taxonomy import SECTORS_BY_SLUG
+
+log = logging.getLogger(__name__)
+FIRST_STAGE = "new"
+RATE_KEY = INQUIRY_KEY  # housekeeping deletes these counters past their own window
+
+
+class SimulatorProfile(BaseModel):
+    """The part of a simulator profile an inquiry may carry: never a name nor a contact,
+    so it may travel in an address (the simulator's link to the form)."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["employee_teleworker", "independent", "founder"] | None = None
+    sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy")
+    origin_department: str | None = Field(
+        default=None, pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")
+
+    @field_validator("sector")
+    @classmethod
+    def _known_sector(cls, sector: str | None) -> str | None:
+        if sector is not None and sector not in SECTORS_BY_SLUG:
+            raise ValueError(f"unknown sector '{sector}'")
+        return sector
+
+
+PROFILE_FIELDS = tuple(SimulatorProfile.model_fields)
+
+
+def profile_from(values: Mapping[str, str]) -> dict[str, str]:
+    """The valid profile fields among ``values`` (a query string, hidden inputs); an invalid
+    one is left out rather than refused: it only prefills the form."""
+    kept = {}
+    for name in PROFILE_FIELDS:
+        value = values.get(name, "").strip()
+        try:
+            SimulatorProfile.model_validate({name: value})
+        except ValidationError:
+            continue
+        if value:
+            kept[name] = value
+    return kept
+
+
+def prefill_query(profile: CandidateProfile) -> str:
+    """The query string that opens a region's form prefilled from a simulated profile."""
+    values = {name: getattr(profile, name) for name in PROFILE_FIELDS}
+    return urlencode({name: value for name, value in values.items() if value})
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def retry_after(session: Session, settings: CampagneSettings, address: str | None) -> int | None:
+    """Seconds before ``address`` may send another inquiry; ``None`` when it may now.
+    Counted in the database, so every worker sees the same figure."""
+    window = dt.timedelta(minutes=settings.inquiry_rate_window_minutes)
+    now = utc_now()
+    moments = session.exec(select(LoginAttempt.at).where(
+        LoginAttempt.key == rate_key(address), col(LoginAttempt.at) > now - window)
+        .order_by(col(LoginAttempt.at))).all()
+    excess = len(moments) - settings.inquiry_rate_limit
+    if excess < 0:
+        return None
+    # The wait ends when enough of the counted sendings have left the window.
+    frees_at = _aware(moments[excess]) + window
+    return max(1, math.ceil((frees_at - now).total_seconds()))
+
+
+def rate_key(address: str | None) -> str:
+    """The counter of one client address."""
+    return f"{RATE_KEY}{address or 'unknown'}"[:250]
+
+
+def count_sending(session: Session, address: str | None) -> None:
+    """Count one inquiry (or honeypot catch) from ``address``; the caller commits."""
+    session.add(LoginAttempt(key=rate_key(address)))
+
+
+def entry_stage(config: RegionConfig) -> str:
+    """The first stage of the region's pipeline, where new inquiries start (``new`` by
+    default). Read by name, so that a region configuration without a ``pipeline`` section
+    (or a version of Campagne without pipelines) still gets ``new``."""
+    pipeline = getattr(config, "pipeline", None)
+    entry = getattr(pipeline, "entry", None)
+    return str(getattr(entry, "key", FIRST_STAGE))
+
+
+def store_inquiry(session: Session, region_slug: str, inquiry: CleanInquiry, *,
+                  source: InquirySource, profile: dict[str, Any], address: str | None,
+                  stage: str = FIRST_STAGE) -> Inquiry:
+    """Add the inquiry at ``stage`` (the pipeline's first), with its consent, and commit."""
+    region = session.exec(select(Region).where(Region.slug == region_slug)).one()
+    assert region.id is not None
+    values = dict(inquiry.values)
+    values.pop("consent", None)
+    answers = dict(inquiry.answers)
+    if values.pop("keep_application", False):
+        answers["keep_application"] = True
+    now = utc_now()
+    row = Inquiry(
+        region_id=region.id, first_name=values.pop("first_name"),
+        last_name=values.pop("last_name"), sector_slug=values.pop("sector", None),
+        **values, answers=answers, profile=profile, source=source.value, stage=stage,
+        stage_changed_at=now, consent_purpose=inquiry.consent_purpose, consent_given_at=now,
+        last_contact_at=now.date(), created_at=now, updated_at=now)
+    session.add(row)
+    count_sending(session, address)
+    session.flush()
+    audit.record(session, None, "inquiry_received", region_slug=region_slug,
+                 target=f"inquiry:{row.id}", address=address, source=source.value)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+@dataclass(frozen=True)
+class AfterCommit:
+    """What follows a stored inquiry, once the answer has gone: the plug-ins' hook and
+    the acknowledgement e-mail. Holds no database object, so it outlives the request."""
+
+    plugins: CampagnePluginManager
+    region: RegionInfo
+    event: InquiryEvent
+    settings: CampagneSettings
+    acknowledgement: Acknowledgement
+
+    def __call__(self) -> None:
+        """Tell the plug-ins (contained), then send the e-mail (a failure is logged)."""
+        self.plugins.notify_inquiry_received(self.region, self.event)
+        send_acknowledgement(self.settings, self.acknowledgement, self.event.inquiry_id)
+
+
+def after_commit(plugins: CampagnePluginManager, region: RegionInfo, inquiry: Inquiry,
+                 settings: CampagneSettings, acknowledgement: Acknowledgement) -> AfterCommit:
+    """The work to run once ``inquiry`` is committed and answered."""
+    return AfterCommit(plugins, region, inquiry_event(region.slug, inquiry, "received"),
+                       settings, acknowledgement)

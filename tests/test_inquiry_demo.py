@@ -1,0 +1,36 @@
+"""``campagne demo`` seeds synthetic inquiries per region: marked synthetic, at the first
+stage, recent, reproducible, and seeded once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from campagne.demo import generate_region_members
+from campagne.models import Region, utc_now
+from campagne.operations.demo_intake import DEMO_DOMAIN, DEMO_INQUIRIES, generate_region_inquiries
+from campagne.operations.models import Inquiry
+from campagne.regions import reference_region_paths
+from campagne.testing import RegionKit
+
+
+def test_demo_inquiries_are_synthetic_recent_and_seeded_once(tmp_path: Path) -> None:
+    instance = RegionKit(tmp_path).instance(reference_region_paths())
+    try:
+        with Session(instance.engine) as session:
+            for slug, folder in instance.regions.items():
+                region = session.exec(select(Region).where(Region.slug == slug)).one()
+                generate_region_members(session, region, folder.config)
+                assert generate_region_inquiries(session, region, folder.config) == 0
+            session.commit()
+            rows = session.exec(select(Inquiry).order_by(col(Inquiry.id))).all()
+            assert len(rows) == 2 * DEMO_INQUIRIES
+            assert all(row.synthetic and row.stage == "new" and row.consent_given_at
+                       for row in rows)
+            assert all(row.email and row.email.endswith(f"@{DEMO_DOMAIN}") for row in rows)
+            assert all((utc_now().date() - row.created_at.date()).days <= 121 for row in rows)
+            assert {row.source for row in rows} <= {"form", "api"}
+            assert len({row.status for row in rows}) > 1 and len({row.timing for row in rows}) > 1
+    finally:
+        instance.engine.dispose()
