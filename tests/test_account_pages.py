@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from campagne.auth.models import Credential, CredentialKind
+from campagne.testing import MINIMAL_REGION, RegionKit, minimal_region
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -302,3 +303,13 @@ def test_administrator_changes_an_accounts_regions_on_the_page(w: World) -> None
     missing_token = w.client.post(f"/admin/users/{target_id}/access", data={
         "role": "admin"})
     assert missing_token.status_code == 403
+
+
+def test_privacy_notice_names_the_controller_and_its_address(kit: RegionKit) -> None:
+    programme = {**MINIMAL_REGION["programme"],
+                 "contact": {"email": "dpo@cci-lot.example.org"}}
+    folder = kit.region("lot", config=minimal_region("lot", programme=programme))
+    with kit.client([folder]) as client:
+        page = client.get("/lot/privacy?lang=fr").text
+    assert "CCI d&#39;essai" in page or "CCI d'essai" in page
+    assert 'href="mailto:dpo@cci-lot.example.org"' in page
