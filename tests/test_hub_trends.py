@@ -24,7 +24,7 @@ from campagne.hub.app import create_hub_app
 from campagne.hub.config import HubConfig
 from campagne.hub.db import upgrade_hub
 from campagne.hub.models import HubInstance, HubSnapshot
-from campagne.hub.trend_chart import nice_top
+from campagne.hub.trend_chart import format_value, nice_top
 from campagne.hub.trends import MAX_DAYS, TrendQueryError, trend_window
 from campagne.stats.schema import StatsV1
 
@@ -270,7 +270,7 @@ def test_trends_page_in_both_languages(hub: TestClient, path: str, language: str
     assert len(rows) == 4, "one row per day"
     assert withheld in rows[2] and re.search(month, rows[0], re.I)
     assert f'datetime="{DAYS[1].isoformat()}"' in rows[1] and "—" in rows[1], "Orne's gap"
-    assert f"indicator=members_total&amp;format=csv" in html
+    assert "indicator=members_total&amp;format=csv" in html
 
 
 def test_trends_page_shows_another_indicator_and_keeps_the_choice(hub: TestClient) -> None:
@@ -326,7 +326,6 @@ def test_trend_window_and_scale() -> None:
 def test_chart_labels_follow_the_language() -> None:
     token = i18n.current_locale.set("fr")
     try:
-        from campagne.hub.trend_chart import format_value
         assert format_value(0.625, "share") == "62,5\u00a0%"
         assert format_value(1234, "people") == "1\u202f234"
     finally:

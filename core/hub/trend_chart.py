@@ -162,7 +162,7 @@ def line_chart(series: list[TrendSeries], unit: str) -> LineChart | None:
     days = sorted({point.date for line in series for point in line.points})
     if not days:
         return None
-    chart = LineChart(width=720, height=330, left=78, top=16, plot_width=590, plot_height=240,
+    chart = LineChart(width=720, height=300, left=78, top=16, plot_width=590, plot_height=240,
                       x_label=i18n.gettext("Day of harvest"),
                       y_label=i18n.gettext(UNIT_LABELS.get(unit, unit)),
                       x_ticks=[], y_ticks=[], lines=[], rows=[])
