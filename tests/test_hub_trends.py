@@ -14,18 +14,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, inspect
+from sqlmodel import Session, select
+from test_hub import _transport
 
 from campagne import i18n
-from campagne.db import make_engine
+from campagne.db import alembic_config, make_engine
 from campagne.hub.app import create_hub_app
 from campagne.hub.config import HubConfig
-from campagne.hub.db import upgrade_hub
-from campagne.hub.models import HubInstance, HubSnapshot
+from campagne.hub.db import HUB_MIGRATIONS, upgrade_hub
+from campagne.hub.harvest import harvest
+from campagne.hub.models import HubInstance, HubSnapshot, hub_metadata
 from campagne.hub.trend_chart import format_value, nice_top
-from campagne.hub.trends import MAX_DAYS, TrendQueryError, trend_window
+from campagne.hub.trends import MAX_DAYS, TrendQueryError, snapshot_figures, trend_window
 from campagne.stats.schema import StatsV1
 
 TODAY = dt.datetime.now(dt.UTC).date()
@@ -100,10 +105,11 @@ def seed(engine: Engine) -> None:
         session.add(HubInstance(name="Orne", url="http://orne.test", last_outcome="ok",
                                 last_attempt_at=at(DAYS[3], 0), last_success_at=at(DAYS[3], 0)))
         session.flush()
-        for instance, moment, payload in snapshots:
-            session.add(HubSnapshot(instance_name=instance,
-                                    region_slug=payload["region"]["slug"],
-                                    harvested_at=moment, payload=payload))
+        for instance, moment, payload in snapshots:  # Orne's kept before figures existed
+            session.add(HubSnapshot(
+                instance_name=instance, region_slug=payload["region"]["slug"],
+                harvested_at=moment, payload=payload,
+                figures=snapshot_figures(payload) if instance == "Gers" else None))
         session.commit()
 
 
@@ -330,3 +336,38 @@ def test_chart_labels_follow_the_language() -> None:
         assert format_value(1234, "people") == "1\u202f234"
     finally:
         i18n.current_locale.reset(token)
+
+
+def test_hub_migrations_match_the_models(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade_hub(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "version_table": "hub_alembic_version"})
+        differences = compare_metadata(context, hub_metadata)
+    assert differences == []
+    config = alembic_config(engine, HUB_MIGRATIONS)
+    with engine.begin() as connection:  # the downgrade of the trends' migration works
+        config.attributes["connection"] = connection
+        command.downgrade(config, "h0001")
+    assert "figures" not in {c["name"] for c in inspect(engine).get_columns("hub_snapshot")}
+    engine.dispose()
+
+
+def test_a_harvest_keeps_the_figures_trends_read(tmp_path: Path,
+                                                 demo_client: TestClient) -> None:
+    url = f"sqlite:///{tmp_path / 'hub.db'}"
+    config = HubConfig.model_validate({"database_url": url, "instances": [
+        {"name": "CCI du Gers", "url": "http://gers.test"}]})
+    engine = make_engine(url)
+    upgrade_hub(engine)
+    harvest(engine, config, transport=_transport(demo_client))
+    with Session(engine) as session:
+        row = session.exec(select(HubSnapshot)).one()
+    assert row.figures == snapshot_figures(row.payload)
+    assert row.figures["region_name"] == "Gers" and row.figures["indicators"]["members_total"]
+    with TestClient(create_hub_app(config, engine, schedule=False)) as client:
+        line = client.get(API, params={"indicator": "members_total"}).json()["series"][0]
+    published = demo_client.get("/api/v1/regions/gers/stats").json()
+    assert line["points"][0]["value"] == published["indicators"]["members_total"]["value"]
+    engine.dispose()

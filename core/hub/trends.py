@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from campagne.hub.models import HubSnapshot
@@ -176,81 +177,122 @@ def indicator_order(keys: Iterable[str]) -> list[str]:
     return [k for k in LABELS if k in found] + sorted(found - set(LABELS))
 
 
+FIGURES_VERSION = 1  # of the summary kept in ``hub_snapshot.figures``
+
+
+def _date(value: Any) -> str | None:
+    try:
+        return dt.date.fromisoformat(value).isoformat() if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _moment(value: Any) -> str | None:
+    try:
+        return dt.datetime.fromisoformat(value).isoformat() if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def snapshot_figures(payload: Any) -> dict[str, Any]:
+    """What trends need of a payload, read once when it is harvested: the region's name,
+    the period's end, the generation time and every scalar indicator."""
+    top = payload if isinstance(payload, dict) else {}
+    region, period = top.get("region"), top.get("period")
+    name = region.get("name") if isinstance(region, dict) else None
+    return {
+        "version": FIGURES_VERSION,
+        "region_name": name if isinstance(name, str) else "",
+        "period_end": _date(period.get("end")) if isinstance(period, dict) else None,
+        "generated_at": _moment(top.get("generated_at")),
+        "indicators": {key: {"value": r.value, "suppressed": r.suppressed, "unit": r.unit}
+                       for key, r in read_indicators(payload)},
+    }
+
+
+@dataclass(frozen=True)
+class DailySnapshot:
+    """The last snapshot of a day of one series, as trends need it."""
+
+    instance: str
+    region: str
+    harvested_at: dt.datetime
+    figures: dict[str, Any]
+
+
 def _bounds(window: Window) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(window.since, dt.time(), dt.UTC)
     return start, dt.datetime.combine(window.until + dt.timedelta(days=1), dt.time(), dt.UTC)
 
 
-def daily_snapshots(session: Session, names: list[str], window: Window) -> list[HubSnapshot]:
+def _utc_day(session: Session) -> Any:
+    """The UTC calendar day of ``harvested_at``, in SQL."""
+    moment = col(HubSnapshot.harvested_at)
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", moment))
+    return func.date(moment)  # SQLite keeps UTC times as ISO text
+
+
+def daily_snapshots(session: Session, names: list[str],
+                    window: Window) -> list[DailySnapshot]:
     """The last snapshot of each day of the window, per instance and region, ordered by
-    instance (as in ``names``), region and time. Only light columns are read for every
-    snapshot; payloads are loaded for the chosen ones alone."""
+    instance (as in ``names``), region and time. The database picks them (from the series
+    index); only their figures are read, or their payload when they have none."""
     start, end = _bounds(window)
-    light = session.exec(
-        select(HubSnapshot.id, HubSnapshot.instance_name, HubSnapshot.region_slug,
-               HubSnapshot.harvested_at)
-        .where(col(HubSnapshot.instance_name).in_(names),
-               col(HubSnapshot.harvested_at) >= start, col(HubSnapshot.harvested_at) < end)
-    ).all()
-    last: dict[tuple[str, str, dt.date], tuple[dt.datetime, int]] = {}
-    for snapshot_id, instance, region, harvested in light:
-        moment = harvested.astimezone(dt.UTC)
-        key = (instance, region, moment.date())
-        if snapshot_id is not None and (key not in last or (moment, snapshot_id) > last[key]):
-            last[key] = (moment, snapshot_id)
-    ids = [snapshot_id for _moment, snapshot_id in last.values()]
-    rows: list[HubSnapshot] = []
-    for offset in range(0, len(ids), 500):
-        rows += session.exec(select(HubSnapshot).where(
-            col(HubSnapshot.id).in_(ids[offset:offset + 500]))).all()
+    instance, region = col(HubSnapshot.instance_name), col(HubSnapshot.region_slug)
+    moment, snapshot_id = col(HubSnapshot.harvested_at), col(HubSnapshot.id)
+    ranked = (select(snapshot_id, func.row_number().over(
+        partition_by=(instance, region, _utc_day(session)),
+        order_by=(moment.desc(), snapshot_id.desc())).label("rank"))
+        .where(instance.in_(names), moment >= start, moment < end).subquery())
+    chosen = select(ranked.c.id).where(ranked.c.rank == 1)
+    rows = session.exec(select(snapshot_id, instance, region, moment,
+                               col(HubSnapshot.figures)).where(snapshot_id.in_(chosen))).all()
+    stale = [row[0] for row in rows if not _current(row[4])]
+    payloads: dict[int | None, Any] = {}
+    for offset in range(0, len(stale), 500):
+        payloads.update(session.exec(select(snapshot_id, col(HubSnapshot.payload)).where(
+            snapshot_id.in_(stale[offset:offset + 500]))).all())
+    found = [DailySnapshot(name, slug, when.astimezone(dt.UTC), figures if _current(figures)
+                           else snapshot_figures(payloads.get(key)))
+             for key, name, slug, when, figures in rows]
     order = {name: index for index, name in enumerate(names)}
-    return sorted(rows, key=lambda row: (order[row.instance_name], row.region_slug,
-                                         row.harvested_at, row.id or 0))
+    return sorted(found, key=lambda s: (order[s.instance], s.region, s.harvested_at))
 
 
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+def _current(figures: Any) -> bool:
+    return isinstance(figures, dict) and figures.get("version") == FIGURES_VERSION
 
 
-def _moment(value: Any) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+def _point_date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def _region_name(payload: Any, slug: str) -> str:
-    region = payload.get("region") if isinstance(payload, dict) else None
-    name = region.get("name") if isinstance(region, dict) else None
-    return name if isinstance(name, str) and name else slug
+def _point_moment(value: Any) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
-def build_trends(snapshots: list[HubSnapshot], window: Window,
+def build_trends(snapshots: list[DailySnapshot], window: Window,
                  indicator: str | None) -> Trends:
     """The series of ``indicator`` (or of every indicator) from the daily ``snapshots``.
     Raises :class:`TrendQueryError` when ``indicator`` is neither known nor found."""
     series: dict[tuple[str, str, str], TrendSeries] = {}
     found: set[str] = set()
-    for row in snapshots:
-        payload = row.payload
-        period = payload.get("period") if isinstance(payload, dict) else None
-        harvested = row.harvested_at.astimezone(dt.UTC)
-        base = {"date": harvested.date(), "harvested_at": harvested,
-                "period_end": _date(period.get("end")) if isinstance(period, dict) else None,
-                "generated_at": _moment(payload.get("generated_at"))}
-        for key, reading in read_indicators(payload):
+    for snapshot in snapshots:
+        figures = snapshot.figures
+        base = {"date": snapshot.harvested_at.date(), "harvested_at": snapshot.harvested_at,
+                "period_end": _point_date(figures.get("period_end")),
+                "generated_at": _point_moment(figures.get("generated_at"))}
+        for key, reading in figures.get("indicators", {}).items():
             found.add(key)
             if indicator is not None and key != indicator:
                 continue
-            line = series.setdefault((row.instance_name, row.region_slug, key), TrendSeries(
-                instance=row.instance_name, region=row.region_slug, region_name="",
-                indicator=key, unit=reading.unit, points=[]))
-            line.region_name = _region_name(payload, row.region_slug)  # the newest wins
-            line.points.append(TrendPoint(**base, value=reading.value,
-                                          suppressed=reading.suppressed))
+            line = series.setdefault((snapshot.instance, snapshot.region, key), TrendSeries(
+                instance=snapshot.instance, region=snapshot.region, region_name="",
+                indicator=key, unit=reading["unit"], points=[]))
+            line.region_name = figures.get("region_name") or snapshot.region  # newest wins
+            line.points.append(TrendPoint(**base, value=reading["value"],
+                                          suppressed=reading["suppressed"]))
     if indicator is not None and indicator not in LABELS and indicator not in found:
         known = ", ".join(indicator_order([*LABELS, *found]))
         raise TrendQueryError("indicator", f"unknown indicator '{indicator[:60]}'; "
