@@ -1,9 +1,11 @@
 """A network on one machine: two instances with one region each (``campagne demo
 --region``), a hub harvesting them over real HTTP on loopback, then one instance stopped.
-The hub keeps serving, marks it stale and keeps its last snapshot."""
+The hub keeps serving, marks it stale and keeps its last snapshot. The first harvest is
+moved back one day, so that the trends show two days."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import urllib.request
@@ -13,8 +15,11 @@ from typing import Any
 
 import pytest
 import test_cli_serve as serving
+from sqlmodel import Session, select
 
 from campagne.cli import main
+from campagne.db import make_engine
+from campagne.hub.models import HubSnapshot
 
 WAIT_SECONDS = 40
 
@@ -34,6 +39,19 @@ def _until(check: Callable[[], bool], what: str) -> None:
 
 def _statuses(hub: str) -> dict[str, str]:
     return {item["name"]: item["status"] for item in _json(f"{hub}/api/v1/network/instances")}
+
+
+def _back_date_snapshots(database_url: str, days: int) -> int:
+    """Move every snapshot kept so far ``days`` back in time; the number moved."""
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        rows = session.exec(select(HubSnapshot)).all()
+        for row in rows:
+            row.harvested_at -= dt.timedelta(days=days)
+            session.add(row)
+        session.commit()
+    engine.dispose()
+    return len(rows)
 
 
 def test_hub_harvests_two_instances_and_survives_one_stopping(
@@ -56,6 +74,7 @@ def test_hub_harvests_two_instances_and_survives_one_stopping(
             out = capsys.readouterr().out
             assert "Gers: ok" in out and "Orne: ok" in out
             assert elapsed < 20, f"one harvest of two instances took {elapsed:.1f} s"
+            assert _back_date_snapshots(f"sqlite:///{tmp_path / 'hub.db'}", days=1) == 2
             with serving.running(["hub", str(hub_yaml)], tmp_path) as hub:
                 _until(lambda: set(_statuses(hub).values()) == {"ok"}, "see both instances")
                 compare = _json(f"{hub}/api/v1/network/compare")
@@ -63,6 +82,13 @@ def test_hub_harvests_two_instances_and_survives_one_stopping(
                 for index, (base, slug) in enumerate(((gers, "gers"), (orne, "orne"))):
                     published = _json(f"{base}/api/v1/regions/{slug}/stats")
                     assert compare["stats"][index]["indicators"] == published["indicators"]
+                trends = _json(f"{hub}/api/v1/network/trends?indicator=members_total")
+                assert [line["region"] for line in trends["series"]] == ["gers", "orne"]
+                for line, stats in zip(trends["series"], compare["stats"], strict=True):
+                    days = [dt.date.fromisoformat(p["date"]) for p in line["points"]]
+                    assert len(days) == 2 and days[0] < days[1], "one point per day"
+                    assert line["points"][-1]["value"] == \
+                        stats["indicators"]["members_total"]["value"]
                 orne_figures = compare["stats"][1]["indicators"]
                 orne_server.__exit__(None, None, None)
                 orne_server = None

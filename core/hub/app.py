@@ -26,6 +26,7 @@ from campagne.hub.config import HubConfig
 from campagne.hub.harvest import _aware, instance_status, latest_snapshots
 from campagne.hub.models import HubInstance, HubSnapshot
 from campagne.hub.scheduler import harvest_forever
+from campagne.hub.trend_routes import add_trend_routes
 from campagne.models import utc_now
 from campagne.stats.schema import SCHEMA_PATH, NetworkComparison, StatsV1, json_schema
 from campagne.web.compare_pages import compare_context
@@ -136,6 +137,7 @@ def build_router(config: HubConfig, engine: Engine) -> APIRouter:
         context = {**compare_context(stats, None, None), "show_period": False}
         return render(request, "compare.html", context, "compare")
 
+    add_trend_routes(router, config, engine, render)
     return router
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from campagne.hub.config import HubConfig, MemberInstance
 from campagne.hub.models import HubInstance, HubSnapshot
+from campagne.hub.trends import snapshot_figures
 from campagne.models import utc_now
 from campagne.stats.schema import StatsV1
 
@@ -94,8 +95,10 @@ def _record(session: Session, member: MemberInstance, outcome: str, error: str |
     session.add(row)
     session.flush()
     for item in stats:
+        payload = item.model_dump(mode="json")
         session.add(HubSnapshot(instance_name=member.name, region_slug=item.region.slug,
-                                harvested_at=now, payload=item.model_dump(mode="json")))
+                                harvested_at=now, payload=payload,
+                                figures=snapshot_figures(payload)))
 
 
 def harvest(engine: Engine, config: HubConfig, *, transport: httpx.BaseTransport | None = None

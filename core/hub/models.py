@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, MetaData
+from sqlalchemy import JSON, Index, MetaData
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -37,6 +37,9 @@ class HubSnapshot(HubModel, table=True):
     """One region's statistics as received from an instance (validated, kept for trends)."""
 
     __tablename__ = "hub_snapshot"
+    # Trends read the last snapshot of each day of each series from this index alone.
+    __table_args__ = (Index("ix_hub_snapshot_series", "instance_name", "region_slug",
+                            "harvested_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     instance_name: str = Field(foreign_key="hub_instance.name", max_length=120, index=True)
@@ -44,6 +47,10 @@ class HubSnapshot(HubModel, table=True):
     harvested_at: dt.datetime = Field(default_factory=utc_now, index=True)
     etag: str | None = Field(default=None, max_length=200)
     payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    figures: dict[str, Any] | None = Field(
+        default=None, sa_type=JSON,
+        description="The payload's scalar indicators, read once when harvested (for trends); "
+                    "null for snapshots kept before: trends then read the payload")
 
 
 class HubLease(HubModel, table=True):
