@@ -16,6 +16,7 @@ from campagne import __version__
 from campagne.api import (
     admin,
     auth,
+    followup,
     health,
     me,
     members,
@@ -34,6 +35,7 @@ from campagne.web import (
     account_pages,
     admin_pages,
     compare_pages,
+    followup_pages,
     pages,
     privacy_pages,
     simulator_pages,
@@ -70,6 +72,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(simulator.router)
     for router in (auth.router, auth.protected, members.router, me.router, admin.router):
         app.include_router(router)
+    app.include_router(followup.router)  # follow-up of members' projects
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     for slug, folder in instance.regions.items():
@@ -79,6 +82,7 @@ def create_app(instance: Instance) -> FastAPI:
     for router in (account_pages.public, account_pages.router, admin_pages.router,
                    staff_pages.router, privacy_pages.router):
         app.include_router(router)
+    app.include_router(followup_pages.router)  # the forms of the follow-up section
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
     app.include_router(compare_pages.router)
