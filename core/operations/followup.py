@@ -11,17 +11,12 @@ from sqlmodel import Session, col, select
 
 from campagne.api.followup_schemas import FollowUpOut, MilestoneOut, ServiceUseOut
 from campagne.auth.models import Role, UserAccount, UserRegion
-from campagne.i18n_markers import N_
 from campagne.models import Member, Region, Service, ServiceUse
-from campagne.operations.models import Milestone, MilestoneKind
+from campagne.operations.models import Milestone
 from campagne.plugin_types import MemberEvent
+from campagne.taxonomy import MILESTONES
 
-MILESTONE_LABELS: dict[str, str] = {
-    MilestoneKind.BUSINESS_PLAN.value: N_("Business plan written"),
-    MilestoneKind.FINANCING.value: N_("Financing found"),
-    MilestoneKind.WORKSPACE_FOUND.value: N_("Workspace found"),
-    MilestoneKind.BUSINESS_REGISTERED.value: N_("Business registered"),
-}
+MILESTONE_LABELS = MILESTONES
 
 
 class AlreadyRecorded(Exception):
