@@ -55,6 +55,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
 def samples(session: Session, gers_id: int, member_id: int) -> dict[str, str]:
     """Sample rows in the Gers (``gers_id``) for the paths of this area; ``member_id`` is a
     Gers member without an account."""
+    for demo in session.exec(select(Milestone).where(Milestone.member_id == member_id)):
+        session.delete(demo)  # the demo's, so that the first one recorded is new
+    session.flush()
     service = session.exec(select(Service).where(Service.region_id == gers_id)).first()
     assert service is not None and service.id is not None
     milestone = Milestone(member_id=member_id, kind="workspace_found",

@@ -18,9 +18,19 @@ from campagne.operations.models import Milestone
 TODAY = dt.date.today().isoformat()
 
 
+def clear_followup(w: World) -> None:
+    """Remove the demo follow-up of the two members the tests use."""
+    with Session(w.instance.engine) as session:
+        for milestone in session.exec(select(Milestone).where(
+                col(Milestone.member_id).in_((w.gers_member, w.orne_member)))):
+            session.delete(milestone)
+        session.commit()
+
+
 @pytest.fixture
 def w(tmp_path: Path, database_url: str) -> Iterator[World]:
     with world(tmp_path, database_url) as built:
+        clear_followup(built)
         yield built
 
 

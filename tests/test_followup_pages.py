@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from accounts_kit import World, world
 from test_account_pages import sign_in
+from test_followup_api import clear_followup
 
 
 @pytest.fixture
 def w(tmp_path: Path, database_url: str) -> Iterator[World]:
     with world(tmp_path, database_url) as built:
+        clear_followup(built)
         built.client.follow_redirects = False
         built.client.headers["Accept-Language"] = "en"
         yield built
