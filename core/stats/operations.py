@@ -153,7 +153,8 @@ def desk_occupancy(session: Session, region_id: int, period: Period,
         Space.region_id == region_id, col(Space.active).is_(True))).all()
     if not spaces:
         return unavailable("share")
-    booked = select(Booking.day, Booking.slot, Booking.member_id, Booking.guest_name).where(
+    booked = select(col(Booking.day), col(Booking.slot), col(Booking.member_id),
+                    col(Booking.guest_name)).where(
         col(Booking.space_id).in_([space for space, _ in spaces]),
         col(Booking.cancelled_at).is_(None), col(Booking.day) <= period.end)
     first = period.start
