@@ -16,6 +16,7 @@ from campagne import __version__
 from campagne.api import (
     admin,
     auth,
+    followup,
     health,
     inquiries,
     me,
@@ -35,6 +36,7 @@ from campagne.web import (
     account_pages,
     admin_pages,
     compare_pages,
+    followup_pages,
     inquiry_pages,
     pages,
     privacy_pages,
@@ -73,6 +75,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(inquiries.router)
     for router in (auth.router, auth.protected, members.router, me.router, admin.router):
         app.include_router(router)
+    app.include_router(followup.router)  # follow-up of members' projects
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     for slug, folder in instance.regions.items():
@@ -82,6 +85,7 @@ def create_app(instance: Instance) -> FastAPI:
     for router in (account_pages.public, account_pages.router, admin_pages.router,
                    staff_pages.router, privacy_pages.router):
         app.include_router(router)
+    app.include_router(followup_pages.router)  # the forms of the follow-up section
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
     app.include_router(inquiry_pages.router)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from campagne.config import RegionConfig
 from campagne.models import Member, MemberStatus, Region, Service, ServiceUse, utc_now
+from campagne.operations.demo_followup import seed_followup
 from campagne.operations.demo_intake import generate_region_inquiries
 from campagne.taxonomy import SECTORS
 
@@ -71,6 +72,7 @@ def generate_region_members(session: Session, region: Region, config: RegionConf
             created += _add_member(session, region.id, config, sector, fake, rng, services,
                                    left=True)
     generate_region_inquiries(session, region, config)  # people who wrote, not yet members
+    seed_followup(session, region)  # milestones and services behind them
     return created
 
 

@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from campagne.api.member_schemas import MemberOut, SelfUpdate
 from campagne.auth.models import UserAccount
-from campagne.models import Consent, Member, Region, ServiceUse, utc_now
+from campagne.models import Consent, Member, Region, utc_now
+from campagne.operations.followup import erase_followup, export_followup
 from campagne.operations.inquiry_privacy import anonymise_member_inquiries, member_inquiries
 from campagne.plugin_types import MemberEvent
 
@@ -59,15 +60,13 @@ def export_member(session: Session, member: Member, region_slug: str,
                   account: UserAccount | None) -> dict[str, Any]:
     """Everything held about a member, as JSON-ready data (GDPR art. 15 and 20)."""
     consents = session.exec(select(Consent).where(Consent.member_id == member.id)).all()
-    uses = session.exec(select(ServiceUse).where(ServiceUse.member_id == member.id)).all()
     return {
         "exported_at": utc_now().isoformat(),
         "record": member_out(member, region_slug).model_dump(mode="json"),
         "consents": [{"purpose": c.purpose, "given_at": c.given_at.isoformat(),
                       "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
                      for c in consents],
-        "services_used": [{"service_id": u.service_id, "used_on": u.used_on.isoformat(),
-                           "advisor": u.advisor} for u in uses],
+        **export_followup(session, member),  # milestones and services used
         "inquiries": member_inquiries(session, member.id),
         "account": None if account is None else {
             "email": account.email, "role": account.role,
@@ -90,9 +89,7 @@ def erase_member(session: Session, member: Member) -> None:
     member.erased_at = utc_now()
     member.version += 1
     session.add(member)
-    for use in session.exec(select(ServiceUse).where(ServiceUse.member_id == member.id)):
-        use.advisor = None
-        session.add(use)
+    erase_followup(session, member)
     for consent in session.exec(select(Consent).where(Consent.member_id == member.id)):
         session.delete(consent)
     anonymise_member_inquiries(session, member.id)

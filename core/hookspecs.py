@@ -145,8 +145,10 @@ def on_member_event(region: RegionInfo, settings: Any, event: MemberEvent) -> No
     """React to something that happened to a member of the region.
 
     The core sends ``erased`` when a member's record is erased (through the API or
-    the staff pages). The other kinds of :class:`MemberEvent` (``joined``,
-    ``settled``, ``left``, ``service_used``) are part of the contract but not sent
+    the staff pages). It sends ``service_used`` when staff record a service delivered
+    to a member (API or staff pages), with ``service_slug`` set and ``occurred_at`` the
+    day of the service at midnight UTC. The other kinds of :class:`MemberEvent`
+    (``joined``, ``settled``, ``left``) are part of the contract but not sent
     by the core yet. The event carries no name nor contact; the return value is
     ignored.
 

@@ -119,7 +119,10 @@ class ServiceUse(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", index=True)
     service_id: int = Field(foreign_key="service.id", index=True)
     used_on: dt.date
-    advisor: str | None = Field(default=None, max_length=120)
+    advisor: str | None = Field(default=None, max_length=120,
+                                description="Free-text name (imported or demo records)")
+    advisor_id: int | None = Field(default=None, foreign_key="user_account.id",
+                                   description="The staff account who delivered it")
 
 
 class Consent(SQLModel, table=True):

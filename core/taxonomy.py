@@ -78,3 +78,13 @@ def sector_for_naf(code: str) -> Sector:
         if normalised in sector.naf_codes:
             return sector
     return SECTORS_BY_SLUG["other"]
+
+
+#: Milestones of a member's professional project (``MilestoneKind`` of
+#: ``campagne.operations.models``), in the order a project usually reaches them.
+MILESTONES: dict[str, str] = {
+    "business_plan": N_("Business plan written"),
+    "financing": N_("Financing found"),
+    "workspace_found": N_("Workspace found"),
+    "business_registered": N_("Business registered"),
+}

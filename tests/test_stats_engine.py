@@ -83,7 +83,7 @@ def test_counts_members_present_at_the_end_of_the_period(tmp_path: Path) -> None
     assert arrivals == {"2015": 44}
 
 
-def test_retention_share_and_unavailable_indicators(tmp_path: Path) -> None:
+def test_retention_share_and_indicators_without_data(tmp_path: Path) -> None:
     instance = _stats_instance(tmp_path)
     with Session(instance.engine) as session:
         stats = compute_stats(session, instance.regions["lot"], instance.plugins,
@@ -92,8 +92,10 @@ def test_retention_share_and_unavailable_indicators(tmp_path: Path) -> None:
     # 44 arrived in 2015; the 11 who left in January 2016 stayed less than a year.
     assert retention[1] == round(33 / 44, 3)
     assert retention[3] == round(33 / 44, 3)
-    for name in ("inquiries_received", "inquiries_converted",
-                 "median_days_inquiry_to_settlement", "desk_occupancy"):
+    for name in ("inquiries_received", "inquiries_converted"):
+        assert getattr(stats.indicators, name).value == 0, "no inquiry recorded"
+    # Nothing to compute them from: no settlement, no space (tests/test_stats_operations.py).
+    for name in ("median_days_inquiry_to_settlement", "desk_occupancy"):
         indicator = getattr(stats.indicators, name)
         assert indicator.available is False and indicator.value is None
     assert stats.disclosure.threshold == 3

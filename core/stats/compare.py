@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from campagne.i18n_markers import N_
 from campagne.stats.schema import Count, Measure, StatsV1, Table
-from campagne.taxonomy import SECTORS_BY_SLUG, SERVICE_CATEGORIES
+from campagne.taxonomy import MILESTONES, SECTORS_BY_SLUG, SERVICE_CATEGORIES
 
 Value = int | float | None
 
@@ -21,6 +21,8 @@ KEY_ROWS: tuple[tuple[str, str, str], ...] = (
     ("inquiries_converted", N_("Inquiries that became settled members"), "people"),
     ("median_days_inquiry_to_settlement", N_("Median days from inquiry to settlement"), "days"),
     ("desk_occupancy", N_("Desk occupancy"), "share"),
+    ("meetups_held", N_("Meetups held"), "meetups"),
+    ("meetup_attendance_rate", N_("Meetup attendance rate"), "share"),
 )
 RETENTION_LABELS: tuple[tuple[int, str], ...] = (
     (1, N_("Still members one year after arrival")),
@@ -32,6 +34,7 @@ TABLES: tuple[tuple[str, str], ...] = (
     ("members_by_origin", N_("Members by origin (French region or country)")),
     ("arrivals_by_year", N_("Arrivals per year")),
     ("services_used", N_("Members who used each kind of service")),
+    ("milestones_reached", N_("Members who reached each milestone")),
 )
 
 
@@ -99,11 +102,16 @@ def _label(table: str, key: str) -> str:
         return SECTORS_BY_SLUG[key].label
     if table == "services_used" and key in SERVICE_CATEGORIES:
         return SERVICE_CATEGORIES[key]
+    if table == "milestones_reached" and key in MILESTONES:
+        return MILESTONES[key]
     return key
 
 
 def _table_rows(name: str, tables: list[Table]) -> list[Row]:
-    keys = sorted({cell.key for table in tables for cell in table.cells})
+    seen = {cell.key for table in tables for cell in table.cells}
+    keys = sorted(seen)
+    if name == "milestones_reached":  # in the order a project reaches them
+        keys = [key for key in MILESTONES if key in seen] + sorted(seen - set(MILESTONES))
     rows = []
     for key in keys:
         figures = []

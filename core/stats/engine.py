@@ -15,10 +15,9 @@ from sqlmodel import Session, col, select
 from campagne.models import Member, MemberStatus, Region, Service, ServiceUse, utc_now
 from campagne.plugin_manager import CampagnePluginManager
 from campagne.regions import RegionFolder
-from campagne.stats import disclosure
+from campagne.stats import disclosure, operations
 from campagne.stats.period import Period
 from campagne.stats.schema import (
-    Count,
     Disclosure,
     ExtraIndicator,
     Indicators,
@@ -31,10 +30,8 @@ from campagne.stats.schema import (
     StatsV1,
 )
 
-MEETUP_CATEGORY = "thematic_meetings"
 RETENTION_YEARS = (1, 2, 3)
-IN_PROGRAMME = (MemberStatus.SETTLING.value, MemberStatus.SETTLED.value, MemberStatus.LEFT.value)
-NOT_YET = Count(value=None, available=False)
+IN_PROGRAMME = operations.IN_PROGRAMME
 
 
 @dataclass(frozen=True)
@@ -128,6 +125,8 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
     arrivals = Counter(str(row.arrival.year) for row in rows
                        if row.arrival is not None and period.contains(row.arrival))
     used = _services_used(session, region.id, period)
+    inquiries = operations.inquiry_figures(session, region.id, period, threshold)
+    meetups = operations.meetup_figures(session, region.id, period, threshold, now or utc_now())
     total = disclosure.protect_count(len(present), threshold)
     config = folder.config
     population = None
@@ -152,12 +151,15 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
             _sorted(Counter(row.origin for row in present)), threshold, with_total=True),
         services_used=disclosure.protect_table(dict(sorted(used.items())), threshold,
                                                with_total=False),
-        meetup_attendance=disclosure.protect_count(used.get(MEETUP_CATEGORY, 0), threshold),
+        meetup_attendance=meetups.attendance,
         retention=_retention(rows, period, threshold),
-        inquiries_received=NOT_YET,
-        inquiries_converted=NOT_YET,
-        median_days_inquiry_to_settlement=Measure(value=None, unit="days", available=False),
-        desk_occupancy=Measure(value=None, unit="share", available=False),
+        inquiries_received=inquiries.received,
+        inquiries_converted=inquiries.converted,
+        median_days_inquiry_to_settlement=inquiries.median_days,
+        desk_occupancy=operations.desk_occupancy(session, region.id, period, threshold),
+        meetups_held=meetups.held,
+        meetup_attendance_rate=meetups.rate,
+        milestones_reached=operations.milestones_reached(session, region.id, period, threshold),
     )
     return StatsV1(
         region=RegionRef(slug=config.slug, code=config.code, name=config.name),

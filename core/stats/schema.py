@@ -4,6 +4,9 @@ The JSON Schema published at ``/api/v1/schemas/stats-v1.json`` is generated from
 :class:`StatsV1`. Adding an optional field keeps version 1; removing or renaming one
 makes version 2. Indicators the model cannot compute yet are present with
 ``available: false`` and a ``null`` value, so that filling them later is no break.
+Readers ignore the indicators they do not know (``Indicators`` accepts unknown keys), and
+indicators added within version 1 have defaults, so that a document of an older or a newer
+instance still validates (docs/decisions/0014-follow-up-and-operations-statistics.md).
 """
 
 from __future__ import annotations
@@ -78,7 +81,10 @@ class ExtraIndicator(Published):
 
 
 class Indicators(Published):
-    """Every indicator of the schema."""
+    """Every indicator of the schema. Unknown keys are ignored, not refused: an indicator
+    added later within version 1 does not make a document invalid for an older reader."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     members_total: Count
     members_per_100k_inhabitants: Measure
@@ -92,6 +98,17 @@ class Indicators(Published):
     inquiries_converted: Count
     median_days_inquiry_to_settlement: Measure
     desk_occupancy: Measure
+    # Added within version 1 (0.1.0): documents without them still validate.
+    meetups_held: Measure = Field(
+        default=Measure(value=None, unit="meetups", available=False),
+        description="Meetups held in the period (not cancelled, started)")
+    meetup_attendance_rate: Measure = Field(
+        default=Measure(value=None, unit="share", available=False),
+        description="Share of the expected sign-ups who attended, at meetups whose "
+                    "attendance was taken")
+    milestones_reached: Table = Field(
+        default=Table(total=None, cells=[]),
+        description="Members who reached each milestone of their professional project")
 
 
 class RegionRef(Published):

@@ -25,6 +25,7 @@ from campagne.gdpr import (
 )
 from campagne.i18n import gettext
 from campagne.mail import link_url, send_mail
+from campagne.web.followup_context import member_followup_context
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import (
     CSRF_CHECKED,
@@ -143,14 +144,15 @@ def send_reset(request: Request, instance: InstanceDep, session: SessionDep,
 def account_home(request: Request, session: SessionDep, renderer: RendererDep,
                  principal: PagePrincipalDep) -> HTMLResponse:
     """A member's own record; staff and administrators see where they can work."""
-    record, consents = None, []
+    record, consents, extra = None, [], {}
     if principal.role is Role.MEMBER and principal.user.member_id is not None:
         member, slug = own_record(session, principal)
         record, consents = member_out(member, slug), consents_of(session, member)
+        extra.update(member_followup_context(session, member, slug))
     return renderer.render(request, "account/home.html", {
         "principal": principal, "record": record, "csrf": request.state.csrf_token,
         "consents": consents, "purposes": CONSENT_PURPOSES,
-        "saved": request.query_params.get("saved") == "1"})
+        "saved": request.query_params.get("saved") == "1", **extra})
 
 
 @router.get("/export")

@@ -27,6 +27,7 @@ from campagne.i18n import gettext
 from campagne.i18n_markers import N_
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
+from campagne.web.followup_context import staff_followup_context
 from campagne.web.pages import PageRegionDep, RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 
@@ -103,7 +104,9 @@ def member_page(request: Request, session: SessionDep, renderer: RendererDep,
         "record": member_out(member, region.slug), "statuses": STATUSES,
         "consents": consents_of(session, member), "purposes": CONSENT_PURPOSES,
         "can_write": principal.can_write_region(region.slug),
-        "csrf": request.state.csrf_token, "conflict": request.query_params.get("conflict")},
+        "csrf": request.state.csrf_token, "conflict": request.query_params.get("conflict"),
+        **staff_followup_context(session, region.slug, member, principal,
+                                 request.query_params.get("followup"))},
         region=region, page="staff")
 
 

@@ -1,0 +1,196 @@
+"""Indicators of day-to-day operations: inquiries and their conversion, meetups, desk
+occupancy and the milestones of members' projects. Rows are read as bare tuples (dates,
+ids, flags) and counted at once; every figure goes through disclosure control.
+
+Erased records are counted like the engine counts erased members: erasure anonymises in
+place and keeps what the figures need, so no figure changes when a person is erased.
+Timestamps are compared by their date in UTC. Definitions: docs/statistics.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from campagne.models import Member, MemberStatus
+from campagne.operations.models import (
+    Booking,
+    BookingSlot,
+    Inquiry,
+    Meetup,
+    Milestone,
+    MilestoneKind,
+    Registration,
+    RegistrationStatus,
+    Space,
+)
+from campagne.stats import disclosure
+from campagne.stats.period import Period
+from campagne.stats.schema import Count, Measure, Table
+
+IN_PROGRAMME = (MemberStatus.SETTLING.value, MemberStatus.SETTLED.value, MemberStatus.LEFT.value)
+HALF_DAYS = {BookingSlot.DAY.value: 2, BookingSlot.MORNING.value: 1,
+             BookingSlot.AFTERNOON.value: 1}
+
+
+@dataclass(frozen=True)
+class InquiryFigures:
+    """Inquiries received, converted, and the median time to settle."""
+
+    received: Count
+    converted: Count
+    median_days: Measure
+
+
+@dataclass(frozen=True)
+class MeetupFigures:
+    """Meetups held, members who attended, and the attendance rate."""
+
+    held: Measure
+    attendance: Count
+    rate: Measure
+
+
+def unavailable(unit: str) -> Measure:
+    """A measure with nothing to compute it from in the period."""
+    return Measure(value=None, unit=unit, available=False)
+
+
+def protect_share(part: int, whole: int, threshold: int, unit: str = "share") -> Measure:
+    """``part / whole``, published only when ``whole``, ``part`` and ``whole - part`` each
+    concern no one or at least ``threshold`` (as retention shares)."""
+    if whole == 0:
+        return unavailable(unit)
+    hidden = (whole < threshold or disclosure.is_sensitive(part, threshold)
+              or disclosure.is_sensitive(whole - part, threshold))
+    return Measure(value=None if hidden else round(part / whole, 3), unit=unit,
+                   suppressed=hidden)
+
+
+def _start(period: Period) -> dt.datetime | None:
+    if period.start is None:
+        return None
+    return dt.datetime.combine(period.start, dt.time(), tzinfo=dt.UTC)
+
+
+def _after_end(period: Period) -> dt.datetime:
+    """Midnight UTC after the last day of the period (excluded)."""
+    return dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+def inquiry_figures(session: Session, region_id: int, period: Period,
+                    threshold: int) -> InquiryFigures:
+    """Inquiries created in the period; inquiries that became a member and reached a settled
+    stage in the period, and the median days from their creation to that stage."""
+    start, after = _start(period), _after_end(period)
+    received = select(func.count()).select_from(Inquiry).where(
+        Inquiry.region_id == region_id, col(Inquiry.created_at) < after)
+    settled = select(Inquiry.created_at, Inquiry.settled_at).where(
+        Inquiry.region_id == region_id, col(Inquiry.member_id).is_not(None),
+        col(Inquiry.settled_at).is_not(None), col(Inquiry.settled_at) < after)
+    if start is not None:
+        received = received.where(col(Inquiry.created_at) >= start)
+        settled = settled.where(col(Inquiry.settled_at) >= start)
+    durations = [(end.date() - begin.date()).days
+                 for begin, end in session.exec(settled).all() if end is not None]
+    converted = disclosure.protect_count(len(durations), threshold)
+    if not durations:
+        median = unavailable("days")
+    elif converted.suppressed:
+        median = Measure(value=None, unit="days", suppressed=True)
+    else:
+        median = Measure(value=round(float(statistics.median(durations)), 1), unit="days")
+    return InquiryFigures(
+        received=disclosure.protect_count(int(session.exec(received).one()), threshold),
+        converted=converted, median_days=median)
+
+
+def meetup_figures(session: Session, region_id: int, period: Period, threshold: int,
+                   now: dt.datetime) -> MeetupFigures:
+    """Meetups of the region that started in the period (and before ``now``) and were not
+    cancelled; the members who attended one; the attendance rate of those whose attendance
+    was taken."""
+    start, after = _start(period), min(_after_end(period), now)
+    held = select(Meetup.id).where(Meetup.region_id == region_id,
+                                   col(Meetup.cancelled_at).is_(None),
+                                   col(Meetup.starts_at) < after)
+    if start is not None:
+        held = held.where(col(Meetup.starts_at) >= start)
+    meetup_ids = [int(i) for i in session.exec(held).all() if i is not None]
+    rows = session.exec(select(Registration.meetup_id, Registration.member_id,
+                               Registration.status, Registration.attended)
+                        .where(col(Registration.meetup_id).in_(meetup_ids))).all() \
+        if meetup_ids else []
+    attendees = {member for _, member, _, attended in rows if attended and member is not None}
+    taken = {meetup for meetup, _, _, attended in rows if attended is not None}
+    expected = [attended is True for meetup, _, status, attended in rows if meetup in taken
+                and (status == RegistrationStatus.CONFIRMED.value or attended is True)]
+    return MeetupFigures(
+        held=Measure(value=len(meetup_ids), unit="meetups"),
+        attendance=disclosure.protect_count(len(attendees), threshold),
+        rate=protect_share(sum(expected), len(expected), threshold))
+
+
+def weekdays(first: dt.date, last: dt.date) -> int:
+    """Mondays to Fridays from ``first`` to ``last``, both included."""
+    days = (last - first).days + 1
+    if days <= 0:
+        return 0
+    weeks, rest = divmod(days, 7)
+    return weeks * 5 + sum(1 for i in range(rest) if (first.weekday() + i) % 7 < 5)
+
+
+def desk_occupancy(session: Session, region_id: int, period: Period,
+                   threshold: int) -> Measure:
+    """Half-days booked (not cancelled, Monday to Friday) over the half-days the region's
+    active spaces offer in the period (two per seat and weekday). Without a start, the
+    period begins on the first day booked."""
+    spaces = session.exec(select(Space.id, Space.seats).where(
+        Space.region_id == region_id, col(Space.active).is_(True))).all()
+    if not spaces:
+        return unavailable("share")
+    booked = select(col(Booking.day), col(Booking.slot), col(Booking.member_id),
+                    col(Booking.guest_name)).where(
+        col(Booking.space_id).in_([space for space, _ in spaces]),
+        col(Booking.cancelled_at).is_(None), col(Booking.day) <= period.end)
+    first = period.start
+    if first is None:
+        first = session.exec(select(func.min(booked.subquery().c.day))).one()
+    else:
+        booked = booked.where(col(Booking.day) >= first)
+    open_days = weekdays(first, period.end) if first is not None else 0
+    if open_days == 0:
+        return unavailable("share")
+    rows = [row for row in session.exec(booked).all() if row[0].weekday() < 5]
+    half_days = sum(HALF_DAYS.get(slot, 0) for _, slot, _, _ in rows)
+    people = len(_bookers(rows))
+    offered = 2 * open_days * sum(seats for _, seats in spaces)
+    if disclosure.is_sensitive(people, threshold):
+        return Measure(value=None, unit="share", suppressed=True)
+    return Measure(value=round(half_days / offered, 3), unit="share")
+
+
+def _bookers(rows: Iterable[tuple[dt.date, str, int | None, str | None]]) -> set[str]:
+    """Distinct people behind bookings: members by id, guests by name."""
+    return {f"member:{member}" if member is not None else f"guest:{(guest or '').lower()}"
+            for _, _, member, guest in rows}
+
+
+def milestones_reached(session: Session, region_id: int, period: Period,
+                       threshold: int) -> Table:
+    """Members (settling, settled or left) who reached each milestone in the period; a
+    member may reach several, so the table has no total."""
+    query = (select(Milestone.kind, func.count(func.distinct(Milestone.member_id)))
+             .join(Member, col(Member.id) == col(Milestone.member_id))
+             .where(Member.region_id == region_id, col(Member.status).in_(IN_PROGRAMME),
+                    col(Milestone.reached_on) <= period.end)
+             .group_by(col(Milestone.kind)))
+    if period.start is not None:
+        query = query.where(col(Milestone.reached_on) >= period.start)
+    found = {kind: int(count) for kind, count in session.exec(query).all()}
+    counts = {kind.value: found.get(kind.value, 0) for kind in MilestoneKind}
+    return disclosure.protect_table(counts, threshold, with_total=False)
