@@ -25,6 +25,7 @@ from campagne.api import (
     simulator,
     stats,
 )
+from campagne.api import events, events_staff
 from campagne.api.catalogue import ServiceCatalogue
 from campagne.auth.production import check_production
 from campagne.i18n import gettext
@@ -69,6 +70,8 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(plugins.router)
     app.include_router(simulator.router)
     for router in (auth.router, auth.protected, members.router, me.router, admin.router):
+        app.include_router(router)
+    for router in (events.public, events_staff.router, events_staff.mine):  # meetups
         app.include_router(router)
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")

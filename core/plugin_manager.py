@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from campagne import hookspecs
 from campagne.plugin_types import CandidateProfile, Incentive, MemberEvent, RegionInfo, ServiceSpec
+from campagne.plugin_types import EventRegistration
 from campagne.stats.period import Period
 from campagne.stats.schema import ExtraIndicator
 
@@ -203,6 +204,11 @@ class CampagnePluginManager:
     def notify_member_event(self, region: RegionInfo, event: MemberEvent) -> None:
         """Tell enabled plug-ins about a member event; failures are logged and kept."""
         self._call("on_member_event", region, event=event)
+
+    def notify_event_registration(self, region: RegionInfo,
+                                  registration: EventRegistration) -> None:
+        """Tell enabled plug-ins about a meetup sign-up; failures are logged and kept."""
+        self._call("on_event_registration", region, registration=registration)
 
     def extra_indicators(self, region: RegionInfo, period: Period
                          ) -> list[tuple[str, ExtraIndicator]]:

@@ -82,3 +82,18 @@ class MemberEvent(Frozen):
     sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy")
     service_slug: str | None = None
     occurred_at: dt.datetime
+
+
+class EventRegistration(Frozen):
+    """What happened to a sign-up to a meetup; carries no name nor e-mail address.
+
+    ``status`` is ``confirmed`` (a place was taken), ``waitlisted`` (put on the waiting
+    list), ``cancelled`` (the sign-up was withdrawn) or ``promoted`` (moved from the
+    waiting list to a place). ``member_id`` is ``None`` for a guest.
+    """
+
+    meetup_id: int
+    registration_id: int
+    member_id: int | None = None
+    status: Literal["confirmed", "waitlisted", "cancelled", "promoted"]
+    occurred_at: dt.datetime
