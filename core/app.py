@@ -16,6 +16,8 @@ from campagne import __version__
 from campagne.api import (
     admin,
     auth,
+    events,
+    events_staff,
     health,
     me,
     members,
@@ -25,7 +27,6 @@ from campagne.api import (
     simulator,
     stats,
 )
-from campagne.api import events, events_staff
 from campagne.api.catalogue import ServiceCatalogue
 from campagne.auth.production import check_production
 from campagne.i18n import gettext
@@ -35,6 +36,7 @@ from campagne.web import (
     account_pages,
     admin_pages,
     compare_pages,
+    meetup_pages,
     pages,
     privacy_pages,
     simulator_pages,
@@ -85,6 +87,7 @@ def create_app(instance: Instance) -> FastAPI:
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
     app.include_router(compare_pages.router)
+    app.include_router(meetup_pages.router)
     app.include_router(pages.router)
     _install_error_handlers(app)
     return app

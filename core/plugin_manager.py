@@ -20,8 +20,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from campagne import hookspecs
-from campagne.plugin_types import CandidateProfile, Incentive, MemberEvent, RegionInfo, ServiceSpec
-from campagne.plugin_types import EventRegistration
+from campagne.plugin_types import (
+    CandidateProfile,
+    EventRegistration,
+    Incentive,
+    MemberEvent,
+    RegionInfo,
+    ServiceSpec,
+)
 from campagne.stats.period import Period
 from campagne.stats.schema import ExtraIndicator
 

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from babel.dates import format_datetime
 from sqlmodel import Session, col, select
 
 from campagne import i18n
@@ -26,7 +25,8 @@ from campagne.auth.secret import secret_key
 from campagne.i18n import gettext
 from campagne.mail import send_mail
 from campagne.models import Member
-from campagne.operations.meetups import LIVE, PARIS, Notice, aware, waiting_position
+from campagne.operations.meetup_views import when_text
+from campagne.operations.meetups import LIVE, Notice, waiting_position
 from campagne.operations.models import Meetup, Registration
 from campagne.settings import CampagneSettings
 
@@ -75,9 +75,8 @@ def language(locale: str) -> Iterator[None]:
 
 
 def when(meetup: Meetup) -> str:
-    """Day and time of a meetup, in Paris time (Babel's medium format of the language)."""
-    start = aware(meetup.starts_at).astimezone(PARIS)
-    return format_datetime(start, "medium", tzinfo=PARIS, locale=i18n.current_locale.get())
+    """Day and hours of a meetup, in Paris time and the current language."""
+    return when_text(meetup)
 
 
 def build(session: Session, settings: CampagneSettings, region_slug: str,

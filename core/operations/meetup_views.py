@@ -7,9 +7,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel.dates import format_date, format_time
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
+from campagne import i18n
 from campagne.models import Member, utc_now
 from campagne.operations.meetups import (
     CONFIRMED,
@@ -168,3 +170,16 @@ def meetup_figures(session: Session, region_id: int, start: dt.datetime | None,
                          guest_sign_ups=int(guests), attended=int(attended),
                          attendance_recorded=int(recorded))
 
+
+
+def when_text(meetup: Meetup) -> str:
+    """Day and hours of a meetup in Paris time, in the current language (e.g. "jeudi
+    3 décembre 2026, 18:30–21:00")."""
+    start = aware(meetup.starts_at).astimezone(PARIS)
+    end = aware(meetup.ends_at).astimezone(PARIS)
+    locale = i18n.current_locale.get()
+    begin, finish = (format_time(moment, "HH:mm", locale=locale) for moment in (start, end))
+    day = format_date(start.date(), "full", locale=locale)
+    if end.date() != start.date():
+        return f"{day}, {begin} – {format_date(end.date(), 'full', locale=locale)}, {finish}"
+    return f"{day}, {begin}–{finish}"
