@@ -36,7 +36,9 @@ from campagne.web import (
     account_pages,
     admin_pages,
     compare_pages,
+    meetup_account_pages,
     meetup_pages,
+    meetup_staff_pages,
     pages,
     privacy_pages,
     simulator_pages,
@@ -87,7 +89,10 @@ def create_app(instance: Instance) -> FastAPI:
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
     app.include_router(compare_pages.router)
-    app.include_router(meetup_pages.router)
+    # /account/meetups before /{slug}/meetups, which would take "account" for a region.
+    for router in (meetup_account_pages.router, meetup_staff_pages.router,
+                   meetup_pages.router):
+        app.include_router(router)
     app.include_router(pages.router)
     _install_error_handlers(app)
     return app

@@ -10,7 +10,7 @@ from typing import Any
 
 from accounts_kit import World, world
 from meetups_kit import Inbox, in_days, new_event
-from meetups_kit import smtp as smtp  # noqa: PLC0414 - the fixture, used by name
+from meetups_kit import smtp as smtp
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import AuditEvent

@@ -281,3 +281,8 @@ def region_id_of(session: Session, slug: str) -> int:
     region_id = session.exec(select(Region.id).where(Region.slug == slug)).one()
     assert region_id is not None
     return region_id
+
+
+def region_slug_of(session: Session, region_id: int) -> str:
+    """The slug of a region by its database id."""
+    return session.exec(select(Region.slug).where(Region.id == region_id)).one()
