@@ -7,8 +7,8 @@ import datetime as dt
 import socket
 import time
 from collections.abc import Iterator
-from email import message_from_bytes
-from email.message import Message
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -20,21 +20,22 @@ class Inbox:
     """Keeps every message the SMTP server receives."""
 
     def __init__(self) -> None:
-        self.messages: list[Message] = []
+        self.messages: list[EmailMessage] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
         return "250 Message accepted"
 
-    def to(self, address: str) -> list[Message]:
+    def to(self, address: str) -> list[EmailMessage]:
         """The messages received for ``address``."""
         return [m for m in self.messages if m["To"] == address]
 
-    def body(self, message: Message) -> str:
+    def body(self, message: EmailMessage) -> str:
         """The text of a message."""
-        payload = message.get_payload(decode=True)
-        assert isinstance(payload, bytes)
-        return payload.decode()
+        text: str = message.get_content()
+        return text
 
     def wait_for(self, count: int, timeout: float = 10) -> None:
         """Wait until ``count`` messages have arrived (sending happens after the response)."""

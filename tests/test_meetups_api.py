@@ -63,8 +63,8 @@ def test_ten_places_fifteen_sign_ups_and_a_cancellation_promotes_the_first_waiti
         assert len(smtp.messages) == 17  # 15 sign-ups, 1 cancellation, 1 promotion
         promoted = smtp.to("invitee-11@example.org")
         assert len(promoted) == 2
-        assert "Position" in smtp.body(promoted[0]) or "position" in smtp.body(promoted[0])
-        assert "place" in promoted[1]["Subject"].lower()
+        assert "liste d'attente\u00a0: 1." in smtp.body(promoted[0])  # French by default
+        assert promoted[1]["Subject"] == "Une place vous attend à Apéro des indépendants"
         assert "/gers/rencontres/annulation?token=" in smtp.body(promoted[1])
         assert len(smtp.to("invitee-3@example.org")) == 2
 
