@@ -36,7 +36,7 @@ def meetup_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             hour=16, minute=30, second=0, microsecond=0)
         assert gers.id is not None
         session.add(Meetup(region_id=gers.id, uid=f"{uuid.uuid4().hex}@test.invalid",
-                           title="Trouver ses premiers clients", theme="Prospection",
+                           title="Atelier d’essai", theme="Prospection",
                            starts_at=start, ends_at=start + dt.timedelta(hours=2),
                            place="La Dynamo, Auch", capacity=1))
         session.commit()
@@ -58,7 +58,7 @@ def _sign_up(tab: Tab, name: str, email: str) -> str:
     page.get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Rencontres").click()
     page.wait_for_url("**/gers/rencontres")
-    page.get_by_role("link", name="Trouver ses premiers clients").click()
+    page.get_by_role("link", name="Atelier d’essai").click()
     page.wait_for_url("**/gers/rencontres/*")
     trap = page.get_by_label("Laissez ce champ vide")  # for robots: off screen, not tabbable
     assert trap.evaluate("e => e.getBoundingClientRect().right") <= 0

@@ -63,7 +63,8 @@ def test_calendar_feeds_parse_back(tmp_path: Path, database_url: str) -> None:
         assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
         assert "Quidam" not in feed.text and "zq1@" not in feed.text
         parsed = Calendar.from_ical(feed.content)
-        events = {str(e["UID"]): e for e in parsed.walk("VEVENT")}
+        events = {str(e["UID"]): e for e in parsed.walk("VEVENT")
+                  if not str(e["UID"]).startswith("demo-")}  # the demo's own meetups
         assert set(events) == {first["uid"], second["uid"]}
         one = events[first["uid"]]
         assert str(one["SUMMARY"]) == "Apéro des indépendants"
@@ -86,7 +87,7 @@ def test_calendar_feeds_parse_back(tmp_path: Path, database_url: str) -> None:
         assert w.client.get("/gers/events/999999.ics").status_code == 404
         assert w.client.get(f"/orne/events/{first['id']}.ics").status_code == 404
         orne = Calendar.from_ical(w.client.get("/orne/events.ics").content)
-        assert list(orne.walk("VEVENT")) == []
+        assert all(str(e["UID"]).startswith("demo-orne-") for e in orne.walk("VEVENT"))
 
 
 def test_past_meetups_of_the_last_three_months_stay_in_the_feed(tmp_path: Path,
@@ -100,7 +101,8 @@ def test_past_meetups_of_the_last_three_months_stay_in_the_feed(tmp_path: Path,
                 "version": event["version"], "starts_at": in_days(days),
                 "ends_at": in_days(days, 21)})
         uids = {str(e["UID"]) for e in Calendar.from_ical(
-            w.client.get("/gers/events.ics").content).walk("VEVENT")}
+            w.client.get("/gers/events.ics").content).walk("VEVENT")
+            if not str(e["UID"]).startswith("demo-")}
         assert uids == {past["uid"]}
         listing = w.client.get("/gers/rencontres?lang=en").text
         assert "Recent meetups" in listing
