@@ -140,7 +140,7 @@ def registration_out(row: SignUpRow) -> RegistrationOut:
     assert registration.id is not None
     return RegistrationOut(
         id=registration.id, event_id=registration.meetup_id,
-        status=registration.status,  # type: ignore[arg-type]
+        status=registration.status,
         position=row.position, member_id=registration.member_id, name=row.name,
         email=row.email, attended=registration.attended, created_at=registration.created_at,
         promoted_at=registration.promoted_at, cancelled_at=registration.cancelled_at)

@@ -145,5 +145,5 @@ def result_of(session: Session, registration: Registration) -> RegistrationResul
     """Where a sign-up stands, with its position when waiting."""
     assert registration.id is not None
     return RegistrationResult(id=registration.id, event_id=registration.meetup_id,
-                              status=registration.status,  # type: ignore[arg-type]
+                              status=registration.status,
                               position=waiting_position(session, registration))

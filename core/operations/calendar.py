@@ -53,4 +53,5 @@ def calendar(name: str, meetups: Iterable[Meetup], page_url: str) -> bytes:
     for meetup in meetups:
         feed.add_component(meetup_event(meetup, f"{page_url}/{meetup.id}"))
     feed.add_missing_timezones()
-    return feed.to_ical()
+    body: bytes = feed.to_ical()
+    return body

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from babel.dates import format_date, format_time
-from sqlalchemy import case, func
+from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
 
 from campagne import i18n
@@ -148,7 +148,8 @@ def meetup_figures(session: Session, region_id: int, start: dt.datetime | None,
                    end: dt.datetime) -> MeetupFigures:
     """Meetups that started in ``[start, end)`` (``start`` ``None``: since the first):
     held and cancelled, places, confirmed sign-ups (of guests among them), attendance."""
-    where = [Meetup.region_id == region_id, col(Meetup.starts_at) < end]
+    where: list[ColumnElement[bool]] = [col(Meetup.region_id) == region_id,
+                                        col(Meetup.starts_at) < end]
     if start is not None:
         where.append(col(Meetup.starts_at) >= start)
     held_rows = session.exec(select(
