@@ -63,7 +63,7 @@ def generate_region_meetups(session: Session, region: Region, config: RegionConf
             region_id=region.id, uid=f"demo-{config.slug}-{rng.getrandbits(96):024x}@campagne",
             title=title, theme=theme, starts_at=starts, ends_at=starts + dt.timedelta(hours=2),
             place=rng.choice(places), capacity=capacity,
-            description="Rencontre de démonstration : les inscriptions sont fictives.",
+            description="Rencontre de démonstration\u00a0: les inscriptions sont fictives.",
             cancelled_at=starts - dt.timedelta(days=10) if cancelled else None,
             sequence=1 if cancelled else 0, created_at=starts - dt.timedelta(days=40))
         session.add(meetup)
