@@ -16,6 +16,8 @@ from campagne import __version__
 from campagne.api import (
     admin,
     auth,
+    events,
+    events_staff,
     followup,
     health,
     inquiries,
@@ -38,6 +40,9 @@ from campagne.web import (
     compare_pages,
     followup_pages,
     inquiry_pages,
+    meetup_account_pages,
+    meetup_pages,
+    meetup_staff_pages,
     pages,
     privacy_pages,
     simulator_pages,
@@ -76,6 +81,8 @@ def create_app(instance: Instance) -> FastAPI:
     for router in (auth.router, auth.protected, members.router, me.router, admin.router):
         app.include_router(router)
     app.include_router(followup.router)  # follow-up of members' projects
+    for router in (events.public, events_staff.router, events_staff.mine):  # meetups
+        app.include_router(router)
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     for slug, folder in instance.regions.items():
@@ -90,6 +97,10 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(simulator_pages.router)
     app.include_router(inquiry_pages.router)
     app.include_router(compare_pages.router)
+    # /account/meetups before /{slug}/meetups, which would take "account" for a region.
+    for router in (meetup_account_pages.router, meetup_staff_pages.router,
+                   meetup_pages.router):
+        app.include_router(router)
     app.include_router(pages.router)
     _install_error_handlers(app)
     return app

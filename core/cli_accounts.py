@@ -25,6 +25,7 @@ from campagne.auth.accounts import (
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
 from campagne.mail import link_url, send_mail
+from campagne.operations.meetup_retention import forget_past_guests
 from campagne.retention import housekeeping, purge, purge_inquiries
 from campagne.settings import CampagneSettings
 
@@ -184,4 +185,7 @@ def _purge(session: Session, settings: CampagneSettings, dry_run: bool) -> int:
     if not dry_run:
         print(f"{housekeeping(session, settings)} expired credential(s) and sign-in "
               "failure(s) deleted.")
+        guests = forget_past_guests(session)  # meetups: guests' names three months after
+        session.commit()
+        print(f"{guests} meetup guest(s) forgotten.")
     return 0

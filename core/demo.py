@@ -18,6 +18,7 @@ from campagne.config import RegionConfig
 from campagne.models import Member, MemberStatus, Region, Service, ServiceUse, utc_now
 from campagne.operations.demo_followup import seed_followup
 from campagne.operations.demo_intake import generate_region_inquiries
+from campagne.operations.demo_meetups import generate_region_meetups
 from campagne.taxonomy import SECTORS
 
 SEED = 32_61
@@ -73,6 +74,8 @@ def generate_region_members(session: Session, region: Region, config: RegionConf
                                    left=True)
     generate_region_inquiries(session, region, config)  # people who wrote, not yet members
     seed_followup(session, region)  # milestones and services behind them
+    session.flush()
+    generate_region_meetups(session, region, config)  # meetups and their sign-ups
     return created
 
 

@@ -26,6 +26,7 @@ from fastapi import APIRouter
 
 from campagne.plugin_types import (
     CandidateProfile,
+    EventRegistration,
     Incentive,
     InquiryEvent,
     MemberEvent,
@@ -196,3 +197,20 @@ def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent
     .. versionadded:: 0.3
     """
 
+def on_event_registration(region: RegionInfo, settings: Any,
+                          registration: EventRegistration) -> None:
+    """React to a sign-up to one of the region's meetups.
+
+    Called after the change is committed, once per sign-up concerned: a new sign-up
+    (``confirmed`` or ``waitlisted``), a cancellation (``cancelled``) and each promotion
+    from the waiting list that a freed place or a raised capacity brings (``promoted``).
+    The payload carries ids only, never a name nor an e-mail address; the return value is
+    ignored and a failure is contained (logged, listed in ``/api/v1/plugins``).
+
+    :param region: the meetup's region.
+    :param settings: this plug-in's settings for that region.
+    :param registration: the meetup id, the sign-up id, the member id (``None`` for a
+        guest), the new status and when it happened.
+
+    .. versionadded:: 0.3
+    """

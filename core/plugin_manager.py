@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from campagne import hookspecs
 from campagne.plugin_types import (
     CandidateProfile,
+    EventRegistration,
     Incentive,
     InquiryEvent,
     MemberEvent,
@@ -210,6 +211,11 @@ class CampagnePluginManager:
     def notify_member_event(self, region: RegionInfo, event: MemberEvent) -> None:
         """Tell enabled plug-ins about a member event; failures are logged and kept."""
         self._call("on_member_event", region, event=event)
+
+    def notify_event_registration(self, region: RegionInfo,
+                                  registration: EventRegistration) -> None:
+        """Tell enabled plug-ins about a meetup sign-up; failures are logged and kept."""
+        self._call("on_event_registration", region, registration=registration)
 
     def extra_indicators(self, region: RegionInfo, period: Period
                          ) -> list[tuple[str, ExtraIndicator]]:

@@ -102,3 +102,16 @@ class InquiryEvent(Frozen):
     timing: str | None = Field(default=None, description="When the person plans to move")
     occurred_at: dt.datetime
 
+class EventRegistration(Frozen):
+    """What happened to a sign-up to a meetup; carries no name nor e-mail address.
+
+    ``status`` is ``confirmed`` (a place was taken), ``waitlisted`` (put on the waiting
+    list), ``cancelled`` (the sign-up was withdrawn) or ``promoted`` (moved from the
+    waiting list to a place). ``member_id`` is ``None`` for a guest.
+    """
+
+    meetup_id: int
+    registration_id: int
+    member_id: int | None = None
+    status: Literal["confirmed", "waitlisted", "cancelled", "promoted"]
+    occurred_at: dt.datetime
