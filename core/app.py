@@ -23,6 +23,7 @@ from campagne.api import (
     plugins,
     regions,
     simulator,
+    spaces,
     stats,
 )
 from campagne.api.catalogue import ServiceCatalogue
@@ -37,6 +38,8 @@ from campagne.web import (
     pages,
     privacy_pages,
     simulator_pages,
+    space_pages,
+    space_staff_pages,
     staff_pages,
 )
 from campagne.web.middleware import LanguageAndSecurityMiddleware
@@ -70,6 +73,8 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(simulator.router)
     for router in (auth.router, auth.protected, members.router, me.router, admin.router):
         app.include_router(router)
+    for router in (spaces.public, spaces.router, spaces.me):  # offices, coworking, desks
+        app.include_router(router)
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     for slug, folder in instance.regions.items():
@@ -78,6 +83,8 @@ def create_app(instance: Instance) -> FastAPI:
                       name=f"static-{slug}")
     for router in (account_pages.public, account_pages.router, admin_pages.router,
                    staff_pages.router, privacy_pages.router):
+        app.include_router(router)
+    for router in (space_pages.public, space_pages.account, space_staff_pages.router):
         app.include_router(router)
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)

@@ -53,3 +53,6 @@ class CampagneSettings(BaseSettings):
         default=11, ge=2, description="Fewest people a published count may concern (INSEE: 11)")
     stats_licence_name: str = "Licence Ouverte / Open Licence 2.0"
     stats_licence_url: str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    # Desk bookings in offices and coworking spaces (see docs/operations.md)
+    booking_horizon_days: int = Field(
+        default=90, ge=1, le=730, description="How many days ahead a desk may be booked")

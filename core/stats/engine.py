@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from campagne.models import Member, MemberStatus, Region, Service, ServiceUse, utc_now
+from campagne.operations.occupancy import region_occupancy
 from campagne.plugin_manager import CampagnePluginManager
 from campagne.regions import RegionFolder
 from campagne.stats import disclosure
@@ -157,7 +158,7 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
         inquiries_received=NOT_YET,
         inquiries_converted=NOT_YET,
         median_days_inquiry_to_settlement=Measure(value=None, unit="days", available=False),
-        desk_occupancy=Measure(value=None, unit="share", available=False),
+        desk_occupancy=_desk_occupancy(session, folder.slug, period),
     )
     return StatsV1(
         region=RegionRef(slug=config.slug, code=config.code, name=config.name),
@@ -168,6 +169,15 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
                               source=disclosure.SOURCE),
         population=population, indicators=indicators,
         extra=extra_indicators(plugins, folder, period, threshold))
+
+
+def _desk_occupancy(session: Session, slug: str, period: Period) -> Measure:
+    """Booked over available half days of the region's spaces (campagne.operations.occupancy);
+    unavailable when the region offers no space."""
+    share = region_occupancy(session, slug, period.start, period.end)
+    if share is None:
+        return Measure(value=None, unit="share", available=False)
+    return Measure(value=round(share, 3), unit="share")
 
 
 def extra_indicators(plugins: CampagnePluginManager, folder: RegionFolder, period: Period,
