@@ -21,11 +21,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from accounts_kit import EMAILS, PASSWORD, populate
+from spaces_kit import threaded_server
 from sqlmodel import Session, col, func, select
 
-from campagne.app import create_app
 from campagne.instance import Instance
 from campagne.models import Member, Region
 from campagne.operations.bookings import today
@@ -51,26 +50,6 @@ def prepared(folder: Path, database_url: str) -> tuple[Instance, int, list[int]]
         session.commit()
         assert space.id is not None and len(members) == REQUESTS
         return instance, space.id, [m for m in members if m is not None]
-
-
-@contextmanager
-def threaded_server(instance: Instance) -> Iterator[str]:
-    """The app behind uvicorn in a thread (one process; sync routes on its thread pool)."""
-    config = uvicorn.Config(create_app(instance), host="127.0.0.1", port=0,
-                            log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="spaces-live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _free_port() -> int:
