@@ -6,7 +6,7 @@ Bookings are personal data: staff reads of them are audited, as is every change.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlmodel import Session, select
@@ -57,8 +57,9 @@ router = APIRouter(prefix=PREFIX, tags=["spaces"], dependencies=[SIGNED_IN])
 me = APIRouter(prefix="/api/v1/me/bookings", tags=["me"], dependencies=[SIGNED_IN])
 NO_SPACE = HTTPException(status_code=404, detail="Unknown space")
 NO_BOOKING = HTTPException(status_code=404, detail="Unknown booking")
-REFUSALS = {409: {"description": "Full, or already booked by this person"},
-            422: {"description": "Past day, beyond the horizon, closed space or bad input"}}
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Full, or already booked by this person"},
+    422: {"description": "Past day, beyond the horizon, closed space or bad input"}}
 
 
 @public.get("", summary="A region's open spaces (offices and coworking)")
@@ -118,10 +119,10 @@ def _booker(request: Request, session: Session, principal: Principal, region: Re
     """Who the booking is for: the member's own id, or the person staff named."""
     if principal.role is Role.MEMBER:
         member = session.get(Member, principal.user.member_id)
-        own_region = member is not None and member.region_id == region_id(session, region.slug)
-        if not own_region or wanted.guest_name or wanted.member_id not in (None, member.id):
+        if (member is None or member.region_id != region_id(session, region.slug)
+                or wanted.guest_name or wanted.member_id not in (None, member.id)):
             raise deny(session, request, principal, region.slug)
-        return principal.user.member_id
+        return member.id
     if not principal.can_write_region(region.slug):
         raise deny(session, request, principal, region.slug)
     if wanted.member_id is None and not wanted.guest_name:

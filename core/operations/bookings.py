@@ -54,7 +54,7 @@ def taken_by_half(session: Session, space_id: int, first: dt.date, last: dt.date
                   ) -> Counter[tuple[dt.date, str]]:
     """Seats taken per (day, half day) between ``first`` and ``last`` (both included)."""
     rows = session.exec(
-        select(Booking.day, Booking.slot, func.count())
+        select(col(Booking.day), col(Booking.slot), func.count())
         .where(Booking.space_id == space_id, col(Booking.cancelled_at).is_(None),
                col(Booking.day) >= first, col(Booking.day) <= last)
         .group_by(col(Booking.day), col(Booking.slot))).all()
