@@ -77,8 +77,8 @@ def get_space(region: RegionDep, session: SessionDep, space_id: int) -> SpaceDet
     return space_detail(session, space, region.slug)
 
 
-# Declared before the space management routes on purpose: nothing here depends on it, but
-# the authorization matrix calls routes in this order and closes its sample space last.
+# The booking routes come before the management routes: the authorization matrix calls
+# routes in this order, so its sample space is closed only after the bookings were tried.
 
 
 @router.post("/{space_id}/bookings", status_code=201, summary="Book a desk",
