@@ -375,6 +375,8 @@ def test_staff_pages_manage_spaces_and_bookings(w: World) -> None:
         "csrf": csrf, "day": day, "slot": "morning", "member_id": str(w.orne_member)})
     assert foreign.headers["location"].endswith("notice=person")
     page = client.get(f"{url}?day={day}")
+    assert 'name="name" value="Tiers-lieu"' in page.text
+    assert 'name="broadband_mbps" value="300"' in page.text
     with Session(w.instance.engine) as session:
         member = session.get(Member, w.gers_member)
         assert member is not None

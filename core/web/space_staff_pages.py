@@ -125,6 +125,7 @@ def _detail(request: Request, session: Session, renderer: RendererDep, region: R
             problems: list[dict[str, str]], status: int = 200) -> HTMLResponse:
     day = day or bookings.today()
     assert space.id is not None
+    values = values or space.model_dump()  # before the commit below expires the row
     rows = bookings.day_bookings(session, space.id, day)
     audit.record(session, principal.user, "list", region_slug=region.slug,
                  target=f"space:{space.id}:bookings", address=client_address(request),
@@ -132,7 +133,7 @@ def _detail(request: Request, session: Session, renderer: RendererDep, region: R
     session.commit()
     notice = request.query_params.get("notice")
     return renderer.render(request, "account/staff_space.html", {
-        "space": space, "day": day, "values": values or space.model_dump(),
+        "space": space, "day": day, "values": values,
         "bookings": [staff_booking_out(session, row, space, region.slug) for row in rows],
         "left": bookings.availability(session, space, day, 1)[0], "problems": problems,
         "can_write": principal.can_write_region(region.slug),
