@@ -27,6 +27,7 @@ from campagne.api import (
     plugins,
     regions,
     simulator,
+    spaces,
     stats,
 )
 from campagne.api.catalogue import ServiceCatalogue
@@ -46,6 +47,8 @@ from campagne.web import (
     pages,
     privacy_pages,
     simulator_pages,
+    space_pages,
+    space_staff_pages,
     staff_pages,
 )
 from campagne.web.middleware import LanguageAndSecurityMiddleware
@@ -83,6 +86,8 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(followup.router)  # follow-up of members' projects
     for router in (events.public, events_staff.router, events_staff.mine):  # meetups
         app.include_router(router)
+    for router in (spaces.public, spaces.router, spaces.me):  # offices, coworking, desks
+        app.include_router(router)
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     for slug, folder in instance.regions.items():
@@ -93,6 +98,8 @@ def create_app(instance: Instance) -> FastAPI:
                    staff_pages.router, privacy_pages.router):
         app.include_router(router)
     app.include_router(followup_pages.router)  # the forms of the follow-up section
+    for router in (space_pages.public, space_pages.account, space_staff_pages.router):
+        app.include_router(router)
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
     app.include_router(inquiry_pages.router)

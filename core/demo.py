@@ -19,6 +19,7 @@ from campagne.models import Member, MemberStatus, Region, Service, ServiceUse, u
 from campagne.operations.demo_followup import seed_followup
 from campagne.operations.demo_intake import generate_region_inquiries
 from campagne.operations.demo_meetups import generate_region_meetups
+from campagne.operations.demo_spaces import generate_region_spaces
 from campagne.taxonomy import SECTORS
 
 SEED = 32_61
@@ -76,6 +77,7 @@ def generate_region_members(session: Session, region: Region, config: RegionConf
     seed_followup(session, region)  # milestones and services behind them
     session.flush()
     generate_region_meetups(session, region, config)  # meetups and their sign-ups
+    generate_region_spaces(session, region)  # offices, coworking spaces, desk bookings
     return created
 
 

@@ -57,3 +57,6 @@ class CampagneSettings(BaseSettings):
     inquiry_rate_limit: int = Field(default=5, ge=1,
                                     description="Inquiries accepted per client address per window")
     inquiry_rate_window_minutes: int = Field(default=60, ge=1)
+    # Desk bookings in offices and coworking spaces (see docs/operations.md)
+    booking_horizon_days: int = Field(
+        default=90, ge=1, le=730, description="How many days ahead a desk may be booked")

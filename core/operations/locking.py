@@ -1,77 +1,89 @@
-"""Serialising writers on one row, the same way on SQLite and PostgreSQL.
+"""Serialise the writers that count before they insert (a desk booked, a seat at a meetup),
+so that a capacity is never exceeded, on SQLite and on PostgreSQL, by threads or processes.
 
-Some decisions read rows and then write according to what they read: "is there a place
-left at this meetup?", "is this desk free that day?". Two requests deciding at the same time
-would both see the last place free. The cure is to take a lock on the row that stands for
-the shared resource (the meetup, the space) before reading anything the decision depends
-on, and to keep it until the transaction ends.
+Two helpers, to use on the session of the request, before reading what is counted:
 
-* PostgreSQL: ``SELECT ... FOR UPDATE`` locks the row; a second transaction asking for the
-  same lock waits until the first commits or rolls back, then reads the committed state
-  (each statement of READ COMMITTED takes a fresh snapshot).
-* SQLite has no row locks: ``BEGIN IMMEDIATE`` takes the database's write lock at once
-  (instead of at the first write, as the driver's implicit ``BEGIN`` does), so a second
-  writer waits for it (up to the busy timeout that :func:`campagne.db.make_engine` sets)
-  and then reads what the first one committed. Readers are not blocked (WAL journal).
+``lock_row(session, Model, id)``
+    Returns the row, read fresh from the database, and holds a lock that only the end of the
+    session's transaction (commit or rollback) releases. Any other transaction calling
+    ``lock_row`` on the same row waits until then.
 
-Use::
+    - PostgreSQL: ``SELECT ... FOR UPDATE`` on that row. Other rows stay free, and plain
+      reads never wait. Under READ COMMITTED (the default), the statements run after the lock
+      is granted see what the previous holder committed.
+    - SQLite: the row lock does not exist; the transaction becomes an immediate write
+      transaction (``BEGIN IMMEDIATE``): the database's single writer lock is taken before
+      anything is read, so the counts read afterwards cannot be stale. Other writers wait
+      up to the busy timeout (30 s, see ``campagne.db.make_engine``); readers do not wait
+      (WAL journal).
 
-    meetup = lock_row(session, Meetup, meetup_id)   # first thing of the transaction
-    if meetup is None: ...                           # the row does not exist
-    ...read, decide, write...
-    session.commit()                                 # releases the lock
+``exclusive_write(session)``
+    A context manager for a whole write: it starts the transaction as above on SQLite
+    (plain transaction on PostgreSQL, where the caller then locks its rows with
+    ``lock_row``), commits at the end of the block and rolls back on an exception.
 
-The lock is held until ``session.commit()`` or ``session.rollback()``. Keep the
-transaction short: send e-mail and call plug-ins after the commit.
+Typical use::
+
+    with exclusive_write(session):
+        space = lock_row(session, Space, space_id)
+        taken = count_taken(session, space, day)
+        if taken >= space.seats:
+            raise Full
+        session.add(Booking(...))
+
+The SQLite part relies on the ``sqlite3`` module's default (legacy) transaction control:
+it opens a transaction only before INSERT, UPDATE or DELETE, so a connection that has only
+read is not in a transaction and can start ``BEGIN IMMEDIATE``; a connection that has
+already written holds the writer lock, and the immediate start is not needed. See
+docs/decisions/0012-capacity-under-concurrency.md.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
-T = TypeVar("T", bound=SQLModel)
+RowT = TypeVar("RowT", bound=SQLModel)
 
 
-class LockOrderError(RuntimeError):
-    """The transaction had already written before the lock was asked for."""
-
-
-def is_sqlite(session: Session) -> bool:
-    """True when the session talks to SQLite."""
+def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def begin_write(session: Session) -> None:
-    """Make the session's transaction a writer from now on.
-
-    On SQLite this runs ``BEGIN IMMEDIATE`` (it waits for other writers, up to the busy
-    timeout). It must come before the transaction's first write: the driver then opens a
-    deferred transaction of its own, and :class:`LockOrderError` says so. Reads done before
-    it ran outside any transaction and must be done again (:func:`lock_row` does).
-    Nothing to do on PostgreSQL, where the row lock serialises the writers.
-    """
-    if not is_sqlite(session):
+def begin_immediate(session: Session) -> None:
+    """On SQLite, take the database's writer lock now unless this session's connection
+    already holds it (it has written in the current transaction); nothing on other backends."""
+    if not _is_sqlite(session):
         return
     connection = session.connection()
-    driver = connection.connection.dbapi_connection
-    if driver is not None and getattr(driver, "in_transaction", False):
-        raise LockOrderError("begin_write() must come before the transaction's first write")
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    driver: Any = connection.connection.driver_connection
+    if not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_row(session: Session, model: type[T], row_id: int) -> T | None:
-    """Lock the row ``row_id`` of ``model`` until the end of the transaction and return it
-    as stored now (``None`` when there is no such row).
-
-    PostgreSQL: ``SELECT ... FOR UPDATE``. SQLite: :func:`begin_write`, then a plain
-    ``SELECT``. Either way the object is read again from the database, even when the
-    session already held a copy.
-    """
-    begin_write(session)
+def lock_row(session: Session, model: type[RowT], row_id: Any) -> RowT | None:
+    """The row of ``model`` whose primary key is ``row_id``, read fresh and locked until
+    the session's transaction ends (``None`` when there is no such row; on SQLite the
+    writer lock is held even then)."""
+    begin_immediate(session)
     key = inspect(model).primary_key[0]
     statement = (select(model).where(key == row_id).with_for_update()
                  .execution_options(populate_existing=True))
     return session.exec(statement).first()
+
+
+@contextmanager
+def exclusive_write(session: Session) -> Iterator[Session]:
+    """A write transaction started as in ``lock_row`` (SQLite: immediate), committed at the
+    end of the block, rolled back if the block raises."""
+    begin_immediate(session)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

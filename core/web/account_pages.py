@@ -37,6 +37,7 @@ from campagne.web.sessions import (
     set_cookie,
     start_session,
 )
+from campagne.web.space_pages import upcoming_bookings
 from campagne.web.staff_pages import CONSENT_PURPOSES
 
 public = APIRouter(prefix="/account", include_in_schema=False)
@@ -152,7 +153,9 @@ def account_home(request: Request, session: SessionDep, renderer: RendererDep,
     return renderer.render(request, "account/home.html", {
         "principal": principal, "record": record, "csrf": request.state.csrf_token,
         "consents": consents, "purposes": CONSENT_PURPOSES,
-        "saved": request.query_params.get("saved") == "1", **extra})
+        "saved": request.query_params.get("saved") == "1",
+        "bookings": upcoming_bookings(session, principal),
+        "booked": request.query_params.get("booked") == "1", **extra})
 
 
 @router.get("/export")

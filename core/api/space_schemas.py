@@ -1,0 +1,134 @@
+"""Shapes of spaces and desk bookings in the API. Input bodies forbid unknown fields (no
+region, id or version set through a body); public shapes carry counts, never a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from campagne.operations.models import BookingSlot
+
+
+class SpaceFields(BaseModel):
+    """What staff describe about a space."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, examples=["Télécentre de Fleurance"])
+    address: str | None = Field(default=None, max_length=300)
+    commune: str = Field(min_length=1, max_length=120, examples=["Fleurance"])
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    seats: int = Field(ge=1, le=1000, description="Desks that can be booked at once")
+    broadband_mbps: int | None = Field(default=None, ge=0, le=100_000,
+                                       description="Connection speed, Mbit/s")
+    opening_hours: str | None = Field(default=None, max_length=200,
+                                      examples=["lun.-ven. 8 h 30 - 18 h"])
+    free_for_members: bool = True
+    price_per_day_eur: float | None = Field(default=None, ge=0, le=10_000)
+    price_illustrative: bool = Field(
+        default=False, description="The price is an example, not a published one")
+
+
+class SpaceUpdate(BaseModel):
+    """A change: the fields sent, and the ``version`` last read (else 409)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    address: str | None = Field(default=None, max_length=300)
+    commune: str | None = Field(default=None, min_length=1, max_length=120)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    seats: int | None = Field(default=None, ge=1, le=1000)
+    broadband_mbps: int | None = Field(default=None, ge=0, le=100_000)
+    opening_hours: str | None = Field(default=None, max_length=200)
+    free_for_members: bool | None = None
+    price_per_day_eur: float | None = Field(default=None, ge=0, le=10_000)
+    price_illustrative: bool | None = None
+    active: bool | None = Field(default=None, description="false closes it to bookings")
+
+    @model_validator(mode="after")
+    def _required_stay_set(self) -> SpaceUpdate:
+        for name in ("name", "commune", "seats", "free_for_members", "price_illustrative",
+                     "active"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be emptied")
+        return self
+
+
+class SpaceOut(BaseModel):
+    """A space as the public sees it."""
+
+    id: int
+    region: str
+    name: str
+    address: str | None
+    commune: str
+    latitude: float | None
+    longitude: float | None
+    seats: int
+    broadband_mbps: int | None
+    opening_hours: str | None
+    free_for_members: bool
+    price_per_day_eur: float | None
+    price_illustrative: bool
+    active: bool
+    version: int
+
+
+class DayLeftOut(BaseModel):
+    """Seats left on a day, per half day."""
+
+    day: dt.date
+    morning: int
+    afternoon: int
+
+
+class SpaceDetail(SpaceOut):
+    """A space with its seats left for the coming days (empty when closed)."""
+
+    availability: list[DayLeftOut]
+
+
+class BookingIn(BaseModel):
+    """A desk to book. Members book for themselves; region staff name a member of the
+    region (``member_id``) or a guest (``guest_name``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    day: dt.date
+    slot: BookingSlot = Field(description="day, morning or afternoon")
+    member_id: int | None = None
+    guest_name: str | None = Field(default=None, min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _one_person_at_most(self) -> BookingIn:
+        if self.member_id is not None and self.guest_name:
+            raise ValueError("give member_id or guest_name, not both")
+        return self
+
+
+class BookingOut(BaseModel):
+    """A booking as its member sees it."""
+
+    id: int
+    region: str
+    space_id: int
+    space_name: str
+    commune: str
+    day: dt.date
+    slot: str
+    status: str = Field(description="confirmed or cancelled")
+    cancelled_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class StaffBookingOut(BookingOut):
+    """A booking as the region's staff see it (personal data: reads are audited)."""
+
+    member_id: int | None
+    person: str = Field(description="The member's name or the guest's")
+    guest: bool

@@ -1,0 +1,109 @@
+"""Spaces of a region: look-ups scoped to the region, creation, changes with a version
+check, and the API shapes of spaces and bookings."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, update
+from sqlmodel import Session, col, select
+
+from campagne.api.space_schemas import (
+    BookingOut,
+    DayLeftOut,
+    SpaceDetail,
+    SpaceFields,
+    SpaceOut,
+    SpaceUpdate,
+    StaffBookingOut,
+)
+from campagne.models import Member, Region, utc_now
+from campagne.operations.bookings import availability
+from campagne.operations.models import Booking, Space
+
+
+class VersionConflict(Exception):
+    """The space changed since the caller read it."""
+
+
+def region_id(session: Session, slug: str) -> int:
+    """The database id of a served region."""
+    found = session.exec(select(Region.id).where(Region.slug == slug)).one()
+    assert found is not None
+    return found
+
+
+def region_spaces(session: Session, slug: str, *, active_only: bool = True) -> list[Space]:
+    """A region's spaces by commune and name (open ones only, unless asked)."""
+    query = (select(Space).join(Region, col(Region.id) == col(Space.region_id))
+             .where(Region.slug == slug))
+    if active_only:
+        query = query.where(col(Space.active).is_(True))
+    return list(session.exec(query.order_by(col(Space.commune), col(Space.name))).all())
+
+
+def region_space(session: Session, slug: str, space_id: int) -> Space | None:
+    """A space of the region (``None`` for another region's id)."""
+    return session.exec(select(Space).join(Region, col(Region.id) == col(Space.region_id))
+                        .where(Region.slug == slug, Space.id == space_id)).first()
+
+
+def create_space(session: Session, slug: str, fields: SpaceFields) -> Space:
+    """Add a space to the region (the caller commits)."""
+    space = Space(region_id=region_id(session, slug), **fields.model_dump())
+    session.add(space)
+    session.flush()
+    return space
+
+
+def update_space(session: Session, space: Space, change: SpaceUpdate) -> list[str]:
+    """Apply the fields sent if ``change.version`` is current (compare-and-set in SQL, so
+    two workers cannot both win); return their names. Raises ``VersionConflict``."""
+    values = change.model_dump(exclude_unset=True, exclude={"version"})
+    if space.version != change.version:
+        raise VersionConflict
+    result = cast(CursorResult[Any], session.execute(
+        update(Space).where(col(Space.id) == space.id, col(Space.version) == change.version)
+        .values(**values, version=change.version + 1, updated_at=utc_now())))
+    if result.rowcount != 1:
+        session.rollback()
+        raise VersionConflict
+    session.refresh(space)
+    return sorted(values)
+
+
+def space_out(space: Space, slug: str) -> SpaceOut:
+    """The public shape of a space."""
+    assert space.id is not None
+    return SpaceOut(id=space.id, region=slug, **space.model_dump(include={
+        "name", "address", "commune", "latitude", "longitude", "seats", "broadband_mbps",
+        "opening_hours", "free_for_members", "price_per_day_eur", "price_illustrative",
+        "active", "version"}))
+
+
+def space_detail(session: Session, space: Space, slug: str) -> SpaceDetail:
+    """The public shape with the seats left for the coming two weeks (none when closed)."""
+    days = availability(session, space) if space.active else []
+    return SpaceDetail(**space_out(space, slug).model_dump(),
+                       availability=[DayLeftOut(day=d.day, morning=d.morning,
+                                                afternoon=d.afternoon) for d in days])
+
+
+def booking_out(booking: Booking, space: Space, slug: str) -> BookingOut:
+    """A booking as its member sees it."""
+    assert booking.id is not None and space.id is not None
+    return BookingOut(id=booking.id, region=slug, space_id=space.id, space_name=space.name,
+                      commune=space.commune, day=booking.day, slot=booking.slot,
+                      status="cancelled" if booking.cancelled_at else "confirmed",
+                      cancelled_at=booking.cancelled_at, created_at=booking.created_at)
+
+
+def staff_booking_out(session: Session, booking: Booking, space: Space, slug: str
+                      ) -> StaffBookingOut:
+    """A booking with the person's name, for the region's staff."""
+    member = session.get(Member, booking.member_id) if booking.member_id else None
+    person = (f"{member.first_name} {member.last_name}" if member
+              else booking.guest_name or "")
+    return StaffBookingOut(**booking_out(booking, space, slug).model_dump(),
+                           member_id=booking.member_id, person=person,
+                           guest=booking.member_id is None)
