@@ -197,6 +197,8 @@ def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent
     .. versionadded:: 0.3
     """
 
+
+@hookspec
 def on_event_registration(region: RegionInfo, settings: Any,
                           registration: EventRegistration) -> None:
     """React to a sign-up to one of the region's meetups.

@@ -102,6 +102,7 @@ class InquiryEvent(Frozen):
     timing: str | None = Field(default=None, description="When the person plans to move")
     occurred_at: dt.datetime
 
+
 class EventRegistration(Frozen):
     """What happened to a sign-up to a meetup; carries no name nor e-mail address.
 
