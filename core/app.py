@@ -17,6 +17,7 @@ from campagne.api import (
     admin,
     auth,
     health,
+    inquiries,
     me,
     members,
     network,
@@ -35,6 +36,7 @@ from campagne.web import (
     admin_pages,
     compare_pages,
     pages,
+    pipeline_pages,
     privacy_pages,
     simulator_pages,
     staff_pages,
@@ -70,6 +72,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(simulator.router)
     for router in (auth.router, auth.protected, members.router, me.router, admin.router):
         app.include_router(router)
+    app.include_router(inquiries.router)  # pipeline
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     for slug, folder in instance.regions.items():
@@ -79,6 +82,7 @@ def create_app(instance: Instance) -> FastAPI:
     for router in (account_pages.public, account_pages.router, admin_pages.router,
                    staff_pages.router, privacy_pages.router):
         app.include_router(router)
+    app.include_router(pipeline_pages.router)  # pipeline
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
     app.include_router(compare_pages.router)

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from campagne.config import RegionConfig
 from campagne.models import Member, MemberStatus, Region, Service, ServiceUse, utc_now
+from campagne.operations.demo_pipeline import seed_pipeline
 from campagne.taxonomy import SECTORS
 
 SEED = 32_61
@@ -69,6 +70,7 @@ def generate_region_members(session: Session, region: Region, config: RegionConf
         for _ in range(round(count * LEFT_SHARE)):
             created += _add_member(session, region.id, config, sector, fake, rng, services,
                                    left=True)
+    seed_pipeline(session, region, config)  # demo inquiries of the staff pipeline
     return created
 
 

@@ -20,7 +20,15 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from campagne import hookspecs
-from campagne.plugin_types import CandidateProfile, Incentive, MemberEvent, RegionInfo, ServiceSpec
+from campagne.plugin_types import (
+    CandidateProfile,
+    Incentive,
+    MemberEvent,
+    RegionInfo,
+    ServiceSpec,
+    StageChange,
+    TimelineNote,
+)
 from campagne.stats.period import Period
 from campagne.stats.schema import ExtraIndicator
 
@@ -203,6 +211,19 @@ class CampagnePluginManager:
     def notify_member_event(self, region: RegionInfo, event: MemberEvent) -> None:
         """Tell enabled plug-ins about a member event; failures are logged and kept."""
         self._call("on_member_event", region, event=event)
+
+    def member_event_notes(self, region: RegionInfo, event: MemberEvent
+                           ) -> list[tuple[str, TimelineNote]]:
+        """Tell enabled plug-ins about a member event; return the timeline notes they give
+        (a failure or an answer of the wrong type is contained and recorded)."""
+        results = self._call("on_member_event", region, event=event)
+        return self._checked("on_member_event", region, TimelineNote, results)
+
+    def stage_changed_notes(self, region: RegionInfo, change: StageChange
+                            ) -> list[tuple[str, TimelineNote]]:
+        """Tell enabled plug-ins an inquiry changed stage; return their timeline notes."""
+        results = self._call("on_stage_changed", region, change=change)
+        return self._checked("on_stage_changed", region, TimelineNote, results)
 
     def extra_indicators(self, region: RegionInfo, period: Period
                          ) -> list[tuple[str, ExtraIndicator]]:
