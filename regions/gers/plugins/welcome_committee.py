@@ -43,11 +43,13 @@ class Settings(BaseModel):
     """Settings of the welcome committee plug-in, in ``region.yaml``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    ambassadors: tuple[Ambassador, ...] = Field(min_length=1)
+    ambassadors: tuple[Ambassador, ...]
 
     @field_validator("ambassadors")
     @classmethod
     def _once_each(cls, ambassadors: tuple[Ambassador, ...]) -> tuple[Ambassador, ...]:
+        if not ambassadors:
+            raise ValueError("list at least one ambassador")
         ids = [ambassador.member for ambassador in ambassadors]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
