@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from accounts_kit import EMAILS, PASSWORD, World, world
 from sqlmodel import Session
+from test_pipeline_api import new_inquiry
 
 from campagne.errors import ConfigInvalid
 from campagne.models import Member
 from campagne.regions import load_region_folder, reference_region_paths
 from campagne.testing import RegionKit, minimal_region
-from test_pipeline_api import new_inquiry
 
 GERS = next(path for path in reference_region_paths() if path.name == "gers")
 SOURCE = (GERS / "plugins" / "welcome_committee.py").read_text(encoding="utf-8")
