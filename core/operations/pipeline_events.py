@@ -50,7 +50,7 @@ def record_notes(instance: Instance, session: Session, region: RegionFolder, hoo
 def member_event(kind: str, region: RegionFolder, member: Member) -> MemberEvent:
     """The event plug-ins receive about ``member`` (no name: id and sector only)."""
     assert member.id is not None
-    return MemberEvent(kind=kind, region_slug=region.slug,  # type: ignore[arg-type]
+    return MemberEvent(kind=kind, region_slug=region.slug,
                        member_id=member.id, sector=member.sector_slug, occurred_at=utc_now())
 
 
