@@ -2,7 +2,8 @@
 a member who settled before them.
 
 The settings list the ambassadors by member id, never by name: staff add a member here
-once the member has agreed to welcome newcomers (record their consent on the member's page).
+once the member has agreed to welcome newcomers (a consent of purpose ``welcome_committee``,
+recorded with ``POST /api/v1/regions/gers/members/{id}/consents``).
 When a member joins (an inquiry is converted) the plug-in chooses an ambassador of the same
 sector if there is one, else one who welcomes every sector, else anyone; among those it
 takes turns by member id, so the choice needs no stored state and is the same on every
