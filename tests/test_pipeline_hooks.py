@@ -179,3 +179,22 @@ def test_erasure_notes_are_not_recorded(kit: RegionKit, tmp_path: Path) -> None:
         after = client.get(f"/api/v1/regions/lot/members/{member_id}/timeline",
                            headers=staff).json()
         assert len(after) == len(before)
+
+
+FAILING_INCENTIVE = '''
+from campagne import hookimpl
+
+
+@hookimpl
+def incentives_for_profile(profile):
+    raise RuntimeError("incentives down")
+'''
+
+
+def test_a_failing_incentive_plugin_is_named_in_the_verdict(kit: RegionKit) -> None:
+    with served(kit, {"bad.py": FAILING_INCENTIVE}) as (client, instance, staff):
+        inquiry = add_inquiry(instance, status="independent")
+        verdict = client.get(f"/api/v1/regions/lot/inquiries/{inquiry}",
+                             headers=staff).json()["eligibility"]
+        assert verdict["failed_plugins"] == ["lot.bad"]
+        assert verdict["incentives"] == [] and verdict["yearly_total_eur"] == 0
