@@ -187,3 +187,22 @@ def test_search_by_name_keeps_it_out_of_the_url(w: World) -> None:
     assert f'href="/gers/staff/inquiries/{inquiry}"' in found.text
     nothing = client.post("/gers/staff/inquiries", data={"csrf": csrf, "email": "no@no.org"})
     assert f'href="/gers/staff/inquiries/{inquiry}"' not in nothing.text
+
+
+def test_a_long_column_shows_those_waiting_longest(w: World) -> None:
+    with Session(w.instance.engine) as session:
+        gers = session.exec(select(Region.id).where(Region.slug == "gers")).one()
+        start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        for n in range(60):
+            session.add(Inquiry(region_id=gers, first_name=f"P{n:02d}", last_name="Longue",
+                                stage="discovery_visit", synthetic=True,
+                                stage_changed_at=start + dt.timedelta(days=n)))
+        session.commit()
+    client, _ = sign_in(w, "staff_gers")
+    board = client.get("/gers/staff/pipeline?lang=fr").text
+    column = board.split('id="stage-discovery_visit"')[1].split("</section>")[0]
+    count = int(re.search(r'<span class="count">\((\d+)\)</span>', column).group(1))  # type: ignore[union-attr]
+    assert count >= 60
+    assert column.count('class="board-card"') == 50
+    assert "P00 Longue" in column and "P59 Longue" not in column
+    assert "Les 50 qui attendent depuis le plus longtemps sont affichées" in column

@@ -111,12 +111,25 @@ def find_inquiries(session: Session, region_slug: str,
     return int(total), list(rows)
 
 
-def region_inquiries(session: Session, region_slug: str) -> list[Inquiry]:
-    """Every inquiry of the region that is not erased, oldest stage change first (the
-    board)."""
+def stage_counts(session: Session, region_slug: str) -> dict[str, int]:
+    """How many inquiries (not erased) of the region are at each stage key."""
+    rows = session.exec(
+        select(Inquiry.stage, func.count()).join(Region, col(Region.id) == col(Inquiry.region_id))
+        .where(Region.slug == region_slug, col(Inquiry.erased_at).is_(None))
+        .group_by(col(Inquiry.stage))).all()
+    return {stage: int(count) for stage, count in rows}
+
+
+def stage_cards(session: Session, region_slug: str, keys: list[str], *, newest_first: bool,
+                limit: int) -> list[Inquiry]:
+    """Inquiries (not erased) at the stages ``keys``: those waiting longest first, or the
+    latest arrivals first; at most ``limit``."""
+    order = col(Inquiry.stage_changed_at).desc() if newest_first \
+        else col(Inquiry.stage_changed_at)
     return list(session.exec(_region_query(region_slug)
-                             .where(col(Inquiry.erased_at).is_(None))
-                             .order_by(col(Inquiry.stage_changed_at), col(Inquiry.id))).all())
+                             .where(col(Inquiry.erased_at).is_(None),
+                                    col(Inquiry.stage).in_(keys))
+                             .order_by(order, col(Inquiry.id)).limit(limit)).all())
 
 
 def region_advisors(session: Session, region_slug: str) -> list[UserAccount]:

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from campagne.api.deps import InstanceDep, SessionDep
@@ -43,7 +42,7 @@ Text = Annotated[str, Form(max_length=200)]
 FIELD_LABELS = {"stage": N_("Stage"), "advisor_id": N_("Advisor"),
                 "next_action_on": N_("Next action on"), "sector": N_("Sector"),
                 "kind": N_("Kind of contact"), "on": N_("Day"), "summary": N_("What happened")}
-BOARD_LIMIT = 30  # cards shown in a settled or closed column (the most recent)
+BOARD_LIMIT = 50  # cards shown in a column; search finds the others
 
 
 def require_writer(region: RegionFolder, principal: Principal) -> None:
@@ -84,10 +83,7 @@ def staff_home(request: Request, session: SessionDep, renderer: RendererDep,
                             .limit(100)).all())
     new = list(session.exec(base.where(Inquiry.stage == config.entry.key)
                             .order_by(col(Inquiry.created_at).desc()).limit(10)).all())
-    counts = dict(session.exec(
-        select(Inquiry.stage, func.count()).join(Region, col(Region.id) == col(Inquiry.region_id))
-        .where(Region.slug == region.slug, col(Inquiry.erased_at).is_(None))
-        .group_by(col(Inquiry.stage))).all())
+    counts = pipeline.stage_counts(session, region.slug)
     meetups = list(session.exec(
         select(Meetup).join(Region, col(Region.id) == col(Meetup.region_id))
         .where(Region.slug == region.slug, col(Meetup.starts_at) >= utc_now(),
@@ -109,25 +105,28 @@ def staff_home(request: Request, session: SessionDep, renderer: RendererDep,
 def board(request: Request, session: SessionDep, renderer: RendererDep,
           region: StaffRegionDep, principal: PagePrincipalDep) -> HTMLResponse:
     """One column per stage, in the configured order, with counts and a move form on each
-    card."""
-    rows = pipeline.region_inquiries(session, region.slug)
+    card: in open stages those waiting longest first, in the others the latest first; at
+    most ``BOARD_LIMIT`` cards a column."""
     config = region.config.pipeline
+    counts = pipeline.stage_counts(session, region.slug)
     columns: list[dict[str, Any]] = []
     for stage in config.stages:
-        cards = [row for row in rows if row.stage == stage.key]
-        if not stage.open:
-            cards = sorted(cards, key=lambda r: r.stage_changed_at, reverse=True)
+        cards = pipeline.stage_cards(session, region.slug, [stage.key],
+                                     newest_first=not stage.open, limit=BOARD_LIMIT)
         columns.append({"key": stage.key, "label": stage_label(region, stage.key),
-                        "count": len(cards), "open": stage.open,
-                        "cards": cards if stage.open else cards[:BOARD_LIMIT]})
-    others = [row for row in rows if config.stage(row.stage) is None]
-    if others:
+                        "count": counts.get(stage.key, 0), "open": stage.open,
+                        "cards": cards})
+    unknown = sorted(set(counts) - {stage.key for stage in config.stages})
+    if unknown:
         columns.append({"key": "", "label": gettext("Stage no longer configured"),
-                        "count": len(others), "open": True, "cards": others})
+                        "count": sum(counts[key] for key in unknown), "open": True,
+                        "cards": pipeline.stage_cards(session, region.slug, unknown,
+                                                      newest_first=False, limit=BOARD_LIMIT)})
+    shown = [card for column in columns for card in column["cards"]]
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
-                 address=client_address(request), count=len(rows), part="board")
+                 address=client_address(request), count=len(shown), part="board")
     session.commit()
-    advisors = pipeline.account_emails(session, {r.advisor_id for r in rows if r.advisor_id})
+    advisors = pipeline.account_emails(session, {c.advisor_id for c in shown if c.advisor_id})
     return renderer.render(request, "staff/board.html", {
         **_common(request, region, principal), "columns": columns, "advisors": advisors,
         "conflict": request.query_params.get("conflict")}, region=region, page="staff_board")
