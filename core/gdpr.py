@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from campagne.api.member_schemas import MemberOut, SelfUpdate
 from campagne.auth.models import UserAccount
 from campagne.models import Consent, Member, Region, ServiceUse, utc_now
+from campagne.operations.history_erasure import erase_member_history
 from campagne.plugin_types import MemberEvent
 
 ERASED_NAME = "—"
@@ -100,6 +101,7 @@ def erase_member(session: Session, member: Member) -> None:
         account.email = f"erased-{account.id}@invalid"
         account.password_hash = None
         session.add(account)
+    erase_member_history(session, member)  # pipeline: inquiries and timeline
 
 
 def region_member(session: Session, region_slug: str, member_id: int) -> Member | None:

@@ -309,3 +309,28 @@ def test_members_found_by_the_demo_have_inquiries(w: World) -> None:
     with Session(w.instance.engine) as session:
         member = session.get(Member, member_id)
         assert member and member.synthetic
+
+
+def test_erasing_a_member_erases_the_history_linked_to_them(w: World) -> None:
+    staff = w.headers("staff_gers")
+    inquiry = new_inquiry(w, phone="06 11 22 33 44", message="Je viens avec ma famille.",
+                          profile=PROFILE)
+    url = f"{API}/gers/inquiries/{inquiry}"
+    w.client.post(f"{url}/interactions", headers=staff,
+                  json={"kind": "call", "summary": "Parle de sa fille Zoé"})
+    w.client.patch(url, headers=staff, json={"version": 1, "stage": "contacted"})
+    member_id = w.client.post(f"{url}/convert", headers=staff, json={}).json()["member_id"]
+    assert w.client.post(f"{API}/gers/members/{member_id}/erase",
+                         headers=staff).status_code == 200
+    detail = w.client.get(url, headers=staff).json()
+    assert detail["erased"] and detail["first_name"] == "—" and detail["email"] is None
+    assert detail["phone"] is None and detail["message"] is None and detail["profile"] == {}
+    assert detail["stage"] == "contacted"
+    timeline = w.client.get(f"{API}/gers/members/{member_id}/timeline", headers=staff).json()
+    assert [e["kind"] for e in timeline][:3] == ["call", "stage", "conversion"]
+    assert "Zoé" not in str(timeline) and "Testeuse" not in str(timeline)
+    assert [e["detail"] for e in timeline if e["kind"] == "stage"] == [
+        {"from": "new", "to": "contacted"}]
+    refused = w.client.patch(url, headers=staff, json={"version": detail["version"],
+                                                       "stage": "settled"})
+    assert refused.status_code == 409
