@@ -21,6 +21,7 @@ from campagne.api import (
     followup,
     health,
     inquiries,
+    inquiry_pipeline,
     me,
     members,
     network,
@@ -45,6 +46,7 @@ from campagne.web import (
     meetup_pages,
     meetup_staff_pages,
     pages,
+    pipeline_pages,
     privacy_pages,
     simulator_pages,
     space_pages,
@@ -88,6 +90,7 @@ def create_app(instance: Instance) -> FastAPI:
         app.include_router(router)
     for router in (spaces.public, spaces.router, spaces.me):  # offices, coworking, desks
         app.include_router(router)
+    app.include_router(inquiry_pipeline.router)  # the staff pipeline
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     for slug, folder in instance.regions.items():
@@ -100,6 +103,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(followup_pages.router)  # the forms of the follow-up section
     for router in (space_pages.public, space_pages.account, space_staff_pages.router):
         app.include_router(router)
+    app.include_router(pipeline_pages.router)  # pipeline
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
     app.include_router(inquiry_pages.router)

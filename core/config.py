@@ -283,6 +283,82 @@ class InquiryForm(StrictModel):
     def _unique_heard_from(cls, choices: list[InquiryChoice] | None
                            ) -> list[InquiryChoice] | None:
         return None if choices is None else _unique_choices(choices)
+# --- pipeline -------------------------------------------------------------------------------
+# The stages an inquiry goes through, from first contact to settling (or not), per region.
+
+STAGE_KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
+
+
+class PipelineStage(StrictModel):
+    """One stage of the pipeline: its key (stored on each inquiry), its label, and whether
+    reaching it means the person settled (``settled``) or the inquiry ended (``closed``)."""
+
+    key: str = Field(pattern=STAGE_KEY_PATTERN)
+    label: LocalizedText
+    settled: bool = False
+    closed: bool = False
+
+    @model_validator(mode="after")
+    def _not_both(self) -> PipelineStage:
+        if self.settled and self.closed:
+            raise ValueError("a stage cannot be both 'settled' and 'closed'")
+        return self
+
+    @property
+    def open(self) -> bool:
+        """Inquiries at this stage still need follow-up."""
+        return not (self.settled or self.closed)
+
+
+class Pipeline(StrictModel):
+    """The stages of a region's inquiries, in order; the first is where new ones start."""
+
+    stages: list[PipelineStage] = Field(min_length=2)
+
+    @field_validator("stages")
+    @classmethod
+    def _valid_stages(cls, stages: list[PipelineStage]) -> list[PipelineStage]:
+        _refuse_duplicates("stage key", "key", [stage.key for stage in stages])
+        settled = [index for index, stage in enumerate(stages) if stage.settled]
+        if len(settled) != 1:
+            raise PydanticCustomError(
+                "settled_stage", "exactly one stage must be marked 'settled: true' "
+                "(found {count})", {"count": len(settled),
+                                    "at": (settled[1], "settled") if settled else ()})
+        if not stages[0].open:
+            raise PydanticCustomError(
+                "first_stage", "the first stage receives new inquiries: it cannot be "
+                "'settled' or 'closed'", {"at": (0, "key")})
+        return stages
+
+    @property
+    def entry(self) -> PipelineStage:
+        """The stage new inquiries start at."""
+        return self.stages[0]
+
+    @property
+    def settled_stage(self) -> PipelineStage:
+        """The one stage that means the person settled."""
+        return next(stage for stage in self.stages if stage.settled)
+
+    def stage(self, key: str) -> PipelineStage | None:
+        """The stage named ``key``, if configured."""
+        return next((stage for stage in self.stages if stage.key == key), None)
+
+
+def default_pipeline() -> Pipeline:
+    """The stages used when ``region.yaml`` has no ``pipeline:`` section."""
+    labels = [
+        ("new", "Nouvelle demande", "New inquiry"),
+        ("contacted", "Contacté", "Contacted"),
+        ("discovery_visit", "Visite découverte", "Discovery visit"),
+        ("project_under_way", "Projet en cours", "Project under way"),
+        ("settled", "Installé", "Settled"),
+        ("not_pursued", "Sans suite", "Not pursued"),
+    ]
+    return Pipeline(stages=[
+        PipelineStage(key=key, label={"fr": fr, "en": en}, settled=key == "settled",
+                      closed=key == "not_pursued") for key, fr, en in labels])
 
 
 class RegionConfig(StrictModel):
@@ -301,6 +377,7 @@ class RegionConfig(StrictModel):
     disabled_plugins: list[str] = []
     theme: Theme = Theme()
     inquiry_form: InquiryForm = InquiryForm()
+    pipeline: Pipeline = Field(default_factory=default_pipeline)
 
     @field_validator("services")
     @classmethod

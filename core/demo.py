@@ -19,6 +19,7 @@ from campagne.models import Member, MemberStatus, Region, Service, ServiceUse, u
 from campagne.operations.demo_followup import seed_followup
 from campagne.operations.demo_intake import generate_region_inquiries
 from campagne.operations.demo_meetups import generate_region_meetups
+from campagne.operations.demo_pipeline import seed_pipeline
 from campagne.operations.demo_spaces import generate_region_spaces
 from campagne.taxonomy import SECTORS
 
@@ -73,6 +74,7 @@ def generate_region_members(session: Session, region: Region, config: RegionConf
         for _ in range(round(count * LEFT_SHARE)):
             created += _add_member(session, region.id, config, sector, fake, rng, services,
                                    left=True)
+    seed_pipeline(session, region, config)  # demo inquiries of the staff pipeline
     generate_region_inquiries(session, region, config)  # people who wrote, not yet members
     seed_followup(session, region)  # milestones and services behind them
     session.flush()

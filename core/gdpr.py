@@ -13,7 +13,8 @@ from campagne.api.member_schemas import MemberOut, SelfUpdate
 from campagne.auth.models import UserAccount
 from campagne.models import Consent, Member, Region, utc_now
 from campagne.operations.followup import erase_followup, export_followup
-from campagne.operations.inquiry_privacy import anonymise_member_inquiries, member_inquiries
+from campagne.operations.history_erasure import erase_member_history
+from campagne.operations.inquiry_privacy import member_inquiries
 from campagne.plugin_types import MemberEvent
 
 ERASED_NAME = "—"
@@ -92,7 +93,6 @@ def erase_member(session: Session, member: Member) -> None:
     erase_followup(session, member)
     for consent in session.exec(select(Consent).where(Consent.member_id == member.id)):
         session.delete(consent)
-    anonymise_member_inquiries(session, member.id)
     for account in session.exec(select(UserAccount).where(
             UserAccount.member_id == member.id)):
         account.active = False
@@ -100,6 +100,7 @@ def erase_member(session: Session, member: Member) -> None:
         account.email = f"erased-{account.id}@invalid"
         account.password_hash = None
         session.add(account)
+    erase_member_history(session, member)  # pipeline: inquiries and timeline
 
 
 def region_member(session: Session, region_slug: str, member_id: int) -> Member | None:

@@ -32,6 +32,8 @@ from campagne.plugin_types import (
     MemberEvent,
     RegionInfo,
     ServiceSpec,
+    StageChange,
+    TimelineNote,
 )
 from campagne.stats.period import Period
 from campagne.stats.schema import ExtraIndicator
@@ -142,22 +144,48 @@ def extra_template_vars(
 
 
 @hookspec
-def on_member_event(region: RegionInfo, settings: Any, event: MemberEvent) -> None:
+def on_member_event(region: RegionInfo, settings: Any,
+                    event: MemberEvent) -> list[TimelineNote] | None:
     """React to something that happened to a member of the region.
 
-    The core sends ``erased`` when a member's record is erased (through the API or
-    the staff pages). It sends ``service_used`` when staff record a service delivered
-    to a member (API or staff pages), with ``service_slug`` set and ``occurred_at`` the
-    day of the service at midnight UTC. The other kinds of :class:`MemberEvent`
-    (``joined``, ``settled``, ``left``) are part of the contract but not sent
-    by the core yet. The event carries no name nor contact; the return value is
-    ignored.
+    The core sends ``erased`` when a member's record is erased (through the API or the
+    staff pages); ``joined`` when an inquiry is converted into a member; ``settled`` when a
+    member's inquiry reaches the settled stage of the pipeline or their status becomes
+    ``settled`` through an edit; ``service_used`` when staff record a service delivered to
+    a member (API or staff pages), with ``service_slug`` set and ``occurred_at`` the day of
+    the service at midnight UTC. ``left`` is part of the contract but not sent by the core
+    yet. The event carries no name nor contact.
 
     :param region: the member's region.
     :param settings: this plug-in's settings for that region.
     :param event: what happened, to which member id, and when.
+    :return: ``None``, or a list of :class:`TimelineNote` that the core adds to the
+        member's timeline with the plug-in's name as author (ignored for ``erased``).
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       ``joined``, ``settled`` and ``service_used`` are sent; timeline notes may be
+       returned.
+    """
+
+
+@hookspec
+def on_stage_changed(region: RegionInfo, settings: Any,
+                     change: StageChange) -> list[TimelineNote] | None:
+    """React to an inquiry moving to another stage of the region's pipeline.
+
+    Sent after the change is saved, by the API and the staff pages. The payload carries
+    the inquiry id, the previous and new stage keys, whether the new stage is the settled
+    or a closed one, the member id once converted and the time; no name nor contact.
+    A plug-in gets no database session: to write, it returns notes.
+
+    :param region: the inquiry's region.
+    :param settings: this plug-in's settings for that region.
+    :param change: the stage change.
+    :return: ``None``, or a list of :class:`TimelineNote` that the core adds to the
+        inquiry's timeline with the plug-in's name as author.
+
+    .. versionadded:: 0.3
     """
 
 

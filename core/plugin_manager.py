@@ -28,6 +28,8 @@ from campagne.plugin_types import (
     MemberEvent,
     RegionInfo,
     ServiceSpec,
+    StageChange,
+    TimelineNote,
 )
 from campagne.stats.period import Period
 from campagne.stats.schema import ExtraIndicator
@@ -216,6 +218,18 @@ class CampagnePluginManager:
                                   registration: EventRegistration) -> None:
         """Tell enabled plug-ins about a meetup sign-up; failures are logged and kept."""
         self._call("on_event_registration", region, registration=registration)
+    def member_event_notes(self, region: RegionInfo, event: MemberEvent
+                           ) -> list[tuple[str, TimelineNote]]:
+        """Tell enabled plug-ins about a member event; return the timeline notes they give
+        (a failure or an answer of the wrong type is contained and recorded)."""
+        results = self._call("on_member_event", region, event=event)
+        return self._checked("on_member_event", region, TimelineNote, results)
+
+    def stage_changed_notes(self, region: RegionInfo, change: StageChange
+                            ) -> list[tuple[str, TimelineNote]]:
+        """Tell enabled plug-ins an inquiry changed stage; return their timeline notes."""
+        results = self._call("on_stage_changed", region, change=change)
+        return self._checked("on_stage_changed", region, TimelineNote, results)
 
     def extra_indicators(self, region: RegionInfo, period: Period
                          ) -> list[tuple[str, ExtraIndicator]]:

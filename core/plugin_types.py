@@ -116,3 +116,29 @@ class EventRegistration(Frozen):
     member_id: int | None = None
     status: Literal["confirmed", "waitlisted", "cancelled", "promoted"]
     occurred_at: dt.datetime
+# --- pipeline -------------------------------------------------------------------------------
+
+
+class StageChange(Frozen):
+    """An inquiry moved from one stage of the pipeline to another; carries no name nor
+    contact: the inquiry's id, the stages' keys and the member id once converted."""
+
+    region_slug: str
+    inquiry_id: int
+    previous_stage: str
+    new_stage: str
+    settled: bool = Field(default=False, description="The new stage is the settled one")
+    closed: bool = Field(default=False, description="The new stage ends the inquiry")
+    member_id: int | None = Field(default=None, description="The member it became, if any")
+    occurred_at: dt.datetime
+
+
+class TimelineNote(Frozen):
+    """A note a plug-in asks the core to add to a person's timeline (kind ``note``, with the
+    plug-in's name as its author). The only way an event hook writes anything."""
+
+    summary: LocalizedText
+    detail: LocalizedText | None = None
+    related_member_id: int | None = Field(
+        default=None, description="A member of the same region the note refers to (for "
+                                  "example a volunteer); staff pages link to their record")

@@ -37,6 +37,7 @@ from campagne.gdpr import (
     region_member,
 )
 from campagne.models import Member, Region
+from campagne.operations.pipeline_events import member_status_changed
 
 router = APIRouter(prefix="/api/v1/regions/{slug}/members", tags=["members"],
                    dependencies=[SIGNED_IN])
@@ -110,12 +111,15 @@ def get_member(request: Request, region: ReaderRegionDep, session: SessionDep,
 
 @router.patch("/{member_id}", summary="Change a member's record",
               responses={409: {"description": "The record changed since it was read"}})
-def patch_member(request: Request, region: WriterRegionDep, session: SessionDep,
-                 principal: PrincipalDep, member_id: int, change: StaffUpdate) -> MemberOut:
-    """Apply the fields sent; ``version`` must be the one last read, else 409."""
+def patch_member(request: Request, instance: InstanceDep, region: WriterRegionDep,
+                 session: SessionDep, principal: PrincipalDep, member_id: int,
+                 change: StaffUpdate) -> MemberOut:
+    """Apply the fields sent; ``version`` must be the one last read, else 409. A status
+    that becomes ``settled`` is sent to plug-ins (``on_member_event``)."""
     member = region_member(session, region.slug, member_id)
     if member is None:
         raise NOT_FOUND
+    previous_status = member.status
     try:
         fields = apply_update(session, member, change)
     except VersionConflict:
@@ -124,6 +128,8 @@ def patch_member(request: Request, region: WriterRegionDep, session: SessionDep,
     audit.record(session, principal.user, "update", region_slug=region.slug,
                  target=f"member:{member_id}", address=client_address(request), fields=fields)
     session.commit()
+    member_status_changed(instance, session, region, member, previous_status)  # pipeline
+    session.refresh(member)
     return member_out(member, region.slug)
 
 

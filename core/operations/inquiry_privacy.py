@@ -10,7 +10,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from campagne.models import utc_now
-from campagne.operations.models import Inquiry, Interaction
+from campagne.operations.models import Inquiry, Interaction, InteractionKind
 
 ERASED_NAME = "—"
 #: Free texts and contacts: what anonymisation removes.
@@ -23,6 +23,10 @@ EXPORTED_FIELDS = ("id", "first_name", "last_name", "email", "phone", "origin_ar
                    "last_contact_at", "created_at", "converted_at")
 
 
+#: Timeline entries that hold stage keys and ids only: they stay, so that figures stay.
+KEPT_KINDS = (InteractionKind.STAGE.value, InteractionKind.CONVERSION.value)
+
+
 def anonymise_inquiry(session: Session, inquiry: Inquiry) -> None:
     """Remove the person from ``inquiry`` and from its timeline entries (the caller
     commits)."""
@@ -33,19 +37,12 @@ def anonymise_inquiry(session: Session, inquiry: Inquiry) -> None:
     inquiry.erased_at = inquiry.updated_at = utc_now()
     inquiry.version += 1
     session.add(inquiry)
-    for entry in session.exec(select(Interaction).where(Interaction.inquiry_id == inquiry.id)):
+    for entry in session.exec(select(Interaction).where(
+            Interaction.inquiry_id == inquiry.id,
+            col(Interaction.kind).not_in(KEPT_KINDS))):
         entry.summary = ""
         entry.detail = {}
         session.add(entry)
-
-
-def anonymise_member_inquiries(session: Session, member_id: int | None) -> int:
-    """Anonymise every inquiry that became member ``member_id``; return how many."""
-    rows = session.exec(select(Inquiry).where(Inquiry.member_id == member_id,
-                                              col(Inquiry.erased_at).is_(None))).all()
-    for row in rows:
-        anonymise_inquiry(session, row)
-    return len(rows)
 
 
 def _json(value: Any) -> Any:

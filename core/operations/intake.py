@@ -110,11 +110,8 @@ def count_sending(session: Session, address: str | None) -> None:
 
 def entry_stage(config: RegionConfig) -> str:
     """The first stage of the region's pipeline, where new inquiries start (``new`` by
-    default). Read by name, so that a region configuration without a ``pipeline`` section
-    (or a version of Campagne without pipelines) still gets ``new``."""
-    pipeline = getattr(config, "pipeline", None)
-    entry = getattr(pipeline, "entry", None)
-    return str(getattr(entry, "key", FIRST_STAGE))
+    default)."""
+    return config.pipeline.entry.key
 
 
 def store_inquiry(session: Session, region_slug: str, inquiry: CleanInquiry, *,

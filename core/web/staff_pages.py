@@ -25,11 +25,14 @@ from campagne.gdpr import (
 )
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
+from campagne.operations.pipeline import member_timeline
+from campagne.operations.pipeline_events import member_status_changed
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
 from campagne.web.followup_context import staff_followup_context
 from campagne.web.pages import PageRegionDep, RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
+from campagne.web.timeline_view import timeline_items
 
 router = APIRouter(prefix="/{slug}/staff", include_in_schema=False,
                    dependencies=[SIGNED_IN_PAGE])
@@ -64,7 +67,7 @@ def _list(request: Request, session: SessionDep, renderer: RendererDep, region: 
     session.commit()
     return renderer.render(request, "account/staff_members.html", {
         "result": result, "criteria": criteria, "sectors": [s.slug for s in SECTORS],
-        "statuses": STATUSES,
+        "statuses": STATUSES, "staff_nav": True,
         "csrf": request.state.csrf_token}, region=region, page="staff")
 
 
@@ -106,12 +109,15 @@ def member_page(request: Request, session: SessionDep, renderer: RendererDep,
         "can_write": principal.can_write_region(region.slug),
         "csrf": request.state.csrf_token, "conflict": request.query_params.get("conflict"),
         **staff_followup_context(session, region.slug, member, principal,
-                                 request.query_params.get("followup"))},
+                                 request.query_params.get("followup")),
+        # pipeline: the member's whole history, their inquiries' included
+        "staff_nav": True,
+        "timeline": timeline_items(session, region, member_timeline(session, member))},
         region=region, page="staff")
 
 
 @router.post("/members/{member_id}", dependencies=[CSRF_CHECKED])
-def edit(request: Request, session: SessionDep, region: StaffRegionDep,
+def edit(request: Request, instance: InstanceDep, session: SessionDep, region: StaffRegionDep,
          principal: PagePrincipalDep, member_id: int, version: Annotated[int, Form()],
          email: Optional = "", phone: Optional = "", commune: Optional = "",
          status: Optional = "") -> Response:
@@ -121,6 +127,7 @@ def edit(request: Request, session: SessionDep, region: StaffRegionDep,
     if member is None:
         raise HTTPException(status_code=404, detail=gettext("This record does not exist."))
     url = f"/{region.slug}/staff/members/{member_id}"
+    previous_status = member.status
     try:
         values: dict[str, object] = {"email": email or None, "phone": phone or None,
                                      "commune": commune or None}
@@ -133,6 +140,7 @@ def edit(request: Request, session: SessionDep, region: StaffRegionDep,
     audit.record(session, principal.user, "update", region_slug=region.slug,
                  target=f"member:{member_id}", address=client_address(request), fields=fields)
     session.commit()
+    member_status_changed(instance, session, region, member, previous_status)  # pipeline
     return RedirectResponse(url, status_code=303)
 
 
