@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func
+from sqlalchemy import select as select_columns  # more columns than sqlmodel's select types
 from sqlmodel import Session, col, select
 
 from campagne.hub.models import HubSnapshot
@@ -246,8 +247,9 @@ def daily_snapshots(session: Session, names: list[str],
         order_by=(moment.desc(), snapshot_id.desc())).label("rank"))
         .where(instance.in_(names), moment >= start, moment < end).subquery())
     chosen = select(ranked.c.id).where(ranked.c.rank == 1)
-    rows = session.exec(select(snapshot_id, instance, region, moment,
-                               col(HubSnapshot.figures)).where(snapshot_id.in_(chosen))).all()
+    rows = session.execute(select_columns(snapshot_id, instance, region, moment,
+                                          col(HubSnapshot.figures))
+                           .where(snapshot_id.in_(chosen))).all()
     stale = [row[0] for row in rows if not _current(row[4])]
     payloads: dict[int | None, Any] = {}
     for offset in range(0, len(stale), 500):
