@@ -58,8 +58,8 @@ def create_app(instance: Instance) -> FastAPI:
                                 {"name": "plugins", "description": "Loaded plug-ins"},
                                 {"name": "health", "description": "Liveness"}])
     app.state.instance = instance
-    app.state.renderer = Renderer(instance)
     app.state.catalogue = ServiceCatalogue(instance.engine)
+    app.state.renderer = Renderer(instance, app.state.catalogue)
     app.add_middleware(LanguageAndSecurityMiddleware,
                        default_locale=instance.settings.default_locale)
     # First: a served region's home, matched without trying the routes below (pages.py).

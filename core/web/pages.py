@@ -106,7 +106,7 @@ async def region_home(request: Request, region: PageRegionDep, instance: Instanc
     services = await region_catalogue(catalogue, region.slug)
     with instance.engine.connect() as connection:
         figures = key_figures(connection, region.slug)
-    context = {"figures": figures, "by_category": list(services.by_category.items())}
+    context = {"figures": figures, "services": services}
     return renderer.render(request, "region_home.html", context, region=region,
                            page="region_home")
 

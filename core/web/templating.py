@@ -25,6 +25,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from campagne import i18n
+from campagne.api.catalogue import ServiceCatalogue
 from campagne.config import localize
 from campagne.instance import Instance
 from campagne.regions import RegionFolder
@@ -101,14 +102,39 @@ def _ngettext(context: Context, singular: str, plural: str, number: int, /,
 class Renderer:
     """Renders pages with the right environment, language and plug-in variables."""
 
-    def __init__(self, instance: Instance) -> None:
+    def __init__(self, instance: Instance, catalogue: ServiceCatalogue | None = None) -> None:
         self.instance = instance
+        self.catalogue = catalogue if catalogue is not None else ServiceCatalogue(instance.engine)
         i18n.load_catalogues()
         self.site = build_environment([])
         self.by_region = {
             slug: build_environment(self._region_dirs(folder))
             for slug, folder in instance.regions.items()
         }
+        self._parts: dict[tuple[str, str, str], Markup] = {}
+        for environment in self.by_region.values():
+            environment.globals["region_part"] = self.region_part
+
+    @pass_context
+    def region_part(self, context: Context, name: str) -> Markup:
+        """The template ``name`` rendered once per region and language, then reused.
+
+        For the parts of a region's pages that come only from what is fixed while the server
+        runs: ``region.yaml`` and the services, both read at start-up (a change needs a
+        restart). The part sees ``region``, ``locale`` and ``services`` (the region's
+        catalogue in that language) and nothing else: no request, no member figure, no
+        plug-in variable, so it cannot carry anything that changes from one view to the next.
+        """
+        region: RegionFolder = context["region"]
+        locale: str = context["locale"]
+        key = (region.slug, locale, name)
+        part = self._parts.get(key)
+        if part is None:  # two requests may both render it: the same text, kept once
+            services = self.catalogue.get(region.slug, locale)
+            html = context.environment.get_template(name).render(
+                region=region, locale=locale, services=services)
+            part = self._parts.setdefault(key, Markup(html))  # noqa: S704 - rendered with autoescape
+        return part
 
     def _region_dirs(self, folder: RegionFolder) -> list[Path]:
         dirs = [folder.templates_dir] if folder.templates_dir else []
