@@ -10,12 +10,13 @@ from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
 
-from campagne.api.catalogue import key_figures, region_catalogue
+from campagne.api.catalogue import region_catalogue
 from campagne.api.deps import CatalogueDep, InstanceDep, SessionDep
 from campagne.i18n import current_locale, gettext
-from campagne.queries import member_figures_by_region
+from campagne.queries import member_figures, member_figures_by_region
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SERVICE_CATEGORIES
+from campagne.web.figures import page_figures
 from campagne.web.templating import Renderer
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +75,9 @@ def index(request: Request, instance: InstanceDep, session: SessionDep,
     """Every region served, with its programme and number of members."""
     figures = member_figures_by_region(session)
     members = {slug: figures[slug].total if slug in figures else 0 for slug in instance.regions}
-    return renderer.render(request, "index.html", {"members": members}, page="index")
+    synthetic = sum(figures[slug].synthetic for slug in instance.regions if slug in figures)
+    return renderer.render(request, "index.html",
+                           {"members": members, "synthetic_members": synthetic}, page="index")
 
 
 @router.get("/{slug}/theme.css")
@@ -105,7 +108,7 @@ async def region_home(request: Request, region: PageRegionDep, instance: Instanc
     """A region's home: programme, key figures, services by category."""
     services = await region_catalogue(catalogue, region.slug)
     with instance.engine.connect() as connection:
-        figures = key_figures(connection, region.slug)
+        figures = page_figures(member_figures(connection, region.slug))
     context = {"figures": figures, "services": services}
     return renderer.render(request, "region_home.html", context, region=region,
                            page="region_home")
