@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, case, func
+from sqlalchemy import Connection, bindparam, case, func, literal
 from sqlmodel import Session, col, select
 
 from campagne.models import Member, MemberStatus, Region
@@ -33,7 +33,10 @@ SYNTHETIC_COUNT = func.count(case((col(Member.synthetic).is_(True), 1)))
 FIGURES_OF_REGION = (
     select(Member.sector_slug, func.count(), SYNTHETIC_COUNT)
     .join(Region, col(Region.id) == col(Member.region_id))
-    .where(col(Region.slug) == bindparam("region_slug"), col(Member.status).in_(CURRENT))
+    # Literal statuses: a plain list would be an "expanding" parameter, re-rendered into
+    # the SQL text at each execution.
+    .where(col(Region.slug) == bindparam("region_slug"),
+           col(Member.status).in_([literal(status) for status in CURRENT]))
     .group_by(col(Member.sector_slug))
 )
 

@@ -13,6 +13,7 @@ from starlette.types import Scope
 from campagne.api.catalogue import region_catalogue
 from campagne.api.deps import CatalogueDep, InstanceDep, SessionDep
 from campagne.i18n import current_locale, gettext
+from campagne.instance import Instance
 from campagne.queries import member_figures, member_figures_by_region
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SERVICE_CATEGORIES
@@ -58,12 +59,17 @@ async def get_renderer(request: Request) -> Renderer:
 RendererDep = Annotated[Renderer, Depends(get_renderer)]
 
 
-async def get_page_region(instance: InstanceDep, slug: str) -> RegionFolder:
+def served_region(instance: Instance, slug: str) -> RegionFolder:
     """The region named in the path; unknown ones get the HTML 404 page."""
     folder = instance.region(slug)
     if folder is None:
         raise HTTPException(status_code=404, detail=gettext("This region is not served here."))
     return folder
+
+
+async def get_page_region(instance: InstanceDep, slug: str) -> RegionFolder:
+    """The region named in the path; unknown ones get the HTML 404 page."""
+    return served_region(instance, slug)
 
 
 PageRegionDep = Annotated[RegionFolder, Depends(get_page_region)]
@@ -98,20 +104,25 @@ def theme_css(region: PageRegionDep) -> Response:
 # on a plain connection (no ``SessionDep``: a generator dependency would add two hand-overs)
 # and the rendering, whose plug-in hook ``extra_template_vars`` must therefore be quick and
 # do no I/O (docs/plugins.md). The catalogue's first read in a language goes to a thread.
-# The other pages stay plain ``def`` functions (see bench/README.md).
+# It takes no dependency but the path: FastAPI's solving of each one (instance, region,
+# catalogue, renderer) cost more than the lookup itself. The other pages stay plain ``def``
+# functions with their dependencies (see bench/README.md).
 
 
 @served_regions.get("/{slug}/", response_class=HTMLResponse)
 @router.get("/{slug}/", response_class=HTMLResponse)
-async def region_home(request: Request, region: PageRegionDep, instance: InstanceDep,
-                      catalogue: CatalogueDep, renderer: RendererDep) -> HTMLResponse:
+async def region_home(request: Request, slug: str) -> HTMLResponse:
     """A region's home: programme, key figures, services by category."""
-    services = await region_catalogue(catalogue, region.slug)
+    state = request.app.state
+    instance: Instance = state.instance
+    region = served_region(instance, slug)
+    services = await region_catalogue(state.catalogue, region.slug)
     with instance.engine.connect() as connection:
         figures = page_figures(member_figures(connection, region.slug))
-    context = {"figures": figures, "services": services}
-    return renderer.render(request, "region_home.html", context, region=region,
-                           page="region_home")
+    renderer: Renderer = state.renderer
+    return renderer.render(request, "region_home.html",
+                           {"figures": figures, "services": services},
+                           region=region, page="region_home")
 
 
 @router.get("/{slug}/services", response_class=HTMLResponse)

@@ -5,6 +5,7 @@ the core's own template, so an override can extend the original."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -82,10 +83,20 @@ def _gettext(context: Context, string: str, /, **variables: Any) -> str:
     """``_()`` and ``gettext()`` of the templates, as Jinja's i18n extension defines them in
     its new style: the translation is escaped (``Markup``) when autoescaping is on, and
     always %-formatted with the keyword arguments."""
+    if not variables and context.eval_ctx.autoescape:  # most calls: kept once formatted
+        return _plain_translation(i18n.current_locale.get(), string)
     text = i18n.gettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - the project's own catalogues, as in Jinja's extension
     return text % variables
+
+
+@lru_cache(maxsize=4096)
+def _plain_translation(locale: str, string: str) -> Markup:
+    """``Markup(translation) % {}`` for a message without variables: a pure function of the
+    language and the message (the catalogues are read once), kept in a bounded cache."""
+    text = Markup(i18n.translations(locale).gettext(string))  # noqa: S704 - as above
+    return text % {}
 
 
 @pass_context
@@ -166,9 +177,9 @@ class Renderer:
 def _switch_links(request: Request) -> dict[str, str]:
     """The current page's address in each language (a plain link: no JavaScript needed)."""
     links = {}
+    path = quote(request.url.path, safe="/%:@!$&'()*+,;=-._~")
+    query = dict(request.query_params)
     for language in i18n.SUPPORTED:
-        query = dict(request.query_params)
         query["lang"] = language
-        path = quote(request.url.path, safe="/%:@!$&'()*+,;=-._~")
         links[language] = f"{path}?{urlencode(sorted(query.items()))}"
     return links
