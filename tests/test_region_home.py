@@ -7,15 +7,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
+from starlette.requests import Request
 
 from campagne.app import create_app
 from campagne.models import Member, MemberStatus, Region
 from campagne.testing import RegionKit
 from campagne.web.pages import ServedRegionRoute
+from campagne.web.templating import _switch_links
 
 NOTICE = re.compile(r'<p class="notice demo-data" role="note">([^<]*)</p>')
 
@@ -140,3 +143,23 @@ def test_the_page_is_the_same_in_each_language_back_and_forth(client: TestClient
     assert "See the whole catalogue" in english and "Voir tout le catalogue" in french
     assert client.get("/gers/", params={"lang": "fr"}).text == french
     assert client.get("/gers/", params={"lang": "en"}).text == english
+
+
+# --- language links --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "query"), [
+    ("/gers/", b""), ("/gers/services", b"category=office_access&lang=en"),
+    ("/a b/é?#\\x", b""), ("//double", b"q=%C3%A9"), ("/x%y/", b"lang=fr&a=1&a=2"),
+])
+def test_language_links_take_the_path_as_the_request_url_gives_it(path: str, query: bytes
+                                                                   ) -> None:
+    scope = {"type": "http", "method": "GET", "path": path, "query_string": query,
+             "headers": [(b"host", b"example.org")], "scheme": "http",
+             "server": ("example.org", 80)}
+    request = Request(scope)
+    expected_path = quote(request.url.path, safe="/%:@!$&'()*+,;=-._~")
+    links = _switch_links(request)
+    for language in ("fr", "en"):
+        assert links[language].split("?")[0] == expected_path
+        assert f"lang={language}" in links[language]

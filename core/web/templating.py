@@ -177,7 +177,8 @@ class Renderer:
 def _switch_links(request: Request) -> dict[str, str]:
     """The current page's address in each language (a plain link: no JavaScript needed)."""
     links = {}
-    path = quote(request.url.path, safe="/%:@!$&'()*+,;=-._~")
+    # The path as ``request.url.path`` gives it, without building the whole URL first.
+    path = quote(request.scope["path"], safe="/%:@!$&'()*+,;=-._~")
     query = dict(request.query_params)
     for language in i18n.SUPPORTED:
         query["lang"] = language
