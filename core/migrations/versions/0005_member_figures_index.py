@@ -1,14 +1,14 @@
 """perf: covering index for the member figures of a region's pages
 
-Revision ID: 0004_perf
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-27 04:30:00.000000
 """
 from alembic import op
 
 
-revision = '0004_perf'
-down_revision = '0004_followup'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
