@@ -125,19 +125,30 @@ def padded_payload(json_bytes: int) -> list[dict[str, Any]]:
     return items
 
 
-def create_app(html_bytes: int, json_bytes: int) -> FastAPI:
-    """The baseline application."""
+def create_app(html_bytes: int, json_bytes: int, *, sync: bool = False) -> FastAPI:
+    """The baseline application: ``async`` endpoints, like Campagne's region page and
+    services API (run on the event loop); ``sync`` gives plain ``def`` ones instead (run in
+    FastAPI's thread pool), as both applications had before."""
     app = FastAPI(title="Campagne benchmark baseline")
     template = padded_environment(html_bytes).get_template("page.html")
     payload = padded_payload(json_bytes)
 
-    @app.get("/page", response_class=HTMLResponse)
-    def page() -> HTMLResponse:
-        return HTMLResponse(template.render(CONTEXT))
+    if sync:
+        @app.get("/page", response_class=HTMLResponse)
+        def page() -> HTMLResponse:
+            return HTMLResponse(template.render(CONTEXT))
 
-    @app.get("/data")
-    def data() -> list[dict[str, Any]]:
-        return payload
+        @app.get("/data")
+        def data() -> list[dict[str, Any]]:
+            return payload
+    else:
+        @app.get("/page", response_class=HTMLResponse)
+        async def async_page() -> HTMLResponse:
+            return HTMLResponse(template.render(CONTEXT))
+
+        @app.get("/data")
+        async def async_data() -> list[dict[str, Any]]:
+            return payload
 
     return app
 
@@ -148,8 +159,10 @@ def main() -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--html-bytes", type=int, required=True)
     parser.add_argument("--json-bytes", type=int, required=True)
+    parser.add_argument("--sync", action="store_true",
+                        help="plain def endpoints (thread pool) instead of async ones")
     args = parser.parse_args()
-    app = create_app(args.html_bytes, args.json_bytes)
+    app = create_app(args.html_bytes, args.json_bytes, sync=args.sync)
     uvicorn.run(app, host="127.0.0.1", port=args.port, workers=1, log_level="warning",
                 access_log=False, server_header=False)
     return 0

@@ -227,7 +227,8 @@ def measure_baseline(folder: Path, sizes: dict[str, int], args: argparse.Namespa
     port = free_port()
     server = Server("baseline", [PYTHON, str(BENCH / "baseline_app.py"), "--port", str(port),
                                  "--html-bytes", str(sizes["page"]),
-                                 "--json-bytes", str(sizes["json"])],
+                                 "--json-bytes", str(sizes["json"]),
+                                 *(["--sync"] if args.baseline_sync else [])],
                     port, folder / "baseline-server.log")
     results: dict[str, dict[str, Any]] = {}
     with server.running("/page"):
@@ -316,6 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="connections kept busy by the load generator (8)")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
                         help="load generator's HTTP client (raw: cheapest; httpx)")
+    parser.add_argument("--baseline-sync", action="store_true",
+                        help="baseline endpoints as plain def functions (thread pool) "
+                             "instead of async ones like Campagne's")
     parser.add_argument("--json", type=Path, metavar="PATH",
                         help="also write the results to this JSON file")
     return parser
@@ -369,7 +373,8 @@ def main(argv: list[str] | None = None) -> int:
         report = {
             "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
             "settings": {"duration_s": args.duration, "warmup_s": args.warmup,
-                         "concurrency": args.concurrency, "client": args.client},
+                         "concurrency": args.concurrency, "client": args.client,
+                         "baseline_sync": args.baseline_sync},
             "environment_before": before,
             "environment_after": environment(),
             "sizes_bytes": sizes,

@@ -72,10 +72,12 @@ def create_app(instance: Instance) -> FastAPI:
                                 {"name": "plugins", "description": "Loaded plug-ins"},
                                 {"name": "health", "description": "Liveness"}])
     app.state.instance = instance
-    app.state.renderer = Renderer(instance)
     app.state.catalogue = ServiceCatalogue(instance.engine)
+    app.state.renderer = Renderer(instance, app.state.catalogue)
     app.add_middleware(LanguageAndSecurityMiddleware,
                        default_locale=instance.settings.default_locale)
+    # First: a served region's home, matched without trying the routes below (pages.py).
+    app.include_router(pages.served_regions)
     app.include_router(health.router)
     app.include_router(regions.router)
     app.include_router(stats.router)

@@ -8,7 +8,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -81,6 +81,11 @@ class MemberStatus(StrEnum):
 
 class Member(SQLModel, table=True):
     """A person who joined a region's programme. Personal data: never shown in aggregates."""
+
+    # The region's home counts the current members by sector on every view
+    # (campagne.queries.FIGURES_OF_REGION): this index covers that query.
+    __table_args__ = (Index("ix_member_figures", "region_id", "sector_slug", "status",
+                            "synthetic"),)
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: int = Field(foreign_key="region.id", index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, func
+from sqlalchemy import Connection, bindparam, case, func, literal
 from sqlmodel import Session, col, select
 
 from campagne.models import Member, MemberStatus, Region
@@ -16,18 +16,27 @@ CURRENT = (MemberStatus.SETTLING.value, MemberStatus.SETTLED.value)
 
 @dataclass(frozen=True)
 class MemberFigures:
-    """Current members of a region, in total and per sector group."""
+    """Current members of a region, in total and per sector group; ``synthetic`` of them are
+    generated demonstration records (``Member.synthetic``), which the pages must say."""
 
     total: int
     by_sector: dict[str, int]
+    synthetic: int = 0
+
+
+# Counts the synthetic members among those of each group (CASE gives NULL for the others).
+SYNTHETIC_COUNT = func.count(case((col(Member.synthetic).is_(True), 1)))
 
 
 # Built once: the region's slug is a bound parameter given at each execution, which spares
 # rebuilding the statement on every page and API call.
 FIGURES_OF_REGION = (
-    select(Member.sector_slug, func.count())
+    select(Member.sector_slug, func.count(), SYNTHETIC_COUNT)
     .join(Region, col(Region.id) == col(Member.region_id))
-    .where(col(Region.slug) == bindparam("region_slug"), col(Member.status).in_(CURRENT))
+    # Literal statuses: a plain list would be an "expanding" parameter, re-rendered into
+    # the SQL text at each execution.
+    .where(col(Region.slug) == bindparam("region_slug"),
+           col(Member.status).in_([literal(status) for status in CURRENT]))
     .group_by(col(Member.sector_slug))
 )
 
@@ -38,19 +47,23 @@ def member_figures(db: Session | Connection, region_slug: str) -> MemberFigures:
     params = {"region_slug": region_slug}
     rows = (db.exec(FIGURES_OF_REGION, params=params) if isinstance(db, Session)
             else db.execute(FIGURES_OF_REGION, params)).all()
-    by_sector = {sector: int(count) for sector, count in rows}
-    return MemberFigures(total=sum(by_sector.values()), by_sector=by_sector)
+    by_sector = {sector: int(count) for sector, count, _synthetic in rows}
+    synthetic = sum(int(count) for _sector, _count, count in rows)
+    return MemberFigures(total=sum(by_sector.values()), by_sector=by_sector, synthetic=synthetic)
 
 
 def member_figures_by_region(session: Session) -> dict[str, MemberFigures]:
     """:func:`member_figures` for every region, in one query."""
     rows = session.exec(
-        select(Region.slug, Member.sector_slug, func.count())
+        select(Region.slug, Member.sector_slug, func.count(), SYNTHETIC_COUNT)
         .join(Region, col(Region.id) == col(Member.region_id))
         .where(col(Member.status).in_(CURRENT))
         .group_by(col(Region.slug), col(Member.sector_slug))
     ).all()
     grouped: dict[str, dict[str, int]] = {}
-    for slug, sector, count in rows:
+    synthetic: dict[str, int] = {}
+    for slug, sector, count, generated in rows:
         grouped.setdefault(slug, {})[sector] = int(count)
-    return {slug: MemberFigures(sum(s.values()), s) for slug, s in grouped.items()}
+        synthetic[slug] = synthetic.get(slug, 0) + int(generated)
+    return {slug: MemberFigures(sum(s.values()), s, synthetic[slug])
+            for slug, s in grouped.items()}

@@ -31,19 +31,26 @@ NO_CSP_PREFIXES = ("/docs", "/redoc")
 
 def _request_language(scope: Scope, default: str) -> tuple[str, str | None]:
     """The language to use and the one explicitly chosen with ``?lang=`` (if any)."""
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-    chosen = (query.get("lang") or [None])[0]
-    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+    raw_query = scope.get("query_string", b"")
+    chosen = (parse_qs(raw_query.decode("latin-1")).get("lang") or [None])[0] if raw_query \
+        else None
+    # Only the two headers read here (the last one wins when a header is repeated).
+    cookie_header = accept_language = None
+    for key, value in scope["headers"]:
+        if key == b"cookie":
+            cookie_header = value.decode("latin-1")
+        elif key == b"accept-language":
+            accept_language = value.decode("latin-1")
     cookie_value = None
-    if "cookie" in headers:
+    if cookie_header is not None:
         cookie = SimpleCookie()
         try:
-            cookie.load(headers["cookie"])
+            cookie.load(cookie_header)
         except Exception:  # noqa: BLE001 - a malformed cookie is ignored, not an error
             cookie = SimpleCookie()
         if i18n.LANG_COOKIE in cookie:
             cookie_value = cookie[i18n.LANG_COOKIE].value
-    locale = i18n.negotiate(chosen, cookie_value, headers.get("accept-language"), default)
+    locale = i18n.negotiate(chosen, cookie_value, accept_language, default)
     return locale, chosen if chosen in i18n.SUPPORTED else None
 
 

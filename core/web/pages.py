@@ -6,16 +6,43 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute
+from starlette.routing import Match
+from starlette.types import Scope
 
-from campagne.api.catalogue import key_figures
+from campagne.api.catalogue import region_catalogue
 from campagne.api.deps import CatalogueDep, InstanceDep, SessionDep
 from campagne.i18n import current_locale, gettext
-from campagne.queries import member_figures_by_region
+from campagne.instance import Instance
+from campagne.queries import member_figures, member_figures_by_region
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SERVICE_CATEGORIES
+from campagne.web.figures import page_figures
 from campagne.web.templating import Renderer
 
 router = APIRouter(include_in_schema=False)
+
+
+class ServedRegionRoute(APIRoute):
+    """A route whose ``{slug}`` matches only a region that the application serves.
+
+    The region's home is also given to the application by ``served_regions``, a router of
+    such routes included before all the others: its requests then skip the tries of the
+    routes before ``router`` (some sixty, each costing FastAPI more than the regular
+    expression itself), and the paths of those routes stay theirs (``/account/`` names no
+    region). An unknown region still gets the 404 page from ``router``'s own route."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """FastAPI's match, kept only when the slug names a served region."""
+        match, child_scope = super().matches(scope)
+        if match is not Match.NONE:
+            slug = child_scope.get("path_params", {}).get("slug")
+            if slug not in scope["app"].state.instance.regions:
+                return Match.NONE, {}
+        return match, child_scope
+
+
+served_regions = APIRouter(include_in_schema=False, route_class=ServedRegionRoute)
 
 
 # The two dependencies below are ``async`` because they only look things up in memory:
@@ -32,12 +59,17 @@ async def get_renderer(request: Request) -> Renderer:
 RendererDep = Annotated[Renderer, Depends(get_renderer)]
 
 
-async def get_page_region(instance: InstanceDep, slug: str) -> RegionFolder:
+def served_region(instance: Instance, slug: str) -> RegionFolder:
     """The region named in the path; unknown ones get the HTML 404 page."""
     folder = instance.region(slug)
     if folder is None:
         raise HTTPException(status_code=404, detail=gettext("This region is not served here."))
     return folder
+
+
+async def get_page_region(instance: InstanceDep, slug: str) -> RegionFolder:
+    """The region named in the path; unknown ones get the HTML 404 page."""
+    return served_region(instance, slug)
 
 
 PageRegionDep = Annotated[RegionFolder, Depends(get_page_region)]
@@ -49,7 +81,9 @@ def index(request: Request, instance: InstanceDep, session: SessionDep,
     """Every region served, with its programme and number of members."""
     figures = member_figures_by_region(session)
     members = {slug: figures[slug].total if slug in figures else 0 for slug in instance.regions}
-    return renderer.render(request, "index.html", {"members": members}, page="index")
+    synthetic = sum(figures[slug].synthetic for slug in instance.regions if slug in figures)
+    return renderer.render(request, "index.html",
+                           {"members": members, "synthetic_members": synthetic}, page="index")
 
 
 @router.get("/{slug}/theme.css")
@@ -62,23 +96,33 @@ def theme_css(region: PageRegionDep) -> Response:
 
 
 # The region's pages take the service catalogue from memory (ServiceCatalogue: read once
-# per region and language). They stay plain ``def`` functions, run in a worker thread,
-# because rendering calls the plug-ins' hooks, which may block. The home page opens its
-# database connection itself rather than taking ``SessionDep``: a generator dependency costs
-# two more hand-overs to a worker thread (enter and exit), and an ORM session more work,
-# for one aggregate query.
+# per region and language).
+#
+# The region's home is ``async``: it runs on the event loop, without the hand-over to a worker
+# thread and back (with several requests at once, those threads also contend for the GIL; the
+# hand-over cost more CPU than the page's own query). Its work is short: one aggregate query
+# on a plain connection (no ``SessionDep``: a generator dependency would add two hand-overs)
+# and the rendering, whose plug-in hook ``extra_template_vars`` must therefore be quick and
+# do no I/O (docs/plugins.md). The catalogue's first read in a language goes to a thread.
+# It takes no dependency but the path: FastAPI's solving of each one (instance, region,
+# catalogue, renderer) cost more than the lookup itself. The other pages stay plain ``def``
+# functions with their dependencies (see bench/README.md).
 
 
+@served_regions.get("/{slug}/", response_class=HTMLResponse)
 @router.get("/{slug}/", response_class=HTMLResponse)
-def region_home(request: Request, region: PageRegionDep, instance: InstanceDep,
-                catalogue: CatalogueDep, renderer: RendererDep) -> HTMLResponse:
+async def region_home(request: Request, slug: str) -> HTMLResponse:
     """A region's home: programme, key figures, services by category."""
-    services = catalogue.get(region.slug, current_locale.get())
+    state = request.app.state
+    instance: Instance = state.instance
+    region = served_region(instance, slug)
+    services = await region_catalogue(state.catalogue, region.slug)
     with instance.engine.connect() as connection:
-        figures = key_figures(connection, region.slug)
-    context = {"figures": figures, "by_category": list(services.by_category.items())}
-    return renderer.render(request, "region_home.html", context, region=region,
-                           page="region_home")
+        figures = page_figures(member_figures(connection, region.slug))
+    renderer: Renderer = state.renderer
+    return renderer.render(request, "region_home.html",
+                           {"figures": figures, "services": services},
+                           region=region, page="region_home")
 
 
 @router.get("/{slug}/services", response_class=HTMLResponse)

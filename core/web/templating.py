@@ -5,6 +5,7 @@ the core's own template, so an override can extend the original."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from campagne import i18n
+from campagne.api.catalogue import ServiceCatalogue
 from campagne.config import localize
 from campagne.instance import Instance
 from campagne.regions import RegionFolder
@@ -81,10 +83,20 @@ def _gettext(context: Context, string: str, /, **variables: Any) -> str:
     """``_()`` and ``gettext()`` of the templates, as Jinja's i18n extension defines them in
     its new style: the translation is escaped (``Markup``) when autoescaping is on, and
     always %-formatted with the keyword arguments."""
+    if not variables and context.eval_ctx.autoescape:  # most calls: kept once formatted
+        return _plain_translation(i18n.current_locale.get(), string)
     text = i18n.gettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - the project's own catalogues, as in Jinja's extension
     return text % variables
+
+
+@lru_cache(maxsize=4096)
+def _plain_translation(locale: str, string: str) -> Markup:
+    """``Markup(translation) % {}`` for a message without variables: a pure function of the
+    language and the message (the catalogues are read once), kept in a bounded cache."""
+    text = Markup(i18n.translations(locale).gettext(string))  # noqa: S704 - as above
+    return text % {}
 
 
 @pass_context
@@ -101,14 +113,39 @@ def _ngettext(context: Context, singular: str, plural: str, number: int, /,
 class Renderer:
     """Renders pages with the right environment, language and plug-in variables."""
 
-    def __init__(self, instance: Instance) -> None:
+    def __init__(self, instance: Instance, catalogue: ServiceCatalogue | None = None) -> None:
         self.instance = instance
+        self.catalogue = catalogue if catalogue is not None else ServiceCatalogue(instance.engine)
         i18n.load_catalogues()
         self.site = build_environment([])
         self.by_region = {
             slug: build_environment(self._region_dirs(folder))
             for slug, folder in instance.regions.items()
         }
+        self._parts: dict[tuple[str, str, str], Markup] = {}
+        for environment in self.by_region.values():
+            environment.globals["region_part"] = self.region_part
+
+    @pass_context
+    def region_part(self, context: Context, name: str) -> Markup:
+        """The template ``name`` rendered once per region and language, then reused.
+
+        For the parts of a region's pages that come only from what is fixed while the server
+        runs: ``region.yaml`` and the services, both read at start-up (a change needs a
+        restart). The part sees ``region``, ``locale`` and ``services`` (the region's
+        catalogue in that language) and nothing else: no request, no member figure, no
+        plug-in variable, so it cannot carry anything that changes from one view to the next.
+        """
+        region: RegionFolder = context["region"]
+        locale: str = context["locale"]
+        key = (region.slug, locale, name)
+        part = self._parts.get(key)
+        if part is None:  # two requests may both render it: the same text, kept once
+            services = self.catalogue.get(region.slug, locale)
+            html = context.environment.get_template(name).render(
+                region=region, locale=locale, services=services)
+            part = self._parts.setdefault(key, Markup(html))  # noqa: S704 - rendered with autoescape
+        return part
 
     def _region_dirs(self, folder: RegionFolder) -> list[Path]:
         dirs = [folder.templates_dir] if folder.templates_dir else []
@@ -140,9 +177,10 @@ class Renderer:
 def _switch_links(request: Request) -> dict[str, str]:
     """The current page's address in each language (a plain link: no JavaScript needed)."""
     links = {}
+    # The path as ``request.url.path`` gives it, without building the whole URL first.
+    path = quote(request.scope["path"], safe="/%:@!$&'()*+,;=-._~")
+    query = dict(request.query_params)
     for language in i18n.SUPPORTED:
-        query = dict(request.query_params)
         query["lang"] = language
-        path = quote(request.url.path, safe="/%:@!$&'()*+,;=-._~")
         links[language] = f"{path}?{urlencode(sorted(query.items()))}"
     return links

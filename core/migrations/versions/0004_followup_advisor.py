@@ -1,6 +1,6 @@
 """follow-up: the staff account who delivered a service
 
-Revision ID: 0004_followup
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-27 03:50:00
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_followup'
+revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None
