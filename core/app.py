@@ -22,6 +22,7 @@ from campagne.api import (
     network,
     plugins,
     regions,
+    sheets,
     simulator,
     stats,
 )
@@ -36,6 +37,7 @@ from campagne.web import (
     compare_pages,
     pages,
     privacy_pages,
+    sheet_pages,
     simulator_pages,
     staff_pages,
 )
@@ -70,6 +72,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.include_router(simulator.router)
     for router in (auth.router, auth.protected, members.router, me.router, admin.router):
         app.include_router(router)
+    app.include_router(sheets.router)  # spreadsheet exports (docs/decisions/0013)
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     for slug, folder in instance.regions.items():
@@ -79,6 +82,7 @@ def create_app(instance: Instance) -> FastAPI:
     for router in (account_pages.public, account_pages.router, admin_pages.router,
                    staff_pages.router, privacy_pages.router):
         app.include_router(router)
+    app.include_router(sheet_pages.router)  # spreadsheet import and export pages
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
     app.include_router(compare_pages.router)

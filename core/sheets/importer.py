@@ -10,6 +10,7 @@ identical row changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from campagne.auth import audit
 from campagne.auth.models import AuditEvent, UserAccount
+from campagne.i18n import gettext, ngettext
 from campagne.i18n_markers import N_
 from campagne.models import Member, Region, utc_now
 from campagne.operations.models import Inquiry, InquirySource
@@ -60,6 +62,24 @@ class Report:
     def ok(self) -> bool:
         """No row was refused."""
         return not self.problems
+
+    def summary(self) -> str:
+        """One sentence, in the current language, saying what the import did, would do, or
+        why it wrote nothing."""
+        if self.problems:
+            count = len(self.rejected_lines)
+            return ngettext("%(num)s row rejected: nothing was imported.",
+                            "%(num)s rows rejected: nothing was imported.", count) % {
+                "num": count}
+        counts = gettext("%(created)s created, %(updated)s updated, %(unchanged)s "
+                         "unchanged") % {"created": self.created, "updated": self.updated,
+                                         "unchanged": self.unchanged}
+        rows = ngettext("%(num)s row read", "%(num)s rows read", self.rows) % {
+            "num": self.rows}
+        if self.dry_run:
+            return gettext("Dry run, nothing written. %(rows)s: %(counts)s.") % {
+                "rows": rows, "counts": counts}
+        return gettext("%(rows)s: %(counts)s.") % {"rows": rows, "counts": counts}
 
 
 @dataclass
@@ -198,7 +218,16 @@ def record_import(session: Session, actor: UserAccount | None, region_slug: str,
                      target=report.kind.value, address=address, **detail)
         return
     session.add(AuditEvent(actor_email=COMMAND_LINE, action="import", region_slug=region_slug,
-                           target=report.kind.value, address=address, detail=detail))
+                           target=report.kind.value, address=address,
+                           detail={**detail, "system_user": system_user()}))
+
+
+def system_user() -> str:
+    """The operating-system account running the command line (for the audit trail)."""
+    try:
+        return getpass.getuser()[:60]
+    except (OSError, KeyError):
+        return "?"
 
 
 def region_by_slug(session: Session, slug: str) -> Region | None:
