@@ -103,7 +103,7 @@ def run_import(session: Session, region: Region, kind: Kind, sheet: Sheet,
             report.created += 1
         elif step.changes:
             report.updated += 1
-            report.changed_fields.update(step.changes)
+            report.changed_fields.update(step.changes.keys())
         else:
             report.unchanged += 1
     if report.problems or dry_run:
