@@ -27,7 +27,7 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
     **{(method, f"{API}/members/export/{fmt}"): STAFF_READ
        for method in ("GET", "POST") for fmt in ("csv", "xlsx")},
     **{("GET", f"{API}/inquiries/export/{fmt}"): STAFF_READ for fmt in ("csv", "xlsx")},
-    ("GET", "/{slug}/staff/import"): PAGE_WRITER,
+    ("GET", "/{slug}/staff/import"): PAGE_STAFF_READ,  # read-only: the export form only
     ("POST", "/{slug}/staff/import"): {**PAGE_WRITER, SG: 422, AD: 422},  # no file sent
     ("POST", "/{slug}/staff/import/preview"): {**PAGE_WRITER, SG: 404, AD: 404},
     ("POST", "/{slug}/staff/import/confirm"): {**PAGE_WRITER, SG: 404, AD: 404},

@@ -8,7 +8,7 @@ the routers are included in (docs/decisions/0013-spreadsheets.md). Identifying f
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -31,8 +31,9 @@ from campagne.sheets.exporter import (
 from campagne.sheets.fields import Kind
 
 router = APIRouter(prefix="/api/v1/regions/{slug}", tags=["exports"], dependencies=[SIGNED_IN])
-FILE_RESPONSES = {200: {"content": {media: {} for media in MEDIA_TYPES.values()},
-                        "description": "The file, as an attachment"}}
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {media: {} for media in MEDIA_TYPES.values()},
+          "description": "The file, as an attachment"}}
 Sector = Annotated[str | None, Query(max_length=40)]
 
 

@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
 import campagne.models
-import campagne.operations.models  # noqa: F401 - inquiries, meetups, spaces...
+import campagne.operations.models
 import campagne.sheets.models  # noqa: F401 - uploaded spreadsheets (mapping step)
 
 target_metadata = SQLModel.metadata

@@ -114,8 +114,9 @@ def run_import(session: Session, region: Region, kind: Kind, sheet: Sheet,
 
 
 def _existing(session: Session, region: Region, kind: Kind) -> list[Record]:
-    table: type[Member] | type[Inquiry] = Member if kind is Kind.MEMBERS else Inquiry
-    return list(session.exec(select(table).where(table.region_id == region.id)).all())
+    if kind is Kind.MEMBERS:
+        return list(session.exec(select(Member).where(Member.region_id == region.id)).all())
+    return list(session.exec(select(Inquiry).where(Inquiry.region_id == region.id)).all())
 
 
 def _plan(session: Session, region: Region, kind: Kind, rows: list[ValidRow]
@@ -123,12 +124,12 @@ def _plan(session: Session, region: Region, kind: Kind, rows: list[ValidRow]
     """Match every row with a record of the region and find what would change."""
     by_email: dict[str, Record] = {}
     by_siret: dict[str, Record] = {}
-    for record in _existing(session, region, kind):
-        if record.email:
-            by_email.setdefault(record.email.casefold(), record)
-        siret = getattr(record, "siret", None)
+    for existing in _existing(session, region, kind):
+        if existing.email:
+            by_email.setdefault(existing.email.casefold(), existing)
+        siret = getattr(existing, "siret", None)
         if siret:
-            by_siret.setdefault(siret, record)
+            by_siret.setdefault(siret, existing)
     steps, problems = [], []
     claimed: dict[int, int] = {}
     for row in rows:

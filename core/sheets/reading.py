@@ -163,7 +163,7 @@ def read_xlsx(data: bytes, sheet_name: str | None, limits: Limits = LIMITS) -> S
             _add_row(sheet, line, values, limits)
     except SheetError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any defect of the workbook is the file's fault
+    except Exception as exc:
         raise SheetError(N_("This file could not be read as an XLSX workbook.")) from exc
     finally:
         workbook.close()

@@ -13,7 +13,6 @@ from campagne.sheets.checks import CHECKS, Invalid
 from campagne.sheets.fields import FIELDS, IGNORE, FieldSpec, Kind
 from campagne.sheets.reading import Sheet
 
-
 LABELS = {spec.key: spec.label for kind in (Kind.INQUIRIES, Kind.MEMBERS)
           for spec in FIELDS[kind]}
 

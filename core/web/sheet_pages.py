@@ -19,8 +19,12 @@ from campagne.auth.access import Principal
 from campagne.i18n import gettext
 from campagne.regions import RegionFolder
 from campagne.sheets import uploads
-from campagne.sheets.exporter import InquiryFilter, MemberFilter, filtered_inquiries, \
-    filtered_members
+from campagne.sheets.exporter import (
+    InquiryFilter,
+    MemberFilter,
+    filtered_inquiries,
+    filtered_members,
+)
 from campagne.sheets.fields import FIELDS, IGNORE, Kind, auto_mapping
 from campagne.sheets.importer import (
     ImportConflict,
@@ -60,18 +64,21 @@ WriterRegionDep = Annotated[RegionFolder, Depends(writer_region)]
 def _render(request: Request, renderer: RendererDep, region: RegionFolder, template: str,
             context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     return renderer.render(request, f"account/{template}", {
-        **context, "csrf": request.state.csrf_token, "kinds": [k.value for k in Kind],
+        "can_write": True, **context, "csrf": request.state.csrf_token,
+        "kinds": [k.value for k in Kind],
         "sectors": [s.slug for s in SECTORS]}, region=region, page="staff",
         status_code=status_code)
 
 
 @router.get("/import", response_class=HTMLResponse)
 def import_form(request: Request, session: SessionDep, renderer: RendererDep,
-                region: WriterRegionDep, principal: PagePrincipalDep) -> HTMLResponse:
-    """The upload form (staff who may write)."""
+                region: StaffRegionDep, principal: PagePrincipalDep) -> HTMLResponse:
+    """The upload form (for staff who may write) and the export of the inquiries (for all
+    the region's staff)."""
     uploads.sweep(session)
     session.commit()
-    return _render(request, renderer, region, "staff_import.html", {"error": None})
+    return _render(request, renderer, region, "staff_import.html", {
+        "error": None, "can_write": principal.can_write_region(region.slug)})
 
 
 @router.post("/import", response_class=HTMLResponse, dependencies=[CSRF_CHECKED])
@@ -207,7 +214,7 @@ def export_members(request: Request, session: SessionDep, region: StaffRegionDep
                    status: Short = "") -> Response:
     """The staff list, filtered as on screen, as a file (read-only staff too; audited)."""
     chosen = MemberFilter(name=name or None, sector=sector or None, commune=commune or None,
-                          status=status if status in STATUSES else None)  # type: ignore[arg-type]
+                          status=status if status in STATUSES else None)
     return sheet_response(request, session, principal, region.slug, Kind.MEMBERS,
                           file_format, list(filtered_members(session, region.slug, chosen)),
                           chosen.model_dump())
