@@ -213,3 +213,15 @@ def test_a_mapping_must_give_the_required_fields_once() -> None:
     assert any("sector" in m for m in messages)
     check_mapping(Kind.MEMBERS, ["A", "B", "C", "D"],
                   ["last_name", "first_name", "siret", "naf_code"])
+
+
+def test_blank_rows_before_the_titles_are_skipped() -> None:
+    sheet = read_sheet(b"\n;;\nNom;Pr\xc3\xa9nom\nA;B\n", "x.csv")
+    assert sheet.headers == ["Nom", "Prénom"] and sheet.rows == [(4, ["A", "B"])]
+    workbook = xlsx([[], [None, None], ["Nom", "Prénom"], ["A", "B"]])
+    assert read_sheet(workbook, "x.xlsx").rows == [(4, ["A", "B"])]
+
+
+def test_a_byte_order_mark_before_text_that_is_not_utf8_is_refused() -> None:
+    with pytest.raises(SheetError, match="encoding"):
+        read_sheet(b"\xef\xbb\xbfNom\nSoul\xe9\n", "x.csv")

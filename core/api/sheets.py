@@ -41,12 +41,13 @@ def sheet_response(request: Request, session: SessionDep, principal: Principal, 
                    kind: Kind, file_format: str, records: list[Record],
                    filters: dict[str, object]) -> Response:
     """The file as an attachment; the export is audited (count, format, filters used)."""
+    content = export(kind, file_format, records)
     audit.record(session, principal.user, "export", region_slug=slug, target=kind.value,
                  address=client_address(request), count=len(records), format=file_format,
                  filters=sorted(name for name, value in filters.items() if value))
     session.commit()
     name = filename(slug, kind, file_format)
-    return Response(export(kind, file_format, records), media_type=MEDIA_TYPES[file_format],
+    return Response(content, media_type=MEDIA_TYPES[file_format],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

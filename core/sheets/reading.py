@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
@@ -91,23 +90,24 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
         raise SheetError(N_("The file is in UTF-16 or is not a text file: save it as "
                             "\"CSV UTF-8\" or as .xlsx."))
-    for encoding in ("utf-8-sig", "cp1252"):
+    candidates = ("utf-8-sig",) if data.startswith(codecs.BOM_UTF8) else ("utf-8", "cp1252")
+    for encoding in candidates:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
             break
-        if encoding == "utf-8-sig" and not data.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8"
         return text, encoding
     raise SheetError(N_("The file's encoding is not supported (UTF-8 or Windows-1252 are): "
                         "save it as \"CSV UTF-8\" or as .xlsx."))
 
 
 def sniff_delimiter(text: str) -> str:
-    """``;`` or ``,`` (or a tab), whichever the header line uses most."""
-    first = text.split("\n", 1)[0]
+    """``;`` or ``,`` (or a tab), whichever the header line (the first line with a letter
+    or a digit) uses most."""
+    lines = text[:100_000].splitlines()
+    first = next((line for line in lines if any(c.isalnum() for c in line)), "")
     counts = {delimiter: first.count(delimiter) for delimiter in (";", ",", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -124,8 +124,10 @@ def read_csv(data: bytes, limits: Limits = LIMITS) -> Sheet:
             if len(record) > limits.max_columns:
                 raise SheetError(N_("Line %(line)s has more than %(limit)s columns."),
                                  line=line, limit=limits.max_columns)
-            if sheet is None:
-                sheet = Sheet(headers=_headers(record), encoding=encoding, delimiter=delimiter)
+            if sheet is None:  # the first row that is not blank holds the titles
+                if any(value.strip() for value in record):
+                    sheet = Sheet(headers=_headers(record), encoding=encoding,
+                                  delimiter=delimiter)
                 continue
             _add_row(sheet, line, [_unescape(value) for value in record], limits)
     except csv.Error as exc:
@@ -142,7 +144,7 @@ def read_xlsx(data: bytes, sheet_name: str | None, limits: Limits = LIMITS) -> S
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True,
                                  keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # any defect of the workbook is the file's fault
         raise SheetError(N_("This file could not be read as an XLSX workbook.")) from exc
     try:
         names = list(workbook.sheetnames)
@@ -156,9 +158,10 @@ def read_xlsx(data: bytes, sheet_name: str | None, limits: Limits = LIMITS) -> S
             if len(values) > limits.max_columns:
                 raise SheetError(N_("Line %(line)s has more than %(limit)s columns."),
                                  line=line, limit=limits.max_columns)
-            if sheet is None:
-                sheet = Sheet(headers=_headers([str(v) for v in values]), file_format="xlsx",
-                              sheet_name=sheet_name or names[0])
+            if sheet is None:  # the first row that is not blank holds the titles
+                if any(str(value).strip() for value in values):
+                    sheet = Sheet(headers=_headers([str(v) for v in values]),
+                                  file_format="xlsx", sheet_name=sheet_name or names[0])
                 continue
             _add_row(sheet, line, values, limits)
     except SheetError:
