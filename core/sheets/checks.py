@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from campagne.i18n import translations
@@ -112,11 +113,9 @@ def sector(value: Value, max_length: int) -> str:
     found = str(value).strip()
     if found in SECTORS_BY_SLUG:
         return found
-    wanted = normalise(found)
-    for candidate in SECTORS:
-        if wanted in {normalise(candidate.slug), normalise(candidate.label),
-                      normalise(_french(candidate.label))}:
-            return candidate.slug
+    named = _sector_names().get(normalise(found))
+    if named:
+        return named
     try:
         return sector_for_naf(naf(found, 6)).slug
     except Invalid:
@@ -207,8 +206,11 @@ def department(value: Value, max_length: int) -> str:
     return found
 
 
-def _french(message: str) -> str:
-    return translations("fr").gettext(message)
+@cache
+def _sector_names() -> dict[str, str]:
+    """Each sector's slug and labels (English, French) as compared, with its slug."""
+    return {normalise(name): sector.slug for sector in SECTORS
+            for name in (sector.slug, sector.label, translations("fr").gettext(sector.label))}
 
 
 CHECKS: dict[str, Callable[[Value, int], object]] = {

@@ -143,9 +143,7 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "DD/MM/YYYY"
         return cell
-    cell = WriteOnlyCell(sheet, value=escape(str(value)))
-    cell.data_type = "s"  # text, never a formula, whatever it starts with
-    return cell
+    return escape(str(value))  # openpyxl reads only a text starting with "=" as a formula
 
 
 def export(kind: Kind, file_format: str, records: Sequence[Record]) -> bytes:

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from campagne.i18n import translations
 from campagne.i18n_markers import N_
@@ -118,6 +119,7 @@ FIELDS: dict[Kind, tuple[FieldSpec, ...]] = {Kind.MEMBERS: MEMBER_FIELDS,
 IGNORE = "-"  # the mapping value of a column left out
 
 
+@lru_cache(maxsize=4096)
 def normalise(header: str) -> str:
     """A header as compared: no accents, lower case, words separated by one space."""
     decomposed = unicodedata.normalize("NFKD", header)
