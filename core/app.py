@@ -27,6 +27,7 @@ from campagne.api import (
     network,
     plugins,
     regions,
+    sheets,
     simulator,
     spaces,
     stats,
@@ -48,6 +49,7 @@ from campagne.web import (
     pages,
     pipeline_pages,
     privacy_pages,
+    sheet_pages,
     simulator_pages,
     space_pages,
     space_staff_pages,
@@ -93,6 +95,7 @@ def create_app(instance: Instance) -> FastAPI:
     for router in (spaces.public, spaces.router, spaces.me):  # offices, coworking, desks
         app.include_router(router)
     app.include_router(inquiry_pipeline.router)  # the staff pipeline
+    app.include_router(sheets.router)  # spreadsheet exports (docs/decisions/0013)
     _mount_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     for slug, folder in instance.regions.items():
@@ -106,6 +109,7 @@ def create_app(instance: Instance) -> FastAPI:
     for router in (space_pages.public, space_pages.account, space_staff_pages.router):
         app.include_router(router)
     app.include_router(pipeline_pages.router)  # pipeline
+    app.include_router(sheet_pages.router)  # spreadsheet import and export pages
     # Before pages.router, whose /{slug}/... routes would catch /simulateur.
     app.include_router(simulator_pages.router)
     app.include_router(inquiry_pages.router)

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from campagne import __version__, cli_accounts, cli_hub
+from campagne import __version__, cli_accounts, cli_hub, cli_sheets
 from campagne.auth.secret import InsecureSettings
 from campagne.db import make_engine, upgrade
 from campagne.demo import generate_region_members
@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                                  "with uvicorn --factory campagne.app:create_app_from_env)")
     cli_accounts.add_parsers(commands)
     cli_hub.add_parsers(commands)
+    cli_sheets.add_parsers(commands)
     return parser
 
 
@@ -93,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_accounts.run(args)
         if args.command == "hub":
             return cli_hub.run(args)
+        if args.command in ("import", "export"):
+            return cli_sheets.run(args)
         return command_serve(args)
     except ConfigInvalid as exc:
         _print_errors(exc.errors)

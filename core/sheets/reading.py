@@ -1,0 +1,236 @@
+"""Reading a spreadsheet file into a header row and numbered rows, within limits.
+
+CSV: UTF-8 (with or without BOM) or Windows-1252 (what French spreadsheets save), ``;`` or
+``,`` between values. XLSX: read with openpyxl in read-only mode, after the archive was
+inspected so that a small file cannot unpack into a huge one. Anything else is refused with a
+message saying what to do."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import load_workbook
+
+from campagne.i18n import gettext
+from campagne.i18n_markers import N_
+
+Value = str | dt.date
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a file may hold (a bigger one is refused before anything is written)."""
+
+    max_bytes: int = 5 * 1024 * 1024
+    max_rows: int = 50_000
+    max_columns: int = 60
+    max_unpacked_bytes: int = 150 * 1024 * 1024
+    max_zip_entries: int = 500
+
+
+LIMITS = Limits()
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be read; ``message`` is a message id, shown translated."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
+
+    def translated(self) -> str:
+        """The message in the current language."""
+        return gettext(self.message) % self.params if self.params else gettext(self.message)
+
+
+@dataclass
+class Sheet:
+    """A file's header row and its data rows, each with its line number as the spreadsheet
+    shows it (the header is line 1)."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[Value]]] = field(default_factory=list)
+    file_format: str = "csv"
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet_name: str | None = None
+
+
+def read_sheet(data: bytes, filename: str = "", sheet_name: str | None = None,
+               limits: Limits = LIMITS) -> Sheet:
+    """Read ``data`` (the bytes of a CSV or XLSX file named ``filename``)."""
+    if len(data) > limits.max_bytes:
+        raise SheetError(N_("The file is larger than %(size)s MB: split it into smaller "
+                            "files."), size=limits.max_bytes // (1024 * 1024))
+    lower = filename.lower()
+    if lower.endswith((".xlsm", ".xltm", ".xlsb")):
+        raise SheetError(N_("Workbooks with macros are refused: save the sheet as .xlsx "
+                            "or CSV."))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SheetError(N_("This is an old Excel file (.xls) or a protected workbook: save "
+                            "it as .xlsx or CSV without a password."))
+    if data.startswith(b"PK\x03\x04"):
+        return read_xlsx(data, sheet_name, limits)
+    if lower.endswith((".xlsx", ".ods", ".numbers")):
+        raise SheetError(N_("This file could not be read as an XLSX workbook."))
+    if sheet_name:
+        raise SheetError(N_("A CSV file has no sheets: leave the sheet name empty."))
+    return read_csv(data, limits)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding found (``utf-8-sig``, ``utf-8``, ``cp1252``)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data[:4096]:
+        raise SheetError(N_("The file is in UTF-16 or is not a text file: save it as "
+                            "\"CSV UTF-8\" or as .xlsx."))
+    candidates = ("utf-8-sig",) if data.startswith(codecs.BOM_UTF8) else ("utf-8", "cp1252")
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+            break
+        return text, encoding
+    raise SheetError(N_("The file's encoding is not supported (UTF-8 or Windows-1252 are): "
+                        "save it as \"CSV UTF-8\" or as .xlsx."))
+
+
+def sniff_delimiter(text: str) -> str:
+    """``;`` or ``,`` (or a tab), whichever the header line (the first line with a letter
+    or a digit) uses most."""
+    lines = text[:100_000].splitlines()
+    first = next((line for line in lines if any(c.isalnum() for c in line)), "")
+    counts = {delimiter: first.count(delimiter) for delimiter in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv(data: bytes, limits: Limits = LIMITS) -> Sheet:
+    """Read a CSV file (encoding and delimiter found from its content)."""
+    text, encoding = decode(data)
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    sheet: Sheet | None = None
+    try:
+        for line, record in enumerate(reader, start=1):
+            if len(record) > limits.max_columns:
+                raise SheetError(N_("Line %(line)s has more than %(limit)s columns."),
+                                 line=line, limit=limits.max_columns)
+            if sheet is None:  # the first row that is not blank holds the titles
+                if any(value.strip() for value in record):
+                    sheet = Sheet(headers=_headers(record), encoding=encoding,
+                                  delimiter=delimiter)
+                continue
+            _add_row(sheet, line, [_unescape(value) for value in record], limits)
+    except csv.Error as exc:
+        raise SheetError(N_("The CSV file is malformed near line %(line)s."),
+                         line=reader.line_num) from exc
+    if sheet is None:
+        raise SheetError(N_("The file is empty."))
+    return sheet
+
+
+def read_xlsx(data: bytes, sheet_name: str | None, limits: Limits = LIMITS) -> Sheet:
+    """Read the first sheet of an XLSX workbook, or the one named ``sheet_name``."""
+    inspect_archive(data, limits)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True,
+                                 keep_links=False)
+    except Exception as exc:  # any defect of the workbook is the file's fault
+        raise SheetError(N_("This file could not be read as an XLSX workbook.")) from exc
+    try:
+        names = list(workbook.sheetnames)
+        if sheet_name and sheet_name not in names:
+            raise SheetError(N_("There is no sheet named \"%(name)s\"; the sheets are: "
+                                "%(names)s."), name=sheet_name, names=", ".join(names))
+        worksheet = workbook[sheet_name or names[0]]
+        sheet: Sheet | None = None
+        for line, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            values = _trim([_cell(value) for value in cells])
+            if len(values) > limits.max_columns:
+                raise SheetError(N_("Line %(line)s has more than %(limit)s columns."),
+                                 line=line, limit=limits.max_columns)
+            if sheet is None:  # the first row that is not blank holds the titles
+                if any(str(value).strip() for value in values):
+                    sheet = Sheet(headers=_headers([str(v) for v in values]),
+                                  file_format="xlsx", sheet_name=sheet_name or names[0])
+                continue
+            _add_row(sheet, line, values, limits)
+    except SheetError:
+        raise
+    except Exception as exc:
+        raise SheetError(N_("This file could not be read as an XLSX workbook.")) from exc
+    finally:
+        workbook.close()
+    if sheet is None:
+        raise SheetError(N_("The file is empty."))
+    return sheet
+
+
+def inspect_archive(data: bytes, limits: Limits = LIMITS) -> None:
+    """Refuse a workbook with macros or one that would unpack into too much data."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            content_types = archive.read("[Content_Types].xml") if any(
+                e.filename == "[Content_Types].xml" and e.file_size < 1_000_000
+                for e in entries) else b""
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise SheetError(N_("This file could not be read as an XLSX workbook.")) from exc
+    if len(entries) > limits.max_zip_entries or sum(
+            entry.file_size for entry in entries) > limits.max_unpacked_bytes:
+        raise SheetError(N_("The workbook unpacks into too much data: save it again, or "
+                            "split it into smaller files."))
+    if any(entry.filename.lower().endswith("vbaproject.bin") for entry in entries) \
+            or b"macroEnabled" in content_types:
+        raise SheetError(N_("Workbooks with macros are refused: save the sheet as .xlsx "
+                            "or CSV."))
+
+
+def _headers(record: list[str]) -> list[str]:
+    return [value.strip() or gettext("(column %(number)s)") % {"number": index}
+            for index, value in enumerate(record, start=1)]
+
+
+def _add_row(sheet: Sheet, line: int, values: list[Value], limits: Limits) -> None:
+    if line > limits.max_rows + 1:
+        raise SheetError(N_("The file has more than %(limit)s rows: split it into smaller "
+                            "files."), limit=limits.max_rows)
+    if any(value for value in values if not isinstance(value, str) or value.strip()):
+        sheet.rows.append((line, values))
+
+
+def _unescape(value: str) -> str:
+    """Undo the quote an export puts before a value that would be read as a formula."""
+    if value.startswith("'") and value[1:2] and value[1] in FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
+def _cell(value: object) -> Value:
+    """An XLSX cell as text, or as a date when it holds one."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _unescape(str(value))
+
+
+def _trim(values: list[Value]) -> list[Value]:
+    while values and values[-1] == "":
+        values.pop()
+    return values
