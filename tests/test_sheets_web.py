@@ -17,11 +17,11 @@ import pytest
 from accounts_kit import EMAILS, PASSWORD, World, world
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from campagne.auth.models import AuditEvent
 from campagne.models import Member, Region
-from campagne.operations.models import Inquiry
+from campagne.operations.models import Inquiry, Interaction
 from campagne.sheets.models import SheetUpload
 
 DATA = Path(__file__).parent / "data"
@@ -111,7 +111,16 @@ def test_api_exports_equal_the_filtered_lists(w: World) -> None:
                          headers=w.headers("staff_gers")).status_code == 422
 
 
+def without_demo_inquiries(w: World) -> None:
+    """Start from no inquiry at all (the demo seeds some at every stage)."""
+    with Session(w.instance.engine) as session:
+        session.execute(delete(Interaction))
+        session.execute(delete(Inquiry))
+        session.commit()
+
+
 def test_inquiry_exports_by_stage(w: World) -> None:
+    without_demo_inquiries(w)
     sign_in(w.client)
     csrf = sign_in(w.client)
     upload_and_confirm(w.client, csrf, "inquiries.csv", "inquiries")
@@ -308,6 +317,7 @@ def test_refused_files_are_explained_on_the_page(w: World, name: str, content: b
 
 
 def test_inquiries_import_on_the_page(w: World) -> None:
+    without_demo_inquiries(w)
     csrf = sign_in(w.client)
     report = upload_and_confirm(w.client, csrf, "inquiries.csv", "inquiries")
     assert "2 lignes lues\u00a0: 2 créées" in report
