@@ -17,11 +17,14 @@ Only ``httpx`` is needed besides Campagne (``pip install campagne[test]``).
 from __future__ import annotations
 
 import copy
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 import yaml
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -106,3 +109,25 @@ class RegionKit:
                 yield client
         finally:
             instance.engine.dispose()
+
+
+@contextmanager
+def served(app: Any, name: str = "campagne-test-server", timeout: float = 30) -> Iterator[str]:
+    """Serve ``app`` (any ASGI application) with uvicorn in a thread, on a free loopback
+    port; yield its base URL, and stop the server when the block ends."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"{name} did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -4,13 +4,10 @@ and a client serving the reference regions with demo data."""
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session, select
@@ -21,7 +18,7 @@ from campagne.demo import generate_region_members
 from campagne.instance import Instance
 from campagne.models import Region
 from campagne.regions import reference_region_paths
-from campagne.testing import RegionKit
+from campagne.testing import RegionKit, served
 
 # Argon2 at its lowest cost and a fixed key, in tests only, so the suite stays fast and
 # never writes a key file into the working folder.
@@ -130,22 +127,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread, on a free loopback port; SQLite); yields the base URL."""
     folder = tmp_path_factory.mktemp("live")
     instance = _demo_instance(folder, _database_url("sqlite", folder))
-    config = uvicorn.Config(create_app(instance), host="127.0.0.1", port=0,
-                            log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the live server did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        with served(create_app(instance), "live-server") as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         instance.engine.dispose()
 
 

@@ -5,13 +5,10 @@ filling the forms, and no page breaks the Content-Security-Policy."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from accounts_kit import EMAILS, PASSWORD, populate
 from sqlmodel import Session, select
 from test_browser import CHROMIUM, CHROMIUM_ARGS, WATCH_CSP
@@ -20,6 +17,7 @@ from campagne.app import create_app
 from campagne.operations.models import Milestone
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
+from campagne.testing import served as serve_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -40,21 +38,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
                 Milestone.member_id == gers_member)):
             session.delete(milestone)
         session.commit()
-    server = uvicorn.Server(uvicorn.Config(create_app(instance), host="127.0.0.1", port=0,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="followup-live", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the live server did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}", gers_member
+        with serve_app(create_app(instance), "followup-live") as url:
+            yield url, gers_member
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         instance.engine.dispose()
 
 

@@ -3,18 +3,16 @@ drawn with their classes' colours and dash patterns, and the form usable without
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from test_browser import Tab, browser, pytestmark, tab, tab_without_javascript
 from test_hub_trends import DAYS, hub_config, seed
 
 from campagne.db import make_engine
 from campagne.hub.app import create_hub_app
+from campagne.testing import served
 
 __all__ = ["browser", "pytestmark", "tab", "tab_without_javascript"]
 
@@ -25,21 +23,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"sqlite:///{tmp_path_factory.mktemp('hub-live') / 'hub.db'}"
     engine = make_engine(url)
     seed(engine)
-    server = uvicorn.Server(uvicorn.Config(
-        create_hub_app(hub_config(url), engine, schedule=False), host="127.0.0.1", port=0,
-        log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="live-hub", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the live hub did not start")
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+        app = create_hub_app(hub_config(url), engine, schedule=False)
+        with served(app, "live-hub") as base:
+            yield base
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         engine.dispose()
 
 

@@ -8,7 +8,6 @@ the waiting list without gap, and a person sent twice at once is signed up once.
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from accounts_kit import EMAILS, PASSWORD, populate
 from meetups_kit import Inbox, in_days
 from meetups_kit import smtp as smtp
@@ -29,7 +27,7 @@ from campagne.instance import Instance, load_instance
 from campagne.operations.models import Registration
 from campagne.regions import reference_region_paths
 from campagne.settings import CampagneSettings
-from campagne.testing import RegionKit
+from campagne.testing import RegionKit, served
 
 SIGN_UPS = 30
 CAPACITY = 7
@@ -38,20 +36,8 @@ CAPACITY = 7
 @contextmanager
 def serve(instance: Instance) -> Iterator[str]:
     """The application of ``instance`` behind uvicorn on a free loopback port."""
-    config = uvicorn.Config(create_app(instance), host="127.0.0.1", port=0,
-                            log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served(create_app(instance)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,14 +4,11 @@ the member's whole history. No console error, no failed load, no CSP violation."
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from accounts_kit import EMAILS, PASSWORD, populate
 from sqlmodel import Session, select
 from test_browser import Tab, _tab, browser, pytestmark
@@ -20,7 +17,7 @@ from campagne.app import create_app
 from campagne.models import Region
 from campagne.operations.models import Inquiry
 from campagne.regions import reference_region_paths
-from campagne.testing import RegionKit
+from campagne.testing import RegionKit, served
 
 __all__ = ["browser", "pytestmark"]
 
@@ -38,21 +35,10 @@ def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             email="camille.navigatrice@example.org",
                             sector_slug="it_internet_ecommerce", stage="new", synthetic=True))
         session.commit()
-    server = uvicorn.Server(uvicorn.Config(create_app(instance), host="127.0.0.1", port=0,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="pipeline-live", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the live server did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        with served(create_app(instance), "pipeline-live") as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         instance.engine.dispose()
 
 

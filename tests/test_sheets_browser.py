@@ -4,14 +4,11 @@ error, no failed load, no Content-Security-Policy violation."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from accounts_kit import EMAILS, PASSWORD, populate
 from sqlmodel import Session, select
 from test_browser import Tab, _tab, browser, pytestmark
@@ -19,7 +16,7 @@ from test_browser import Tab, _tab, browser, pytestmark
 from campagne.app import create_app
 from campagne.models import Member
 from campagne.regions import reference_region_paths
-from campagne.testing import RegionKit
+from campagne.testing import RegionKit, served
 
 __all__ = ["browser", "pytestmark"]
 DATA = Path(__file__).parent / "data"
@@ -33,20 +30,10 @@ def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     instance = RegionKit(tmp_path_factory.mktemp("sheets-live")).instance(
         reference_region_paths())
     populate(instance)
-    server = uvicorn.Server(uvicorn.Config(create_app(instance), host="127.0.0.1", port=0,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="sheets-live", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}", instance
+        with served(create_app(instance), "sheets-live") as url:
+            yield url, instance
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         instance.engine.dispose()
 
 
