@@ -1,59 +1,19 @@
-"""Test helpers for inquiries: a real SMTP server (aiosmtpd) that keeps what it receives,
-the form's CSRF token, and a valid set of answers."""
+"""Test helpers for inquiries: the form's CSRF token, a valid set of answers, the stored
+inquiries (the SMTP server is mail_kit's)."""
 
 from __future__ import annotations
 
 import re
-import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
+from mail_kit import Inbox, free_port, smtp_server
 from sqlmodel import Session, col, select
 
 from campagne.instance import Instance
 from campagne.operations.models import Inquiry
 
-
-class Inbox:
-    """Keeps every message the SMTP server receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on (yet)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    """A local SMTP server, and the settings that send to it (set before the instance)."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("CAMPAGNE_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CAMPAGNE_SMTP_PORT", str(port))
-    try:
-        yield inbox
-    finally:
-        controller.stop()
+__all__ = ["Inbox", "answers", "csrf_of", "free_port", "inquiries", "send_form", "smtp_server"]
 
 
 def csrf_of(html: str) -> str:

@@ -4,59 +4,12 @@ what it receives, and a meetup made through the staff API."""
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import time
-from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from typing import Any
 
-import pytest
 from accounts_kit import World
-from aiosmtpd.controller import Controller
+from mail_kit import Inbox, smtp
 
-
-class Inbox:
-    """Keeps every message the SMTP server receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        """The messages received for ``address``."""
-        return [m for m in self.messages if m["To"] == address]
-
-    def body(self, message: EmailMessage) -> str:
-        """The text of a message."""
-        text: str = message.get_content()
-        return text
-
-    def wait_for(self, count: int, timeout: float = 10) -> None:
-        """Wait until ``count`` messages have arrived (sending happens after the response)."""
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-
-
-@pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    """A local SMTP server; the instances built after it send their e-mail there."""
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("CAMPAGNE_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CAMPAGNE_SMTP_PORT", str(port))
-    yield inbox
-    controller.stop()
+__all__ = ["Inbox", "in_days", "new_event", "smtp"]
 
 
 def in_days(days: float, hour: int = 18) -> str:

@@ -5,16 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import socket
-from collections.abc import Iterator
-from email import message_from_bytes
 from pathlib import Path
-from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, PASSWORD, world
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
+from mail_kit import Inbox, smtp
 from sqlmodel import Session, select
 
 from campagne.auth.models import AuditEvent, UserAccount
@@ -23,30 +19,7 @@ from campagne.models import Consent, Member, MemberStatus
 from campagne.retention import purge
 from campagne.settings import CampagneSettings
 
-
-class Inbox:
-    """Keeps every message the SMTP server receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("CAMPAGNE_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("CAMPAGNE_SMTP_PORT", str(port))
-    yield inbox
-    controller.stop()
+__all__ = ["smtp"]  # the fixture, imported for the tests below
 
 
 def demo_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

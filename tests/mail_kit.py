@@ -1,0 +1,73 @@
+"""A real SMTP server on loopback (aiosmtpd) for the e-mail tests: it keeps every message it
+receives, and the instances built after it send their e-mail there."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+class Inbox:
+    """Keeps every message the SMTP server receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """The messages received for ``address``."""
+        return [m for m in self.messages if m["To"] == address]
+
+    def body(self, message: EmailMessage) -> str:
+        """The text of a message."""
+        text: str = message.get_content()
+        return text
+
+    def wait_for(self, count: int, timeout: float = 10) -> None:
+        """Wait until ``count`` messages have arrived (some are sent after the response)."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on (yet)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """A local SMTP server, and the settings that send to it (set before the instance)."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("CAMPAGNE_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CAMPAGNE_SMTP_PORT", str(port))
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """The local SMTP server as a fixture."""
+    with smtp_server(monkeypatch) as inbox:
+        yield inbox
