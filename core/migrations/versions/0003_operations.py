@@ -1,4 +1,4 @@
-"""operations: inquiries, timeline, milestones, meetups, spaces, bookings
+"""Inquiries, timeline, milestones, meetups, spaces, bookings
 
 Revision ID: 0003
 Revises: 0002

@@ -1,4 +1,4 @@
-"""follow-up: the staff account who delivered a service
+"""The staff account who delivered a service
 
 Revision ID: 0004
 Revises: 0003

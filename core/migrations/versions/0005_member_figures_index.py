@@ -1,4 +1,4 @@
-"""perf: covering index for the member figures of a region's pages
+"""A covering index for the member figures of a region's pages
 
 Revision ID: 0005
 Revises: 0004

@@ -1,4 +1,4 @@
-"""sheets: uploaded spreadsheets kept during the import's mapping step
+"""Uploaded spreadsheets kept during the import's mapping step
 
 Revision ID: 0006
 Revises: 0005
