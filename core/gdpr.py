@@ -15,6 +15,7 @@ from campagne.models import Consent, Member, Region, utc_now
 from campagne.operations.followup import erase_followup, export_followup
 from campagne.operations.history_erasure import erase_member_history
 from campagne.operations.inquiry_privacy import member_inquiries
+from campagne.operations.member_export import member_bookings, member_registrations
 from campagne.plugin_types import MemberEvent
 
 ERASED_NAME = "—"
@@ -69,6 +70,8 @@ def export_member(session: Session, member: Member, region_slug: str,
                      for c in consents],
         **export_followup(session, member),  # milestones and services used
         "inquiries": member_inquiries(session, member.id),
+        "meetup_registrations": member_registrations(session, member.id),
+        "desk_bookings": member_bookings(session, member.id),
         "account": None if account is None else {
             "email": account.email, "role": account.role,
             "created_at": account.created_at.isoformat(),
