@@ -82,8 +82,11 @@ def _tab(browser: Any, live_server: str, *, javascript: bool = True) -> Iterator
         f"console {message.type}: {message.text}") if message.type in {"error", "warning"}
         else None)
     page.on("pageerror", lambda error: tab.problems.append(f"page error: {error}"))
+    # A request the browser abandons because the page navigated away (a form sent while the
+    # logo loads) fails with net::ERR_ABORTED: not a fault of the page.
     page.on("requestfailed", lambda request: tab.problems.append(
-        f"failed: {request.url} {request.failure}"))
+        f"failed: {request.url} {request.failure}")
+        if "ERR_ABORTED" not in (request.failure or "") else None)
     page.on("response", lambda response: tab.problems.append(
         f"{response.status}: {response.url}") if response.status >= 400 else None)
     try:
