@@ -79,7 +79,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.add_middleware(LanguageAndSecurityMiddleware,
                        default_locale=instance.settings.default_locale)
     # First: a served region's home, matched without trying the routes below (pages.py).
-    app.include_router(pages.served_regions)
+    pages.install_region_home(app)
     app.include_router(health.router)
     app.include_router(regions.router)
     app.include_router(stats.router)

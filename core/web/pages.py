@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.routing import APIRoute
-from starlette.routing import Match
+from starlette.routing import Match, Route
 from starlette.types import Scope
 
 from campagne.api.catalogue import region_catalogue
 from campagne.api.deps import CatalogueDep, InstanceDep, SessionDep
 from campagne.i18n import current_locale, gettext
 from campagne.instance import Instance
-from campagne.queries import member_figures, member_figures_by_region
+from campagne.queries import member_figures_by_region, member_figures_quick
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SERVICE_CATEGORIES
 from campagne.web.figures import page_figures
@@ -23,17 +22,17 @@ from campagne.web.templating import Renderer
 router = APIRouter(include_in_schema=False)
 
 
-class ServedRegionRoute(APIRoute):
-    """A route whose ``{slug}`` matches only a region that the application serves.
+class ServedRegionHome(Route):
+    """The region's home as a plain Starlette route, matched only for a served region.
 
-    The region's home is also given to the application by ``served_regions``, a router of
-    such routes included before all the others: its requests then skip the tries of the
-    routes before ``router`` (some sixty, each costing FastAPI more than the regular
-    expression itself), and the paths of those routes stay theirs (``/account/`` names no
-    region). An unknown region still gets the 404 page from ``router``'s own route."""
+    Installed first in the application (``install_region_home``): its requests skip the tries
+    of the some sixty routes after it, and FastAPI's request handling (dependency solving,
+    response validation), which the page does not use: it reads nothing but its path. The
+    paths of the other routes stay theirs (``/account/`` names no region), and an unknown
+    region still gets the 404 page from ``router``'s own route."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        """FastAPI's match, kept only when the slug names a served region."""
+        """Starlette's match, kept only when the slug names a served region."""
         match, child_scope = super().matches(scope)
         if match is not Match.NONE:
             slug = child_scope.get("path_params", {}).get("slug")
@@ -42,7 +41,10 @@ class ServedRegionRoute(APIRoute):
         return match, child_scope
 
 
-served_regions = APIRouter(include_in_schema=False, route_class=ServedRegionRoute)
+def install_region_home(app: FastAPI) -> None:
+    """Put the served regions' home route first in ``app`` (call before adding routers)."""
+    app.router.routes.insert(0, ServedRegionHome("/{slug}/", served_region_home,
+                                                 methods=["GET"], name="served_region_home"))
 
 
 # The two dependencies below are ``async`` because they only look things up in memory:
@@ -109,7 +111,6 @@ def theme_css(region: PageRegionDep) -> Response:
 # functions with their dependencies (see bench/README.md).
 
 
-@served_regions.get("/{slug}/", response_class=HTMLResponse)
 @router.get("/{slug}/", response_class=HTMLResponse)
 async def region_home(request: Request, slug: str) -> HTMLResponse:
     """A region's home: programme, key figures, services by category."""
@@ -117,12 +118,16 @@ async def region_home(request: Request, slug: str) -> HTMLResponse:
     instance: Instance = state.instance
     region = served_region(instance, slug)
     services = await region_catalogue(state.catalogue, region.slug)
-    with instance.engine.connect() as connection:
-        figures = page_figures(member_figures(connection, region.slug))
+    figures = page_figures(member_figures_quick(instance.engine, region.slug))
     renderer: Renderer = state.renderer
     return renderer.render(request, "region_home.html",
                            {"figures": figures, "services": services},
                            region=region, page="region_home")
+
+
+async def served_region_home(request: Request) -> HTMLResponse:
+    """:func:`region_home` for the :class:`ServedRegionHome` route (a Starlette endpoint)."""
+    return await region_home(request, request.path_params["slug"])
 
 
 @router.get("/{slug}/services", response_class=HTMLResponse)

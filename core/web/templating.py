@@ -45,6 +45,9 @@ def build_environment(extra_dirs: list[Path]) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates are read once: a change needs a restart, as for region.yaml (and the
+        # parts rendered once per region and language could not follow a change anyway).
+        auto_reload=False,
     )
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
@@ -58,7 +61,35 @@ def build_environment(extra_dirs: list[Path]) -> Environment:
         "money": i18n.format_money, "day": i18n.format_day, "t": _localize,
     }
     environment.filters.update({name: _per_request(f) for name, f in filters.items()})
+    environment.globals["layout_part"] = LayoutParts()
     return environment
+
+
+class LayoutParts:
+    """``layout_part(name)`` in the templates: a part of the shared layout (the main menu)
+    rendered once per region, language, page and menu flags, then reused.
+
+    The part sees ``region``, ``locale``, ``page``, ``hub`` and ``staff_nav``, the values of
+    its key, and nothing else: no request, no signed-in account, no plug-in variable. The
+    templates are fixed while the server runs (``auto_reload`` is off)."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[str, str | None, str, str, bool, bool], Markup] = {}
+
+    @pass_context
+    def __call__(self, context: Context, name: str) -> Markup:
+        """The part ``name`` for the page being rendered."""
+        region: RegionFolder | None = context.get("region")
+        locale: str = context["locale"]
+        page: str = context.get("page") or ""
+        hub, staff_nav = bool(context.get("hub")), bool(context.get("staff_nav"))
+        key = (name, region.slug if region else None, locale, page, hub, staff_nav)
+        part = self._parts.get(key)
+        if part is None:  # two requests may both render it: the same text, kept once
+            html = context.environment.get_template(name).render(
+                region=region, locale=locale, page=page, hub=hub, staff_nav=staff_nav)
+            part = self._parts.setdefault(key, Markup(html))  # noqa: S704 - autoescaped
+        return part
 
 
 def _localize(text: dict[str, str] | None) -> str:
