@@ -15,10 +15,13 @@ from sqlmodel import Session, select
 from starlette.requests import Request
 
 from campagne.app import create_app
+from campagne import web
 from campagne.models import Member, MemberStatus, Region
+from campagne.queries import member_figures, member_figures_quick
 from campagne.testing import RegionKit
+from campagne.web.figures import page_figures
 from campagne.web.pages import ServedRegionHome
-from campagne.web.templating import _switch_links
+from campagne.web.templating import Renderer, _switch_links
 
 NOTICE = re.compile(r'<p class="notice demo-data" role="note">([^<]*)</p>')
 
@@ -133,6 +136,81 @@ def test_a_fixed_part_sees_only_the_region_the_language_and_the_services(
         assert '<dl class="facts">' in french  # the core part, included by the override
         assert '<p id="spy">Lot|en|1|False|False|False</p>' in client.get("/lot/?lang=en").text
         assert '<p id="spy">Lot|fr|1|False|False|False</p>' in client.get("/lot/?lang=fr").text
+
+
+SPY_FIGURES = """<p id="spy">{{ region.config.name }}|{{ locale }}|{{ figures.members_total }}|
+{{- request is defined }}|{{ telecentres is defined }}|{{ page is defined }}</p>"""
+BIG_NUMBER = re.compile(r'<p class="big-number"><strong>([^<]*)</strong>')
+
+
+def test_the_figures_part_follows_the_members_and_sees_nothing_else(kit: RegionKit) -> None:
+    """The member figures are a part keyed by their own values: a new member shows at once."""
+    lot = kit.region("lot", templates={"region_parts/member_figures.html": SPY_FIGURES})
+    with kit.client([lot]) as client:
+        assert '<p id="spy">Lot|fr|0|False|False|False</p>' in client.get("/lot/").text
+        _add_member(client, "lot", synthetic=False)
+        assert '<p id="spy">Lot|fr|1|False|False|False</p>' in client.get("/lot/").text
+        assert '<p id="spy">Lot|en|1|False|False|False</p>' in client.get("/lot/?lang=en").text
+
+
+def test_the_big_number_is_counted_on_every_view(client: TestClient) -> None:
+    assert BIG_NUMBER.search(client.get("/gers/").text).group(1) == "0"  # type: ignore[union-attr]
+    for _ in range(3):
+        _add_member(client, "gers", synthetic=False)
+    assert BIG_NUMBER.search(client.get("/gers/").text).group(1) == "3"  # type: ignore[union-attr]
+    _add_member(client, "gers", synthetic=False, status=MemberStatus.LEFT.value)
+    assert BIG_NUMBER.search(client.get("/gers/").text).group(1) == "3"  # type: ignore[union-attr]
+
+
+def test_parts_with_values_are_kept_in_a_bounded_store(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Figures that keep changing must not grow the store of rendered parts without end."""
+    monkeypatch.setattr(web.templating, "MAX_VALUED_PARTS", 3)
+    renderer: Renderer = client.app.state.renderer  # type: ignore[attr-defined]
+    for count in range(1, 8):
+        _add_member(client, "gers", synthetic=False)
+        page = client.get("/gers/").text
+        assert BIG_NUMBER.search(page).group(1) == str(count)  # type: ignore[union-attr]
+        assert 1 <= len(renderer._valued_parts) <= 3
+
+
+def test_the_quick_figures_are_those_of_the_orm_query(client: TestClient) -> None:
+    """The region's home reads its figures on the DB-API cursor: same counts, each backend."""
+    for synthetic, status in ((True, "settled"), (False, "settling"), (False, "left"),
+                              (True, "settling")):
+        _add_member(client, "gers", synthetic=synthetic, status=status)
+    _add_member(client, "orne", synthetic=False)
+    engine = client.app.state.instance.engine  # type: ignore[attr-defined]
+    for slug in ("gers", "orne", "nowhere"):
+        with engine.connect() as connection:
+            assert member_figures_quick(engine, slug) == member_figures(connection, slug)
+    quick = member_figures_quick(engine, "gers")
+    assert (quick.total, quick.synthetic, quick.by_sector) == (
+        3, 2, {"it_internet_ecommerce": 3})
+    assert page_figures(quick).members_total == 3
+
+
+SPY_MENU = """<p id="menu-spy">{{ page }}|{{ locale }}|{{ region.slug }}|{{ staff_nav }}|
+{{- request is defined }}|{{ switch_language is defined }}</p>
+{% include "core:layout/main_menu.html" %}"""
+CURRENT = re.compile(r'<a href="([^"]*)" aria-current="page">')
+
+
+def test_the_main_menu_follows_the_page_and_language_and_sees_no_request(
+        kit: RegionKit) -> None:
+    """The menu is rendered once per region, language and page: each page marks its own entry."""
+    lot = kit.region("lot", templates={"layout/main_menu.html": SPY_MENU})
+    with kit.client([lot]) as client:
+        for _ in range(2):  # the second round comes from the kept parts
+            home = client.get("/lot/").text
+            assert '<p id="menu-spy">region_home|fr|lot|False|False|False</p>' in home
+            assert CURRENT.findall(home) == ["/lot/"]
+            services = client.get("/lot/services", params={"lang": "en"}).text
+            assert '<p id="menu-spy">service_catalogue|en|lot|False|False|False</p>' in services
+            assert CURRENT.findall(services) == ["/lot/services"]
+            assert 'href="/lot/apply"' in services and 'href="/lot/candidater"' not in services
+            french = client.get("/lot/services", params={"lang": "fr"}).text
+            assert 'href="/lot/candidater"' in french
 
 
 def test_the_page_is_the_same_in_each_language_back_and_forth(client: TestClient) -> None:

@@ -4,7 +4,7 @@ the core's own template, so an override can extend the original."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -31,6 +31,8 @@ from campagne.config import localize
 from campagne.instance import Instance
 from campagne.regions import RegionFolder
 
+# Parts rendered with values (region_part) kept at most, all regions and languages together.
+MAX_VALUED_PARTS = 512
 CORE_TEMPLATES = Path(str(resources.files("campagne") / "templates"))
 
 
@@ -153,29 +155,36 @@ class Renderer:
             slug: build_environment(self._region_dirs(folder))
             for slug, folder in instance.regions.items()
         }
-        self._parts: dict[tuple[str, str, str], Markup] = {}
+        PartKey = tuple[str, str, str, tuple[tuple[str, Hashable], ...]]
+        self._parts: dict[PartKey, Markup] = {}  # fixed parts: finite by construction
+        self._valued_parts: dict[PartKey, Markup] = {}  # parts with values: bounded
         for environment in self.by_region.values():
             environment.globals["region_part"] = self.region_part
 
     @pass_context
-    def region_part(self, context: Context, name: str) -> Markup:
-        """The template ``name`` rendered once per region and language, then reused.
+    def region_part(self, context: Context, name: str, /, **values: Hashable) -> Markup:
+        """The template ``name`` rendered once per region, language and ``values``, then reused.
 
         For the parts of a region's pages that come only from what is fixed while the server
-        runs: ``region.yaml`` and the services, both read at start-up (a change needs a
-        restart). The part sees ``region``, ``locale`` and ``services`` (the region's
-        catalogue in that language) and nothing else: no request, no member figure, no
-        plug-in variable, so it cannot carry anything that changes from one view to the next.
+        runs (``region.yaml`` and the services, both read at start-up: a change needs a
+        restart) and from the ``values`` given, which are part of the key: hashable values
+        such as the frozen member figures of the region's home, which change rarely. The part
+        sees ``region``, ``locale``, ``services`` (the region's catalogue in that language)
+        and the ``values``, nothing else: no request, no plug-in variable, so it cannot carry
+        anything from one view to another that the key does not name.
         """
         region: RegionFolder = context["region"]
         locale: str = context["locale"]
-        key = (region.slug, locale, name)
-        part = self._parts.get(key)
+        key = (region.slug, locale, name, tuple(sorted(values.items())))
+        parts = self._valued_parts if values else self._parts
+        part = parts.get(key)
         if part is None:  # two requests may both render it: the same text, kept once
             services = self.catalogue.get(region.slug, locale)
             html = context.environment.get_template(name).render(
-                region=region, locale=locale, services=services)
-            part = self._parts.setdefault(key, Markup(html))  # noqa: S704 - rendered with autoescape
+                values, region=region, locale=locale, services=services)
+            if values and len(parts) >= MAX_VALUED_PARTS:
+                parts.clear()  # bounded: changing values (figures) must not grow it forever
+            part = parts.setdefault(key, Markup(html))  # noqa: S704 - rendered with autoescape
         return part
 
     def _region_dirs(self, folder: RegionFolder) -> list[Path]:
