@@ -5,8 +5,9 @@ them, which the pages must say."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from campagne.i18n import gettext
+from campagne.i18n import current_locale, translations
 from campagne.queries import MemberFigures
 from campagne.taxonomy import SECTORS
 
@@ -32,9 +33,15 @@ class PageFigures:
 def page_figures(figures: MemberFigures) -> PageFigures:
     """Every sector group in taxonomy order (zero included), labels in the current language."""
     counts = figures.by_sector
+    labels = _sector_labels(current_locale.get())
     return PageFigures(
         members_total=figures.total,
-        members_by_sector=tuple(SectorRow(gettext(sector.label), counts.get(sector.slug, 0))
-                                for sector in SECTORS),
+        members_by_sector=tuple(SectorRow(label, counts.get(slug, 0)) for slug, label in labels),
         synthetic_members=figures.synthetic,
     )
+
+
+@lru_cache(maxsize=8)
+def _sector_labels(locale: str) -> tuple[tuple[str, str], ...]:
+    """Each sector group's slug and label in ``locale`` (the catalogues are read once)."""
+    return tuple((sector.slug, translations(locale).gettext(sector.label)) for sector in SECTORS)

@@ -27,6 +27,12 @@ SECURITY_HEADERS = {
 }
 # The interactive API documentation loads its own scripts; it gets no CSP.
 NO_CSP_PREFIXES = ("/docs", "/redoc")
+# The same headers as ASGI raw headers, encoded once.
+RAW_SECURITY_HEADERS = tuple((name.encode(), value.encode())
+                             for name, value in SECURITY_HEADERS.items())
+RAW_CSP = (b"content-security-policy", CONTENT_SECURITY_POLICY.encode())
+RAW_HSTS = (b"strict-transport-security", f"max-age={ONE_YEAR}; includeSubDomains".encode())
+RAW_VARY = (b"vary", b"Accept-Language, Cookie")
 
 
 def _request_language(scope: Scope, default: str) -> tuple[str, str | None]:
@@ -80,23 +86,22 @@ class LanguageAndSecurityMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-                if csp:
-                    headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
-                headers.setdefault("content-language", locale)
-                if secure:  # served over HTTPS (directly or through a trusted proxy)
-                    headers.setdefault("strict-transport-security",
-                                       f"max-age={ONE_YEAR}; includeSubDomains")
+                raw = message["headers"] = list(message.get("headers", ()))
+                present = {name.lower() for name, _value in raw}
+                # Each header only where the response did not set its own (setdefault).
+                wanted = [*RAW_SECURITY_HEADERS, *((RAW_CSP,) if csp else ()),
+                          (b"content-language", locale.encode()),
+                          *((RAW_HSTS,) if secure else ())]  # HTTPS, directly or via a proxy
+                raw.extend(header for header in wanted if header[0] not in present)
                 if scope.get("state", {}).get("private"):  # a signed-in account's response
+                    headers = MutableHeaders(scope=message)
                     headers["cache-control"] = "no-store"
                     headers.setdefault("pragma", "no-cache")
-                headers.append("vary", "Accept-Language, Cookie")
+                raw.append(RAW_VARY)
                 if chosen:
                     flags = "; Secure" if secure else ""
-                    headers.append("set-cookie", f"{i18n.LANG_COOKIE}={chosen}; Path=/; "
-                                   f"Max-Age={ONE_YEAR}; HttpOnly; SameSite=Lax{flags}")
+                    raw.append((b"set-cookie", f"{i18n.LANG_COOKIE}={chosen}; Path=/; "
+                                f"Max-Age={ONE_YEAR}; HttpOnly; SameSite=Lax{flags}".encode()))
             await send(message)
 
         scope.setdefault("state", {})  # shared with the request, read back in send

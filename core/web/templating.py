@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -68,8 +68,9 @@ def build_environment(extra_dirs: list[Path]) -> Environment:
 
 
 class LayoutParts:
-    """``layout_part(name)`` in the templates: a part of the shared layout (the main menu)
-    rendered once per region, language, page and menu flags, then reused.
+    """``layout_part(name)`` in the templates: a part of the shared layout (the main menu,
+    the signed-out footer) rendered once per region, language, page and menu flags, then
+    reused.
 
     The part sees ``region``, ``locale``, ``page``, ``hub`` and ``staff_nav``, the values of
     its key, and nothing else: no request, no signed-in account, no plug-in variable. The
@@ -216,11 +217,18 @@ class Renderer:
 
 def _switch_links(request: Request) -> dict[str, str]:
     """The current page's address in each language (a plain link: no JavaScript needed)."""
+    return _switch_links_of(request.scope["path"], request.scope.get("query_string", b""))
+
+
+@lru_cache(maxsize=1024)
+def _switch_links_of(path: str, query_string: bytes) -> dict[str, str]:
+    """:func:`_switch_links` of a path and a raw query (a pure function, kept in a bounded
+    cache: most views are of a few addresses). Callers must not change the dict."""
     links = {}
     # The path as ``request.url.path`` gives it, without building the whole URL first.
-    path = quote(request.scope["path"], safe="/%:@!$&'()*+,;=-._~")
-    query = dict(request.query_params)
+    quoted = quote(path, safe="/%:@!$&'()*+,;=-._~")
+    query = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True))
     for language in i18n.SUPPORTED:
         query["lang"] = language
-        links[language] = f"{path}?{urlencode(sorted(query.items()))}"
+        links[language] = f"{quoted}?{urlencode(sorted(query.items()))}"
     return links
