@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 from starlette.requests import Request
 
-from campagne.app import create_app
 from campagne import web
+from campagne.app import create_app
 from campagne.models import Member, MemberStatus, Region
 from campagne.queries import member_figures, member_figures_quick
 from campagne.testing import RegionKit
