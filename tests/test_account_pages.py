@@ -117,6 +117,49 @@ def test_personal_pages_are_not_cached_and_have_security_headers(w: World) -> No
         assert 'action="/account/sign-out"' in response.text  # ASVS 7.4.4
 
 
+PUBLIC_PAGES = ("/", "/gers/", "/gers/services", "/gers/services/comite-accueil", "/simulateur",
+                "/gers/privacy")
+
+
+def test_public_pages_recognise_a_signed_in_visitor(w: World) -> None:
+    """Signed in, the shared layout offers the account and the sign-out form on the public
+    pages too (the region's home included), and such answers are not stored."""
+    for path in PUBLIC_PAGES:
+        anonymous = w.client.get(path)
+        assert anonymous.status_code == 200, path
+        assert 'href="/account/sign-in"' in anonymous.text, path
+        assert "no-store" not in anonymous.headers.get("cache-control", ""), path
+    csrf = sign_in(w.client)
+    for path in PUBLIC_PAGES:
+        page = w.client.get(path)
+        assert page.status_code == 200, path
+        assert 'href="/account/"' in page.text and 'action="/account/sign-out"' in page.text
+        assert CSRF.search(page.text).group(1) == csrf, path  # type: ignore[union-attr]
+        assert page.headers["cache-control"] == "no-store", path
+    # The form of the region's home signs out for real.
+    home = w.client.get("/gers/").text
+    token = CSRF.search(home).group(1)  # type: ignore[union-attr]
+    assert w.client.post("/account/sign-out", data={"csrf": token},
+                         follow_redirects=False).status_code == 303
+    after = w.client.get("/gers/")
+    assert 'href="/account/sign-in"' in after.text
+    assert 'action="/account/sign-out"' not in after.text
+    assert "no-store" not in after.headers.get("cache-control", "")
+
+
+def test_an_expired_session_cookie_shows_the_public_pages_signed_out(w: World) -> None:
+    sign_in(w.client)
+    with Session(w.instance.engine) as session:
+        for credential in session.exec(select(Credential)):
+            credential.last_used_at -= dt.timedelta(minutes=31)
+            session.add(credential)
+        session.commit()
+    for path in ("/gers/", "/gers/services"):
+        page = w.client.get(path)
+        assert page.status_code == 200
+        assert 'href="/account/sign-in"' in page.text and "sign-out" not in page.text
+
+
 def test_member_search_terms_stay_out_of_urls(w: World) -> None:
     csrf = sign_in(w.client)
     listed = w.client.get("/gers/staff/members").text

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
@@ -17,6 +18,7 @@ from campagne.queries import member_figures_by_region, member_figures_quick
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SERVICE_CATEGORIES
 from campagne.web.figures import page_figures
+from campagne.web.sessions import recognise_visitor, wants_recognition
 from campagne.web.templating import Renderer
 
 router = APIRouter(include_in_schema=False)
@@ -119,6 +121,8 @@ async def region_home(request: Request, slug: str) -> HTMLResponse:
     region = served_region(instance, slug)
     services = await region_catalogue(state.catalogue, region.slug)
     figures = page_figures(member_figures_quick(instance.engine, region.slug))
+    if wants_recognition(request):  # a session cookie: its lookup may write (last use)
+        await run_in_threadpool(recognise_visitor, request, instance)
     renderer: Renderer = state.renderer
     return renderer.render(request, "region_home.html",
                            {"figures": figures, "services": services},

@@ -7,16 +7,22 @@ Forms shown before sign-in (sign-in, password links) use a double-submit CSRF co
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request, Response
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.auth import tokens
 from campagne.auth.access import Principal, principal_for
 from campagne.auth.models import Credential, CredentialKind, UserAccount
+from campagne.instance import Instance
 from campagne.settings import CampagneSettings
+
+log = logging.getLogger(__name__)
 
 SESSION = "campagne_session"
 PRE_CSRF = "campagne_csrf"
@@ -24,7 +30,7 @@ PRE_CSRF = "campagne_csrf"
 
 def secure_request(request: Request) -> bool:
     """True when the request came over HTTPS (uvicorn honours trusted proxy headers)."""
-    return request.url.scheme == "https"
+    return request.scope.get("scheme") == "https"  # what request.url.scheme says, unbuilt
 
 
 def cookie_name(request: Request, base: str) -> str:
@@ -68,6 +74,13 @@ def end_session(request: Request, response: Response, session: SessionDep,
 def optional_principal(request: Request, instance: InstanceDep,
                        session: SessionDep) -> Principal | None:
     """The signed-in account of the page request, if any."""
+    found = _signed_in(request, instance, session)
+    return principal_for(session, found) if found is not None else None
+
+
+def _signed_in(request: Request, instance: Instance, session: Session) -> UserAccount | None:
+    """The account of the request's session cookie, noted on ``request.state`` (the layout
+    then shows "My account" and the sign-out form; the answer is not to be stored)."""
     secret = request.cookies.get(cookie_name(request, SESSION))
     if not secret:
         return None
@@ -78,7 +91,28 @@ def optional_principal(request: Request, instance: InstanceDep,
     request.state.csrf_token = found[0].csrf_token
     request.state.session_credential = found[0].id
     request.state.user_id = found[1].id
-    return principal_for(session, found[1])
+    return found[1]
+
+
+def wants_recognition(request: Request) -> bool:
+    """True when a public page should look up the request's session: it brings a session
+    cookie and no dependency of the page has looked it up yet."""
+    return (getattr(request.state, "csrf_token", None) is None
+            and cookie_name(request, SESSION) in request.cookies)
+
+
+def recognise_visitor(request: Request, instance: Instance) -> None:
+    """On a public page, note the signed-in account of the request, if any, for the shared
+    layout. A database that does not answer leaves the visitor signed out on this page
+    rather than failing it. Blocking: call it from a worker thread on the event loop."""
+    if not wants_recognition(request):
+        return
+    try:
+        with Session(instance.engine) as session:
+            _signed_in(request, instance, session)
+    except SQLAlchemyError as error:
+        log.warning("session not looked up for %s: %s", request.url.path,
+                    type(error).__name__)
 
 
 MaybePrincipalDep = Annotated[Principal | None, Depends(optional_principal)]

@@ -30,6 +30,7 @@ from campagne.api.catalogue import ServiceCatalogue
 from campagne.config import localize
 from campagne.instance import Instance
 from campagne.regions import RegionFolder
+from campagne.web.sessions import recognise_visitor
 
 # Parts rendered with values (region_part) kept at most, all regions and languages together.
 MAX_VALUED_PARTS = 512
@@ -195,7 +196,9 @@ class Renderer:
     def render(self, request: Request, template: str, context: dict[str, Any], *,
                region: RegionFolder | None = None, page: str = "", status_code: int = 200
                ) -> HTMLResponse:
-        """Render ``template`` for ``request`` (in its region's environment, if any)."""
+        """Render ``template`` for ``request`` (in its region's environment, if any); a
+        signed-in visitor of a public page is recognised first (``recognise_visitor``)."""
+        recognise_visitor(request, self.instance)
         locale = i18n.current_locale.get()
         environment = self.by_region[region.slug] if region else self.site
         variables: dict[str, Any] = {}
