@@ -25,8 +25,10 @@ from campagne.auth.accounts import (
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
 from campagne.mail import link_url, send_mail
+from campagne.operations.booking_retention import forget_past_desk_guests
 from campagne.operations.meetup_retention import forget_past_guests
 from campagne.retention import housekeeping, purge, purge_inquiries
+from campagne.sheets.uploads import sweep
 from campagne.settings import CampagneSettings
 
 DEMO_FILE = "campagne-demo.db"
@@ -186,6 +188,10 @@ def _purge(session: Session, settings: CampagneSettings, dry_run: bool) -> int:
         print(f"{housekeeping(session, settings)} expired credential(s) and sign-in "
               "failure(s) deleted.")
         guests = forget_past_guests(session)  # meetups: guests' names three months after
+        desk_guests = forget_past_desk_guests(session)  # desks: the same after the day
+        uploads = sweep(session)  # spreadsheets uploaded for an import never confirmed
         session.commit()
         print(f"{guests} meetup guest(s) forgotten.")
+        print(f"{desk_guests} desk booking guest(s) forgotten.")
+        print(f"{uploads} abandoned spreadsheet upload(s) deleted.")
     return 0

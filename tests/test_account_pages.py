@@ -207,6 +207,10 @@ def test_privacy_notice_is_public_and_states_retention(w: World) -> None:
     response = TestClient(w.client.app).get("/gers/privacy?lang=en")
     assert response.status_code == 200
     assert "1095" in response.text and "91" in response.text and "730" in response.text
+    assert "your name is kept until 92 days after the day booked" in response.text
+    assert "e-mail address are kept until 92 days after the meetup" in response.text
+    french = TestClient(w.client.app).get("/gers/privacy?lang=fr").text
+    assert "votre nom est conservé jusqu’à 92 jours après le jour réservé" in french
 
 
 def test_absolute_session_lifetime(w: World) -> None:

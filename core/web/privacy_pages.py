@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from campagne.api.deps import InstanceDep
+from campagne.operations.meetup_retention import GUEST_DAYS
 from campagne.retention import rules
 from campagne.web.pages import PageRegionDep, RendererDep
 
@@ -17,5 +18,6 @@ def privacy(request: Request, instance: InstanceDep, region: PageRegionDep,
             renderer: RendererDep) -> HTMLResponse:
     """Who holds which data, why, for how long, and how to use one's rights."""
     days = rules(instance.settings, region.slug)
-    return renderer.render(request, "account/privacy.html", {"days": days}, region=region,
+    return renderer.render(request, "account/privacy.html",
+                           {"days": days, "guest_days": GUEST_DAYS}, region=region,
                            page="privacy")
