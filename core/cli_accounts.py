@@ -28,8 +28,8 @@ from campagne.mail import link_url, send_mail
 from campagne.operations.booking_retention import forget_past_desk_guests
 from campagne.operations.meetup_retention import forget_past_guests
 from campagne.retention import housekeeping, purge, purge_inquiries
-from campagne.sheets.uploads import sweep
 from campagne.settings import CampagneSettings
+from campagne.sheets.uploads import sweep
 
 DEMO_FILE = "campagne-demo.db"
 
