@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, Executable, bindparam, case, func, literal
 from sqlmodel import Session, col, select
@@ -91,7 +92,8 @@ class DriverStatement:
             connection.close()  # back to the pool, which ends any transaction it opened
 
 
-_figures_statements: dict[Engine, DriverStatement] = {}
+# Weak keys: an engine that is no longer used (tests build many) takes its statement along.
+_figures_statements: WeakKeyDictionary[Engine, DriverStatement] = WeakKeyDictionary()
 
 
 def member_figures_quick(engine: Engine, region_slug: str) -> MemberFigures:

@@ -105,12 +105,12 @@ def theme_css(region: PageRegionDep) -> Response:
 # The region's home is ``async``: it runs on the event loop, without the hand-over to a worker
 # thread and back (with several requests at once, those threads also contend for the GIL; the
 # hand-over cost more CPU than the page's own query). Its work is short: one aggregate query
-# on a plain connection (no ``SessionDep``: a generator dependency would add two hand-overs)
+# on the DB-API cursor (no ``SessionDep``: a generator dependency would add two hand-overs)
 # and the rendering, whose plug-in hook ``extra_template_vars`` must therefore be quick and
-# do no I/O (docs/plugins.md). The catalogue's first read in a language goes to a thread.
-# It takes no dependency but the path: FastAPI's solving of each one (instance, region,
-# catalogue, renderer) cost more than the lookup itself. The other pages stay plain ``def``
-# functions with their dependencies (see bench/README.md).
+# do no I/O (docs/plugins.md). The catalogue's first read in a language, and the session
+# lookup of a visitor who brings a session cookie, go to a thread. Served regions reach it
+# through ``ServedRegionHome``, which reads nothing but the path (decision 0016). The other
+# pages stay plain ``def`` functions with their dependencies (see bench/README.md).
 
 
 @router.get("/{slug}/", response_class=HTMLResponse)
