@@ -94,11 +94,18 @@ def _signed_in(request: Request, instance: Instance, session: Session) -> UserAc
     return found[1]
 
 
+def session_csrf(request: Request) -> str | None:
+    """The CSRF token of the request's session once it has been looked up (``None`` for a
+    visitor who is not signed in), read from the ASGI state without raising."""
+    token: str | None = request.scope.get("state", {}).get("csrf_token")
+    return token
+
+
 def wants_recognition(request: Request) -> bool:
     """True when a public page should look up the request's session: it brings a session
     cookie and no dependency of the page has looked it up yet."""
-    return (getattr(request.state, "csrf_token", None) is None
-            and cookie_name(request, SESSION) in request.cookies)
+    return (cookie_name(request, SESSION) in request.cookies
+            and session_csrf(request) is None)
 
 
 def recognise_visitor(request: Request, instance: Instance) -> None:

@@ -30,7 +30,7 @@ from campagne.api.catalogue import ServiceCatalogue
 from campagne.config import localize
 from campagne.instance import Instance
 from campagne.regions import RegionFolder
-from campagne.web.sessions import recognise_visitor
+from campagne.web.sessions import recognise_visitor, session_csrf
 
 # Parts rendered with values (region_part) kept at most, all regions and languages together.
 MAX_VALUED_PARTS = 512
@@ -213,6 +213,7 @@ class Renderer:
             "regions": self.instance.regions,
             "page": page,
             "switch_language": _switch_links(request),
+            "session_csrf": session_csrf(request),  # the footer's sign-out form, signed in
         }
         html = environment.get_template(template).render(full)
         return HTMLResponse(html, status_code=status_code)
