@@ -153,6 +153,14 @@ def test_the_figures_part_follows_the_members_and_sees_nothing_else(kit: RegionK
         assert '<p id="spy">Lot|en|1|False|False|False</p>' in client.get("/lot/?lang=en").text
 
 
+def test_the_home_part_sees_the_figures_and_nothing_of_the_request(kit: RegionKit) -> None:
+    lot = kit.region("lot", templates={"region_parts/home.html": SPY_FIGURES})
+    with kit.client([lot]) as client:
+        assert '<p id="spy">Lot|en|0|False|False|False</p>' in client.get("/lot/?lang=en").text
+        _add_member(client, "lot", synthetic=True)
+        assert '<p id="spy">Lot|en|1|False|False|False</p>' in client.get("/lot/?lang=en").text
+
+
 def test_the_big_number_is_counted_on_every_view(client: TestClient) -> None:
     assert BIG_NUMBER.search(client.get("/gers/").text).group(1) == "0"  # type: ignore[union-attr]
     for _ in range(3):
