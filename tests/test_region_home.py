@@ -143,21 +143,18 @@ SPY_FIGURES = """<p id="spy">{{ region.config.name }}|{{ locale }}|{{ figures.me
 BIG_NUMBER = re.compile(r'<p class="big-number"><strong>([^<]*)</strong>')
 
 
-def test_the_figures_part_follows_the_members_and_sees_nothing_else(kit: RegionKit) -> None:
-    """The member figures are a part keyed by their own values: a new member shows at once."""
-    lot = kit.region("lot", templates={"region_parts/member_figures.html": SPY_FIGURES})
+@pytest.mark.parametrize("part", ["region_parts/member_figures.html",
+                                  "region_parts/home.html"])
+def test_the_parts_on_the_figures_follow_the_members_and_see_nothing_else(
+        kit: RegionKit, part: str) -> None:
+    """The member figures, and the home's main part around them, are kept on the figures'
+    own values: a new member shows at once, and the part sees nothing of the request."""
+    lot = kit.region("lot", templates={part: SPY_FIGURES})
     with kit.client([lot]) as client:
-        assert '<p id="spy">Lot|fr|0|False|False|False</p>' in client.get("/lot/").text
-        _add_member(client, "lot", synthetic=False)
-        assert '<p id="spy">Lot|fr|1|False|False|False</p>' in client.get("/lot/").text
-        assert '<p id="spy">Lot|en|1|False|False|False</p>' in client.get("/lot/?lang=en").text
-
-
-def test_the_home_part_sees_the_figures_and_nothing_of_the_request(kit: RegionKit) -> None:
-    lot = kit.region("lot", templates={"region_parts/home.html": SPY_FIGURES})
-    with kit.client([lot]) as client:
+        assert '<p id="spy">Lot|fr|0|False|False|False</p>' in client.get("/lot/?lang=fr").text
         assert '<p id="spy">Lot|en|0|False|False|False</p>' in client.get("/lot/?lang=en").text
-        _add_member(client, "lot", synthetic=True)
+        _add_member(client, "lot", synthetic=False)
+        assert '<p id="spy">Lot|fr|1|False|False|False</p>' in client.get("/lot/?lang=fr").text
         assert '<p id="spy">Lot|en|1|False|False|False</p>' in client.get("/lot/?lang=en").text
 
 

@@ -84,6 +84,7 @@ def _signed_in(request: Request, instance: Instance, session: Session) -> UserAc
     secret = request.cookies.get(cookie_name(request, SESSION))
     if not secret:
         return None
+    request.state.session_looked_up = True  # once per request, found or not
     found = tokens.resolve(session, instance.settings, secret, CredentialKind.SESSION)
     if found is None:
         return None
@@ -103,9 +104,9 @@ def session_csrf(request: Request) -> str | None:
 
 def wants_recognition(request: Request) -> bool:
     """True when a public page should look up the request's session: it brings a session
-    cookie and no dependency of the page has looked it up yet."""
+    cookie and no dependency of the page has looked it up yet (found or not)."""
     return (cookie_name(request, SESSION) in request.cookies
-            and session_csrf(request) is None)
+            and not request.scope.get("state", {}).get("session_looked_up"))
 
 
 def recognise_visitor(request: Request, instance: Instance) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Hashable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import Request
@@ -32,6 +32,7 @@ from campagne.instance import Instance
 from campagne.regions import RegionFolder
 from campagne.web.sessions import recognise_visitor, session_csrf
 
+K = TypeVar("K", bound=Hashable)
 # Parts rendered with values (region_part) kept at most, all regions and languages together.
 MAX_VALUED_PARTS = 512
 CORE_TEMPLATES = Path(str(resources.files("campagne") / "templates"))
@@ -88,12 +89,22 @@ class LayoutParts:
         page: str = context.get("page") or ""
         hub, staff_nav = bool(context.get("hub")), bool(context.get("staff_nav"))
         key = (name, region.slug if region else None, locale, page, hub, staff_nav)
-        part = self._parts.get(key)
-        if part is None:  # two requests may both render it: the same text, kept once
-            html = context.environment.get_template(name).render(
-                region=region, locale=locale, page=page, hub=hub, staff_nav=staff_nav)
-            part = self._parts.setdefault(key, Markup(html))  # noqa: S704 - autoescaped
-        return part
+        return _kept(self._parts, key, lambda: context.environment.get_template(name).render(
+            region=region, locale=locale, page=page, hub=hub, staff_nav=staff_nav))
+
+
+def _kept(parts: dict[K, Markup], key: K, render: Callable[[], str],
+             limit: int | None = None) -> Markup:
+    """The part kept under ``key``, rendered (autoescaped) and kept first if missing; with a
+    ``limit``, the store is emptied when full, so changing keys cannot grow it forever. Two
+    requests may both render a missing part: the same text, kept once."""
+    part = parts.get(key)
+    if part is None:
+        html = render()
+        if limit is not None and len(parts) >= limit:
+            parts.clear()
+        part = parts.setdefault(key, Markup(html))  # noqa: S704 - rendered with autoescape
+    return part
 
 
 def _localize(text: dict[str, str] | None) -> str:
@@ -178,16 +189,12 @@ class Renderer:
         region: RegionFolder = context["region"]
         locale: str = context["locale"]
         key = (region.slug, locale, name, tuple(sorted(values.items())))
-        parts = self._valued_parts if values else self._parts
-        part = parts.get(key)
-        if part is None:  # two requests may both render it: the same text, kept once
-            services = self.catalogue.get(region.slug, locale)
-            html = context.environment.get_template(name).render(
-                values, region=region, locale=locale, services=services)
-            if values and len(parts) >= MAX_VALUED_PARTS:
-                parts.clear()  # bounded: changing values (figures) must not grow it forever
-            part = parts.setdefault(key, Markup(html))  # noqa: S704 - rendered with autoescape
-        return part
+        return _kept(
+            self._valued_parts if values else self._parts, key,
+            lambda: context.environment.get_template(name).render(
+                values, region=region, locale=locale,
+                services=self.catalogue.get(region.slug, locale)),
+            limit=MAX_VALUED_PARTS if values else None)
 
     def _region_dirs(self, folder: RegionFolder) -> list[Path]:
         dirs = [folder.templates_dir] if folder.templates_dir else []
