@@ -16,6 +16,7 @@ from campagne import __version__
 from campagne.api import (
     admin,
     auth,
+    documented_errors,
     events,
     events_staff,
     followup,
@@ -120,6 +121,7 @@ def create_app(instance: Instance) -> FastAPI:
         app.include_router(router)
     app.include_router(pages.router)
     _install_error_handlers(app)
+    documented_errors.install(app)
     return app
 
 
@@ -139,15 +141,34 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
 
+def allowed_methods(request: Request) -> str:
+    """The methods of the path that was asked for (Starlette names only the first route's).
+
+    When several route paths match (``/members/search`` and ``/members/{member_id}``), the
+    most literal one is the resource: the one with the fewest parameters.
+    """
+    matching: dict[str, set[str]] = {}
+    for route in documented_errors.api_routes(request.app.router.routes):
+        if route.path_regex.match(request.url.path):
+            matching.setdefault(route.path_format, set()).update(route.methods or ())
+    if not matching:
+        return ""
+    resource = min(matching, key=lambda path: path.count("{"))
+    return ", ".join(sorted(matching[resource]))
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     """JSON errors for the API, friendly pages elsewhere, never a traceback."""
     renderer: Renderer = app.state.renderer
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
         if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                                headers=getattr(exc, "headers", None))
+                                headers=headers)
         if exc.status_code == 401:  # pages: go to the sign-in form
             return RedirectResponse("/account/sign-in", status_code=303)
         message = exc.detail if exc.status_code == 404 and exc.detail != "Not Found" else (

@@ -98,8 +98,14 @@ def region_stats(request: Request, region: RegionDep, session: SessionDep,
                            entity_tag(figures, "json"), modified, extra)
 
 
-@router.get(SCHEMA_PATH, summary="JSON Schema of the statistics, version 1")
-def stats_schema() -> JSONResponse:
+class JSONSchemaResponse(JSONResponse):
+    """A JSON Schema document, with its own media type."""
+
+    media_type = "application/schema+json"
+
+
+@router.get(SCHEMA_PATH, summary="JSON Schema of the statistics, version 1",
+            response_class=JSONSchemaResponse)
+def stats_schema() -> JSONSchemaResponse:
     """The JSON Schema (draft 2020-12) the statistics follow; stable for version 1."""
-    return JSONResponse(json_schema(), media_type="application/schema+json",
-                        headers={"Cache-Control": "public, max-age=86400"})
+    return JSONSchemaResponse(json_schema(), headers={"Cache-Control": "public, max-age=86400"})
