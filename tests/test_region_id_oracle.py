@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from accounts_kit import EMAILS, PASSWORD, ROLES, World, world
 from fastapi.testclient import TestClient
