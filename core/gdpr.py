@@ -15,7 +15,9 @@ from campagne.models import Consent, Member, Region, utc_now
 from campagne.operations.followup import erase_followup, export_followup
 from campagne.operations.history_erasure import erase_member_history
 from campagne.operations.inquiry_privacy import member_inquiries
+from campagne.operations.meetups import Notice
 from campagne.operations.member_export import member_bookings, member_registrations
+from campagne.operations.member_seats import release_seats
 from campagne.plugin_types import MemberEvent
 
 ERASED_NAME = "—"
@@ -80,10 +82,15 @@ def export_member(session: Session, member: Member, region_slug: str,
     }
 
 
-def erase_member(session: Session, member: Member) -> None:
+def erase_member(session: Session, member: Member, now: dt.datetime | None = None
+                 ) -> list[Notice]:
     """Anonymise a record: identity and contact details go, the fields aggregates count
     (region, sector, status, origin area and country, arrival year) stay. Any account of
-    the person is deactivated and detached. The caller commits."""
+    the person is deactivated and detached. The seats the person held at meetups and desks
+    to come are given back (:func:`~campagne.operations.member_seats.release_seats`): the
+    notices returned tell the people promoted, after the commit. The caller commits."""
+    assert member.id is not None
+    notices = release_seats(session, member.id, now)  # first: it takes the meetups' locks
     member.first_name = member.last_name = ERASED_NAME
     for name in ("email", "phone", "business_name", "siret", "naf_code", "commune",
                  "consent_purpose", "consent_given_at", "last_contact_at"):
@@ -104,6 +111,7 @@ def erase_member(session: Session, member: Member) -> None:
         account.password_hash = None
         session.add(account)
     erase_member_history(session, member)  # pipeline: inquiries and timeline
+    return notices
 
 
 def region_member(session: Session, region_slug: str, member_id: int) -> Member | None:

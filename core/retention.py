@@ -24,6 +24,7 @@ from campagne.auth.models import Credential, LoginAttempt
 from campagne.gdpr import erase_member
 from campagne.models import Consent, Member, MemberStatus, Region, utc_now
 from campagne.operations.inquiry_privacy import anonymise_inquiry
+from campagne.operations.meetup_mail import build, language, send_all
 from campagne.operations.models import Inquiry
 from campagne.settings import CampagneSettings
 
@@ -97,13 +98,18 @@ def purge(session: Session, settings: CampagneSettings, *, dry_run: bool,
     expired = expired_records(session, settings, today)
     if dry_run:
         return expired
+    mails = []
     for item in expired:
         member = session.get(Member, item.member_id)
         assert member is not None
-        erase_member(session, member)
+        notices = erase_member(session, member)
         audit.record(session, None, "purge", region_slug=item.region,
                      target=f"member:{item.member_id}", rule=item.rule)
+        mails.append((item.region, notices))
     session.commit()
+    with language(settings.default_locale):  # to the people promoted to a freed place
+        send_all(settings, [mail for slug, notices in mails
+                            for mail in build(session, settings, slug, notices)])
     return expired
 
 

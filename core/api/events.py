@@ -26,6 +26,7 @@ from campagne.operations.meetup_notify import after_commit
 from campagne.operations.meetup_views import region_meetups, summaries, summary
 from campagne.operations.meetups import (
     AlreadyRegistered,
+    CancellationClosed,
     MeetupError,
     Notice,
     SignUpClosed,
@@ -70,7 +71,7 @@ def error_status(exc: MeetupError) -> HTTPException:
     """The HTTP error for a refused change."""
     if isinstance(exc, UnknownMeetup):
         return HTTPException(status_code=404, detail=exc.message)
-    if isinstance(exc, AlreadyRegistered | SignUpClosed | StaleVersion):
+    if isinstance(exc, AlreadyRegistered | SignUpClosed | StaleVersion | CancellationClosed):
         return HTTPException(status_code=409, detail=exc.message)
     if isinstance(exc, TooManySignUps):
         return HTTPException(status_code=429, detail=exc.message)

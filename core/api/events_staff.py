@@ -33,6 +33,7 @@ from campagne.api.security import (
     deny,
 )
 from campagne.auth import audit
+from campagne.auth.access import Principal
 from campagne.auth.models import Role
 from campagne.models import Region
 from campagne.operations.meetup_mail import meetup_cancelled
@@ -119,29 +120,44 @@ def list_registrations(request: Request, region: ReaderRegionDep, session: Sessi
 
 
 @router.post("/{event_id}/registrations/{registration_id}/cancel",
-             summary="Cancel a sign-up (the member themself, or the region's staff)")
+             summary="Cancel a sign-up (the member themself, or the region's staff)",
+             responses={404: {"description": "No such sign-up the caller may cancel"},
+                        409: {"description": "The meetup has started"}})
 def cancel(request: Request, instance: InstanceDep, region: RegionDep, session: SessionDep,
            principal: PrincipalDep, event_id: int, registration_id: int,
            tasks: BackgroundTasks) -> RegistrationResult:
-    """The place freed goes to the first person waiting, who is told by e-mail."""
-    meetup = meetup_or_404(session, region.slug, event_id)
-    row = session.get(Registration, registration_id)
-    if row is None or row.meetup_id != meetup.id:
-        raise HTTPException(status_code=404, detail="Unknown registration")
-    own = principal.role is Role.MEMBER and row.member_id is not None \
-        and row.member_id == principal.user.member_id
-    if not own and principal.role is Role.MEMBER:
-        raise HTTPException(status_code=404, detail="Unknown registration")
-    if not own and not principal.can_write_region(region.slug):
-        raise deny(session, request, principal, region.slug)
+    """The place freed goes to the first person waiting, who is told by e-mail. Refused
+    (409) once the meetup has started."""
+    own = _cancellable(request, session, region, principal, event_id, registration_id)
     session.commit()
-    registration, notices = cancel_registration(session, event_id, registration_id)
+    try:
+        registration, notices = cancel_registration(session, event_id, registration_id)
+    except MeetupError as exc:
+        session.rollback()
+        raise error_status(exc) from None
     if not own:
         audit.record(session, principal.user, "cancel", region_slug=region.slug,
                      target=f"registration:{registration_id}", address=client_address(request))
     session.commit()
     after_commit(instance, region, session, notices, tasks)
     return result_of(session, registration)
+
+
+def _cancellable(request: Request, session: Session, region: RegionFolder,
+                 principal: Principal, event_id: int, registration_id: int) -> bool:
+    """Whether the caller cancels their own sign-up (else they are the region's writing
+    staff). The right is checked before any lookup, so that the answer for another region's
+    sign-up is the answer for a missing one (no existence oracle)."""
+    if principal.role is not Role.MEMBER and not principal.can_write_region(region.slug):
+        raise deny(session, request, principal, region.slug)
+    meetup = meetup_or_404(session, region.slug, event_id)
+    row = session.get(Registration, registration_id)
+    if row is None or row.meetup_id != meetup.id:
+        raise HTTPException(status_code=404, detail="Unknown registration")
+    if principal.role is Role.MEMBER and (
+            row.member_id is None or row.member_id != principal.user.member_id):
+        raise HTTPException(status_code=404, detail="Unknown registration")
+    return principal.role is Role.MEMBER
 
 
 @router.put("/{event_id}/attendance", summary="Mark who attended a meetup")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
@@ -30,13 +30,12 @@ from campagne.auth.access import Principal
 from campagne.gdpr import (
     VersionConflict,
     apply_update,
-    erase_member,
-    erased_event,
     member_out,
     record_consent,
     region_member,
 )
 from campagne.models import Member, Region
+from campagne.operations import member_erasure
 from campagne.operations.pipeline_events import member_status_changed
 
 router = APIRouter(prefix="/api/v1/regions/{slug}/members", tags=["members"],
@@ -135,17 +134,16 @@ def patch_member(request: Request, instance: InstanceDep, region: WriterRegionDe
 
 @router.post("/{member_id}/erase", summary="Erase a person (anonymise the record)")
 def erase(request: Request, instance: InstanceDep, region: WriterRegionDep,
-          session: SessionDep, principal: PrincipalDep, member_id: int) -> MemberOut:
-    """Remove identity and contact details; aggregate figures stay unchanged."""
+          session: SessionDep, principal: PrincipalDep, member_id: int,
+          tasks: BackgroundTasks) -> MemberOut:
+    """Remove identity and contact details; aggregate figures stay unchanged. The person's
+    sign-ups to meetups to come and desk bookings from today are cancelled (the places go
+    to the people waiting); past ones stay, anonymised."""
     member = region_member(session, region.slug, member_id)
     if member is None:
         raise NOT_FOUND
-    erase_member(session, member)
-    audit.record(session, principal.user, "erase", region_slug=region.slug,
-                 target=f"member:{member_id}", address=client_address(request))
-    session.commit()
-    session.refresh(member)
-    instance.plugins.notify_member_event(region.info(), erased_event(region.slug, member))
+    member_erasure.erase(instance, session, region, member, principal.user,
+                         client_address(request), tasks)
     return member_out(member, region.slug)
 
 

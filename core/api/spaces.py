@@ -38,6 +38,7 @@ from campagne.operations import bookings
 from campagne.operations.locking import exclusive_write
 from campagne.operations.models import Booking, Space
 from campagne.operations.spaces import (
+    SeatsBelowBookings,
     VersionConflict,
     booking_out,
     create_space,
@@ -182,7 +183,7 @@ def _cancel(request: Request, region: RegionFolder, session: Session, principal:
     if booking is None:
         raise NO_BOOKING
     if own and booking.member_id != principal.user.member_id:
-        raise deny(session, request, principal, region.slug)
+        raise NO_BOOKING  # as for a missing one: no existence oracle
     space = session.get(Space, space_id)
     assert space is not None
     if bookings.cancel(session, booking):
@@ -206,10 +207,12 @@ def add_space(request: Request, region: WriterRegionDep, session: SessionDep,
 
 
 @router.patch("/{space_id}", summary="Change a space (staff)",
-              responses={409: {"description": "The space changed since it was read"}})
+              responses={409: {"description": "The space changed since it was read, or "
+                                              "fewer seats than a day to come has booked"}})
 def patch_space(request: Request, region: WriterRegionDep, session: SessionDep,
                 principal: PrincipalDep, space_id: int, change: SpaceUpdate) -> SpaceOut:
-    """Apply the fields sent; ``version`` must be the one last read, else 409."""
+    """Apply the fields sent; ``version`` must be the one last read, else 409. ``seats``
+    below the seats booked on a half day to come is a 409 naming those half days."""
     space = region_space(session, region.slug, space_id)
     if space is None:
         raise NO_SPACE
@@ -218,6 +221,9 @@ def patch_space(request: Request, region: WriterRegionDep, session: SessionDep,
     except VersionConflict:
         raise HTTPException(status_code=409, detail="The space was changed by someone else; "
                             "read it again") from None
+    except SeatsBelowBookings as refused:
+        raise HTTPException(status_code=409, detail=f"seats: {refused.message()}"
+                            ) from None
     audit.record(session, principal.user, "update", region_slug=region.slug,
                  target=f"space:{space_id}", address=client_address(request), fields=fields)
     session.commit()

@@ -50,6 +50,11 @@ class MeetupSummary:
         return sign_up_open(self.meetup)
 
     @property
+    def started(self) -> bool:
+        """True once the meetup has started: its sign-ups can no longer be cancelled."""
+        return aware(self.meetup.starts_at) <= utc_now()
+
+    @property
     def past(self) -> bool:
         """True once the meetup has ended."""
         return aware(self.meetup.ends_at) <= utc_now()

@@ -61,6 +61,10 @@ class StaleVersion(MeetupError):
     """The meetup changed since the caller read it."""
 
 
+class CancellationClosed(MeetupError):
+    """The meetup has started: its sign-ups are history (attendance, figures) and stay."""
+
+
 @dataclass(frozen=True)
 class Notice:
     """Something that happened to one sign-up, to be told after the commit."""
@@ -212,11 +216,12 @@ def register(session: Session, region_id: int, meetup_id: int, *, member_id: int
     return registration, _notice(registration, kind, now)
 
 
-def cancel_registration(session: Session, meetup_id: int, registration_id: int
-                        ) -> tuple[Registration, list[Notice]]:
+def cancel_registration(session: Session, meetup_id: int, registration_id: int,
+                        now: dt.datetime | None = None) -> tuple[Registration, list[Notice]]:
     """Cancel a live sign-up; a place freed goes to the first person waiting. Returns the
     registration and the notices (its cancellation, then any promotion); nothing happens
-    to a sign-up already cancelled. The caller commits."""
+    to a sign-up already cancelled. Raises :class:`CancellationClosed` once the meetup has
+    started (``now``: the current time). The caller commits."""
     meetup = lock_row(session, Meetup, meetup_id)
     registration = session.exec(select(Registration).where(
         Registration.id == registration_id, Registration.meetup_id == meetup_id)
@@ -225,7 +230,10 @@ def cancel_registration(session: Session, meetup_id: int, registration_id: int
         raise UnknownMeetup("Unknown registration")
     if registration.status == CANCELLED:
         return registration, []
-    now = utc_now()
+    now = now or utc_now()
+    if aware(meetup.starts_at) <= now:
+        raise CancellationClosed(
+            "The meetup has started: its sign-ups can no longer be cancelled")
     registration.status, registration.cancelled_at = CANCELLED, now
     session.add(registration)
     session.flush()

@@ -3,6 +3,7 @@ check, and the API shapes of spaces and bookings."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, update
@@ -17,13 +18,47 @@ from campagne.api.space_schemas import (
     SpaceUpdate,
     StaffBookingOut,
 )
+from campagne.i18n import gettext, ngettext
 from campagne.models import Member, Region, utc_now
-from campagne.operations.bookings import availability
+from campagne.operations.bookings import HALVES, availability, taken_by_half, today
+from campagne.operations.locking import lock_row
 from campagne.operations.models import Booking, Space
 
 
 class VersionConflict(Exception):
     """The space changed since the caller read it."""
+
+
+class SeatsBelowBookings(Exception):
+    """Fewer seats asked than bookings already hold on half days to come: ``over`` lists
+    those half days as (day, half, seats booked), soonest first."""
+
+    def __init__(self, seats: int, over: list[tuple[dt.date, str, int]]) -> None:
+        super().__init__(f"{seats} seats; booked beyond on {len(over)} half days")
+        self.seats, self.over = seats, over
+
+    @property
+    def needed(self) -> int:
+        """The fewest seats that keep every booking."""
+        return max(count for _day, _half, count in self.over)
+
+    def message(self) -> str:
+        """What to tell the person, in the current language, naming the half days."""
+        halves = {"morning": gettext("morning"), "afternoon": gettext("afternoon")}
+        days = ", ".join(f"{day.isoformat()} {halves[half]} ({count})"
+                         for day, half, count in self.over[:SHOWN])
+        if len(self.over) > SHOWN:
+            days += ", …"
+        return ngettext(
+            "Bookings already take more than %(num)s seat on %(days)s. Keep at least "
+            "%(needed)s seats, or cancel bookings first.",
+            "Bookings already take more than %(num)s seats on %(days)s. Keep at least "
+            "%(needed)s seats, or cancel bookings first.",
+            self.seats) % {"num": self.seats, "days": days, "needed": self.needed}
+
+
+#: How many over-booked half days a refusal names.
+SHOWN = 5
 
 
 def region_id(session: Session, slug: str) -> int:
@@ -58,10 +93,19 @@ def create_space(session: Session, slug: str, fields: SpaceFields) -> Space:
 
 def update_space(session: Session, space: Space, change: SpaceUpdate) -> list[str]:
     """Apply the fields sent if ``change.version`` is current (compare-and-set in SQL, so
-    two workers cannot both win); return their names. Raises ``VersionConflict``."""
+    two workers cannot both win); return their names. The space row is locked first, as a
+    booking locks it, so that seats are never cut below the bookings of a day to come, even
+    while people book. Raises ``VersionConflict`` or ``SeatsBelowBookings`` (after a
+    rollback)."""
     values = change.model_dump(exclude_unset=True, exclude={"version"})
-    if space.version != change.version:
+    if lock_row(session, Space, space.id) is None or space.version != change.version:
+        session.rollback()
         raise VersionConflict
+    if "seats" in values:
+        over = overbooked(session, space.id or 0, values["seats"])
+        if over:
+            session.rollback()
+            raise SeatsBelowBookings(values["seats"], over)
     result = cast(CursorResult[Any], session.execute(
         update(Space).where(col(Space.id) == space.id, col(Space.version) == change.version)
         .values(**values, version=change.version + 1, updated_at=utc_now())))
@@ -70,6 +114,15 @@ def update_space(session: Session, space: Space, change: SpaceUpdate) -> list[st
         raise VersionConflict
     session.refresh(space)
     return sorted(values)
+
+
+def overbooked(session: Session, space_id: int, seats: int, first: dt.date | None = None
+               ) -> list[tuple[dt.date, str, int]]:
+    """The half days from ``first`` (today) on whose live bookings take more than
+    ``seats``, as (day, half, seats booked), soonest first."""
+    taken = taken_by_half(session, space_id, first or today(), dt.date.max)
+    over = [(day, half, count) for (day, half), count in taken.items() if count > seats]
+    return sorted(over, key=lambda item: (item[0], HALVES.index(item[1])))
 
 
 def space_out(space: Space, slug: str) -> SpaceOut:

@@ -9,9 +9,15 @@ from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.events_staff import my_registrations
 from campagne.auth.models import Role
 from campagne.i18n import gettext
+from campagne.models import utc_now
 from campagne.operations.meetup_notify import after_commit
-from campagne.operations.meetups import cancel_registration, region_slug_of
+from campagne.operations.meetups import (
+    CancellationClosed,
+    cancel_registration,
+    region_slug_of,
+)
 from campagne.operations.models import Meetup, Registration
+from campagne.web.meetup_pages import STARTED
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 
@@ -26,7 +32,7 @@ def my_meetups(request: Request, session: SessionDep, renderer: RendererDep,
     member_id = principal.user.member_id if principal.role is Role.MEMBER else None
     rows = my_registrations(session, member_id) if member_id is not None else []
     return renderer.render(request, "meetups/account.html", {
-        "rows": rows, "csrf": request.state.csrf_token})
+        "rows": rows, "csrf": request.state.csrf_token, "now": utc_now()})
 
 
 @router.post("/{registration_id}/cancel", dependencies=[CSRF_CHECKED])
@@ -43,7 +49,11 @@ def cancel_mine(request: Request, instance: InstanceDep, session: SessionDep,
     if region is None:
         raise HTTPException(status_code=404, detail=gettext("This sign-up does not exist."))
     session.commit()
-    _, notices = cancel_registration(session, row.meetup_id, registration_id)
+    try:
+        _, notices = cancel_registration(session, row.meetup_id, registration_id)
+    except CancellationClosed:
+        session.rollback()
+        raise HTTPException(status_code=409, detail=gettext(STARTED)) from None
     session.commit()
     after_commit(instance, region, session, notices, tasks)
     return RedirectResponse("/account/meetups", status_code=303)

@@ -16,6 +16,7 @@ from campagne.api.security import client_address
 from campagne.auth.access import Principal
 from campagne.auth.models import Role
 from campagne.i18n import gettext
+from campagne.i18n_markers import N_
 from campagne.operations.calendar import MEDIA_TYPE, calendar
 from campagne.operations.meetup_mail import token_registration
 from campagne.operations.meetup_notify import after_commit
@@ -28,6 +29,7 @@ from campagne.operations.meetup_views import (
 )
 from campagne.operations.meetups import (
     AlreadyRegistered,
+    CancellationClosed,
     MeetupError,
     SignUpClosed,
     cancel_registration,
@@ -54,6 +56,8 @@ router = APIRouter(include_in_schema=False)
 NAMES = {"fr": ("rencontres", "inscription", "annulation"),
          "en": ("meetups", "sign-up", "cancel")}
 Text = Annotated[str, Form(max_length=200)]
+#: The refusal to cancel a sign-up once the meetup has started (API: 409 as well).
+STARTED = N_("This meetup has started: the sign-up can no longer be cancelled.")
 SIGNED_IN_FIRST = Depends(optional_principal)  # so that CSRF is checked against the session
 
 
@@ -200,9 +204,11 @@ def cancel_form(request: Request, instance: InstanceDep, region: PageRegionDep,
     if registration is None:
         return _page(request, renderer, region, "meetups/cancel.html",
                      {"item": None, "token": "", "done": False}, 400)
+    item = summary(session, _meetup(session, region, registration.meetup_id))
+    done = registration.status == "cancelled"
     return _page(request, renderer, region, "meetups/cancel.html", {
-        "item": summary(session, _meetup(session, region, registration.meetup_id)),
-        "token": token, "done": registration.status == "cancelled"})
+        "item": item, "token": token, "done": done,
+        "error": gettext(STARTED) if item.started and not done else None})
 
 
 def cancel(request: Request, instance: InstanceDep, region: PageRegionDep,
@@ -215,7 +221,13 @@ def cancel(request: Request, instance: InstanceDep, region: PageRegionDep,
         return _page(request, renderer, region, "meetups/cancel.html",
                      {"item": None, "token": "", "done": False}, 400)
     session.commit()
-    _, notices = cancel_registration(session, registration.meetup_id, registration.id)
+    try:
+        _, notices = cancel_registration(session, registration.meetup_id, registration.id)
+    except CancellationClosed:
+        session.rollback()
+        return _page(request, renderer, region, "meetups/cancel.html", {
+            "item": summary(session, _meetup(session, region, registration.meetup_id)),
+            "token": "", "done": False, "error": gettext(STARTED)}, 409)
     session.commit()
     after_commit(instance, region, session, notices, tasks)
     return _page(request, renderer, region, "meetups/cancel.html", {

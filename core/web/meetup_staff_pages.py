@@ -28,6 +28,7 @@ from campagne.operations.meetup_views import (
 )
 from campagne.operations.meetups import (
     PARIS,
+    CancellationClosed,
     MeetupError,
     StaleVersion,
     aware,
@@ -42,6 +43,7 @@ from campagne.operations.meetups import (
 from campagne.operations.models import Meetup
 from campagne.operations.signups import resolve
 from campagne.regions import RegionFolder
+from campagne.web.meetup_pages import STARTED
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import StaffRegionDep
@@ -247,6 +249,9 @@ def cancel_for(request: Request, instance: InstanceDep, session: SessionDep,
     session.commit()
     try:
         _, notices = cancel_registration(session, event_id, registration_id)
+    except CancellationClosed:
+        session.rollback()
+        raise HTTPException(status_code=409, detail=gettext(STARTED)) from None
     except MeetupError:
         session.rollback()
         raise HTTPException(status_code=404,

@@ -22,6 +22,7 @@ from campagne.operations import bookings
 from campagne.operations.locking import exclusive_write
 from campagne.operations.models import BookingSlot, Space
 from campagne.operations.spaces import (
+    SeatsBelowBookings,
     VersionConflict,
     create_space,
     region_id,
@@ -162,6 +163,9 @@ def edit(request: Request, session: SessionDep, renderer: RendererDep,
             return _detail(request, session, renderer, region, principal, space, None,
                            values, _problems(error), status=422)
         return RedirectResponse(f"{url}?conflict=1", status_code=303)
+    except SeatsBelowBookings as refused:
+        return _detail(request, session, renderer, region, principal, space, None, values,
+                       [{"field": "seats", "message": refused.message()}], status=409)
     audit.record(session, principal.user, "update", region_slug=region.slug,
                  target=f"space:{space_id}", address=client_address(request), fields=fields)
     session.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from campagne.api.deps import InstanceDep, SessionDep
@@ -17,14 +17,13 @@ from campagne.gdpr import (
     VersionConflict,
     apply_update,
     consents_of,
-    erase_member,
-    erased_event,
     member_out,
     record_consent,
     region_member,
 )
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
+from campagne.operations import member_erasure
 from campagne.operations.pipeline import member_timeline
 from campagne.operations.pipeline_events import member_status_changed
 from campagne.regions import RegionFolder
@@ -146,17 +145,16 @@ def edit(request: Request, instance: InstanceDep, session: SessionDep, region: S
 
 @router.post("/members/{member_id}/erase", dependencies=[CSRF_CHECKED])
 def erase(request: Request, instance: InstanceDep, session: SessionDep,
-          region: StaffRegionDep, principal: PagePrincipalDep, member_id: int) -> Response:
-    """Anonymise the record (the aggregate figures stay the same)."""
+          region: StaffRegionDep, principal: PagePrincipalDep, member_id: int,
+          tasks: BackgroundTasks) -> Response:
+    """Anonymise the record (the aggregate figures stay the same) and give back the
+    person's seats to come."""
     _writer(region, principal)
     member = region_member(session, region.slug, member_id)
     if member is None:
         raise HTTPException(status_code=404, detail=gettext("This record does not exist."))
-    erase_member(session, member)
-    audit.record(session, principal.user, "erase", region_slug=region.slug,
-                 target=f"member:{member_id}", address=client_address(request))
-    session.commit()
-    instance.plugins.notify_member_event(region.info(), erased_event(region.slug, member))
+    member_erasure.erase(instance, session, region, member, principal.user,
+                         client_address(request), tasks)
     return RedirectResponse(f"/{region.slug}/staff/members/{member_id}", status_code=303)
 
 

@@ -1,0 +1,29 @@
+"""Erasing a member at the staff's request, the one use case behind the API
+(``POST .../members/{id}/erase``) and the staff page: anonymise the record and give back the
+person's seats, write the audit trail, commit, then tell the people promoted from a waiting
+list and the plug-ins."""
+
+from __future__ import annotations
+
+from fastapi import BackgroundTasks
+from sqlmodel import Session
+
+from campagne.auth import audit
+from campagne.auth.models import UserAccount
+from campagne.gdpr import erase_member, erased_event
+from campagne.instance import Instance
+from campagne.models import Member
+from campagne.operations.meetup_notify import after_commit
+from campagne.regions import RegionFolder
+
+
+def erase(instance: Instance, session: Session, region: RegionFolder, member: Member,
+          actor: UserAccount, address: str | None, tasks: BackgroundTasks) -> None:
+    """Erase ``member`` of ``region`` for ``actor`` (audited as ``erase``) and commit."""
+    notices = erase_member(session, member)
+    audit.record(session, actor, "erase", region_slug=region.slug,
+                 target=f"member:{member.id}", address=address)
+    session.commit()
+    session.refresh(member)
+    after_commit(instance, region, session, notices, tasks)
+    instance.plugins.notify_member_event(region.info(), erased_event(region.slug, member))
