@@ -57,9 +57,11 @@ async def harvest_forever(engine: Engine, config: HubConfig, stop: asyncio.Event
     """Harvest every ``harvest_every_seconds`` while holding the lease, until ``stop``."""
     holder = new_holder()
     interval = config.harvest_every_seconds
+    # Held for the whole harvest, even one longer than the interval: one harvest at a time.
+    lease = max(interval * 0.9, config.harvest_deadline_seconds + 30)
     while not stop.is_set():
         try:
-            if await asyncio.to_thread(acquire_lease, engine, holder, interval * 0.9):
+            if await asyncio.to_thread(acquire_lease, engine, holder, lease):
                 results = await asyncio.to_thread(harvest, engine, config)
                 log.info("harvested %s", ", ".join(f"{r.instance}: {r.outcome}"
                                                    for r in results))
