@@ -37,6 +37,7 @@ from campagne.web.templating import build_environment
 HUB_TEMPLATES = Path(str(resources.files("campagne.hub") / "templates"))
 CORE_STATIC = Path(str(resources.files("campagne") / "static"))
 log = logging.getLogger(__name__)
+SHUTDOWN_GRACE_SECONDS = 10
 
 
 class InstanceStatus(BaseModel):
@@ -177,9 +178,9 @@ def create_hub_app(config: HubConfig, engine: Engine, *, schedule: bool = True) 
             yield
         finally:
             stop.set()
-            if task is not None:  # a harvest in progress is bounded by its deadline
+            if task is not None:  # a harvest in progress has a moment, then is cancelled
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(task, timeout=config.harvest_deadline_seconds + 5)
+                    await asyncio.wait_for(task, timeout=SHUTDOWN_GRACE_SECONDS)
 
     app = FastAPI(title="Campagne hub", version=__version__, lifespan=lifespan,
                   description="The national network's hub: statistics harvested from "

@@ -103,25 +103,32 @@ async def harvest_async(engine: Engine, config: HubConfig, *,
                         transport: httpx.AsyncBaseTransport | None = None
                         ) -> list[HarvestResult]:
     """Harvest every instance once, ``parallel_instances`` at a time, within
-    ``harvest_deadline_seconds``; each outcome is stored as soon as it is known."""
+    ``harvest_deadline_seconds``; each outcome is stored as soon as it is known (in a
+    thread, one at a time). Cancelling it stops every request at once."""
     started = time.monotonic()
-    gate = asyncio.Semaphore(config.parallel_instances)
-    timeout = httpx.Timeout(config.timeout_seconds)
+    gate, storing = asyncio.Semaphore(config.parallel_instances), asyncio.Lock()
+
+    async def store(result: HarvestResult, member: MemberInstance,
+                    stats: list[StatsV1]) -> HarvestResult:
+        if result.error:
+            log.warning("harvest of %s: %s", member.name, result.error)
+        async with storing:
+            return await asyncio.to_thread(_store, engine, result, member, stats)
 
     async def one(client: httpx.AsyncClient, member: MemberInstance) -> HarvestResult:
         async with gate:
             result, stats = await _harvest_one(client, member, Limits.of(config))
-        if result.error:
-            log.warning("harvest of %s: %s", member.name, result.error)
-        return _store(engine, result, member, stats)
+        return await store(result, member, stats)
 
-    async with httpx.AsyncClient(timeout=timeout, transport=transport,
-                                 follow_redirects=False) as client:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(config.timeout_seconds),
+                                 transport=transport, follow_redirects=False) as client:
         tasks = [asyncio.create_task(one(client, member)) for member in config.instances]
-        _done, late = await asyncio.wait(tasks, timeout=config.harvest_deadline_seconds)
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        try:
+            _done, late = await asyncio.wait(tasks, timeout=config.harvest_deadline_seconds)
+        finally:
+            for task in tasks:
+                task.cancel()  # only those still running: past the deadline, or cancelled
+            await asyncio.gather(*tasks, return_exceptions=True)
     results = []
     for member, task in zip(config.instances, tasks, strict=True):
         if task in late or task.exception() is not None:
@@ -130,8 +137,7 @@ async def harvest_async(engine: Engine, config: HubConfig, *,
                      if task in late else "its harvest failed")
             result = HarvestResult(member.name, "unreachable" if task in late else "invalid",
                                    [], round(time.monotonic() - started, 3), error)
-            log.warning("harvest of %s: %s", member.name, error)
-            results.append(_store(engine, result, member, []))
+            results.append(await store(result, member, []))
         else:
             results.append(task.result())
     return results

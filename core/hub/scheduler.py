@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from campagne.hub.config import HubConfig
-from campagne.hub.harvest import harvest
+from campagne.hub.harvest import harvest_async
 from campagne.hub.models import HubLease
 from campagne.models import utc_now
 
@@ -62,7 +62,7 @@ async def harvest_forever(engine: Engine, config: HubConfig, stop: asyncio.Event
     while not stop.is_set():
         try:
             if await asyncio.to_thread(acquire_lease, engine, holder, lease):
-                results = await asyncio.to_thread(harvest, engine, config)
+                results = await harvest_async(engine, config)
                 log.info("harvested %s", ", ".join(f"{r.instance}: {r.outcome}"
                                                    for r in results))
         except Exception:  # the schedule must survive a database hiccup
