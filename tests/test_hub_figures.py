@@ -126,14 +126,16 @@ def _numbers(value: Any) -> list[float]:
     return [value] if isinstance(value, int | float) and not isinstance(value, bool) else []
 
 
-def _keep(engine: Any, slug: str, payload: dict[str, Any]) -> None:
+def _keep(engine: Any, slug: str, payload: dict[str, Any],
+          figures: dict[str, Any] | None = None) -> None:
     """A snapshot kept as it is, as an earlier version of the hub could have kept it."""
     with Session(engine) as session:
         if session.get(HubInstance, "first") is None:
             session.add(HubInstance(name="first", url="http://first.test", last_outcome="ok",
                                     last_attempt_at=utc_now(), last_success_at=utc_now()))
             session.flush()
-        session.add(HubSnapshot(instance_name="first", region_slug=slug, payload=payload))
+        session.add(HubSnapshot(instance_name="first", region_slug=slug, payload=payload,
+                                figures=figures))
         session.commit()
 
 
@@ -147,6 +149,10 @@ def test_bad_figures_kept_before_never_break_the_pages(database_url: str) -> Non
     _keep(engine, "orne", changed(good_stats("orne"), "indicators.members_total.value",
                                   10**400))
     _keep(engine, "lot", changed(good_stats("lot"), "indicators.desk_occupancy.value", -2))
+    out_of_bounds = float("nan") if database_url.startswith("sqlite") else 10**400
+    _keep(engine, "gers", withheld, figures={"version": 1, "indicators": {  # read once
+        "meetup_attendance": {"value": SECRET, "suppressed": True, "unit": "people"},
+        "desk_occupancy": {"value": out_of_bounds, "suppressed": False, "unit": "share"}}})
     if database_url.startswith("sqlite"):  # PostgreSQL's json type refuses NaN itself
         _keep(engine, "tarn", changed(good_stats("tarn"), "indicators.desk_occupancy.value",
                                       float("nan")))
@@ -165,6 +171,8 @@ def test_bad_figures_kept_before_never_break_the_pages(database_url: str) -> Non
         csv = hub.get("/api/v1/network/compare?format=csv").text
         assert "0.77" not in csv
         trends = hub.get("/api/v1/network/trends?indicator=meetup_attendance").json()
-        assert all(point["value"] is None for line in trends["series"]
-                   for point in line["points"])
+        points = [point for line in trends["series"] for point in line["points"]]
+        assert points and all(point["value"] is None for point in points)
+        trends = hub.get("/api/v1/network/trends?indicator=desk_occupancy").json()
+        assert [p["value"] for line in trends["series"] for p in line["points"]] == [0.42]
     engine.dispose()
