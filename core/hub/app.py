@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -15,7 +16,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -35,6 +36,8 @@ from campagne.web.templating import build_environment
 
 HUB_TEMPLATES = Path(str(resources.files("campagne.hub") / "templates"))
 CORE_STATIC = Path(str(resources.files("campagne") / "static"))
+log = logging.getLogger(__name__)
+SHUTDOWN_GRACE_SECONDS = 10
 
 
 class InstanceStatus(BaseModel):
@@ -69,11 +72,34 @@ def instance_statuses(session: Session, config: HubConfig) -> list[InstanceStatu
     return found
 
 
+def _withheld(payload: Any) -> Any:
+    """``payload`` with no value left beside a ``suppressed: true``, at any depth."""
+    if isinstance(payload, list):
+        return [_withheld(item) for item in payload]
+    if not isinstance(payload, dict):
+        return payload
+    found = {key: _withheld(item) for key, item in payload.items()}
+    if found.get("suppressed") is True:
+        found.update({key: None for key in ("value", "share") if key in found})
+    return found
+
+
+def stored_stats(row: HubSnapshot) -> StatsV1 | None:
+    """A kept snapshot as statistics; None when it breaks the schema (kept before every
+    figure was validated): never a suppressed value, never a figure out of bounds."""
+    try:
+        return StatsV1.model_validate(_withheld(row.payload))
+    except (ValidationError, RecursionError):
+        log.warning("snapshot %s of %s/%s breaks the schema: left out", row.id,
+                    row.instance_name, row.region_slug)
+        return None
+
+
 def snapshot_stats(session: Session, config: HubConfig) -> list[StatsV1]:
     """The last good statistics of every region of every configured instance."""
     rows: list[HubSnapshot] = latest_snapshots(
         session, [member.name for member in config.instances])
-    return [StatsV1.model_validate(row.payload) for row in rows]
+    return [stats for stats in map(stored_stats, rows) if stats is not None]
 
 
 def _switch_links(request: Request) -> dict[str, str]:
@@ -152,9 +178,9 @@ def create_hub_app(config: HubConfig, engine: Engine, *, schedule: bool = True) 
             yield
         finally:
             stop.set()
-            if task is not None:  # a harvest in progress is bounded by its timeouts
+            if task is not None:  # a harvest in progress has a moment, then is cancelled
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(task, timeout=config.timeout_seconds + 5)
+                    await asyncio.wait_for(task, timeout=SHUTDOWN_GRACE_SECONDS)
 
     app = FastAPI(title="Campagne hub", version=__version__, lifespan=lifespan,
                   description="The national network's hub: statistics harvested from "

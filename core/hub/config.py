@@ -3,8 +3,10 @@ and validated by a pydantic model; errors are reported as ``file:line``."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import httpx
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -25,15 +27,29 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 class MemberInstance(Strict):
     """A chamber's instance: a name for people and the base address of its API."""
 
     name: str = Field(min_length=2, max_length=120)
     url: str = Field(pattern=r"^https?://[^\s/]+(/\S*)?$", max_length=300)
 
+    @field_validator("name", "url")
+    @classmethod
+    def _no_control_character(cls, text: str) -> str:
+        if CONTROL.search(text):
+            raise ValueError("control characters are not allowed")
+        return text
+
     @field_validator("url")
     @classmethod
-    def _no_trailing_slash(cls, url: str) -> str:
+    def _usable_address(cls, url: str) -> str:
+        try:
+            httpx.URL(url)
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise ValueError(f"not a usable address: {exc}") from None
         return url.rstrip("/")
 
 
@@ -46,8 +62,17 @@ class HubConfig(Strict):
     harvest_every_seconds: int = Field(default=3600, ge=1, le=7 * 86400)
     stale_after_seconds: int = Field(default=3 * 3600, ge=1,
                                      description="A snapshot older than this is stale")
-    timeout_seconds: float = Field(default=10, gt=0, le=120)
+    timeout_seconds: float = Field(default=10, gt=0, le=120,
+                                   description="Per network operation: connect, each read")
     retries: int = Field(default=2, ge=0, le=5)
+    request_deadline_seconds: float = Field(
+        default=30, gt=0, le=600, description="One whole answer, first byte to last")
+    harvest_deadline_seconds: float = Field(
+        default=900, gt=0, le=86400, description="One whole harvest of every instance")
+    max_answer_bytes: int = Field(default=5_000_000, ge=1000, le=100_000_000,
+                                  description="The largest answer read, once decompressed")
+    parallel_instances: int = Field(default=4, ge=1, le=32,
+                                    description="Instances harvested at the same time")
 
     @model_validator(mode="after")
     def _stale_after_a_missed_harvest(self) -> HubConfig:

@@ -1,37 +1,32 @@
 """One harvest: ask every member instance for its regions' statistics, validate them
-against the schema and keep them as snapshots. Timeouts and retries are bounded: an
-instance costs at most ``(retries + 1) * timeout`` seconds per request."""
+against the schema and keep them as snapshots. Whatever an instance sends ends as its own
+outcome (``ok``, ``invalid`` or ``unreachable``), never as the harvest's failure. Every
+request has a deadline for its whole answer, and the harvest has its own: an instance
+still being read when it passes is ``unreachable``."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import re
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
-from pydantic import ValidationError
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from campagne.hub.config import HubConfig, MemberInstance
+from campagne.hub.fetch import InvalidAnswer, Limits, Unreachable, fetch_instance
 from campagne.hub.models import HubInstance, HubSnapshot
 from campagne.hub.trends import snapshot_figures
 from campagne.models import utc_now
 from campagne.stats.schema import StatsV1
 
 log = logging.getLogger(__name__)
-MAX_REGIONS = 200  # an instance listing more is answering something else
 Status = str  # "ok", "stale", "unreachable" or "invalid"
-
-
-class Unreachable(Exception):
-    """The instance did not answer (connection refused, timeout, server error)."""
-
-
-class InvalidAnswer(Exception):
-    """The instance answered something that is not statistics of schema version 1."""
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -45,45 +40,9 @@ class HarvestResult:
     error: str | None = None
 
 
-def _get_json(client: httpx.Client, url: str, retries: int) -> Any:
-    """GET ``url`` as JSON, retrying transport and server errors ``retries`` times."""
-    last: Exception | None = None
-    for attempt in range(retries + 1):
-        try:
-            answer = client.get(url, headers={"Accept": "application/json"})
-        except httpx.HTTPError as exc:
-            last = exc
-        else:
-            if answer.status_code < 500:
-                if answer.status_code != 200:
-                    raise InvalidAnswer(f"{url} answered {answer.status_code}")
-                try:
-                    return answer.json()
-                except ValueError as exc:
-                    raise InvalidAnswer(f"{url} did not answer JSON") from exc
-            last = Unreachable(f"{url} answered {answer.status_code}")
-        if attempt < retries:
-            time.sleep(min(0.2 * (attempt + 1), 1.0))
-    raise Unreachable(f"{type(last).__name__}: {last}"[:400])
-
-
-def fetch_instance(client: httpx.Client, member: MemberInstance,
-                   retries: int) -> list[StatsV1]:
-    """The validated statistics of every region ``member`` serves."""
-    listing = _get_json(client, f"{member.url}/api/v1/regions", retries)
-    if not isinstance(listing, list) or len(listing) > MAX_REGIONS or not all(
-            isinstance(item, dict) and isinstance(item.get("slug"), str) for item in listing):
-        raise InvalidAnswer("the list of regions is not valid")
-    stats = []
-    for item in listing:
-        payload = _get_json(client, f"{member.url}/api/v1/regions/{item['slug']}/stats",
-                            retries)
-        try:
-            stats.append(StatsV1.model_validate(payload))
-        except ValidationError as exc:
-            raise InvalidAnswer(f"statistics of '{item['slug']}' do not follow schema 1: "
-                                f"{exc.error_count()} error(s)") from None
-    return stats
+def _clean(error: str) -> str:
+    """An error as it may be stored and shown: printable, at most 400 characters."""
+    return UNPRINTABLE.sub("?", error)[:400]
 
 
 def _record(session: Session, member: MemberInstance, outcome: str, error: str | None,
@@ -101,29 +60,94 @@ def _record(session: Session, member: MemberInstance, outcome: str, error: str |
                                 figures=snapshot_figures(payload)))
 
 
-def harvest(engine: Engine, config: HubConfig, *, transport: httpx.BaseTransport | None = None
-            ) -> list[HarvestResult]:
-    """Harvest every instance once, one after the other; never raises for an instance."""
-    results = []
-    timeout = httpx.Timeout(config.timeout_seconds)
-    with httpx.Client(timeout=timeout, transport=transport, follow_redirects=False) as client:
-        for member in config.instances:
-            started = time.monotonic()
-            outcome, error, stats = "ok", None, []
-            try:
-                stats = fetch_instance(client, member, config.retries)
-            except Unreachable as exc:
-                outcome, error = "unreachable", str(exc)
-            except InvalidAnswer as exc:
-                outcome, error = "invalid", str(exc)
+def _store(engine: Engine, result: HarvestResult, member: MemberInstance,
+           stats: list[StatsV1]) -> HarvestResult:
+    """Keep the outcome and the snapshots; when they cannot be kept, the outcome says so."""
+    for attempt in (result, None):
+        try:
             with Session(engine) as session:
-                _record(session, member, outcome, error, stats, utc_now())
+                if attempt is not None:
+                    _record(session, member, attempt.outcome, attempt.error, stats, utc_now())
+                else:
+                    result = HarvestResult(member.name, "invalid", [], result.seconds,
+                                           "its statistics could not be stored")
+                    _record(session, member, result.outcome, result.error, [], utc_now())
                 session.commit()
-            if error:
-                log.warning("harvest of %s: %s", member.name, error)
-            results.append(HarvestResult(member.name, outcome, [s.region.slug for s in stats],
-                                         round(time.monotonic() - started, 3), error))
+            return result
+        except Exception:  # a database that refuses it must not stop the harvest
+            log.exception("harvest of %s: could not store the outcome", member.name)
+    return result
+
+
+async def _harvest_one(client: httpx.AsyncClient, member: MemberInstance,
+                       limits: Limits) -> tuple[HarvestResult, list[StatsV1]]:
+    started = time.monotonic()
+    outcome, error, stats = "ok", None, []
+    try:
+        stats = await fetch_instance(client, member, limits)
+    except Unreachable as exc:
+        outcome, error = "unreachable", str(exc)
+    except InvalidAnswer as exc:
+        outcome, error = "invalid", str(exc)
+    except (httpx.HTTPError, OSError) as exc:
+        outcome, error = "unreachable", f"{type(exc).__name__}: {exc}"
+    except Exception as exc:  # anything else it sent: its outcome, not the harvest's
+        log.exception("harvest of %s failed", member.name)
+        outcome, error = "invalid", f"its answer could not be read ({type(exc).__name__})"
+    seconds = round(time.monotonic() - started, 3)
+    return HarvestResult(member.name, outcome, [s.region.slug for s in stats], seconds,
+                         None if error is None else _clean(error)), stats
+
+
+async def harvest_async(engine: Engine, config: HubConfig, *,
+                        transport: httpx.AsyncBaseTransport | None = None
+                        ) -> list[HarvestResult]:
+    """Harvest every instance once, ``parallel_instances`` at a time, within
+    ``harvest_deadline_seconds``; each outcome is stored as soon as it is known (in a
+    thread, one at a time). Cancelling it stops every request at once."""
+    started = time.monotonic()
+    gate, storing = asyncio.Semaphore(config.parallel_instances), asyncio.Lock()
+
+    async def store(result: HarvestResult, member: MemberInstance,
+                    stats: list[StatsV1]) -> HarvestResult:
+        if result.error:
+            log.warning("harvest of %s: %s", member.name, result.error)
+        async with storing:
+            return await asyncio.to_thread(_store, engine, result, member, stats)
+
+    async def one(client: httpx.AsyncClient, member: MemberInstance) -> HarvestResult:
+        async with gate:
+            result, stats = await _harvest_one(client, member, Limits.of(config))
+        return await store(result, member, stats)
+
+    async with httpx.AsyncClient(timeout=httpx.Timeout(config.timeout_seconds),
+                                 transport=transport, follow_redirects=False) as client:
+        tasks = [asyncio.create_task(one(client, member)) for member in config.instances]
+        try:
+            _done, late = await asyncio.wait(tasks, timeout=config.harvest_deadline_seconds)
+        finally:
+            for task in tasks:
+                task.cancel()  # only those still running: past the deadline, or cancelled
+            await asyncio.gather(*tasks, return_exceptions=True)
+    results = []
+    for member, task in zip(config.instances, tasks, strict=True):
+        if task in late or task.exception() is not None:
+            error = (f"still answering when the harvest's deadline passed, after "
+                     f"{config.harvest_deadline_seconds:g} s (harvest_deadline_seconds)"
+                     if task in late else "its harvest failed")
+            result = HarvestResult(member.name, "unreachable" if task in late else "invalid",
+                                   [], round(time.monotonic() - started, 3), error)
+            results.append(await store(result, member, []))
+        else:
+            results.append(task.result())
     return results
+
+
+def harvest(engine: Engine, config: HubConfig, *,
+            transport: httpx.AsyncBaseTransport | None = None) -> list[HarvestResult]:
+    """Harvest every instance once (see :func:`harvest_async`); never raises for an
+    instance. Call it from a thread without a running event loop."""
+    return asyncio.run(harvest_async(engine, config, transport=transport))
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from campagne.hub.config import HubConfig
-from campagne.hub.harvest import harvest
+from campagne.hub.harvest import harvest_async
 from campagne.hub.models import HubLease
 from campagne.models import utc_now
 
@@ -57,10 +57,12 @@ async def harvest_forever(engine: Engine, config: HubConfig, stop: asyncio.Event
     """Harvest every ``harvest_every_seconds`` while holding the lease, until ``stop``."""
     holder = new_holder()
     interval = config.harvest_every_seconds
+    # Held for the whole harvest, even one longer than the interval: one harvest at a time.
+    lease = max(interval * 0.9, config.harvest_deadline_seconds + 30)
     while not stop.is_set():
         try:
-            if await asyncio.to_thread(acquire_lease, engine, holder, interval * 0.9):
-                results = await asyncio.to_thread(harvest, engine, config)
+            if await asyncio.to_thread(acquire_lease, engine, holder, lease):
+                results = await harvest_async(engine, config)
                 log.info("harvested %s", ", ".join(f"{r.instance}: {r.outcome}"
                                                    for r in results))
         except Exception:  # the schedule must survive a database hiccup

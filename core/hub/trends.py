@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from campagne.hub.models import HubSnapshot
 from campagne.models import utc_now
 from campagne.stats.compare import KEY_ROWS, RETENTION_LABELS
+from campagne.stats.schema import MAX_COUNT
 
 MAX_DAYS = 366  # points per series at most: the last 366 days of the window
 EARLIEST = dt.date(2000, 1, 1)
@@ -129,7 +130,10 @@ class Reading:
 
 
 def _number(value: Any) -> Number | None:
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A figure that can be shown: a finite number from 0 to ``MAX_COUNT``, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value if 0 <= value <= MAX_COUNT else None  # False for NaN too
 
 
 def _scalar(item: Mapping[str, Any], unit: str) -> Reading | None:
@@ -274,6 +278,11 @@ def _point_moment(value: Any) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
+def _kept_reading(kept: Any) -> Reading | None:
+    """An indicator as kept in ``figures``, read again as defensively as a payload."""
+    return _scalar(kept, "people") if isinstance(kept, dict) else None
+
+
 def build_trends(snapshots: list[DailySnapshot], window: Window,
                  indicator: str | None) -> Trends:
     """The series of ``indicator`` (or of every indicator) from the daily ``snapshots``.
@@ -285,16 +294,19 @@ def build_trends(snapshots: list[DailySnapshot], window: Window,
         base = {"date": snapshot.harvested_at.date(), "harvested_at": snapshot.harvested_at,
                 "period_end": _point_date(figures.get("period_end")),
                 "generated_at": _point_moment(figures.get("generated_at"))}
-        for key, reading in figures.get("indicators", {}).items():
+        for key, kept in figures.get("indicators", {}).items():
+            reading = _kept_reading(kept)
+            if reading is None:
+                continue
             found.add(key)
             if indicator is not None and key != indicator:
                 continue
             line = series.setdefault((snapshot.instance, snapshot.region, key), TrendSeries(
                 instance=snapshot.instance, region=snapshot.region, region_name="",
-                indicator=key, unit=reading["unit"], points=[]))
+                indicator=key, unit=reading.unit, points=[]))
             line.region_name = figures.get("region_name") or snapshot.region  # newest wins
-            line.points.append(TrendPoint(**base, value=reading["value"],
-                                          suppressed=reading["suppressed"]))
+            line.points.append(TrendPoint(**base, value=reading.value,
+                                          suppressed=reading.suppressed))
     if indicator is not None and indicator not in LABELS and indicator not in found:
         known = ", ".join(indicator_order([*LABELS, *found]))
         raise TrendQueryError("indicator", f"unknown indicator '{indicator[:60]}'; "

@@ -171,7 +171,8 @@ def desk_occupancy(session: Session, region_id: int, period: Period,
     offered = 2 * open_days * sum(seats for _, seats in spaces)
     if disclosure.is_sensitive(people, threshold):
         return Measure(value=None, unit="share", suppressed=True)
-    return Measure(value=round(half_days / offered, 3), unit="share")
+    # Seats cut after bookings were made can leave more booked than offered: a share stays <= 1.
+    return Measure(value=min(1.0, round(half_days / offered, 3)), unit="share")
 
 
 def _bookers(rows: Iterable[tuple[dt.date, str, int | None, str | None]]) -> set[str]:

@@ -7,77 +7,156 @@ makes version 2. Indicators the model cannot compute yet are present with
 Readers ignore the indicators they do not know (``Indicators`` accepts unknown keys), and
 indicators added within version 1 have defaults, so that a document of an older or a newer
 instance still validates (docs/decisions/0014-follow-up-and-operations-statistics.md).
+
+Every figure is bounded so that a reader can trust a valid document: counts are whole
+numbers from 0 to :data:`MAX_COUNT`, measures are finite and not negative, a ``share`` is
+from 0 to 1, a figure marked ``suppressed`` has no value, and texts and lists have a
+maximum length. The conditions that span two fields are in the JSON Schema as ``if`` /
+``then`` clauses, so that any JSON Schema validator refuses what this model refuses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from campagne.config import SLUG_PATTERN
 
 SCHEMA_VERSION: Literal["1"] = "1"
 SCHEMA_PATH = "/api/v1/schemas/stats-v1.json"
+#: The largest count: the largest integer every JSON reader keeps exactly (RFC 7493).
+MAX_COUNT = 2**53 - 1
+Name = Annotated[str, StringConstraints(max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=1000)]
+Address = Annotated[str, StringConstraints(max_length=500)]
+Unit = Annotated[str, StringConstraints(max_length=40)]
+
+
+def _when(flag: str, const: object, then: dict[str, Any]) -> dict[str, Any]:
+    """A JSON Schema ``if``/``then`` clause: when ``flag`` is ``const``, ``then`` applies."""
+    return {"if": {"properties": {flag: {"const": const}}, "required": [flag]},
+            "then": {"properties": then}}
+
+
+SUPPRESSED_IS_NULL = _when("suppressed", True, {"value": {"type": "null"}})
+SHARE_AT_MOST_ONE = _when("unit", "share", {"value": {"anyOf": [
+    {"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}]}})
+PEOPLE_NOT_NEGATIVE: dict[str, Any] = {  # ``counts_people`` is true unless it says false
+    "if": {"properties": {"counts_people": {"const": False}}, "required": ["counts_people"]},
+    "else": {"properties": {"value": {"anyOf": [{"type": "number", "minimum": 0},
+                                                {"type": "null"}]}}}}
 
 
 class Published(BaseModel):
-    """Base of the published models: unknown keys are refused when validating."""
+    """Base of the published models: unknown keys are refused when validating, and
+    numbers must be finite (no NaN, no infinity)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-class Count(Published):
+class Figure(Published):
+    """Base of the figures that may be withheld: a suppressed figure has no value."""
+
+    @model_validator(mode="after")
+    def _suppressed_has_no_value(self) -> Figure:
+        if getattr(self, "suppressed", False) and getattr(self, "value", None) is not None:
+            raise ValueError("a suppressed figure has no value (null)")
+        return self
+
+
+class Count(Figure):
     """A number of people (or ``null`` when suppressed or not available)."""
 
-    value: int | None = Field(description="Number of people; null when suppressed or unavailable")
+    model_config = ConfigDict(json_schema_extra={"allOf": [SUPPRESSED_IS_NULL]})
+
+    value: int | None = Field(ge=0, le=MAX_COUNT,
+                              description="Number of people; null when suppressed or unavailable")
     available: bool = Field(default=True, description="False when the model has no data for it yet")
     suppressed: bool = Field(default=False, description="True when withheld by disclosure control")
 
 
-class Measure(Published):
-    """A measure that is not a count (a duration, a share, a rate)."""
+class Measure(Figure):
+    """A measure that is not a count (a duration, a share, a rate): never negative."""
 
-    value: float | None
-    unit: str = Field(description="'days', 'share' (0 to 1), 'per_100k_inhabitants'...")
+    model_config = ConfigDict(json_schema_extra={"allOf": [SUPPRESSED_IS_NULL,
+                                                           SHARE_AT_MOST_ONE]})
+
+    value: float | None = Field(ge=0, le=MAX_COUNT)
+    unit: Unit = Field(description="'days', 'share' (0 to 1), 'per_100k_inhabitants'...")
     available: bool = True
     suppressed: bool = False
 
+    @model_validator(mode="after")
+    def _share_at_most_one(self) -> Measure:
+        if self.unit == "share" and self.value is not None and self.value > 1:
+            raise ValueError("a share is from 0 to 1")
+        return self
 
-class Cell(Published):
+
+class Cell(Figure):
     """One category of a table: its key and the number of people in it."""
 
-    key: str
-    value: int | None
+    model_config = ConfigDict(json_schema_extra={"allOf": [SUPPRESSED_IS_NULL]})
+
+    key: Name
+    value: int | None = Field(ge=0, le=MAX_COUNT)
     suppressed: bool = False
 
 
 class Table(Published):
     """People counted by category; ``total`` is the sum of every cell, suppressed or not."""
 
-    total: int | None = Field(description="Null when the table has no total or it is suppressed")
-    cells: list[Cell]
+    total: int | None = Field(ge=0, le=MAX_COUNT,
+                              description="Null when the table has no total or it is suppressed")
+    cells: list[Cell] = Field(max_length=1000)
 
 
 class Retention(Published):
     """Share of the members who arrived at least ``years`` before the end of the period and
     were still members ``years`` after their arrival."""
 
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        _when("suppressed", True, {"share": {"type": "null"}})]})
+
     years: int = Field(ge=1, le=3)
     share: float | None = Field(ge=0, le=1)
     suppressed: bool = False
 
+    @model_validator(mode="after")
+    def _suppressed_has_no_share(self) -> Retention:
+        if self.suppressed and self.share is not None:
+            raise ValueError("a suppressed share has no value (null)")
+        return self
 
-class ExtraIndicator(Published):
+
+class ExtraIndicator(Figure):
     """An indicator given by a plug-in (hook ``extra_indicators``)."""
 
-    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: dict[str, str] = Field(description="Per language, French required")
-    value: float | int | None
-    unit: str = "people"
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        SUPPRESSED_IS_NULL, SHARE_AT_MOST_ONE,
+        PEOPLE_NOT_NEGATIVE]})
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)
+    label: dict[Annotated[str, StringConstraints(max_length=10)], Name] = Field(
+        max_length=20, description="Per language, French required")
+    value: float | int | None = Field(ge=-MAX_COUNT, le=MAX_COUNT)
+    unit: Unit = "people"
     counts_people: bool = Field(
         default=True, description="A count of people goes through disclosure control")
     suppressed: bool = False
-    plugin: str = ""
+    plugin: Name = ""
+
+    @model_validator(mode="after")
+    def _bounded_by_unit(self) -> ExtraIndicator:
+        if self.value is None:
+            return self
+        if self.counts_people and self.value < 0:
+            raise ValueError("a count of people is not negative")
+        if self.unit == "share" and not 0 <= self.value <= 1:
+            raise ValueError("a share is from 0 to 1")
+        return self
 
 
 class Indicators(Published):
@@ -93,7 +172,7 @@ class Indicators(Published):
     members_by_origin: Table
     services_used: Table
     meetup_attendance: Count
-    retention: list[Retention]
+    retention: list[Retention] = Field(max_length=10)
     inquiries_received: Count
     inquiries_converted: Count
     median_days_inquiry_to_settlement: Measure
@@ -114,9 +193,9 @@ class Indicators(Published):
 class RegionRef(Published):
     """Which region the statistics are about."""
 
-    slug: str
-    code: str
-    name: str
+    slug: str = Field(pattern=SLUG_PATTERN)
+    code: Annotated[str, StringConstraints(max_length=20)]
+    name: Name
 
 
 class PeriodOut(Published):
@@ -129,24 +208,24 @@ class PeriodOut(Published):
 class Licence(Published):
     """The open licence the statistics are published under."""
 
-    name: str
-    url: str
+    name: Name
+    url: Address
 
 
 class Disclosure(Published):
     """The disclosure rule applied."""
 
-    threshold: int = Field(ge=1)
-    rule: str
-    source: str
+    threshold: int = Field(ge=1, le=MAX_COUNT)
+    rule: LongText
+    source: LongText
 
 
 class Population(Published):
     """The population of the département, with its source (for per-capita rates)."""
 
-    value: int
-    source: str | None
-    source_url: str | None
+    value: int = Field(ge=1, le=MAX_COUNT)
+    source: LongText | None
+    source_url: Address | None
     illustrative: bool
 
 
@@ -154,7 +233,7 @@ class StatsV1(Published):
     """A region's open statistics, version 1. Counts only: never a person."""
 
     schema_version: Literal["1"] = SCHEMA_VERSION
-    schema_url: str = SCHEMA_PATH
+    schema_url: Address = SCHEMA_PATH
     region: RegionRef
     period: PeriodOut
     generated_at: dt.datetime
@@ -162,7 +241,7 @@ class StatsV1(Published):
     disclosure: Disclosure
     population: Population | None
     indicators: Indicators
-    extra: list[ExtraIndicator] = []
+    extra: list[ExtraIndicator] = Field(default=[], max_length=100)
 
 
 class NetworkComparison(Published):
