@@ -32,6 +32,7 @@ from campagne.sheets.exporter import (
     export,
     filtered_inquiries,
     filtered_members,
+    values_of,
 )
 from campagne.sheets.fields import FIELDS, IGNORE, Kind, auto_mapping, normalise
 from campagne.sheets.import_lock import ImportBusy
@@ -236,7 +237,7 @@ def _export(session: Session, args: argparse.Namespace) -> int:
                 stage=args.stage, sector=args.sector))
     except ValueError as exc:
         raise UsageError(str(exc).splitlines()[0]) from exc
-    content = export(kind, args.format, records)
+    content = export(kind, args.format, [values_of(kind, record) for record in records])
     try:
         write_private(args.output, content)
     except OSError as exc:
