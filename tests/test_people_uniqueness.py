@@ -178,7 +178,7 @@ def test_an_address_another_member_has_is_a_409(w: World) -> None:
     edited = w.client.post(f"/gers/staff/members/{second.id}", data={
         "csrf": token.group(1), "version": second.version, "email": first.email})
     assert edited.status_code == 409
-    assert "Un autre membre de ce territoire a déjà cette adresse e-mail." in edited.text
+    assert "Un autre membre de cette région a déjà cette adresse e-mail." in edited.text
 
 
 def test_converting_an_inquiry_of_a_member_is_a_409(w: World) -> None:
@@ -190,12 +190,13 @@ def test_converting_an_inquiry_of_a_member_is_a_409(w: World) -> None:
                       email=known.email.title(), sector_slug="it_internet_ecommerce")
         session.add(row)
         session.commit()
+        inquiry_id = row.id
         members_before = len(session.exec(select(Member)).all())
-    answer = w.client.post(f"{API}/inquiries/{row.id}/convert", json={},
+    answer = w.client.post(f"{API}/inquiries/{inquiry_id}/convert", json={},
                            headers={**w.headers("staff_gers"), "Accept-Language": "en"})
     assert answer.status_code == 409, answer.text
     assert answer.json() == {
         "detail": "Another member of this region already has this e-mail address."}
     with Session(w.instance.engine) as session:
         assert len(session.exec(select(Member)).all()) == members_before
-        assert session.get(Inquiry, row.id).member_id is None  # type: ignore[union-attr]
+        assert session.get(Inquiry, inquiry_id).member_id is None  # type: ignore[union-attr]
