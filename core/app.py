@@ -41,6 +41,7 @@ from campagne.settings import CampagneSettings
 from campagne.web import (
     account_pages,
     admin_pages,
+    busy_answers,
     compare_pages,
     followup_pages,
     inquiry_pages,
@@ -121,6 +122,7 @@ def create_app(instance: Instance) -> FastAPI:
         app.include_router(router)
     app.include_router(pages.router)
     _install_error_handlers(app)
+    busy_answers.install(app, app.state.renderer, _wants_json)  # 503 pool, 409 duplicate
     documented_errors.install(app)
     return app
 

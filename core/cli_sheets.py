@@ -9,9 +9,11 @@ is written then), 2 for a wrong command line."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,8 +32,10 @@ from campagne.sheets.exporter import (
     export,
     filtered_inquiries,
     filtered_members,
+    values_of,
 )
 from campagne.sheets.fields import FIELDS, IGNORE, Kind, auto_mapping, normalise
+from campagne.sheets.import_lock import ImportBusy
 from campagne.sheets.importer import (
     COMMAND_LINE,
     ImportConflict,
@@ -41,7 +45,7 @@ from campagne.sheets.importer import (
     run_import,
     system_user,
 )
-from campagne.sheets.reading import Sheet, SheetError, read_sheet
+from campagne.sheets.reading import Limits, Sheet, SheetError, limits_from, read_sheet
 from campagne.sheets.validation import MappingInvalid
 
 log = logging.getLogger("campagne.sheets")
@@ -91,13 +95,14 @@ def _env_language() -> str:
 def run(args: argparse.Namespace) -> int:
     """Run ``import`` or ``export``; return the exit status."""
     token = i18n.current_locale.set(args.lang)
-    engine = make_engine(settings_for(args.db).database_url)
+    settings = settings_for(args.db)
+    engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
         with Session(engine) as session:
             try:
                 if args.command == "import":
-                    return _import(session, args)
+                    return _import(session, args, limits_from(settings))
                 return _export(session, args)
             except BaseException:
                 session.rollback()
@@ -110,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         i18n.current_locale.reset(token)
 
 
-def _import(session: Session, args: argparse.Namespace) -> int:
+def _import(session: Session, args: argparse.Namespace, limits: Limits) -> int:
     kind = Kind(args.kind)
     region = region_by_slug(session, args.region)
     if region is None:
@@ -120,7 +125,7 @@ def _import(session: Session, args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"{args.file}: {exc.strerror}") from exc
     try:
-        sheet = read_sheet(data, args.file.name, args.sheet)
+        sheet = read_sheet(data, args.file.name, args.sheet, limits)
     except SheetError as exc:
         print(f"{args.file}: {exc.translated()}", file=sys.stderr)
         return EXIT_REJECTED
@@ -128,7 +133,7 @@ def _import(session: Session, args: argparse.Namespace) -> int:
     _print_mapping(sheet, mapping)
     try:
         report = run_import(session, region, kind, sheet, mapping, dry_run=args.dry_run,
-                            progress=_log_progress)
+                            progress=_log_progress, waiting=_say_waiting)
     except MappingInvalid as exc:
         for problem in exc.problems:
             print(problem.describe(), file=sys.stderr)
@@ -137,6 +142,12 @@ def _import(session: Session, args: argparse.Namespace) -> int:
         session.rollback()
         print(gettext("A record changed while the file was being imported: nothing was "
                       "written; import it again."), file=sys.stderr)
+        return EXIT_REJECTED
+    except ImportBusy:
+        session.rollback()
+        print(gettext("Another import into this region is still being written: nothing "
+                      "was written; import the file again when it has ended."),
+              file=sys.stderr)
         return EXIT_REJECTED
     if report.written:
         record_import(session, None, region.slug, report, filename=args.file.name,
@@ -148,6 +159,11 @@ def _import(session: Session, args: argparse.Namespace) -> int:
 
 def _log_progress(done: int, total: int) -> None:
     log.info("%d/%d rows processed (not committed yet)", done, total)
+
+
+def _say_waiting() -> None:
+    print(gettext("Another import into this region (or another write) is in progress: "
+                  "waiting for it to end…"), file=sys.stderr, flush=True)
 
 
 def _map_lines(args: argparse.Namespace) -> list[str]:
@@ -221,10 +237,11 @@ def _export(session: Session, args: argparse.Namespace) -> int:
                 stage=args.stage, sector=args.sector))
     except ValueError as exc:
         raise UsageError(str(exc).splitlines()[0]) from exc
-    content = export(kind, args.format, records)
-    descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:  # personal data: readable by its owner only
-        handle.write(content)
+    content = export(kind, args.format, [values_of(kind, record) for record in records])
+    try:
+        write_private(args.output, content)
+    except OSError as exc:
+        raise UsageError(f"{args.output}: {exc.strerror}") from exc
     session.add(AuditEvent(actor_email=COMMAND_LINE, action="export", region_slug=args.region,
                            target=kind.value, detail={"count": len(records),
                                                       "format": args.format,
@@ -234,3 +251,21 @@ def _export(session: Session, args: argparse.Namespace) -> int:
                    "%(num)s records exported to %(file)s.", len(records))
           % {"num": len(records), "file": args.output})
     return 0
+
+
+def write_private(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path``, readable by its owner only (personal data), even when
+    ``path`` existed with another mode: a new file, created 0600 in the same folder, replaces
+    it at once, so the old mode is never kept and no reader sees half a file."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+                                             dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:  # mkstemp creates it 0600
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from campagne.api.member_schemas import MemberOut, SelfUpdate
@@ -19,6 +20,7 @@ from campagne.operations.meetups import Notice
 from campagne.operations.member_export import member_bookings, member_registrations
 from campagne.operations.member_seats import release_seats
 from campagne.plugin_types import MemberEvent
+from campagne.uniqueness import raise_if_duplicate
 
 ERASED_NAME = "—"
 FIELD_MAP = {"sector": "sector_slug"}
@@ -44,15 +46,22 @@ def member_out(member: Member, region_slug: str) -> MemberOut:
 
 def apply_update(session: Session, member: Member, change: SelfUpdate) -> list[str]:
     """Apply the fields sent, if ``change.version`` is still current; return their names.
-    The version check is a compare-and-set in SQL, so two workers cannot both win."""
+    The version check is a compare-and-set in SQL, so two workers cannot both win. An e-mail
+    address or SIRET another member of the region has raises
+    :class:`~campagne.uniqueness.DuplicatePerson` (answered 409)."""
     fields = change.model_dump(exclude_unset=True, exclude={"version"})
     values = {FIELD_MAP.get(name, name): value for name, value in fields.items()}
     values.update(version=member.version + 1, updated_at=utc_now())
     if member.version != change.version:
         raise VersionConflict
-    result = cast(CursorResult[Any], session.execute(
-        update(Member).where(col(Member.id) == member.id, col(Member.version) == change.version)
-        .values(**values)))
+    try:
+        result = cast(CursorResult[Any], session.execute(
+            update(Member).where(col(Member.id) == member.id,
+                                 col(Member.version) == change.version).values(**values)))
+    except IntegrityError as error:
+        session.rollback()
+        raise_if_duplicate(error)
+        raise
     if result.rowcount != 1:
         session.rollback()
         raise VersionConflict

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from campagne.uniqueness import MEMBER_EMAIL, MEMBER_SIRET
+
 
 def utc_now() -> dt.datetime:
     """The current time, with its zone (UTC)."""
@@ -85,7 +87,8 @@ class Member(SQLModel, table=True):
     # The region's home counts the current members by sector on every view
     # (campagne.queries.FIGURES_OF_REGION): this index covers that query.
     __table_args__ = (Index("ix_member_figures", "region_id", "sector_slug", "status",
-                            "synthetic"),)
+                            "synthetic"),
+                      MEMBER_EMAIL.index(), MEMBER_SIRET.index())  # one record per person
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: int = Field(foreign_key="region.id", index=True)

@@ -57,6 +57,12 @@ class CampagneSettings(BaseSettings):
     inquiry_rate_limit: int = Field(default=5, ge=1,
                                     description="Inquiries accepted per client address per window")
     inquiry_rate_window_minutes: int = Field(default=60, ge=1)
+    # Spreadsheet imports (see docs/operations.md)
+    sheet_max_unpacked_mb: int = Field(
+        default=50, ge=1, description="Most data an XLSX workbook may unpack into (MiB)")
+    sheet_max_compression_ratio: int = Field(
+        default=100, ge=2,
+        description="Most a part of an XLSX workbook may grow when unpacked (times)")
     # Desk bookings in offices and coworking spaces (see docs/operations.md)
     booking_horizon_days: int = Field(
         default=90, ge=1, le=730, description="How many days ahead a desk may be booked")

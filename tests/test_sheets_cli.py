@@ -1,7 +1,8 @@
 """``campagne import`` and ``campagne export`` as real processes, on SQLite and PostgreSQL:
 exit statuses, the report in the user's language, column mapping from the command line, the
-audit trail (actor: command line), and an import killed or interrupted mid-way (after rows
-were written to its transaction) that leaves the database exactly as it was."""
+audit trail (actor: command line), an import killed or interrupted mid-way (after rows
+were written to its transaction) that leaves the database exactly as it was, two imports at
+once that write the rows once, and exports that replace a file owner-only."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +24,12 @@ from campagne.cli import main
 from campagne.instance import Instance
 from campagne.models import Member
 from campagne.regions import reference_region_paths
+from campagne.sheets import import_lock
+from campagne.sheets.importer import region_by_slug
 from campagne.testing import RegionKit
 
 DATA = Path(__file__).parent / "data"
-BIG_ROWS = 20_000
+BIG_ROWS = 1_500
 
 
 @pytest.fixture
@@ -181,13 +183,53 @@ def test_export_writes_the_filtered_list_for_its_owner_only(
 
 
 def big_file(folder: Path) -> Path:
-    """Twenty thousand valid member rows (about 1.5 MB)."""
+    """Valid member rows, more than one batch of them."""
     lines = ["Nom;Prénom;Courriel;Code NAF;Commune;Statut"]
     lines += [f"Nom{n};Prénom{n};personne{n}@example.org;62.01Z;Auch;installé"
               for n in range(BIG_ROWS)]
     path = folder / "gros.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# ``campagne import`` as a real process that stops once its first batch of rows is flushed,
+# before anything is committed, says so on stderr and goes on when a line arrives on its
+# stdin (or ends there, killed or interrupted). SIGINT raises KeyboardInterrupt even when the
+# test runner's own SIGINT is ignored (a child would inherit that).
+HELD_IMPORT = """
+import signal
+import sys
+
+import campagne.cli_sheets as sheets
+from campagne.cli import main
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
+held = []
+
+
+def hold(done, total):
+    if not held:
+        held.append(done)
+        print(f"held: {done}/{total} rows flushed", file=sys.stderr, flush=True)
+        sys.stdin.readline()
+
+
+sheets._log_progress = hold
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def held_import(instance: Instance, path: Path) -> subprocess.Popen[str]:
+    """Start ``campagne import members PATH`` held after its first batch (see above)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", HELD_IMPORT, "import", "members", str(path), "--region", "gers",
+         "--lang", "en", "--db", instance.settings.database_url],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("held:"):
+            return process
+    pytest.fail(f"the import ended before its rows were flushed: {process.wait()}")
 
 
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
@@ -197,27 +239,72 @@ def test_an_import_stopped_mid_way_leaves_the_database_as_it_was(
     assert campagne("import", "members", str(DATA / "members.csv"),
                     "--region", "gers").returncode == 0
     before = members(instance)
-    path = big_file(tmp_path)
-    env = {**os.environ, "CAMPAGNE_LOG_LEVEL": "INFO"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "campagne.cli", "import", "members", str(path), "--region",
-         "gers", "--db", instance.settings.database_url],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    assert process.stderr is not None
-    deadline = time.monotonic() + 120
-    for line in process.stderr:  # rows are in the transaction, not committed
-        if "rows processed" in line and not line.split()[2].startswith(f"{BIG_ROWS}/"):
-            break
-        assert time.monotonic() < deadline
-    else:
-        pytest.fail("the import ended before it could be stopped")
+    process = held_import(instance, big_file(tmp_path))  # 500 rows in its transaction
+    assert members(instance) == before
     process.send_signal(stop)
-    status = process.wait(timeout=60)
+    status = process.wait(timeout=120)
     assert status == (-signal.SIGKILL if stop is signal.SIGKILL else 130)
     assert members(instance) == before
     with Session(instance.engine) as session:
         assert session.exec(select(func.count()).select_from(Member)).one() == 5
     assert len(events(instance, "import")) == 1
+
+
+def test_two_import_commands_at_once_write_the_rows_once(instance: Instance) -> None:
+    first = held_import(instance, DATA / "members.csv")  # its 5 rows flushed, not committed
+    second = subprocess.Popen(
+        [sys.executable, "-m", "campagne.cli", "import", "members", str(DATA / "members.csv"),
+         "--region", "gers", "--lang", "en", "--db", instance.settings.database_url],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert second.stderr is not None and first.stdin is not None
+    for line in second.stderr:
+        if "waiting for it to end" in line:
+            break
+    else:
+        pytest.fail("the second import did not wait for the first")
+    first.stdin.write("go on\n")
+    first.stdin.flush()
+    done, _ = first.communicate(timeout=120)
+    assert first.returncode == 0 and "5 rows read: 5 created" in done
+    again, _ = second.communicate(timeout=120)
+    assert second.returncode == 0 and "5 rows read: 0 created, 0 updated, 5 unchanged" in again
+    assert len(members(instance)) == 5
+    assert [e.detail["created"] for e in events(instance, "import")] == [5, 0]
+
+
+def test_an_import_gives_up_when_another_keeps_the_region(
+        instance: Instance, campagne: Callable[..., Result],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(import_lock, "WAIT_SECONDS", 0.0)
+    with Session(instance.engine) as other:  # an import of the Gers that has not ended
+        gers = region_by_slug(other, "gers")
+        assert gers is not None and gers.id is not None
+        import_lock.hold_import_lock(other, gers.id)
+        busy = campagne("import", "members", str(DATA / "members.csv"), "--region", "gers",
+                        "--lang", "en")
+        other.rollback()
+    assert busy.returncode == 1
+    assert "Another import into this region (or another write) is in progress" in busy.stderr
+    assert "nothing was written; import the file again when it has ended" in busy.stderr
+    assert members(instance) == [] and events(instance, "import") == []
+
+
+def test_an_export_replaces_an_existing_file_owner_only(
+        instance: Instance, campagne: Callable[..., Result], tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    output = folder / "existing.csv"
+    output.write_text("old content\n", encoding="utf-8")
+    os.chmod(output, 0o644)
+    result = campagne("export", "members", "--region", "gers", "--format", "csv",
+                      "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600
+    assert output.read_bytes().startswith(b"\xef\xbb\xbfNom;")
+    assert [p.name for p in folder.iterdir()] == ["existing.csv"]  # no temporary file left
+    missing = campagne("export", "members", "--region", "gers", "--format", "csv",
+                       "-o", str(folder / "absent" / "x.csv"))
+    assert missing.returncode == 2 and "absent" in missing.stderr
 
 
 def test_the_console_command_imports_as_a_real_process(instance: Instance) -> None:

@@ -1,5 +1,6 @@
 """Reading spreadsheets: encodings, delimiters, line numbers, XLSX sheets, and the files
-refused (other encodings, macros, old formats, too big, too many rows or columns, zip bombs);
+refused (other encodings, macros, old formats, too big, too many rows or columns, zip bombs
+and workbooks that unpack into too much, before openpyxl reads them);
 then the checks of single values and the automatic mapping of headers."""
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import pytest
 from openpyxl import Workbook
 
 from campagne import i18n
-from campagne.sheets import checks
+from campagne.settings import CampagneSettings
+from campagne.sheets import checks, reading
 from campagne.sheets.fields import IGNORE, Kind, auto_mapping, normalise
-from campagne.sheets.reading import Limits, SheetError, read_sheet
+from campagne.sheets.reading import Limits, SheetError, limits_from, read_sheet
 from campagne.sheets.validation import MappingInvalid, check_mapping
 
 DATA = Path(__file__).parent / "data"
@@ -120,6 +122,56 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked() -> None:
     assert len(data) < 1_000_000  # 200 MB packed into a few hundred kB
     with pytest.raises(SheetError, match="unpacks into too much data"):
         read_sheet(data, "bomb.xlsx")
+
+
+def workbook_with_part(mib: int) -> bytes:
+    """A workbook whose sheet part unpacks into ``mib`` MiB of XML (written a MiB at a time)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(io.BytesIO(xlsx([["a"]]))) as original:
+            for item in original.infolist():
+                if item.filename != "xl/worksheets/sheet1.xml":
+                    archive.writestr(item, original.read(item.filename))
+        with archive.open("xl/worksheets/sheet1.xml", "w") as part:
+            part.write(b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+            for _ in range(mib):
+                part.write(b"a" * (1024 * 1024))
+            part.write(b"</t></is></c></row></sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def openpyxl_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The workbooks given to openpyxl (which then fails: none of them is readable)."""
+    calls: list[object] = []
+
+    def record(source: object, **_options: object) -> None:
+        calls.append(source)
+        raise ValueError("not read in this test")
+
+    monkeypatch.setattr(reading, "load_workbook", record)
+    return calls
+
+
+def test_a_workbook_of_147_mib_of_xml_is_refused_unread(openpyxl_calls: list[object]) -> None:
+    data = workbook_with_part(147)
+    assert len(data) < Limits().max_bytes  # under the upload limit
+    with pytest.raises(SheetError, match="unpacks into too much data"):
+        read_sheet(data, "big.xlsx")
+    assert openpyxl_calls == []
+    roomy = limits_from(CampagneSettings(sheet_max_unpacked_mb=200,
+                                         sheet_max_compression_ratio=5000))
+    with pytest.raises(SheetError, match="could not be read"):  # the settings decide
+        read_sheet(data, "big.xlsx", limits=roomy)
+    assert len(openpyxl_calls) == 1
+
+
+def test_a_part_that_grows_as_only_a_bomb_does_is_refused(
+        openpyxl_calls: list[object]) -> None:
+    data = workbook_with_part(20)  # under 50 MiB, but 20 MiB from a few kB
+    with pytest.raises(SheetError, match="far more data than a spreadsheet holds"):
+        read_sheet(data, "bomb.xlsx")
+    assert openpyxl_calls == []
 
 
 def test_size_rows_and_columns_are_limited() -> None:

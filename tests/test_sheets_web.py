@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_kit import EMAILS, PASSWORD, World, world
+from accounts_kit import EMAILS, World, world
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sheets_kit import TOKEN, chosen_fields, sign_in, upload, upload_and_confirm
 from sqlmodel import Session, col, delete, select
 
 from campagne.auth.models import AuditEvent
@@ -25,8 +26,6 @@ from campagne.operations.models import Inquiry, Interaction
 from campagne.sheets.models import SheetUpload
 
 DATA = Path(__file__).parent / "data"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-TOKEN = re.compile(r'name="token" value="([^"]+)"')
 API = "/api/v1/regions/gers"
 
 
@@ -35,19 +34,6 @@ def w(tmp_path: Path, database_url: str) -> Iterator[World]:
     """The reference regions with demo members and one account per role."""
     with world(tmp_path, database_url) as built:
         yield built
-
-
-def sign_in(client: TestClient, role: str = "staff_gers") -> str:
-    """Sign in through the form; return the session's CSRF token."""
-    client.cookies.clear()
-    token = CSRF.search(client.get("/account/sign-in").text)
-    assert token
-    response = client.post("/account/sign-in", follow_redirects=False, data={
-        "csrf": token.group(1), "email": EMAILS[role], "password": PASSWORD})
-    assert response.status_code == 303, response.text
-    found = CSRF.search(client.get("/account/").text)
-    assert found
-    return found.group(1)
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
@@ -192,35 +178,6 @@ def test_exports_are_audited_and_read_only_staff_export_but_do_not_import(w: Wor
     with Session(w.instance.engine) as session:
         assert session.exec(select(SheetUpload)).all() == []
         assert session.exec(select(Member).where(Member.last_name == "Lacoste")).all() == []
-
-
-def upload(client: TestClient, csrf: str, name: str, kind: str = "members",
-           content: bytes | None = None, sheet: str = "") -> Any:
-    """Send a file on the import page."""
-    return client.post("/gers/staff/import", data={"csrf": csrf, "kind": kind, "sheet": sheet},
-                       files={"file": (name, content or (DATA / name).read_bytes())})
-
-
-def chosen_fields(page: str) -> list[str]:
-    """The field selected for each column on the mapping page."""
-    selects = re.findall(r'<select id="field-\d+" name="field">(.*?)</select>', page, re.S)
-    return [re.search(r'<option value="([^"]+)" selected', s).group(1)  # type: ignore[union-attr]
-            for s in selects]
-
-
-def upload_and_confirm(client: TestClient, csrf: str, name: str, kind: str,
-                       content: bytes | None = None) -> str:
-    """Upload, keep the automatic mapping, preview, confirm; return the report page."""
-    mapping = upload(client, csrf, name, kind, content)
-    assert mapping.status_code == 200, mapping.text
-    token = TOKEN.search(mapping.text)
-    assert token
-    form = {"csrf": csrf, "token": token.group(1), "field": chosen_fields(mapping.text)}
-    preview = client.post("/gers/staff/import/preview", data=form)
-    assert preview.status_code == 200 and "import/confirm" in preview.text, preview.text
-    confirmed = client.post("/gers/staff/import/confirm", data=form)
-    assert confirmed.status_code == 200
-    return confirmed.text
 
 
 def test_the_import_pages_from_upload_to_report(w: World) -> None:

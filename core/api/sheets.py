@@ -27,6 +27,7 @@ from campagne.sheets.exporter import (
     filename,
     filtered_inquiries,
     filtered_members,
+    values_of,
 )
 from campagne.sheets.fields import Kind
 
@@ -40,12 +41,15 @@ Sector = Annotated[str | None, Query(max_length=40)]
 def sheet_response(request: Request, session: SessionDep, principal: Principal, slug: str,
                    kind: Kind, file_format: str, records: list[Record],
                    filters: dict[str, object]) -> Response:
-    """The file as an attachment; the export is audited (count, format, filters used)."""
-    content = export(kind, file_format, records)
+    """The file as an attachment; the export is audited (count, format, filters used). The
+    values are read, the audit committed, and only then the file built: no connection of
+    the pool is held while it is."""
+    rows = [values_of(kind, record) for record in records]
     audit.record(session, principal.user, "export", region_slug=slug, target=kind.value,
                  address=client_address(request), count=len(records), format=file_format,
                  filters=sorted(name for name, value in filters.items() if value))
     session.commit()
+    content = export(kind, file_format, rows)
     name = filename(slug, kind, file_format)
     return Response(content, media_type=MEDIA_TYPES[file_format],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from campagne.models import utc_now
+from campagne.uniqueness import IMPORTED_INQUIRY_EMAIL
 
 
 class InquirySource(StrEnum):
@@ -24,6 +25,8 @@ class InquirySource(StrEnum):
 
 class Inquiry(SQLModel, table=True):
     """Someone thinking of moving who contacted a region's programme. Personal data."""
+
+    __table_args__ = (IMPORTED_INQUIRY_EMAIL.index(),)  # an import never adds a person twice
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: int = Field(foreign_key="region.id", index=True)

@@ -10,6 +10,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, func, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import Role, UserAccount, UserRegion
@@ -18,6 +19,7 @@ from campagne.gdpr import VersionConflict
 from campagne.models import Member, MemberStatus, Region, utc_now
 from campagne.operations.models import Inquiry, Interaction, InteractionKind
 from campagne.taxonomy import SECTORS_BY_SLUG
+from campagne.uniqueness import raise_if_duplicate
 
 PROGRAMME_ZONE = ZoneInfo("Europe/Paris")
 STAFF_KINDS = (InteractionKind.CALL, InteractionKind.EMAIL, InteractionKind.MEETING,
@@ -219,7 +221,8 @@ def convert(session: Session, inquiry: Inquiry, pipeline: Pipeline, actor: UserA
             *, sector: str | None = None, origin_country: str | None = None) -> Member:
     """Create the member this inquiry became: copy its fields, link it, move its timeline to
     the member and record the conversion. Converting twice raises :class:`AlreadyConverted`
-    (a compare-and-set, so two workers cannot both convert)."""
+    (a compare-and-set, so two workers cannot both convert); an address a member of the
+    region already has raises :class:`~campagne.uniqueness.DuplicatePerson`."""
     if inquiry.member_id is not None:
         raise AlreadyConverted(inquiry.member_id)
     if inquiry.erased_at is not None:
@@ -243,7 +246,12 @@ def convert(session: Session, inquiry: Inquiry, pipeline: Pipeline, actor: UserA
         last_contact_at=inquiry.last_contact_at, synthetic=inquiry.synthetic,
         created_at=now, updated_at=now)
     session.add(member)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:  # a member of the region has the address already
+        session.rollback()
+        raise_if_duplicate(error)
+        raise
     result = cast(CursorResult[Any], session.execute(
         update(Inquiry).where(col(Inquiry.id) == inquiry.id, col(Inquiry.member_id).is_(None))
         .values(member_id=member.id, converted_at=now, version=Inquiry.version + 1,

@@ -100,13 +100,14 @@ def values_of(kind: Kind, record: Record) -> list[Any]:
     return [getattr(record, spec.column) for spec in FIELDS[kind]]
 
 
-def to_csv(kind: Kind, records: Sequence[Record]) -> bytes:
-    """UTF-8 with BOM, ``;`` between values, CRLF line ends, dates ISO 8601."""
+def to_csv(kind: Kind, rows: Sequence[Sequence[Any]]) -> bytes:
+    """UTF-8 with BOM, ``;`` between values, CRLF line ends, dates ISO 8601 (``rows``: the
+    records' values, from :func:`values_of`)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([escape(title) for title in headers(kind)])
-    for record in records:
-        writer.writerow([_csv_value(value) for value in values_of(kind, record)])
+    for values in rows:
+        writer.writerow([_csv_value(value) for value in values])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -118,7 +119,7 @@ def _csv_value(value: Any) -> str:
     return escape(str(value))
 
 
-def to_xlsx(kind: Kind, records: Sequence[Record]) -> bytes:
+def to_xlsx(kind: Kind, rows: Sequence[Sequence[Any]]) -> bytes:
     """One sheet, a bold header row, dates as date cells (shown dd/mm/yyyy)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext(SHEET_TITLES[kind])[:31])
@@ -129,8 +130,8 @@ def to_xlsx(kind: Kind, records: Sequence[Record]) -> bytes:
         cell.font = bold
         titles.append(cell)
     sheet.append(titles)
-    for record in records:
-        sheet.append([_xlsx_cell(sheet, value) for value in values_of(kind, record)])
+    for values in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in values])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -146,9 +147,11 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     return escape(str(value))  # openpyxl reads only a text starting with "=" as a formula
 
 
-def export(kind: Kind, file_format: str, records: Sequence[Record]) -> bytes:
-    """The records as ``csv`` or ``xlsx``."""
-    return to_csv(kind, records) if file_format == "csv" else to_xlsx(kind, records)
+def export(kind: Kind, file_format: str, rows: Sequence[Sequence[Any]]) -> bytes:
+    """The records' values (:func:`values_of`) as ``csv`` or ``xlsx``. Building the file needs
+    no database connection: callers read the values, commit (the connection goes back to
+    the pool), then build it."""
+    return to_csv(kind, rows) if file_format == "csv" else to_xlsx(kind, rows)
 
 
 def filename(region_slug: str, kind: Kind, file_format: str) -> str:

@@ -5,7 +5,12 @@ rows are written in the caller's transaction (flushed in batches, committed by t
 once), so an error or an interruption at any point leaves the database as it was. A row
 matches a record of the same region by e-mail (without case) or SIRET; a matching row
 changes only the fields whose value differs (the version is raised, ``updated_at`` set), an
-identical row changes nothing."""
+identical row changes nothing.
+
+A written import takes its region's import lock before it matches
+(:mod:`campagne.sheets.import_lock`), so two imports of one file, at any moment, create its
+rows once; the database's unique indexes (:mod:`campagne.uniqueness`) refuse what another
+writer added meanwhile, and the import then writes nothing (:class:`ImportConflict`)."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from campagne.auth import audit
@@ -26,8 +32,10 @@ from campagne.i18n_markers import N_
 from campagne.models import Member, Region, utc_now
 from campagne.operations.models import Inquiry, InquirySource
 from campagne.sheets.fields import FIELDS, Kind
+from campagne.sheets.import_lock import hold_import_lock
 from campagne.sheets.reading import Sheet
 from campagne.sheets.validation import Problem, ValidRow, validate_rows
+from campagne.uniqueness import duplicate_of
 
 Record = Member | Inquiry
 Progress = Callable[[int, int], None]
@@ -36,7 +44,8 @@ COMMAND_LINE = "command line"
 
 
 class ImportConflict(Exception):
-    """A record changed while the import was writing (someone else saved it)."""
+    """A record changed while the import was writing (someone else saved it, or added a
+    person the import was adding)."""
 
 
 @dataclass
@@ -91,11 +100,17 @@ class _Step:
 
 def run_import(session: Session, region: Region, kind: Kind, sheet: Sheet,
                mapping: Sequence[str], *, dry_run: bool = False,
-               progress: Progress | None = None, batch: int = BATCH) -> Report:
+               progress: Progress | None = None, batch: int = BATCH,
+               waiting: Callable[[], None] | None = None) -> Report:
     """Check, match and (unless ``dry_run`` or a row is refused) write the rows of ``sheet``.
-    The caller commits on success and rolls back on any exception."""
+    Unless ``dry_run``, the region's import lock is taken first (``waiting`` is called if
+    another import holds it; :class:`~campagne.sheets.import_lock.ImportBusy` if it keeps
+    it too long). The caller commits on success and rolls back on any exception."""
     valid, problems = validate_rows(kind, sheet, mapping)
     report = Report(kind=kind, rows=len(sheet.rows), dry_run=dry_run)
+    if not dry_run:
+        assert region.id is not None
+        hold_import_lock(session, region.id, waiting=waiting)
     steps, match_problems = _plan(session, region, kind, valid)
     report.problems = sorted(problems + match_problems, key=lambda p: p.line)
     for step in steps:
@@ -108,15 +123,24 @@ def run_import(session: Session, region: Region, kind: Kind, sheet: Sheet,
             report.unchanged += 1
     if report.problems or dry_run:
         return report
-    _write(session, region, kind, steps, progress, batch)
+    try:
+        _write(session, region, kind, steps, progress, batch)
+    except IntegrityError as error:
+        if duplicate_of(error) is None:
+            raise
+        raise ImportConflict from error
     report.written = True
     return report
 
 
 def _existing(session: Session, region: Region, kind: Kind) -> list[Record]:
+    """The region's records as the database holds them now (read after the lock)."""
+    fresh = {"populate_existing": True}
     if kind is Kind.MEMBERS:
-        return list(session.exec(select(Member).where(Member.region_id == region.id)).all())
-    return list(session.exec(select(Inquiry).where(Inquiry.region_id == region.id)).all())
+        return list(session.exec(select(Member).where(Member.region_id == region.id)
+                                 .execution_options(**fresh)).all())
+    return list(session.exec(select(Inquiry).where(Inquiry.region_id == region.id)
+                             .execution_options(**fresh)).all())
 
 
 def _plan(session: Session, region: Region, kind: Kind, rows: list[ValidRow]

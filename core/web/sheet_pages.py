@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from campagne.api.deps import SessionDep
+from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.api.sheets import sheet_response
 from campagne.auth.access import Principal
@@ -26,6 +26,7 @@ from campagne.sheets.exporter import (
     filtered_members,
 )
 from campagne.sheets.fields import FIELDS, IGNORE, Kind, auto_mapping
+from campagne.sheets.import_lock import ImportBusy, hold_import_lock
 from campagne.sheets.importer import (
     ImportConflict,
     Report,
@@ -34,9 +35,10 @@ from campagne.sheets.importer import (
     run_import,
 )
 from campagne.sheets.models import SheetUpload
-from campagne.sheets.reading import LIMITS, Sheet, SheetError, read_sheet
+from campagne.sheets.reading import LIMITS, Sheet, SheetError, limits_from, read_sheet
 from campagne.sheets.validation import MappingInvalid, Problem
 from campagne.taxonomy import SECTORS
+from campagne.web.capped_upload import CappedUploadRoute
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import STATUSES, StaffRegionDep
@@ -81,8 +83,7 @@ def import_form(request: Request, session: SessionDep, renderer: RendererDep,
         "error": None, "can_write": principal.can_write_region(region.slug)})
 
 
-@router.post("/import", response_class=HTMLResponse, dependencies=[CSRF_CHECKED])
-def upload(request: Request, session: SessionDep, renderer: RendererDep,
+def upload(request: Request, instance: InstanceDep, session: SessionDep, renderer: RendererDep,
            region: WriterRegionDep, principal: PagePrincipalDep, kind: KindField,
            file: UploadFile, sheet: Annotated[str, Form(max_length=100)] = "") -> HTMLResponse:
     """Read the file's headers, keep the file, show the mapping step."""
@@ -90,7 +91,8 @@ def upload(request: Request, session: SessionDep, renderer: RendererDep,
     content = file.file.read(LIMITS.max_bytes + 1)
     name = (file.filename or "")[-200:]
     try:
-        parsed = read_sheet(content, name, sheet.strip() or None)
+        parsed = read_sheet(content, name, sheet.strip() or None,
+                            limits_from(instance.settings))
     except SheetError as exc:
         session.commit()
         return _render(request, renderer, region, "staff_import.html",
@@ -102,6 +104,11 @@ def upload(request: Request, session: SessionDep, renderer: RendererDep,
     session.commit()
     return _mapping_page(request, renderer, region, kind, parsed, token,
                          auto_mapping(kind, parsed.headers), [])
+
+
+# The body is counted while it arrives: past the file limit, 413 before it is all received.
+router.add_api_route("/import", upload, methods=["POST"], response_class=HTMLResponse,
+                     dependencies=[CSRF_CHECKED], route_class_override=CappedUploadRoute)
 
 
 def _mapping_page(request: Request, renderer: RendererDep, region: RegionFolder, kind: Kind,
@@ -124,8 +131,10 @@ def _stored(request: Request, session: SessionDep, region: RegionFolder, princip
     if found is None:
         raise HTTPException(status_code=404, detail=gettext(
             "This upload has expired or was already used: upload the file again."))
+    settings = request.app.state.instance.settings
     try:
-        return found, read_sheet(found.content, found.filename, found.sheet_name)
+        return found, read_sheet(found.content, found.filename, found.sheet_name,
+                                 limits_from(settings))
     except SheetError as exc:  # read once already; only a change of limits gets here
         raise HTTPException(status_code=422, detail=exc.translated()) from exc
 
@@ -170,20 +179,29 @@ def confirm(request: Request, session: SessionDep, renderer: RendererDep,
             region: WriterRegionDep, principal: PagePrincipalDep, token: Token,
             mapping: Mapping) -> HTMLResponse:
     """Write the rows in one transaction (nothing at all if a row is refused), audit it,
-    and forget the file."""
-    stored, sheet = _stored(request, session, region, principal, token)
-    kind, row = Kind(stored.kind), region_by_slug(session, region.slug)
-    assert row is not None
+    and forget the file. The region's import lock is taken before the file is looked up,
+    so a confirmation sent twice finds the file used (404) and writes nothing."""
+    row = region_by_slug(session, region.slug)
+    assert row is not None and row.id is not None
     try:
-        report = run_import(session, row, kind, sheet, mapping)
-    except MappingInvalid as exc:
-        return _mapping_page(request, renderer, region, kind, sheet, token, list(mapping),
-                             exc.problems, status_code=422)
+        hold_import_lock(session, row.id)
+        stored, sheet = _stored(request, session, region, principal, token)
+        kind = Kind(stored.kind)
+        try:
+            report = run_import(session, row, kind, sheet, mapping)
+        except MappingInvalid as exc:
+            return _mapping_page(request, renderer, region, kind, sheet, token,
+                                 list(mapping), exc.problems, status_code=422)
     except ImportConflict:
         session.rollback()
-        raise HTTPException(status_code=409, detail=gettext(
+        return _try_again(request, renderer, region, token, mapping, gettext(
             "A record changed while the file was being imported: nothing was written; "
-            "import it again.")) from None
+            "import it again."))
+    except ImportBusy:
+        session.rollback()
+        return _try_again(request, renderer, region, token, mapping, gettext(
+            "Another import into this region is still being written: nothing was "
+            "written; confirm again when it has ended."))
     if not report.written:
         session.rollback()
         return _report_page(request, renderer, region, report, token, mapping, 422)
@@ -192,6 +210,14 @@ def confirm(request: Request, session: SessionDep, renderer: RendererDep,
     uploads.discard(session, stored)
     session.commit()
     return _report_page(request, renderer, region, report, None, mapping)
+
+
+def _try_again(request: Request, renderer: RendererDep, region: RegionFolder, token: str,
+               mapping: list[str], message: str) -> HTMLResponse:
+    """The report step with ``message`` and the confirmation button again (409)."""
+    return _render(request, renderer, region, "staff_import_report.html", {
+        "report": None, "summary": message, "failed": True, "token": token,
+        "mapping": mapping, "problems": []}, status_code=409)
 
 
 @router.post("/import/cancel", dependencies=[CSRF_CHECKED])
