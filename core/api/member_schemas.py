@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from campagne.api.bounds import Page, Version
+
 REQUIRED = {"first_name", "last_name", "sector", "status"}
 StatusValue = Literal["settling", "settled", "left", "prospect", "declined"]
 
@@ -56,7 +58,7 @@ class MemberSearch(BaseModel):
     sector: str | None = Field(default=None, max_length=40)
     commune: str | None = Field(default=None, max_length=120)
     status: StatusValue | None = None
-    page: int = Field(default=1, ge=1)
+    page: Page = 1
     per_page: int = Field(default=50, ge=1, le=200)
 
 
@@ -65,7 +67,7 @@ class SelfUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int
+    version: Version
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
     last_name: str | None = Field(default=None, min_length=1, max_length=100)
     email: str | None = Field(default=None, max_length=200)
