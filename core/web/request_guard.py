@@ -30,14 +30,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from campagne.i18n import gettext
+from campagne.i18n import format_number, gettext
 from campagne.i18n_markers import N_
 from campagne.web.multipart_watch import MultipartWatch
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-TOO_LARGE = N_("The request is too large: at most %(size)s can be sent.")
-NOT_ALLOWED = N_("%(field)s holds a character that is not allowed (a control character "
-                 "such as NUL, or a lone surrogate).")
+TOO_LARGE = N_("The request is too large: at most %(size)s MB can be sent.")
+NOT_ALLOWED = N_("The field %(name)s holds a character that is not allowed (a control "
+                 "character such as NUL, or a lone surrogate).")
+NOT_ALLOWED_IN_PATH = N_("The address holds a character that is not allowed (a control "
+                         "character such as NUL).")
 
 
 def refused(text: str) -> bool:
@@ -51,15 +53,14 @@ class InputRefused(HTTPException):
 
 def too_large(limit: int) -> InputRefused:
     """The 413 for a body above ``limit`` bytes."""
-    size = f"{limit / 1_048_576:.3g} MB" if limit >= 1_048_576 else f"{limit // 1024} kB"
+    size = format_number(limit / 1_048_576, digits=0 if limit % 1_048_576 == 0 else 2)
     return InputRefused(status_code=413, detail=gettext(TOO_LARGE) % {"size": size})
 
 
-def not_allowed(where: str, name: str) -> InputRefused:
-    """The 422 for a value holding a forbidden character (the name shown escaped, short)."""
-    shown = name.encode("ascii", "backslashreplace").decode()[:60]
-    field = f"{where} '{shown}'" if name else where
-    return InputRefused(status_code=422, detail=gettext(NOT_ALLOWED) % {"field": field})
+def not_allowed(name: str) -> InputRefused:
+    """The 422 for a field holding a forbidden character (its name shown escaped, short)."""
+    shown = name.encode("unicode_escape").decode()[:60]
+    return InputRefused(status_code=422, detail=gettext(NOT_ALLOWED) % {"name": f"'{shown}'"})
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,11 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
 
 def _url_problem(scope: Scope) -> InputRefused | None:
     if refused(scope["path"]):
-        return not_allowed("path", "")
+        return InputRefused(status_code=422, detail=gettext(NOT_ALLOWED_IN_PATH))
     if scope.get("query_string"):
         for key, value in QueryParams(scope["query_string"]).multi_items():
             if refused(key) or refused(value):
-                return not_allowed("query", key)
+                return not_allowed(key)
     return None
 
 
@@ -105,13 +106,13 @@ def _body_problem(kind: str, body: bytes) -> InputRefused | None:
     if kind == "form":
         for key, value in QueryParams(body).multi_items():  # as Starlette's form parser
             if refused(key) or refused(value):
-                return not_allowed("form", key)
+                return not_allowed(key)
         return None
     try:
         document = json.loads(body)
     except (ValueError, RecursionError):
         return None  # not JSON: the application answers it as it does now
-    return next((not_allowed("JSON", name) for name, text in _strings(document, "")
+    return next((not_allowed(name) for name, text in _strings(document, "")
                  if refused(text)), None)
 
 
@@ -215,7 +216,7 @@ def _counted(receive: Receive, limit: int, watch: MultipartWatch | None) -> Rece
             if watch is not None:
                 name = watch.feed(chunk)
                 if name is not None:
-                    raise not_allowed("form", name)
+                    raise not_allowed(name)
         return message
 
     return counting
