@@ -301,9 +301,9 @@ def run(app: FastAPI, method: str, path: str, headers: dict[str, str],
     return status, body, read
 
 
-def endless(size: int = 65_536) -> Iterator[bytes]:
-    """A body that never ends."""
-    while True:
+def endless(size: int = 65_536, total: int = 8 * MEGABYTE) -> Iterator[bytes]:
+    """A body far larger than any limit (then the client leaves)."""
+    for _ in range(total // size):
         yield b" " * size
 
 
