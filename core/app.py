@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -58,9 +59,14 @@ from campagne.web import (
     staff_pages,
 )
 from campagne.web.middleware import LanguageAndSecurityMiddleware
+from campagne.web.request_guard import BodyLimits, InputRefused, RequestGuard
 from campagne.web.templating import Renderer
 
 log = logging.getLogger(__name__)
+# The routes that take a spreadsheet (sheet_pages.upload), and the room left for the rest of
+# their multipart form (the headers of each part, the token, the sheet's name).
+UPLOAD_PATHS = re.compile(r"/[^/]+/staff/import$")
+MULTIPART_ROOM = 65_536
 CORE_STATIC = Path(str(resources.files("campagne") / "static"))
 
 DESCRIPTION = """Campagne serves the programmes that help teleworkers and independents settle
@@ -78,7 +84,8 @@ def create_app(instance: Instance) -> FastAPI:
     app.state.instance = instance
     app.state.catalogue = ServiceCatalogue(instance.engine)
     app.state.renderer = Renderer(instance, app.state.catalogue)
-    app.add_middleware(LanguageAndSecurityMiddleware,
+    app.add_middleware(RequestGuard, limits=body_limits(instance.settings))
+    app.add_middleware(LanguageAndSecurityMiddleware,  # outside: the guard's answers too
                        default_locale=instance.settings.default_locale)
     # First: a served region's home, matched without trying the routes below (pages.py).
     pages.install_region_home(app)
@@ -127,6 +134,13 @@ def create_app(instance: Instance) -> FastAPI:
     return app
 
 
+def body_limits(settings: CampagneSettings) -> BodyLimits:
+    """The body limits: ``max_body_bytes``, and on the import page the spreadsheet's limit
+    plus room for the rest of the form."""
+    return BodyLimits(settings.max_body_bytes, larger=(
+        (UPLOAD_PATHS, settings.max_upload_bytes + MULTIPART_ROOM),))
+
+
 def _mount_plugin_routes(app: FastAPI, instance: Instance) -> None:
     """Mount every plug-in router under its region and its own name."""
     for slug, folder in sorted(instance.regions.items()):
@@ -173,7 +187,9 @@ def _install_error_handlers(app: FastAPI) -> None:
                                 headers=headers)
         if exc.status_code == 401:  # pages: go to the sign-in form
             return RedirectResponse("/account/sign-in", status_code=303)
-        message = exc.detail if exc.status_code == 404 and exc.detail != "Not Found" else (
+        shown = isinstance(exc, InputRefused) or (
+            exc.status_code == 404 and exc.detail != "Not Found")
+        message = exc.detail if shown else (
             gettext("This page does not exist.") if exc.status_code == 404
             else gettext("The request could not be served."))
         return renderer.render(request, "error.html",

@@ -63,6 +63,12 @@ class CampagneSettings(BaseSettings):
     sheet_max_compression_ratio: int = Field(
         default=100, ge=2,
         description="Most a part of an XLSX workbook may grow when unpacked (times)")
+    # Request bodies, refused with 413 beyond (see docs/security.md)
+    max_body_bytes: int = Field(default=1_048_576, ge=16_384,
+                                description="Largest request body accepted, in bytes")
+    max_upload_bytes: int = Field(
+        default=5 * 1_048_576, ge=16_384,
+        description="Largest spreadsheet sent to the import page, in bytes")
     # Desk bookings in offices and coworking spaces (see docs/operations.md)
     booking_horizon_days: int = Field(
         default=90, ge=1, le=730, description="How many days ahead a desk may be booked")

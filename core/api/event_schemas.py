@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from campagne.api.bounds import Id, Version
 from campagne.operations.meetup_views import MeetupSummary, SignUpRow
 
 Title = Field(min_length=1, max_length=200)
@@ -35,7 +36,7 @@ class EventPatch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int
+    version: Version
     title: str | None = Field(default=None, min_length=1, max_length=200)
     theme: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
@@ -100,7 +101,7 @@ class RegistrationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    member_id: int | None = Field(default=None, ge=1)
+    member_id: Id | None = None
     guest_name: str | None = Field(default=None, min_length=1, max_length=200)
     guest_email: str | None = Field(default=None, max_length=200, pattern=EMAIL_PATTERN)
 
@@ -151,7 +152,7 @@ class AttendanceMark(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    registration_id: int
+    registration_id: Id
     attended: bool | None
 
 

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from sqlmodel import Session
 
+from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.event_schemas import (
     EventOut,
@@ -91,7 +92,7 @@ def list_events(region: RegionDep, session: SessionDep) -> list[EventOut]:
 
 
 @public.get("/{event_id}", summary="One meetup, with the places left")
-def get_event(region: RegionDep, session: SessionDep, event_id: int) -> EventOut:
+def get_event(region: RegionDep, session: SessionDep, event_id: Id) -> EventOut:
     """No list of people: counts only."""
     return event_out(summary(session, meetup_or_404(session, region.slug, event_id)),
                      region.slug)
@@ -101,7 +102,7 @@ def get_event(region: RegionDep, session: SessionDep, event_id: int) -> EventOut
              responses={409: {"description": "Already signed up, or sign-ups closed"},
                         429: {"description": "Too many guest sign-ups from this address"}})
 def sign_up(request: Request, instance: InstanceDep, region: RegionDep, session: SessionDep,
-            principal: MaybePrincipalDep, event_id: int, body: RegistrationIn,
+            principal: MaybePrincipalDep, event_id: Id, body: RegistrationIn,
             tasks: BackgroundTasks) -> RegistrationResult:
     """A signed-in member of the region sends an empty body; a guest sends ``guest_name``
     and ``guest_email``; staff of the region send ``member_id`` or a guest's name and

@@ -10,6 +10,7 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
+from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.event_schemas import (
     AttendanceIn,
@@ -77,7 +78,7 @@ def create_event(request: Request, instance: InstanceDep, region: WriterRegionDe
 @router.patch("/{event_id}", summary="Change or cancel a meetup",
               responses={409: {"description": "The meetup changed since it was read"}})
 def patch_event(request: Request, instance: InstanceDep, region: WriterRegionDep,
-                session: SessionDep, principal: PrincipalDep, event_id: int, body: EventPatch,
+                session: SessionDep, principal: PrincipalDep, event_id: Id, body: EventPatch,
                 tasks: BackgroundTasks) -> EventOut:
     """Apply the fields sent if ``version`` is the one last read (else 409). Raising
     ``capacity`` gives places to the people waiting; ``cancelled: true`` cancels the meetup
@@ -107,7 +108,7 @@ def _update(session: Session, region: RegionFolder, event_id: int, version: int,
 
 @router.get("/{event_id}/registrations", summary="The sign-ups of a meetup (staff only)")
 def list_registrations(request: Request, region: ReaderRegionDep, session: SessionDep,
-                       principal: PrincipalDep, event_id: int) -> list[RegistrationOut]:
+                       principal: PrincipalDep, event_id: Id) -> list[RegistrationOut]:
     """Everyone signed up, waiting or cancelled, in order of arrival; the read is audited."""
     meetup = meetup_or_404(session, region.slug, event_id)
     assert meetup.id is not None
@@ -124,7 +125,7 @@ def list_registrations(request: Request, region: ReaderRegionDep, session: Sessi
              responses={404: {"description": "No such sign-up the caller may cancel"},
                         409: {"description": "The meetup has started"}})
 def cancel(request: Request, instance: InstanceDep, region: RegionDep, session: SessionDep,
-           principal: PrincipalDep, event_id: int, registration_id: int,
+           principal: PrincipalDep, event_id: Id, registration_id: Id,
            tasks: BackgroundTasks) -> RegistrationResult:
     """The place freed goes to the first person waiting, who is told by e-mail. Refused
     (409) once the meetup has started."""
@@ -162,7 +163,7 @@ def _cancellable(request: Request, session: Session, region: RegionFolder,
 
 @router.put("/{event_id}/attendance", summary="Mark who attended a meetup")
 def attendance(request: Request, region: WriterRegionDep, session: SessionDep,
-               principal: PrincipalDep, event_id: int, body: AttendanceIn) -> AttendanceOut:
+               principal: PrincipalDep, event_id: Id, body: AttendanceIn) -> AttendanceOut:
     """``attended`` true, false or null per confirmed sign-up; answers the counts."""
     meetup = meetup_or_404(session, region.slug, event_id)
     try:

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.followup_schemas import (
     FollowUpOut,
@@ -73,7 +74,7 @@ def _audit(session: Session, request: Request, principal: Principal, action: str
 
 @router.get("/follow-up", summary="A member's milestones and services delivered")
 def read_follow_up(request: Request, region: ReaderRegionDep, session: SessionDep,
-                   principal: PrincipalDep, member_id: int) -> FollowUpOut:
+                   principal: PrincipalDep, member_id: Id) -> FollowUpOut:
     """The follow-up of a member of the region (404 for other regions' ids)."""
     member = _member(session, region.slug, member_id)
     _audit(session, request, principal, "read", region.slug, member_id, part="follow-up")
@@ -84,7 +85,7 @@ def read_follow_up(request: Request, region: ReaderRegionDep, session: SessionDe
 @router.post("/milestones", status_code=201, summary="Record a milestone reached",
              responses={409: {"description": "Already recorded for this member"}})
 def add_milestone(request: Request, region: WriterRegionDep, session: SessionDep,
-                  principal: PrincipalDep, member_id: int, body: MilestoneIn) -> MilestoneOut:
+                  principal: PrincipalDep, member_id: Id, body: MilestoneIn) -> MilestoneOut:
     """One milestone per kind and member; a second one of the same kind is a 409."""
     member = _member(session, region.slug, member_id)
     advisor_id = body.advisor_id if "advisor_id" in body.model_fields_set else \
@@ -106,7 +107,7 @@ def add_milestone(request: Request, region: WriterRegionDep, session: SessionDep
 @router.patch("/milestones/{milestone_id}", summary="Correct a milestone",
               responses={409: {"description": "The member has a milestone of that kind"}})
 def change_milestone(request: Request, region: WriterRegionDep, session: SessionDep,
-                     principal: PrincipalDep, member_id: int, milestone_id: int,
+                     principal: PrincipalDep, member_id: Id, milestone_id: Id,
                      body: MilestoneChange) -> MilestoneOut:
     """Change the fields sent (kind, day, advisor, note)."""
     _member(session, region.slug, member_id)
@@ -130,7 +131,7 @@ def change_milestone(request: Request, region: WriterRegionDep, session: Session
 
 @router.delete("/milestones/{milestone_id}", status_code=204, summary="Remove a milestone")
 def delete_milestone(request: Request, region: WriterRegionDep, session: SessionDep,
-                     principal: PrincipalDep, member_id: int, milestone_id: int) -> Response:
+                     principal: PrincipalDep, member_id: Id, milestone_id: Id) -> Response:
     """Remove a milestone recorded by mistake."""
     _member(session, region.slug, member_id)
     milestone = followup.member_milestone(session, member_id, milestone_id)
@@ -145,7 +146,7 @@ def delete_milestone(request: Request, region: WriterRegionDep, session: Session
 
 @router.post("/services", status_code=201, summary="Record a service delivered")
 def add_service(request: Request, instance: InstanceDep, region: WriterRegionDep,
-                session: SessionDep, principal: PrincipalDep, member_id: int,
+                session: SessionDep, principal: PrincipalDep, member_id: Id,
                 body: ServiceUseIn) -> ServiceUseOut:
     """The service must be one of the region's catalogue (else 422 naming ``service``).
     Plug-ins receive an ``on_member_event`` of kind ``service_used``."""
@@ -169,7 +170,7 @@ def add_service(request: Request, instance: InstanceDep, region: WriterRegionDep
 @router.delete("/services/{service_use_id}", status_code=204,
                summary="Remove a service recorded by mistake")
 def delete_service(request: Request, region: WriterRegionDep, session: SessionDep,
-                   principal: PrincipalDep, member_id: int, service_use_id: int) -> Response:
+                   principal: PrincipalDep, member_id: Id, service_use_id: Id) -> Response:
     """Remove an entry of the services delivered."""
     _member(session, region.slug, member_id)
     use = followup.member_service_use(session, member_id, service_use_id)

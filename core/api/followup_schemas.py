@@ -7,6 +7,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from campagne.api.bounds import Id
 from campagne.operations.models import MilestoneKind
 
 NOTE_LENGTH = 500
@@ -26,7 +27,7 @@ class MilestoneIn(BaseModel):
 
     kind: MilestoneKind
     reached_on: dt.date
-    advisor_id: int | None = Field(default=None, description="A staff account of the region")
+    advisor_id: Id | None = Field(default=None, description="A staff account of the region")
     note: str | None = Field(default=None, max_length=NOTE_LENGTH)
 
     check_reached_on = field_validator("reached_on")(_not_in_future)
@@ -39,7 +40,7 @@ class MilestoneChange(BaseModel):
 
     kind: MilestoneKind | None = None
     reached_on: dt.date | None = None
-    advisor_id: int | None = None
+    advisor_id: Id | None = None
     note: str | None = Field(default=None, max_length=NOTE_LENGTH)
 
     check_reached_on = field_validator("reached_on")(_not_in_future)
@@ -63,7 +64,7 @@ class ServiceUseIn(BaseModel):
 
     service: str = Field(max_length=40, description="The slug of a service of the region")
     used_on: dt.date
-    advisor_id: int | None = Field(default=None, description="A staff account of the region")
+    advisor_id: Id | None = Field(default=None, description="A staff account of the region")
 
     check_used_on = field_validator("used_on")(_not_in_future)
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.security import client_address
@@ -26,6 +26,11 @@ from campagne.operations.models import InquirySource
 
 router = APIRouter(prefix="/api/v1/regions/{slug}/inquiries", tags=["inquiries"])
 Short = str | None
+# A region asks a few questions of its own (region.yaml: inquiry_form.extra_fields), whose
+# keys have 40 characters at most; unknown ones are named, a few of them only.
+MAX_ANSWERS = 100  # as many as the page form takes fields (inquiry_pages.MAX_FIELDS)
+KEY_LENGTH = 40
+UNKNOWN_SHOWN = 5
 
 
 class InquiryIn(BaseModel):
@@ -51,6 +56,18 @@ class InquiryIn(BaseModel):
     keep_application: bool = False
     profile: SimulatorProfile = SimulatorProfile()
 
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _few_answers(cls, answers: Any) -> Any:
+        """Refused before each answer is read, in one short error: no more answers than a
+        form has questions, and short keys."""
+        if isinstance(answers, dict):
+            if len(answers) > MAX_ANSWERS:
+                raise ValueError(f"at most {MAX_ANSWERS} answers")
+            if any(len(key) > KEY_LENGTH for key in answers):
+                raise ValueError(f"a question's key has at most {KEY_LENGTH} characters")
+        return answers
+
 
 class InquiryAccepted(BaseModel):
     """The answer: the inquiry's id and a status message, nothing of what was sent."""
@@ -64,7 +81,10 @@ def _problems(errors: dict[str, str], unknown: list[str]) -> list[dict[str, Any]
     """Errors in the shape FastAPI gives its own, so the API answers them alike."""
     found: list[dict[str, Any]] = [
         {"type": "unknown_answer", "loc": ("body", "answers", key),
-         "msg": f"unknown question '{key}'", "input": None} for key in unknown]
+         "msg": f"unknown question '{key}'", "input": None} for key in unknown[:UNKNOWN_SHOWN]]
+    if len(unknown) > UNKNOWN_SHOWN:
+        found.append({"type": "unknown_answer", "loc": ("body", "answers"), "input": None,
+                      "msg": f"{len(unknown) - UNKNOWN_SHOWN} more unknown questions"})
     for name, message in errors.items():
         loc = ("body", "answers", name.removeprefix("extra_")) if name.startswith("extra_") \
             else ("body", name)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
+from campagne.api.bounds import Id, Page
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import (
     SIGNED_IN,
@@ -93,10 +94,10 @@ def _listed(request: Request, session: Session, principal: Principal, region: Re
 def list_inquiries(
     request: Request, region: ReaderRegionDep, session: SessionDep, principal: PrincipalDep,
     stage: Annotated[str | None, Query(max_length=40)] = None,
-    advisor_id: int | None = None,
+    advisor_id: Id | None = None,
     unassigned: bool = False,
     due_by: Annotated[dt.date | None, Query(description="Next action due on or before")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[Page, Query()] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> InquiryPage:
     """Filtered by stage, advisor and next action due; search by name or e-mail address
@@ -137,7 +138,7 @@ def _found(session: Session, region: RegionFolder, inquiry_id: int) -> Inquiry:
 
 @router.get("/inquiries/{inquiry_id}", summary="One inquiry, its eligibility and timeline")
 def get_inquiry(request: Request, instance: InstanceDep, region: ReaderRegionDep,
-                session: SessionDep, principal: PrincipalDep, inquiry_id: int) -> InquiryDetail:
+                session: SessionDep, principal: PrincipalDep, inquiry_id: Id) -> InquiryDetail:
     """An inquiry of the region (404 for other regions' ids), with the eligibility verdict
     computed by the simulator's plug-ins."""
     inquiry = _found(session, region, inquiry_id)
@@ -152,7 +153,7 @@ def get_inquiry(request: Request, instance: InstanceDep, region: ReaderRegionDep
               responses={409: {"description": "The inquiry changed since it was read"},
                          422: {"description": "A value is refused; the field is named"}})
 def patch_inquiry(request: Request, instance: InstanceDep, region: WriterRegionDep,
-                  session: SessionDep, principal: PrincipalDep, inquiry_id: int,
+                  session: SessionDep, principal: PrincipalDep, inquiry_id: Id,
                   change: InquiryUpdate) -> Any:
     """Apply the fields sent; ``version`` must be the one last read, else 409. A new
     ``advisor_id`` must be writing staff of the region."""
@@ -182,7 +183,7 @@ def patch_inquiry(request: Request, instance: InstanceDep, region: WriterRegionD
              summary="Record a call, e-mail, meeting, visit or note",
              response_model=TimelineEntryOut)
 def add_interaction(request: Request, region: WriterRegionDep, session: SessionDep,
-                    principal: PrincipalDep, inquiry_id: int, entry: InteractionIn) -> Any:
+                    principal: PrincipalDep, inquiry_id: Id, entry: InteractionIn) -> Any:
     """Added to the inquiry's timeline (and its member's, once converted)."""
     inquiry = _found(session, region, inquiry_id)
     try:
@@ -204,7 +205,7 @@ def add_interaction(request: Request, region: WriterRegionDep, session: SessionD
              summary="Make the inquiry a member",
              responses={409: {"description": "Already converted: the body gives member_id"}})
 def convert(request: Request, instance: InstanceDep, region: WriterRegionDep,
-            session: SessionDep, principal: PrincipalDep, inquiry_id: int,
+            session: SessionDep, principal: PrincipalDep, inquiry_id: Id,
             body: ConvertIn | None = None) -> Any:
     """Create the member from the inquiry's fields, link them and move the timeline to the
     member; a second conversion answers 409 with the member's id."""
@@ -231,7 +232,7 @@ def convert(request: Request, instance: InstanceDep, region: WriterRegionDep,
 
 @router.get("/members/{member_id}/timeline", summary="A member's whole history")
 def member_timeline(request: Request, region: ReaderRegionDep, session: SessionDep,
-                    principal: PrincipalDep, member_id: int) -> list[TimelineEntryOut]:
+                    principal: PrincipalDep, member_id: Id) -> list[TimelineEntryOut]:
     """Every entry of the member and of the inquiries they came from, oldest first."""
     member = region_member(session, region.slug, member_id)
     if member is None:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from campagne.api.bounds import Page, Version
+from campagne.taxonomy import SECTORS_BY_SLUG
 
 REQUIRED = {"first_name", "last_name", "sector", "status"}
 StatusValue = Literal["settling", "settled", "left", "prospect", "declined"]
@@ -56,7 +59,7 @@ class MemberSearch(BaseModel):
     sector: str | None = Field(default=None, max_length=40)
     commune: str | None = Field(default=None, max_length=120)
     status: StatusValue | None = None
-    page: int = Field(default=1, ge=1)
+    page: Page = 1
     per_page: int = Field(default=50, ge=1, le=200)
 
 
@@ -65,7 +68,7 @@ class SelfUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int
+    version: Version
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
     last_name: str | None = Field(default=None, min_length=1, max_length=100)
     email: str | None = Field(default=None, max_length=200)
@@ -93,6 +96,14 @@ class StaffUpdate(SelfUpdate):
     arrival_date: dt.date | None = None
     left_on: dt.date | None = None
     last_contact_at: dt.date | None = None
+
+    @field_validator("sector")
+    @classmethod
+    def _known_sector(cls, sector: str | None) -> str | None:
+        """One of the taxonomy's sectors (an unknown one would break the record's link)."""
+        if sector is not None and sector not in SECTORS_BY_SLUG:
+            raise ValueError(f"unknown sector; one of: {', '.join(SECTORS_BY_SLUG)}")
+        return sector
 
 
 class TokenOut(BaseModel):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from campagne.api.bounds import Id, Page
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.member_schemas import (
     ConsentIn,
@@ -70,7 +71,7 @@ def list_members(
     request: Request, region: ReaderRegionDep, session: SessionDep, principal: PrincipalDep,
     sector: Annotated[str | None, Query(max_length=40)] = None,
     status: StatusValue | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[Page, Query()] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MemberPage:
     """Paginated list filtered by sector and status; search by name or commune with
@@ -97,7 +98,7 @@ def _audited_search(request: Request, session: Session, principal: Principal, sl
 
 @router.get("/{member_id}", summary="One member's record")
 def get_member(request: Request, region: ReaderRegionDep, session: SessionDep,
-               principal: PrincipalDep, member_id: int) -> MemberOut:
+               principal: PrincipalDep, member_id: Id) -> MemberOut:
     """A record of the region (404 for other regions' ids)."""
     member = region_member(session, region.slug, member_id)
     if member is None:
@@ -111,7 +112,7 @@ def get_member(request: Request, region: ReaderRegionDep, session: SessionDep,
 @router.patch("/{member_id}", summary="Change a member's record",
               responses={409: {"description": "The record changed since it was read"}})
 def patch_member(request: Request, instance: InstanceDep, region: WriterRegionDep,
-                 session: SessionDep, principal: PrincipalDep, member_id: int,
+                 session: SessionDep, principal: PrincipalDep, member_id: Id,
                  change: StaffUpdate) -> MemberOut:
     """Apply the fields sent; ``version`` must be the one last read, else 409. A status
     that becomes ``settled`` is sent to plug-ins (``on_member_event``)."""
@@ -134,7 +135,7 @@ def patch_member(request: Request, instance: InstanceDep, region: WriterRegionDe
 
 @router.post("/{member_id}/erase", summary="Erase a person (anonymise the record)")
 def erase(request: Request, instance: InstanceDep, region: WriterRegionDep,
-          session: SessionDep, principal: PrincipalDep, member_id: int,
+          session: SessionDep, principal: PrincipalDep, member_id: Id,
           tasks: BackgroundTasks) -> MemberOut:
     """Remove identity and contact details; aggregate figures stay unchanged. The person's
     sign-ups to meetups to come and desk bookings from today are cancelled (the places go
@@ -149,7 +150,7 @@ def erase(request: Request, instance: InstanceDep, region: WriterRegionDep,
 
 @router.post("/{member_id}/consents", status_code=201, summary="Record a consent")
 def add_consent(request: Request, region: WriterRegionDep, session: SessionDep,
-                principal: PrincipalDep, member_id: int, consent: ConsentIn) -> dict[str, str]:
+                principal: PrincipalDep, member_id: Id, consent: ConsentIn) -> dict[str, str]:
     """Record that the person consented to ``purpose`` today (e.g. ``keep_application``)."""
     member = region_member(session, region.slug, member_id)
     if member is None:

@@ -7,6 +7,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from campagne.api.bounds import Id, Version
 from campagne.operations.models import BookingSlot
 
 
@@ -36,7 +37,7 @@ class SpaceUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int
+    version: Version
     name: str | None = Field(default=None, min_length=1, max_length=200)
     address: str | None = Field(default=None, max_length=300)
     commune: str | None = Field(default=None, min_length=1, max_length=120)
@@ -101,7 +102,7 @@ class BookingIn(BaseModel):
 
     day: dt.date
     slot: BookingSlot = Field(description="day, morning or afternoon")
-    member_id: int | None = None
+    member_id: Id | None = None
     guest_name: str | None = Field(default=None, min_length=1, max_length=200)
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlmodel import Session, select
 
+from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.security import (
     SIGNED_IN,
@@ -70,7 +71,7 @@ def list_spaces(region: RegionDep, session: SessionDep) -> list[SpaceOut]:
 
 
 @public.get("/{space_id}", summary="One space with its seats left for two weeks")
-def get_space(region: RegionDep, session: SessionDep, space_id: int) -> SpaceDetail:
+def get_space(region: RegionDep, session: SessionDep, space_id: Id) -> SpaceDetail:
     """Seats left per day and half day for the coming 14 days (counts only)."""
     space = region_space(session, region.slug, space_id)
     if space is None:
@@ -85,7 +86,7 @@ def get_space(region: RegionDep, session: SessionDep, space_id: int) -> SpaceDet
 @router.post("/{space_id}/bookings", status_code=201, summary="Book a desk",
              responses=REFUSALS)
 def create_booking(request: Request, instance: InstanceDep, region: RegionDep,
-                   session: SessionDep, principal: PrincipalDep, space_id: int,
+                   session: SessionDep, principal: PrincipalDep, space_id: Id,
                    wanted: BookingIn) -> BookingOut:
     """A member books for themself; the region's staff book for a member of the region
     (``member_id``) or a guest (``guest_name``). 201 when confirmed, 409 when full or
@@ -139,7 +140,7 @@ def _booker(request: Request, session: Session, principal: Principal, region: Re
 
 @router.get("/{space_id}/bookings", summary="A space's bookings on a day (staff)")
 def day_bookings(request: Request, region: ReaderRegionDep, session: SessionDep,
-                 principal: PrincipalDep, space_id: int,
+                 principal: PrincipalDep, space_id: Id,
                  day: Annotated[dt.date | None, Query(description="Default: today")] = None
                  ) -> list[StaffBookingOut]:
     """Who booked, for the region's staff; the read is written to the audit trail."""
@@ -157,7 +158,7 @@ def day_bookings(request: Request, region: ReaderRegionDep, session: SessionDep,
 
 @router.post("/{space_id}/bookings/{booking_id}/cancel", summary="Cancel a booking")
 def cancel_booking(request: Request, region: RegionDep, session: SessionDep,
-                   principal: PrincipalDep, space_id: int, booking_id: int) -> BookingOut:
+                   principal: PrincipalDep, space_id: Id, booking_id: Id) -> BookingOut:
     """By the member who booked or the region's staff; the seat is free again. Cancelling
     a cancelled booking changes nothing."""
     booking, space = _cancel(request, region, session, principal, space_id, booking_id)
@@ -167,7 +168,7 @@ def cancel_booking(request: Request, region: RegionDep, session: SessionDep,
 @router.delete("/{space_id}/bookings/{booking_id}", status_code=204,
                summary="Cancel a booking (same as .../cancel)")
 def delete_booking(request: Request, region: RegionDep, session: SessionDep,
-                   principal: PrincipalDep, space_id: int, booking_id: int) -> Response:
+                   principal: PrincipalDep, space_id: Id, booking_id: Id) -> Response:
     """The booking is kept, marked cancelled (the figures stay right)."""
     _cancel(request, region, session, principal, space_id, booking_id)
     return Response(status_code=204)
@@ -210,7 +211,7 @@ def add_space(request: Request, region: WriterRegionDep, session: SessionDep,
               responses={409: {"description": "The space changed since it was read, or "
                                               "fewer seats than a day to come has booked"}})
 def patch_space(request: Request, region: WriterRegionDep, session: SessionDep,
-                principal: PrincipalDep, space_id: int, change: SpaceUpdate) -> SpaceOut:
+                principal: PrincipalDep, space_id: Id, change: SpaceUpdate) -> SpaceOut:
     """Apply the fields sent; ``version`` must be the one last read, else 409. ``seats``
     below the seats booked on a half day to come is a 409 naming those half days."""
     space = region_space(session, region.slug, space_id)
@@ -233,7 +234,7 @@ def patch_space(request: Request, region: WriterRegionDep, session: SessionDep,
 
 @router.post("/{space_id}/deactivate", summary="Close a space to bookings (staff)")
 def deactivate(request: Request, region: WriterRegionDep, session: SessionDep,
-               principal: PrincipalDep, space_id: int) -> SpaceOut:
+               principal: PrincipalDep, space_id: Id) -> SpaceOut:
     """No new booking is taken; bookings made stay (cancel them one by one if needed).
     ``PATCH`` with ``active: true`` opens it again."""
     space = region_space(session, region.slug, space_id)

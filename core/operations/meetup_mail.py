@@ -53,7 +53,9 @@ def cancel_token(settings: CampagneSettings, registration_id: int) -> str:
 def token_registration(settings: CampagneSettings, token: str) -> int | None:
     """The registration id a cancellation secret was made for (``None`` if forged)."""
     head, _, _mac = token.partition(".")
-    if not head.isdigit() or len(head) > 18:
+    # ASCII only: int() takes other scripts' digits (and fails on '²'), and compare_digest
+    # refuses str holding anything but ASCII.
+    if not (token.isascii() and head.isdigit()) or len(head) > 18:
         return None
     return int(head) if hmac.compare_digest(cancel_token(settings, int(head)), token) else None
 

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from campagne.api.bounds import Id, Page, Version
 from campagne.config import localize
 from campagne.operations.eligibility import EligibilityVerdict
 from campagne.operations.models import Inquiry, Interaction
@@ -92,10 +93,10 @@ class InquirySearch(BaseModel):
     name: str | None = Field(default=None, max_length=100)
     email: str | None = Field(default=None, max_length=200)
     stage: str | None = Field(default=None, max_length=40)
-    advisor_id: int | None = None
+    advisor_id: Id | None = None
     unassigned: bool = False
     due_by: dt.date | None = None
-    page: int = Field(default=1, ge=1)
+    page: Page = 1
     per_page: int = Field(default=50, ge=1, le=200)
 
 
@@ -104,9 +105,9 @@ class InquiryUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    version: int
+    version: Version
     stage: str | None = Field(default=None, max_length=40)
-    advisor_id: int | None = None
+    advisor_id: Id | None = None
     next_action_on: dt.date | None = None
     next_action: str | None = Field(default=None, max_length=200)
     first_name: str | None = Field(default=None, min_length=1, max_length=100)

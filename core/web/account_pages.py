@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from campagne.api.bounds import Version
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.me import own_record
 from campagne.api.member_schemas import SelfUpdate
@@ -174,7 +175,7 @@ def export(request: Request, session: SessionDep, principal: PagePrincipalDep) -
 
 @router.post("/edit", dependencies=[CSRF_CHECKED])
 def correct(request: Request, session: SessionDep, principal: PagePrincipalDep,
-            version: Annotated[int, Form()], phone: Annotated[str, Form(max_length=40)] = "",
+            version: Annotated[Version, Form()], phone: Annotated[str, Form(max_length=40)] = "",
             commune: Annotated[str, Form(max_length=120)] = "") -> Response:
     """Correct one's phone number and commune."""
     if principal.role is not Role.MEMBER:

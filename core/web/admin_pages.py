@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
 from campagne.api.admin import audit_events
+from campagne.api.bounds import Id, parse_id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address, deny
 from campagne.auth import audit, tokens
@@ -74,7 +75,7 @@ def invite(request: Request, instance: InstanceDep, session: SessionDep,
         user = create_account(
             session, instance.settings, email=email, role=Role(role),
             regions=[region] if region else [], read_only=bool(read_only),
-            member_id=int(member) if member.isdigit() else None)
+            member_id=parse_id(member))
     except (AccountError, ValueError) as exc:
         session.rollback()
         return _users_page(request, session, renderer, error=str(exc))
@@ -89,7 +90,7 @@ def invite(request: Request, instance: InstanceDep, session: SessionDep,
 @router.post("/users/{user_id}/block", response_class=HTMLResponse,
              dependencies=[CSRF_CHECKED])
 def block(request: Request, session: SessionDep, renderer: RendererDep, admin: AdminPageDep,
-          user_id: int) -> HTMLResponse:
+          user_id: Id) -> HTMLResponse:
     """Block an account and end all its sessions and tokens at once (not one's own)."""
     user = session.get(UserAccount, user_id)
     if user is None or user.id == admin.user_id:
@@ -104,7 +105,7 @@ def block(request: Request, session: SessionDep, renderer: RendererDep, admin: A
 @router.post("/users/{user_id}/access", response_class=HTMLResponse,
              dependencies=[CSRF_CHECKED])
 def set_access(request: Request, session: SessionDep, renderer: RendererDep,
-               admin: AdminPageDep, user_id: int, role: Field = "",
+               admin: AdminPageDep, user_id: Id, role: Field = "",
                region: Annotated[list[str] | None, Form(max_length=40)] = None,
                read_only: Field = "") -> HTMLResponse:
     """Change the role, regions and read-only flag of a staff or administrator account (not
@@ -133,7 +134,7 @@ def set_access(request: Request, session: SessionDep, renderer: RendererDep,
 @router.post("/users/{user_id}/reactivate", response_class=HTMLResponse,
              dependencies=[CSRF_CHECKED])
 def unblock(request: Request, session: SessionDep, renderer: RendererDep, admin: AdminPageDep,
-            user_id: int) -> HTMLResponse:
+            user_id: Id) -> HTMLResponse:
     """Unblock an account; it signs in again with its password or a reset link."""
     user = session.get(UserAccount, user_id)
     if user is None or user.id == admin.user_id:

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from campagne.api.bounds import Id, parse_id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.followup_schemas import NOTE_LENGTH
 from campagne.api.security import client_address
@@ -54,8 +55,9 @@ def _advisor(session: Session, region_slug: str, text: str) -> tuple[bool, int |
     """Whether the choice is valid, and the advisor chosen (``None``: none)."""
     if not text.strip():
         return True, None
-    if text.isdigit() and followup.is_region_advisor(session, region_slug, int(text)):
-        return True, int(text)
+    number = parse_id(text)
+    if number is not None and followup.is_region_advisor(session, region_slug, number):
+        return True, number
     return False, None
 
 
@@ -67,7 +69,7 @@ def _audit(session: Session, request: Request, principal: Principal, action: str
 
 @router.post("/milestones", dependencies=[CSRF_CHECKED])
 def add_milestone(request: Request, session: SessionDep, region: StaffRegionDep,
-                  principal: PagePrincipalDep, member_id: int, kind: FormText,
+                  principal: PagePrincipalDep, member_id: Id, kind: FormText,
                   reached_on: FormText, advisor_id: FormText = "",
                   note: Annotated[str, Form(max_length=NOTE_LENGTH)] = "") -> Response:
     """Record a milestone; the page comes back with a notice."""
@@ -92,8 +94,8 @@ def add_milestone(request: Request, session: SessionDep, region: StaffRegionDep,
 
 @router.post("/milestones/{milestone_id}/delete", dependencies=[CSRF_CHECKED])
 def delete_milestone(request: Request, session: SessionDep, region: StaffRegionDep,
-                     principal: PagePrincipalDep, member_id: int,
-                     milestone_id: int) -> Response:
+                     principal: PagePrincipalDep, member_id: Id,
+                     milestone_id: Id) -> Response:
     """Remove a milestone; removing one already gone changes nothing (a second click)."""
     _record(session, region.slug, member_id, principal)
     milestone = followup.member_milestone(session, member_id, milestone_id)
@@ -107,7 +109,7 @@ def delete_milestone(request: Request, session: SessionDep, region: StaffRegionD
 
 @router.post("/services", dependencies=[CSRF_CHECKED])
 def add_service(request: Request, instance: InstanceDep, session: SessionDep,
-                region: StaffRegionDep, principal: PagePrincipalDep, member_id: int,
+                region: StaffRegionDep, principal: PagePrincipalDep, member_id: Id,
                 service: FormText, used_on: FormText, advisor_id: FormText = "") -> Response:
     """Record a service of the region's catalogue delivered to the member."""
     member = _record(session, region.slug, member_id, principal)
@@ -131,8 +133,8 @@ def add_service(request: Request, instance: InstanceDep, session: SessionDep,
 
 @router.post("/services/{service_use_id}/delete", dependencies=[CSRF_CHECKED])
 def delete_service(request: Request, session: SessionDep, region: StaffRegionDep,
-                   principal: PagePrincipalDep, member_id: int,
-                   service_use_id: int) -> Response:
+                   principal: PagePrincipalDep, member_id: Id,
+                   service_use_id: Id) -> Response:
     """Remove a service recorded by mistake (a second click changes nothing)."""
     _record(session, region.slug, member_id, principal)
     use = followup.member_service_use(session, member_id, service_use_id)

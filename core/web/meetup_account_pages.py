@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.events_staff import my_registrations
 from campagne.auth.models import Role
@@ -37,7 +38,7 @@ def my_meetups(request: Request, session: SessionDep, renderer: RendererDep,
 
 @router.post("/{registration_id}/cancel", dependencies=[CSRF_CHECKED])
 def cancel_mine(request: Request, instance: InstanceDep, session: SessionDep,
-                principal: PagePrincipalDep, registration_id: int,
+                principal: PagePrincipalDep, registration_id: Id,
                 tasks: BackgroundTasks) -> Response:
     """Cancel one of the member's own sign-ups; the place goes to the first person waiting."""
     row = session.get(Registration, registration_id)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Re
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
+from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.auth.access import Principal
@@ -106,7 +107,7 @@ def _meetup(session: Session, region: RegionFolder, event_id: int) -> Meetup:
 
 
 def detail(request: Request, region: PageRegionDep, session: SessionDep,
-           renderer: RendererDep, principal: MaybePrincipalDep, event_id: int) -> HTMLResponse:
+           renderer: RendererDep, principal: MaybePrincipalDep, event_id: Id) -> HTMLResponse:
     """One meetup: theme, time, place, places left, and how to sign up."""
     item = summary(session, _meetup(session, region, event_id))
     return _page(request, renderer, region, "meetups/detail.html", {
@@ -116,7 +117,7 @@ def detail(request: Request, region: PageRegionDep, session: SessionDep,
 
 def sign_up(request: Request, instance: InstanceDep, region: PageRegionDep,
             session: SessionDep, renderer: RendererDep, tasks: BackgroundTasks,
-            event_id: int, name: Text = "", email: Text = "", website: Text = ""
+            event_id: Id, name: Text = "", email: Text = "", website: Text = ""
             ) -> HTMLResponse:
     """A signed-in member of the region is signed up at once; anyone else as a guest with
     a name and an e-mail address. ``website`` is a trap for robots (hidden from people)."""
@@ -243,7 +244,7 @@ def region_feed(region: PageRegionDep, instance: InstanceDep, session: SessionDe
 
 
 def meetup_feed(region: PageRegionDep, instance: InstanceDep, session: SessionDep,
-                event_id: int) -> Response:
+                event_id: Id) -> Response:
     """``/{slug}/events/{id}.ics``: one meetup."""
     meetup = _meetup(session, region, event_id)
     return _ics(calendar(_calendar_name(region), [meetup], _public_listing(instance, region)))

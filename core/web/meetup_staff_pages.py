@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from campagne.api.bounds import Id, Version, parse_id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.event_schemas import EventIn, EventPatch
 from campagne.api.security import client_address
@@ -141,7 +142,7 @@ def create(request: Request, instance: InstanceDep, session: SessionDep,
 @router.get("/{event_id}", response_class=HTMLResponse)
 def staff_detail(request: Request, session: SessionDep, renderer: RendererDep,
                  region: StaffRegionDep, principal: PagePrincipalDep,
-                 event_id: int) -> HTMLResponse:
+                 event_id: Id) -> HTMLResponse:
     """A meetup, its sign-ups (the read is audited) and the staff's forms."""
     meetup = _meetup(session, region, event_id)
     assert meetup.id is not None
@@ -160,7 +161,7 @@ def staff_detail(request: Request, session: SessionDep, renderer: RendererDep,
 @router.post("/{event_id}", dependencies=[CSRF_CHECKED])
 def edit(request: Request, instance: InstanceDep, session: SessionDep, renderer: RendererDep,
          region: StaffRegionDep, principal: PagePrincipalDep, tasks: BackgroundTasks,
-         event_id: int, version: Annotated[int, Form()], title: Text = "", theme: Text = "",
+         event_id: Id, version: Annotated[Version, Form()], title: Text = "", theme: Text = "",
          description: Text = "", starts_at: Text = "", ends_at: Text = "", place: Text = "",
          address: Text = "", capacity: Text = "") -> Response:
     """Save the form; a stale version sends back to the meetup with a conflict notice."""
@@ -179,7 +180,7 @@ def edit(request: Request, instance: InstanceDep, session: SessionDep, renderer:
 @router.post("/{event_id}/cancel", dependencies=[CSRF_CHECKED])
 def cancel_meetup(request: Request, instance: InstanceDep, session: SessionDep,
                   region: StaffRegionDep, principal: PagePrincipalDep, tasks: BackgroundTasks,
-                  event_id: int, version: Annotated[int, Form()]) -> Response:
+                  event_id: Id, version: Annotated[Version, Form()]) -> Response:
     """Cancel the meetup; everyone signed up is told by e-mail."""
     _writer(region, principal)
     _meetup(session, region, event_id)
@@ -213,7 +214,7 @@ def _change(request: Request, instance: InstanceDep, session: Session, region: R
 @router.post("/{event_id}/registrations", dependencies=[CSRF_CHECKED])
 def sign_up_for(request: Request, instance: InstanceDep, session: SessionDep,
                 region: StaffRegionDep, principal: PagePrincipalDep, tasks: BackgroundTasks,
-                event_id: int, member_id: Annotated[str, Form(max_length=20)] = "",
+                event_id: Id, member_id: Annotated[str, Form(max_length=20)] = "",
                 name: Text = "", email: Text = "") -> Response:
     """Sign a member (by id) or a guest (name and e-mail) up on their behalf."""
     _writer(region, principal)
@@ -221,7 +222,7 @@ def sign_up_for(request: Request, instance: InstanceDep, session: SessionDep,
     try:
         who = resolve(session, instance.settings, principal, region.slug,
                       client_address(request),
-                      member_id=int(member_id) if member_id.strip().isdigit() else None,
+                      member_id=parse_id(member_id),
                       guest_name=name.strip() or None, guest_email=email.strip() or None)
         session.commit()
         registration, notice = register(
@@ -242,7 +243,7 @@ def sign_up_for(request: Request, instance: InstanceDep, session: SessionDep,
              dependencies=[CSRF_CHECKED])
 def cancel_for(request: Request, instance: InstanceDep, session: SessionDep,
                region: StaffRegionDep, principal: PagePrincipalDep, tasks: BackgroundTasks,
-               event_id: int, registration_id: int) -> Response:
+               event_id: Id, registration_id: Id) -> Response:
     """Cancel someone's sign-up for them; the first person waiting gets the place."""
     _writer(region, principal)
     _meetup(session, region, event_id)
@@ -265,7 +266,7 @@ def cancel_for(request: Request, instance: InstanceDep, session: SessionDep,
 
 @router.post("/{event_id}/attendance", dependencies=[CSRF_CHECKED])
 def attendance(request: Request, session: SessionDep, region: StaffRegionDep,
-               principal: PagePrincipalDep, event_id: int,
+               principal: PagePrincipalDep, event_id: Id,
                mark: Annotated[list[str], Form()] = []) -> Response:  # noqa: B006 - FastAPI copies it
     """Marks come as ``<registration id>:yes|no|unknown``, one per confirmed sign-up."""
     _writer(region, principal)
@@ -274,8 +275,9 @@ def attendance(request: Request, session: SessionDep, region: StaffRegionDep,
     marks: dict[int, bool | None] = {}
     for item in mark:
         head, _, value = item.partition(":")
-        if head.isdigit() and value in values:
-            marks[int(head)] = values[value]
+        registration_id = parse_id(head)
+        if registration_id is not None and value in values:
+            marks[registration_id] = values[value]
     try:
         changed = mark_attendance(session, meetup, marks) if marks else []
     except MeetupError:

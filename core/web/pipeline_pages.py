@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
+from campagne.api.bounds import Id, Version, parse_id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.auth import audit
@@ -174,7 +175,7 @@ def _detail(request: Request, instance: InstanceDep, session: Session, renderer:
 @router.get("/inquiries/{inquiry_id}", response_class=HTMLResponse)
 def inquiry_page(request: Request, instance: InstanceDep, session: SessionDep,
                  renderer: RendererDep, region: StaffRegionDep, principal: PagePrincipalDep,
-                 inquiry_id: int) -> HTMLResponse:
+                 inquiry_id: Id) -> HTMLResponse:
     """The inquiry, its eligibility verdict, its timeline and the forms to follow it up."""
     inquiry = _inquiry(session, region, inquiry_id)
     audit.record(session, principal.user, "read", region_slug=region.slug,
@@ -208,8 +209,8 @@ def _apply(request: Request, instance: InstanceDep, session: Session, renderer: 
 
 @router.post("/inquiries/{inquiry_id}/stage", dependencies=[CSRF_CHECKED])
 def move(request: Request, instance: InstanceDep, session: SessionDep, renderer: RendererDep,
-         region: StaffRegionDep, principal: PagePrincipalDep, inquiry_id: int,
-         version: Annotated[int, Form()], stage: Annotated[str, Form(max_length=40)] = "",
+         region: StaffRegionDep, principal: PagePrincipalDep, inquiry_id: Id,
+         version: Annotated[Version, Form()], stage: Annotated[str, Form(max_length=40)] = "",
          back: Annotated[str, Form(max_length=10)] = "board") -> Response:
     """Move a card to another stage (from the board or the inquiry's page)."""
     require_writer(region, principal)
@@ -223,7 +224,7 @@ def move(request: Request, instance: InstanceDep, session: SessionDep, renderer:
 @router.post("/inquiries/{inquiry_id}", dependencies=[CSRF_CHECKED])
 def follow_up(request: Request, instance: InstanceDep, session: SessionDep,
               renderer: RendererDep, region: StaffRegionDep, principal: PagePrincipalDep,
-              inquiry_id: int, version: Annotated[int, Form()],
+              inquiry_id: Id, version: Annotated[Version, Form()],
               stage: Annotated[str, Form(max_length=40)] = "",
               advisor_id: Annotated[str, Form(max_length=12)] = "",
               next_action_on: Annotated[str, Form(max_length=10)] = "",
@@ -234,9 +235,8 @@ def follow_up(request: Request, instance: InstanceDep, session: SessionDep,
     values: dict[str, Any] = {"next_action": next_action.strip() or None}
     if stage:
         values["stage"] = stage
-    try:
-        values["advisor_id"] = int(advisor_id) if advisor_id else None
-    except ValueError:
+    values["advisor_id"] = parse_id(advisor_id)
+    if advisor_id.strip() and values["advisor_id"] is None:
         return _detail(request, instance, session, renderer, region, principal, inquiry,
                        problem="advisor_id")
     try:
@@ -252,7 +252,7 @@ def follow_up(request: Request, instance: InstanceDep, session: SessionDep,
 @router.post("/inquiries/{inquiry_id}/interactions", dependencies=[CSRF_CHECKED])
 def interaction(request: Request, instance: InstanceDep, session: SessionDep,
                 renderer: RendererDep, region: StaffRegionDep, principal: PagePrincipalDep,
-                inquiry_id: int, kind: Annotated[str, Form(max_length=20)] = "",
+                inquiry_id: Id, kind: Annotated[str, Form(max_length=20)] = "",
                 summary: Annotated[str, Form(max_length=2000)] = "",
                 on: Annotated[str, Form(max_length=10)] = "") -> Response:
     """Record a call, e-mail, meeting, visit or note."""
@@ -280,7 +280,7 @@ def interaction(request: Request, instance: InstanceDep, session: SessionDep,
 @router.post("/inquiries/{inquiry_id}/convert", dependencies=[CSRF_CHECKED])
 def convert(request: Request, instance: InstanceDep, session: SessionDep,
             renderer: RendererDep, region: StaffRegionDep, principal: PagePrincipalDep,
-            inquiry_id: int, sector: Annotated[str, Form(max_length=40)] = "") -> Response:
+            inquiry_id: Id, sector: Annotated[str, Form(max_length=40)] = "") -> Response:
     """Make the inquiry a member and open the member's record (already converted: the
     record it became)."""
     require_writer(region, principal)

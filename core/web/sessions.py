@@ -141,7 +141,9 @@ def check_csrf(request: Request, csrf: Annotated[str, Form(max_length=100)] = ""
     """Reject a form whose token does not match the session's (or the pre-session cookie)."""
     expected = getattr(request.state, "csrf_token", None) or request.cookies.get(
         cookie_name(request, PRE_CSRF))
-    if not expected or not hmac.compare_digest(expected, csrf):
+    # Bytes: compare_digest refuses str holding anything but ASCII (a forged token may).
+    if not expected or not hmac.compare_digest(expected.encode(errors="replace"),
+                                               csrf.encode(errors="replace")):
         raise HTTPException(status_code=403, detail="Invalid form token")
 
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
+from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.auth import audit
@@ -53,7 +54,7 @@ def list_page(request: Request, session: SessionDep, renderer: RendererDep,
 
 def space_page(request: Request, instance: InstanceDep, session: SessionDep,
                renderer: RendererDep, region: PageRegionDep, principal: MaybePrincipalDep,
-               space_id: int) -> HTMLResponse:
+               space_id: Id) -> HTMLResponse:
     """One space: what it offers and its seats left per half day for two weeks; a member
     of the region gets the booking form."""
     space = region_space(session, region.slug, space_id)
@@ -104,7 +105,7 @@ def upcoming_bookings(session: Session, principal: Principal) -> list[dict[str, 
 
 @account.post("", dependencies=[CSRF_CHECKED])
 def book(request: Request, instance: InstanceDep, session: SessionDep,
-         principal: PagePrincipalDep, space_id: Annotated[int, Form()],
+         principal: PagePrincipalDep, space_id: Annotated[Id, Form()],
          day: Annotated[dt.date, Form()], slot: Annotated[BookingSlot, Form()]) -> Response:
     """Book a desk for oneself; back to the account page, or to the space with the reason
     it was refused."""
@@ -132,7 +133,7 @@ def book(request: Request, instance: InstanceDep, session: SessionDep,
 
 @account.post("/{booking_id}/cancel", dependencies=[CSRF_CHECKED])
 def cancel(request: Request, session: SessionDep, principal: PagePrincipalDep,
-           booking_id: int) -> Response:
+           booking_id: Id) -> Response:
     """Cancel one of one's own bookings (the seat is free again)."""
     found = _member_region(session, principal)
     if found is not None:

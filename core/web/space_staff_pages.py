@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from campagne.api.bounds import Id, parse_id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.api.space_schemas import SpaceFields, SpaceUpdate
@@ -114,7 +115,7 @@ def add(request: Request, session: SessionDep, renderer: RendererDep,
 
 @router.get("/{space_id}", response_class=HTMLResponse)
 def space_page(request: Request, session: SessionDep, renderer: RendererDep,
-               region: StaffRegionDep, principal: PagePrincipalDep, space_id: int,
+               region: StaffRegionDep, principal: PagePrincipalDep, space_id: Id,
                day: dt.date | None = None) -> HTMLResponse:
     """A space, its edit form and who booked on ``day`` (today by default; audited)."""
     space = _space_or_404(session, region.slug, space_id)
@@ -148,7 +149,7 @@ _NOTICES = ("past", "horizon", "closed", "full", "duplicate", "person")
 
 @router.post("/{space_id}", dependencies=[CSRF_CHECKED])
 def edit(request: Request, session: SessionDep, renderer: RendererDep,
-         region: StaffRegionDep, principal: PagePrincipalDep, space_id: int,
+         region: StaffRegionDep, principal: PagePrincipalDep, space_id: Id,
          values: SpaceForm) -> Response:
     """Save the form; a stale version sends back to the space with a conflict notice."""
     _writer(region, principal)
@@ -174,7 +175,7 @@ def edit(request: Request, session: SessionDep, renderer: RendererDep,
 
 @router.post("/{space_id}/deactivate", dependencies=[CSRF_CHECKED])
 def deactivate(request: Request, session: SessionDep, region: StaffRegionDep,
-               principal: PagePrincipalDep, space_id: int) -> Response:
+               principal: PagePrincipalDep, space_id: Id) -> Response:
     """Close the space to new bookings."""
     _writer(region, principal)
     space = _space_or_404(session, region.slug, space_id)
@@ -192,7 +193,7 @@ def deactivate(request: Request, session: SessionDep, region: StaffRegionDep,
 
 @router.post("/{space_id}/bookings", dependencies=[CSRF_CHECKED])
 def book_for(request: Request, instance: InstanceDep, session: SessionDep,
-             region: StaffRegionDep, principal: PagePrincipalDep, space_id: int,
+             region: StaffRegionDep, principal: PagePrincipalDep, space_id: Id,
              day: Annotated[dt.date, Form()], slot: Annotated[BookingSlot, Form()],
              member_id: Text = "", guest_name: Text = "") -> Response:
     """Book a desk for a member of the region (by number) or a guest (by name)."""
@@ -219,9 +220,10 @@ def book_for(request: Request, instance: InstanceDep, session: SessionDep,
 
 def _region_member(session: Session, slug: str, member_id: str) -> int | None:
     """The member of the region with that number, if any."""
-    if not member_id.strip().isdigit():
+    number = parse_id(member_id)
+    if number is None:
         return None
-    member = session.get(Member, int(member_id))
+    member = session.get(Member, number)
     if member is None or member.region_id != region_id(session, slug):
         return None
     return member.id
@@ -229,7 +231,7 @@ def _region_member(session: Session, slug: str, member_id: str) -> int | None:
 
 @router.post("/{space_id}/bookings/{booking_id}/cancel", dependencies=[CSRF_CHECKED])
 def cancel(request: Request, session: SessionDep, region: StaffRegionDep,
-           principal: PagePrincipalDep, space_id: int, booking_id: int) -> Response:
+           principal: PagePrincipalDep, space_id: Id, booking_id: Id) -> Response:
     """Cancel a booking of the space (the seat is free again)."""
     _writer(region, principal)
     booking = bookings.region_booking(session, region_id(session, region.slug), space_id,

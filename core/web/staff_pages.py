@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from campagne.api.bounds import Id, Page, Version
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.member_schemas import MemberSearch, StaffUpdate
 from campagne.api.members import search_members
@@ -73,7 +74,7 @@ def _list(request: Request, session: SessionDep, renderer: RendererDep, region: 
 @router.get("/members", response_class=HTMLResponse)
 def members(request: Request, session: SessionDep, renderer: RendererDep,
             region: StaffRegionDep, principal: PagePrincipalDep,
-            page: int = 1) -> HTMLResponse:
+            page: Page = 1) -> HTMLResponse:
     """The region's members, newest first, one page."""
     return _list(request, session, renderer, region, principal,
                  MemberSearch(page=max(page, 1)))
@@ -83,7 +84,7 @@ def members(request: Request, session: SessionDep, renderer: RendererDep,
 def search(request: Request, session: SessionDep, renderer: RendererDep,
            region: StaffRegionDep, principal: PagePrincipalDep, name: Optional = "",
            sector: Optional = "", commune: Optional = "", status: Optional = "",
-           page: Annotated[int, Form(ge=1)] = 1) -> HTMLResponse:
+           page: Annotated[Page, Form()] = 1) -> HTMLResponse:
     """Search by name, sector, commune and status (sent in the body, never in the URL)."""
     criteria = MemberSearch(name=name or None, sector=sector or None, commune=commune or None,
                             status=status if status in STATUSES else None,
@@ -94,7 +95,7 @@ def search(request: Request, session: SessionDep, renderer: RendererDep,
 @router.get("/members/{member_id}", response_class=HTMLResponse)
 def member_page(request: Request, session: SessionDep, renderer: RendererDep,
                 region: StaffRegionDep, principal: PagePrincipalDep,
-                member_id: int) -> HTMLResponse:
+                member_id: Id) -> HTMLResponse:
     """One record, with the edit form for staff who may write."""
     member = region_member(session, region.slug, member_id)
     if member is None:
@@ -117,7 +118,7 @@ def member_page(request: Request, session: SessionDep, renderer: RendererDep,
 
 @router.post("/members/{member_id}", dependencies=[CSRF_CHECKED])
 def edit(request: Request, instance: InstanceDep, session: SessionDep, region: StaffRegionDep,
-         principal: PagePrincipalDep, member_id: int, version: Annotated[int, Form()],
+         principal: PagePrincipalDep, member_id: Id, version: Annotated[Version, Form()],
          email: Optional = "", phone: Optional = "", commune: Optional = "",
          status: Optional = "") -> Response:
     """Save the form; a stale version sends back to the record with a conflict notice."""
@@ -145,7 +146,7 @@ def edit(request: Request, instance: InstanceDep, session: SessionDep, region: S
 
 @router.post("/members/{member_id}/erase", dependencies=[CSRF_CHECKED])
 def erase(request: Request, instance: InstanceDep, session: SessionDep,
-          region: StaffRegionDep, principal: PagePrincipalDep, member_id: int,
+          region: StaffRegionDep, principal: PagePrincipalDep, member_id: Id,
           tasks: BackgroundTasks) -> Response:
     """Anonymise the record (the aggregate figures stay the same) and give back the
     person's seats to come."""
@@ -160,7 +161,7 @@ def erase(request: Request, instance: InstanceDep, session: SessionDep,
 
 @router.post("/members/{member_id}/consents", dependencies=[CSRF_CHECKED])
 def add_consent(request: Request, session: SessionDep, region: StaffRegionDep,
-                principal: PagePrincipalDep, member_id: int,
+                principal: PagePrincipalDep, member_id: Id,
                 purpose: Annotated[str, Form(max_length=40)]) -> Response:
     """Record that the person consented to ``purpose`` today."""
     _writer(region, principal)
