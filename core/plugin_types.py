@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campagne.config import LocalizedText, RegionConfig, ServiceConfig, Source
+from campagne.input_types import Amount, Count
 from campagne.taxonomy import SECTORS_BY_SLUG
 
 #: A service a plug-in adds to a region; the same shape as a service in ``region.yaml``.
@@ -36,14 +37,15 @@ class CandidateProfile(Frozen):
     origin_department: str | None = Field(
         default=None, description="INSEE code, e.g. '75'",
         pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")
-    household_size: int = Field(default=1, ge=1, le=12)
+    household_size: Count = Field(default=1, ge=1, le=12)
     status: Literal["employee_teleworker", "independent", "founder"] = "independent"
-    sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy")
-    commute_minutes_one_way: float = Field(default=0, ge=0, le=300)
-    commute_km_one_way: float = Field(default=0, ge=0, le=500)
+    sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy",
+                               json_schema_extra={"enum": [*sorted(SECTORS_BY_SLUG), None]})
+    commute_minutes_one_way: Amount = Field(default=0, ge=0, le=300)
+    commute_km_one_way: Amount = Field(default=0, ge=0, le=500)
     commute_mode: Literal["car", "public_transport", "bike", "walk"] = "public_transport"
-    commute_days_per_week: int = Field(default=5, ge=0, le=7)
-    housing_budget_eur: float | None = Field(default=None, ge=0)
+    commute_days_per_week: Count = Field(default=5, ge=0, le=7)
+    housing_budget_eur: Amount | None = Field(default=None, ge=0)
     housing_kind: Literal["buy", "rent"] = Field(
         default="buy", description="The budget is a purchase price (buy) or a monthly rent")
 
@@ -79,7 +81,8 @@ class MemberEvent(Frozen):
     kind: Literal["joined", "settled", "left", "service_used", "erased"]
     region_slug: str
     member_id: int
-    sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy")
+    sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy",
+                               json_schema_extra={"enum": [*sorted(SECTORS_BY_SLUG), None]})
     service_slug: str | None = None
     occurred_at: dt.datetime
 
@@ -95,7 +98,8 @@ class InquiryEvent(Frozen):
     stage: str
     previous_stage: str | None = Field(default=None, description="Before a stage change")
     source: str = Field(description="form, api, staff or import")
-    sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy")
+    sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy",
+                               json_schema_extra={"enum": [*sorted(SECTORS_BY_SLUG), None]})
     status: str | None = Field(default=None,
                                description="employee_teleworker, independent or founder")
     origin_department: str | None = Field(default=None, description="INSEE code")

@@ -18,7 +18,9 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 protected = APIRouter(prefix="/api/v1/auth", tags=["auth"], dependencies=[SIGNED_IN])
 
 
-@router.post("/token", summary="Get a bearer token (OAuth2 password flow)")
+@router.post("/token", summary="Get a bearer token (OAuth2 password flow)",
+             responses={401: {"description": "Wrong e-mail address or password"},
+                        429: {"description": "Too many failed sign-ins; wait and retry"}})
 def issue_token(request: Request, response: Response, instance: InstanceDep,
                 session: SessionDep,
                 form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:

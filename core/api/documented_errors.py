@@ -5,14 +5,16 @@ Every JSON error has the body ``{"detail": "..."}``; an invalid input (422) adds
 follows from what it depends on, so they are derived here once instead of being repeated
 on every route:
 
-- a bearer token (``api_principal``): 401;
-- a role or a region's staff (``region_reader``, ``admin_principal``...): 403;
+- a bearer token, required or optional (``api_principal``, ``optional_principal``): 401,
+  and 403 for an account without the role or the region;
 - a path parameter: 404 (an unknown region, record or entry);
 - any parameter or body: 422 (FastAPI's own 422 schema is replaced by ours);
-- a body: 400 when it cannot be parsed, 413 (bodies are capped before they are parsed).
+- a body: 400 when it cannot be parsed, 413 (bodies are capped before they are parsed);
+- every operation: 503 when no database connection came free in time.
 
 Answers that depend on what a route does (409 on a stale version, 429 when slowed down)
-are declared on the route itself with the ``responses`` constants of this module.
+are declared on the route itself (``responses={409: {"description": ...}}``); every error
+answer without a body schema gets the one above.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.routing import BaseRoute
 
-from campagne.api import security
+from campagne.api import documented_inputs, security
+from campagne.api.events import optional_principal
 
 ResponsesDict = dict[int | str, dict[str, Any]]
 
@@ -51,27 +54,16 @@ class InvalidInputBody(BaseModel):
     errors: list[FieldProblem] = Field(default_factory=list)
 
 
-def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "model": ErrorBody}
-
-
-CONFLICT: ResponsesDict = {409: _error("The record changed meanwhile, or the action conflicts "
-                                       "with its state")}
-TOO_MANY: ResponsesDict = {429: _error("Too many attempts; the Retry-After header says when to "
-                                       "try again")}
-UNAVAILABLE: ResponsesDict = {503: _error("Busy; the Retry-After header says when to try again")}
-
 _DESCRIPTIONS = {
     400: "The body cannot be read (not JSON, or not the form encoding it declares)",
     401: "Not signed in: send a valid bearer token (POST /api/v1/auth/token)",
     403: "The account may not do this (role or region)",
     404: "Unknown region or record",
     413: "The request body is too large",
+    503: "Busy (no database connection free in time); the Retry-After header says when to "
+         "try again",
 }
-_FORBIDDING: set[Callable[..., Any]] = {
-    security.region_reader, security.region_writer,
-    security.member_principal, security.admin_principal,
-}
+_SIGNED_IN: set[Callable[..., Any]] = {security.api_principal, optional_principal}
 
 
 def api_routes(routes: list[BaseRoute]) -> Iterator[Any]:
@@ -96,15 +88,18 @@ def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
         yield from _calls(dependency)
 
 
+def _takes_path_parameters(dependant: Dependant) -> bool:
+    return bool(dependant.path_params) or any(
+        _takes_path_parameters(dependency) for dependency in dependant.dependencies)
+
+
 def error_statuses(route: Any) -> list[int]:
     """The error statuses an operation can answer, from its dependencies and parameters."""
     calls = set(_calls(route.dependant))
     statuses = []
-    if security.api_principal in calls:
-        statuses.append(401)
-    if calls & _FORBIDDING:
-        statuses.append(403)
-    if route.dependant.path_params:
+    if calls & _SIGNED_IN:  # then an account may also lack the role or the region
+        statuses += [401, 403]
+    if _takes_path_parameters(route.dependant):
         statuses.append(404)
     if route.body_field is not None:
         statuses += [400, 413]
@@ -155,19 +150,24 @@ def document(schema: dict[str, Any], routes: list[BaseRoute]) -> dict[str, Any]:
             for status in error_statuses(route):
                 answers.setdefault(str(status), {"description": _DESCRIPTIONS[status],
                                                  "content": _reference("ErrorBody")})
+            answers.setdefault("503", {"description": _DESCRIPTIONS[503]})
             if _has_input(route) or "422" in answers:
                 answers["422"] = {"description": "Invalid input: each problem names its field",
                                   "content": _reference("InvalidInputBody")}
+            for status, answer in answers.items():
+                if status[0] in "45" and "content" not in answer:
+                    answer["content"] = _reference("ErrorBody")
     return schema
 
 
 def install(app: FastAPI) -> None:
-    """Make ``app.openapi()`` declare the derived error answers."""
+    """Make ``app.openapi()`` declare the derived error answers, and the characters text
+    inputs may hold (:mod:`campagne.api.documented_inputs`)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = document(generate(), app.routes)
+            app.openapi_schema = documented_inputs.document(document(generate(), app.routes))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne.api.bounds import Id, Version
+from campagne.input_types import Flag, IsoDateTime, not_nullable
 from campagne.operations.meetup_views import MeetupSummary, SignUpRow
 
 Title = Field(min_length=1, max_length=200)
@@ -24,8 +25,8 @@ class EventIn(BaseModel):
     title: str = Title
     theme: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
     place: str = Field(min_length=1, max_length=200)
     address: str | None = Field(default=None, max_length=300)
     capacity: int = Field(ge=1, le=10_000)
@@ -34,18 +35,20 @@ class EventIn(BaseModel):
 class EventPatch(BaseModel):
     """A change to a meetup: the fields sent, and the ``version`` last read."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(
+        "title", "starts_at", "ends_at", "place", "capacity", "cancelled"))
 
     version: Version
     title: str | None = Field(default=None, min_length=1, max_length=200)
     theme: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
-    starts_at: dt.datetime | None = None
-    ends_at: dt.datetime | None = None
+    starts_at: IsoDateTime | None = None
+    ends_at: IsoDateTime | None = None
     place: str | None = Field(default=None, min_length=1, max_length=200)
     address: str | None = Field(default=None, max_length=300)
     capacity: int | None = Field(default=None, ge=1, le=10_000)
-    cancelled: bool | None = Field(default=None, description="true cancels, false reopens")
+    cancelled: Flag | None = Field(default=None,
+                                                   description="true cancels, false reopens")
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> EventPatch:
@@ -153,7 +156,7 @@ class AttendanceMark(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     registration_id: Id
-    attended: bool | None
+    attended: Flag | None
 
 
 class AttendanceIn(BaseModel):

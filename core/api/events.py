@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from sqlmodel import Session
 
 from campagne.api.bounds import Id
@@ -68,7 +69,7 @@ def meetup_or_404(session: Session, region_slug: str, event_id: int) -> Meetup:
     return meetup
 
 
-def error_status(exc: MeetupError) -> HTTPException:
+def error_status(exc: MeetupError) -> HTTPException | RequestValidationError:
     """The HTTP error for a refused change."""
     if isinstance(exc, UnknownMeetup):
         return HTTPException(status_code=404, detail=exc.message)
@@ -78,10 +79,10 @@ def error_status(exc: MeetupError) -> HTTPException:
         return HTTPException(status_code=429, detail=exc.message)
     if isinstance(exc, NotAllowed):
         return HTTPException(status_code=403, detail=exc.message)
-    detail: str | list[dict[str, str]] = exc.message
-    if exc.field:
-        detail = [{"field": exc.field, "message": exc.message}]
-    return HTTPException(status_code=422, detail=detail)
+    if exc.field:  # answered like any invalid input: {"detail", "errors": [{"field", ...}]}
+        return RequestValidationError([{"loc": ("body", exc.field), "msg": exc.message,
+                                        "type": "value_error"}])
+    return HTTPException(status_code=422, detail=exc.message)
 
 
 @public.get("", summary="The region's meetups: upcoming and of the last three months")
@@ -99,7 +100,8 @@ def get_event(region: RegionDep, session: SessionDep, event_id: Id) -> EventOut:
 
 
 @public.post("/{event_id}/registrations", status_code=201, summary="Sign up for a meetup",
-             responses={409: {"description": "Already signed up, or sign-ups closed"},
+             responses={401: {"description": "Neither signed in nor a guest's name and e-mail"},
+                        409: {"description": "Already signed up, or sign-ups closed"},
                         429: {"description": "Too many guest sign-ups from this address"}})
 def sign_up(request: Request, instance: InstanceDep, region: RegionDep, session: SessionDep,
             principal: MaybePrincipalDep, event_id: Id, body: RegistrationIn,

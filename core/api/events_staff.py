@@ -161,7 +161,8 @@ def _cancellable(request: Request, session: Session, region: RegionFolder,
     return principal.role is Role.MEMBER
 
 
-@router.put("/{event_id}/attendance", summary="Mark who attended a meetup")
+@router.put("/{event_id}/attendance", summary="Mark who attended a meetup",
+            responses={409: {"description": "The meetup is cancelled"}})
 def attendance(request: Request, region: WriterRegionDep, session: SessionDep,
                principal: PrincipalDep, event_id: Id, body: AttendanceIn) -> AttendanceOut:
     """``attended`` true, false or null per confirmed sign-up; answers the counts."""

@@ -8,6 +8,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campagne.api.bounds import Id
+from campagne.input_types import IsoDate
 from campagne.operations.models import MilestoneKind
 
 NOTE_LENGTH = 500
@@ -26,7 +27,7 @@ class MilestoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: MilestoneKind
-    reached_on: dt.date
+    reached_on: IsoDate
     advisor_id: Id | None = Field(default=None, description="A staff account of the region")
     note: str | None = Field(default=None, max_length=NOTE_LENGTH)
 
@@ -39,7 +40,7 @@ class MilestoneChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: MilestoneKind | None = None
-    reached_on: dt.date | None = None
+    reached_on: IsoDate | None = None
     advisor_id: Id | None = None
     note: str | None = Field(default=None, max_length=NOTE_LENGTH)
 
@@ -63,7 +64,7 @@ class ServiceUseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     service: str = Field(max_length=40, description="The slug of a service of the region")
-    used_on: dt.date
+    used_on: IsoDate
     advisor_id: Id | None = Field(default=None, description="A staff account of the region")
 
     check_used_on = field_validator("used_on")(_not_in_future)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.security import client_address
 from campagne.i18n import current_locale
+from campagne.input_types import Flag
 from campagne.operations.acknowledgement import acknowledgement
 from campagne.operations.inquiry_form import clean, form_spec
 from campagne.operations.intake import (
@@ -50,10 +51,10 @@ class InquiryIn(BaseModel):
     timing: Short = Field(default=None, examples=["within_a_year"])
     heard_from: Short = None
     message: Short = None
-    answers: dict[str, str | bool | None] = Field(default_factory=dict,
+    answers: dict[str, str | Flag | None] = Field(default_factory=dict,
                                                   description="Answers to the region's questions")
-    consent: bool = Field(default=False, description="The person agrees to the form's purpose")
-    keep_application: bool = False
+    consent: Flag = Field(default=False, description="The person agrees to the form's purpose")
+    keep_application: Flag = False
     profile: SimulatorProfile = SimulatorProfile()
 
     @field_validator("answers", mode="before")

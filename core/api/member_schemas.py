@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from campagne.api.bounds import Page, Version
+from campagne.input_types import IsoDate, not_nullable
 from campagne.taxonomy import SECTORS_BY_SLUG
 
 REQUIRED = {"first_name", "last_name", "sector", "status"}
@@ -66,7 +67,8 @@ class MemberSearch(BaseModel):
 class SelfUpdate(BaseModel):
     """What a member may correct about themself (``version`` as last read)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra=not_nullable(*REQUIRED))
 
     version: Version
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
@@ -93,9 +95,9 @@ class StaffUpdate(SelfUpdate):
     sector: str | None = Field(default=None, max_length=40)
     status: StatusValue | None = None
     origin_area: str | None = Field(default=None, max_length=120)
-    arrival_date: dt.date | None = None
-    left_on: dt.date | None = None
-    last_contact_at: dt.date | None = None
+    arrival_date: IsoDate | None = None
+    left_on: IsoDate | None = None
+    last_contact_at: IsoDate | None = None
 
     @field_validator("sector")
     @classmethod

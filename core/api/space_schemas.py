@@ -8,6 +8,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne.api.bounds import Id, Version
+from campagne.input_types import Amount, Count, Flag, IsoDate, not_nullable
 from campagne.operations.models import BookingSlot
 
 
@@ -19,37 +20,38 @@ class SpaceFields(BaseModel):
     name: str = Field(min_length=1, max_length=200, examples=["Télécentre de Fleurance"])
     address: str | None = Field(default=None, max_length=300)
     commune: str = Field(min_length=1, max_length=120, examples=["Fleurance"])
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    seats: int = Field(ge=1, le=1000, description="Desks that can be booked at once")
-    broadband_mbps: int | None = Field(default=None, ge=0, le=100_000,
+    latitude: Amount | None = Field(default=None, ge=-90, le=90)
+    longitude: Amount | None = Field(default=None, ge=-180, le=180)
+    seats: Count = Field(ge=1, le=1000, description="Desks that can be booked at once")
+    broadband_mbps: Count | None = Field(default=None, ge=0, le=100_000,
                                        description="Connection speed, Mbit/s")
     opening_hours: str | None = Field(default=None, max_length=200,
                                       examples=["lun.-ven. 8 h 30 - 18 h"])
-    free_for_members: bool = True
-    price_per_day_eur: float | None = Field(default=None, ge=0, le=10_000)
-    price_illustrative: bool = Field(
+    free_for_members: Flag = True
+    price_per_day_eur: Amount | None = Field(default=None, ge=0, le=10_000)
+    price_illustrative: Flag = Field(
         default=False, description="The price is an example, not a published one")
 
 
 class SpaceUpdate(BaseModel):
     """A change: the fields sent, and the ``version`` last read (else 409)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(
+        "name", "commune", "seats", "free_for_members", "price_illustrative", "active"))
 
     version: Version
     name: str | None = Field(default=None, min_length=1, max_length=200)
     address: str | None = Field(default=None, max_length=300)
     commune: str | None = Field(default=None, min_length=1, max_length=120)
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    seats: int | None = Field(default=None, ge=1, le=1000)
-    broadband_mbps: int | None = Field(default=None, ge=0, le=100_000)
+    latitude: Amount | None = Field(default=None, ge=-90, le=90)
+    longitude: Amount | None = Field(default=None, ge=-180, le=180)
+    seats: Count | None = Field(default=None, ge=1, le=1000)
+    broadband_mbps: Count | None = Field(default=None, ge=0, le=100_000)
     opening_hours: str | None = Field(default=None, max_length=200)
-    free_for_members: bool | None = None
-    price_per_day_eur: float | None = Field(default=None, ge=0, le=10_000)
-    price_illustrative: bool | None = None
-    active: bool | None = Field(default=None, description="false closes it to bookings")
+    free_for_members: Flag | None = None
+    price_per_day_eur: Amount | None = Field(default=None, ge=0, le=10_000)
+    price_illustrative: Flag | None = None
+    active: Flag | None = Field(default=None, description="false closes it to bookings")
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> SpaceUpdate:
@@ -100,7 +102,7 @@ class BookingIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    day: dt.date
+    day: IsoDate
     slot: BookingSlot = Field(description="day, morning or afternoon")
     member_id: Id | None = None
     guest_name: str | None = Field(default=None, min_length=1, max_length=200)

@@ -5,7 +5,6 @@ Bookings are personal data: staff reads of them are audited, as is every change.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -34,6 +33,7 @@ from campagne.api.space_schemas import (
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.auth.models import Role
+from campagne.input_types import IsoDate
 from campagne.models import Member, Region
 from campagne.operations import bookings
 from campagne.operations.locking import exclusive_write
@@ -141,7 +141,7 @@ def _booker(request: Request, session: Session, principal: Principal, region: Re
 @router.get("/{space_id}/bookings", summary="A space's bookings on a day (staff)")
 def day_bookings(request: Request, region: ReaderRegionDep, session: SessionDep,
                  principal: PrincipalDep, space_id: Id,
-                 day: Annotated[dt.date | None, Query(description="Default: today")] = None
+                 day: Annotated[IsoDate | None, Query(description="Default: today")] = None
                  ) -> list[StaffBookingOut]:
     """Who booked, for the region's staff; the read is written to the audit trail."""
     space = region_space(session, region.slug, space_id)
@@ -255,7 +255,7 @@ def deactivate(request: Request, region: WriterRegionDep, session: SessionDep,
 
 @me.get("", summary="My desk bookings")
 def my_bookings(session: SessionDep, principal: MemberDep,
-                since: Annotated[dt.date | None, Query(description="Default: today")] = None
+                since: Annotated[IsoDate | None, Query(description="Default: today")] = None
                 ) -> list[BookingOut]:
     """The signed-in member's bookings from ``since`` (today by default), soonest first."""
     assert principal.user.member_id is not None

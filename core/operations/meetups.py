@@ -268,7 +268,7 @@ def mark_attendance(session: Session, meetup: Meetup, marks: dict[int, bool | No
     """Record who came (``True``), who did not (``False``) or unknown (``None``), by
     registration id; only confirmed sign-ups of this meetup. Returns the ids changed."""
     if meetup.cancelled_at is not None:
-        raise MeetupError("The meetup is cancelled")
+        raise SignUpClosed("The meetup is cancelled")
     rows = {r.id: r for r in session.exec(select(Registration).where(
         Registration.meetup_id == meetup.id, col(Registration.id).in_(list(marks))))}
     unknown = sorted(set(marks) - {i for i, r in rows.items() if r.status == CONFIRMED})

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne.api.bounds import Id, Page, Version
 from campagne.config import localize
+from campagne.input_types import Flag, IsoDate, not_nullable
 from campagne.operations.eligibility import EligibilityVerdict
 from campagne.operations.models import Inquiry, Interaction
 
@@ -94,8 +95,8 @@ class InquirySearch(BaseModel):
     email: str | None = Field(default=None, max_length=200)
     stage: str | None = Field(default=None, max_length=40)
     advisor_id: Id | None = None
-    unassigned: bool = False
-    due_by: dt.date | None = None
+    unassigned: Flag = False
+    due_by: IsoDate | None = None
     page: Page = 1
     per_page: int = Field(default=50, ge=1, le=200)
 
@@ -103,12 +104,13 @@ class InquirySearch(BaseModel):
 class InquiryUpdate(BaseModel):
     """What staff may change on an inquiry (``version`` as last read)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra=not_nullable(*NOT_EMPTY))
 
     version: Version
     stage: str | None = Field(default=None, max_length=40)
     advisor_id: Id | None = None
-    next_action_on: dt.date | None = None
+    next_action_on: IsoDate | None = None
     next_action: str | None = Field(default=None, max_length=200)
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
     last_name: str | None = Field(default=None, min_length=1, max_length=100)
@@ -143,7 +145,7 @@ class InteractionIn(BaseModel):
 
     kind: InteractionKindIn
     summary: str = Field(min_length=1, max_length=2000)
-    on: dt.date | None = None
+    on: IsoDate | None = None
 
 
 class ConvertIn(BaseModel):
