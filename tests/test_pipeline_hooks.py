@@ -82,7 +82,7 @@ def add_inquiry(instance: Instance, **fields: Any) -> int:
     with Session(instance.engine) as session:
         region_id = session.exec(select(Region.id).where(Region.slug == "lot")).one()
         inquiry = Inquiry(region_id=region_id, first_name="Paul", last_name="Essai",
-                          email="paul@example.org", sector_slug="other", **fields)
+                          **{"email": "paul@example.org", "sector_slug": "other", **fields})
         session.add(inquiry)
         session.commit()
         assert inquiry.id is not None
@@ -138,7 +138,7 @@ def test_joined_and_settled_are_sent_with_their_notes(kit: RegionKit) -> None:
         failures = instance.plugins.records["lot.listener"].failures
         assert any("is not a member of lot" in f.message for f in failures)
         # a status edited to settled by hand sends "settled" too, once
-        other = add_inquiry(instance)
+        other = add_inquiry(instance, email="paule@example.org")  # another person
         second = client.post(f"/api/v1/regions/lot/inquiries/{other}/convert", headers=staff,
                              json={}).json()["member_id"]
         for version in (1, 2):
