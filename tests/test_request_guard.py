@@ -296,7 +296,7 @@ def run(app: FastAPI, method: str, path: str, headers: dict[str, str],
              "headers": [(k.lower().encode(), v.encode())
                          for k, v in {"accept-language": "en", **headers}.items()]}
     asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
-    status = next(m["status"] for m in answered if m["type"] == "http.response.start")
+    status = next((m["status"] for m in answered if m["type"] == "http.response.start"), 0)
     body = b"".join(m.get("body", b"") for m in answered if m["type"] == "http.response.body")
     return status, body, read
 
@@ -331,6 +331,14 @@ def test_a_chunked_body_is_counted_and_refused_once_over(app: FastAPI) -> None:
         assert status == 413, content_type
         assert read == MEGABYTE // 65_536 + 1  # not one chunk more
         assert b"too large" in body
+
+
+def test_a_client_that_leaves_mid_body_is_not_served_half_of_it(app: FastAPI) -> None:
+    half = json.dumps(INQUIRY)[:40].encode()
+    for content_type in ("application/json", "application/x-www-form-urlencoded"):
+        status, _, read = run(app, "POST", "/api/v1/regions/gers/inquiries", {
+            "content-type": content_type, "transfer-encoding": "chunked"}, iter([half]))
+        assert (status, read) == (0, 1)  # nothing answered, no route called
 
 
 def test_pages_answer_a_large_body_with_the_error_page(app: FastAPI) -> None:

@@ -156,7 +156,7 @@ class RequestGuard:
         if length is not None and length.isascii() and length.isdigit() and int(length) > limit:
             await _answer(scope, receive, send, too_large(limit))
             return
-        if length is None and "transfer-encoding" not in headers:
+        if length == "0" or (length is None and "transfer-encoding" not in headers):
             await self.app(scope, receive, send)  # no body
             return
         kind = _body_kind(headers)
@@ -174,7 +174,7 @@ class RequestGuard:
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                break  # the client left: nothing to answer
+                return  # the client left: nothing to answer, no half body to hand on
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
