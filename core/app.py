@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -35,7 +36,8 @@ from campagne.api import (
     stats,
 )
 from campagne.api.catalogue import ServiceCatalogue
-from campagne.auth.production import check_production
+from campagne.auth.production import check_production, tls_declared
+from campagne.auth.secret import InsecureSettings, secret_key
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
 from campagne.settings import CampagneSettings
@@ -58,6 +60,7 @@ from campagne.web import (
     space_staff_pages,
     staff_pages,
 )
+from campagne.web.declared_tls import DeclaredTlsMiddleware
 from campagne.web.middleware import LanguageAndSecurityMiddleware
 from campagne.web.request_guard import BodyLimits, InputRefused, RequestGuard
 from campagne.web.templating import Renderer
@@ -77,6 +80,7 @@ no endpoint of this API returns a person."""
 def create_app(instance: Instance) -> FastAPI:
     """Build the application for a loaded instance (production mode checks its settings)."""
     check_production(instance.settings, instance.engine)
+    secret_key(instance.settings)  # made or read now: a broken key file stops the start
     app = FastAPI(title="Campagne", version=__version__, description=DESCRIPTION,
                   openapi_tags=[{"name": "regions", "description": "Regions and services"},
                                 {"name": "plugins", "description": "Loaded plug-ins"},
@@ -87,6 +91,8 @@ def create_app(instance: Instance) -> FastAPI:
     app.add_middleware(RequestGuard, limits=body_limits(instance.settings))
     app.add_middleware(LanguageAndSecurityMiddleware,  # outside: the guard's answers too
                        default_locale=instance.settings.default_locale)
+    if tls_declared(instance.settings):  # outermost: every layer sees an HTTPS request
+        app.add_middleware(DeclaredTlsMiddleware)
     # First: a served region's home, matched without trying the routes below (pages.py).
     pages.install_region_home(app)
     app.include_router(health.router)
@@ -221,5 +227,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 
 def create_app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory``: reads ``CAMPAGNE_*`` settings (several workers)."""
-    return create_app(load_instance(CampagneSettings()))
+    """Factory for ``uvicorn --factory``: reads ``CAMPAGNE_*`` settings (several workers).
+    Unsafe production settings stop the worker with the message, not a traceback."""
+    try:
+        return create_app(load_instance(CampagneSettings()))
+    except InsecureSettings as exc:
+        print(f"campagne: refusing to start: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_errors(exc.errors)
         return EXIT_INVALID
     except InsecureSettings as exc:
-        print(f"campagne: refusing to start in production mode: {exc}", file=sys.stderr)
+        print(f"campagne: refusing to start: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except ValidationError as exc:
         for error in exc.errors():

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from campagne.auth import audit
+from campagne.auth import audit, throttle
 from campagne.auth.models import Credential, LoginAttempt
 from campagne.gdpr import erase_member
 from campagne.models import Consent, Member, MemberStatus, Region, utc_now
@@ -114,8 +114,9 @@ def purge(session: Session, settings: CampagneSettings, *, dry_run: bool,
 
 
 def housekeeping(session: Session, settings: CampagneSettings) -> int:
-    """Delete sign-in failures past their window and credentials expired for a day or more;
-    return how many rows went. Neither holds anything the audit trail does not."""
+    """Delete sign-in failures and counters past their window, known sign-in pairs past
+    theirs and credentials expired for a day or more; return how many rows went. None of
+    them holds anything the audit trail does not."""
     now = utc_now()
     window = now - dt.timedelta(minutes=settings.login_window_minutes)
     attempts = session.exec(delete(LoginAttempt).where(
@@ -125,9 +126,10 @@ def housekeeping(session: Session, settings: CampagneSettings) -> int:
         col(LoginAttempt.at) < inquiry_window, col(LoginAttempt.key).like(f"{INQUIRY_KEY}%")))
     credentials = session.exec(delete(Credential).where(
         col(Credential.expires_at) < now - dt.timedelta(days=1)))
+    counters = throttle.purge(session, settings, now)
     session.commit()
     return (int(attempts.rowcount or 0) + int(credentials.rowcount or 0)
-            + int(inquiry_counts.rowcount or 0))
+            + int(inquiry_counts.rowcount or 0) + counters)
 
 
 # --- inquiries (intake) ---------------------------------------------------------------

@@ -35,10 +35,21 @@ class CampagneSettings(BaseSettings):
     session_max_hours: int = Field(default=12, ge=1, description="Absolute session lifetime")
     api_token_hours: int = Field(default=8, ge=1, description="Lifetime of an API token")
     link_hours: int = Field(default=48, ge=1, description="Lifetime of reset/invitation links")
-    login_max_failures: int = Field(default=5, ge=1, description="Failures allowed per window")
-    login_window_minutes: int = Field(default=15, ge=1)
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Sign-in failures allowed per (account, address) pair")
+    login_window_minutes: int = Field(default=15, ge=1,
+                                      description="Quiet time that clears sign-in counters")
+    login_address_max_failures: int = Field(
+        default=20, ge=1, description="Sign-in failures allowed per address, all accounts")
+    login_account_slowdown_after: int = Field(
+        default=20, ge=1, description="Failures per account before each attempt waits longer")
+    login_concurrent_hashes: int = Field(
+        default=4, ge=1, description="Password hashes run at once by one process (memory)")
+    login_hash_wait_seconds: float = Field(
+        default=1.0, ge=0, le=30, description="How long a sign-in waits for a hashing slot")
     public_url: str = Field(default="http://127.0.0.1:8000",
-                            description="Address used in e-mailed links")
+                            description="Address used in e-mailed links; https:// declares "
+                                        "a TLS-terminating proxy (Secure cookies, HSTS)")
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_username: str | None = None

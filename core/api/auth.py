@@ -10,12 +10,14 @@ from fastapi.security import OAuth2PasswordRequestForm
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.member_schemas import TokenOut
 from campagne.api.security import SIGNED_IN, client_address
-from campagne.auth import audit, tokens
+from campagne.auth import tokens
 from campagne.auth.models import Credential, CredentialKind
-from campagne.auth.signin import TooManyAttempts, authenticate
+from campagne.auth.signin import SignInRefused, sign_in
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 protected = APIRouter(prefix="/api/v1/auth", tags=["auth"], dependencies=[SIGNED_IN])
+REFUSALS = {429: "Too many failed sign-ins; wait and retry",
+            503: "Too many sign-ins at once; retry in a moment"}
 
 
 @router.post("/token", summary="Get a bearer token (OAuth2 password flow)",
@@ -26,18 +28,16 @@ def issue_token(request: Request, response: Response, instance: InstanceDep,
                 form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
     """Exchange ``username`` (the e-mail address) and ``password`` for a bearer token."""
     response.headers["Cache-Control"] = "no-store"
-    address = client_address(request)
     try:
-        user = authenticate(session, instance.settings, form.username, form.password, address)
-    except TooManyAttempts:
-        raise HTTPException(status_code=429, detail="Too many failed sign-ins; wait and retry",
-                            headers={"Retry-After": str(instance.settings.login_window_minutes
-                                                        * 60)}) from None
+        user = sign_in(session, instance.settings, form.username, form.password,
+                       client_address(request), "api")
+    except SignInRefused as refused:
+        raise HTTPException(status_code=refused.status, detail=REFUSALS[refused.status],
+                            headers={"Retry-After": str(refused.retry_after)}) from None
     if user is None:
         raise HTTPException(status_code=401, detail="Wrong e-mail address or password",
                             headers={"WWW-Authenticate": "Bearer"})
     issued = tokens.issue(session, instance.settings, user, CredentialKind.API)
-    audit.record(session, user, "sign_in", target="api", address=address)
     session.commit()
     return TokenOut(access_token=issued.secret,
                     expires_in=instance.settings.api_token_hours * 3600)

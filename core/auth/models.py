@@ -80,6 +80,21 @@ class LoginAttempt(SQLModel, table=True):
     at: dt.datetime = Field(default_factory=utc_now, index=True)
 
 
+class SignInCounter(SQLModel, table=True):
+    """Recent sign-in attempts of one (account, address) pair, one address or one account,
+    or the last success of a pair ("known"). The key is a keyed digest: neither the name
+    typed nor the address is kept in clear. See docs/decisions/0018-sign-in-throttling.md."""
+
+    __tablename__ = "sign_in_counter"
+
+    key: str = Field(primary_key=True, max_length=80, description="'KIND:DIGEST'")
+    attempts: int = 0
+    last_at: dt.datetime = Field(default_factory=utc_now, index=True)
+    next_allowed_at: dt.datetime | None = Field(
+        default=None, description="An account slowed down: no attempt before then")
+    version: int = Field(default=0, description="Bumped by every change (compare-and-set)")
+
+
 class AuditEvent(SQLModel, table=True):
     """Who read, changed or exported which personal record, when and from where.
     The application only ever inserts rows here."""

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from campagne.settings import CampagneSettings
 
+#: A generated key has 64 characters; a file with fewer than this was cut short.
+MIN_LENGTH = 32
+
 
 class InsecureSettings(RuntimeError):
-    """Production mode was asked for with settings that are not safe."""
+    """The settings are not safe to start with (production mode, or a broken key file)."""
 
 
 def secret_key(settings: CampagneSettings) -> str:
@@ -20,12 +24,35 @@ def secret_key(settings: CampagneSettings) -> str:
         return settings.secret_key
     if settings.production:
         raise InsecureSettings("CAMPAGNE_SECRET_KEY is required in production")
-    path = Path(settings.secret_key_file)
+    return shared_key(Path(settings.secret_key_file))
+
+
+def shared_key(path: Path) -> str:
+    """The key kept in ``path``, made now if the file does not exist. The new key is written
+    to a private temporary file (``O_EXCL``, mode 0600) that is then linked to ``path``:
+    the link appears whole or not at all and fails if another process linked first, whose
+    key is then used. Nobody ever reads an empty or half-written key."""
+    if path.exists():
+        return _read(path)
+    key = secrets.token_urlsafe(48)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        key = secrets.token_urlsafe(48)
-        handle.write(key)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return _read(path)
+    finally:
+        os.unlink(temporary)
+    return key
+
+
+def _read(path: Path) -> str:
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < MIN_LENGTH:
+        raise InsecureSettings(f"the key file {path} is incomplete: delete it (a new key is "
+                               "then made) or set CAMPAGNE_SECRET_KEY")
     return key

@@ -12,10 +12,10 @@ from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.me import own_record
 from campagne.api.member_schemas import SelfUpdate
 from campagne.api.security import client_address
-from campagne.auth import audit, ratelimit, tokens
+from campagne.auth import audit, ratelimit, signin, tokens
 from campagne.auth.accounts import AccountError, find_account, normalise_email, set_password
 from campagne.auth.models import CredentialKind, Role
-from campagne.auth.signin import TooManyAttempts, authenticate
+from campagne.auth.signin import SignInRefused
 from campagne.gdpr import (
     VersionConflict,
     apply_update,
@@ -66,17 +66,19 @@ def sign_in_form(request: Request, renderer: RendererDep) -> HTMLResponse:
 def sign_in(request: Request, instance: InstanceDep, session: SessionDep,
             renderer: RendererDep, email: Text, password: Text) -> Response:
     """Check the password; on success open a new session and go to the account page."""
-    error = None
     try:
-        user = authenticate(session, instance.settings, email, password,
-                            client_address(request))
-    except TooManyAttempts:
-        user, error = None, gettext("Too many failed attempts. Wait a few minutes.")
+        user = signin.sign_in(session, instance.settings, email, password,
+                              client_address(request), "pages")
+    except SignInRefused as refused:
+        refusal = _form(request, renderer, "account/sign_in.html", {
+            "error": gettext("Too many failed attempts. Wait a few minutes.")
+            if refused.status == 429 else gettext("Too many sign-ins at once. Try again in a "
+                                                  "moment.")}, status=refused.status)
+        refusal.headers["Retry-After"] = str(refused.retry_after)
+        return refusal
     if user is None:
         return _form(request, renderer, "account/sign_in.html", {
-            "error": error or gettext("Wrong e-mail address or password.")}, status=401
-            if error is None else 429)
-    audit.record(session, user, "sign_in", target="pages", address=client_address(request))
+            "error": gettext("Wrong e-mail address or password.")}, status=401)
     response = RedirectResponse("/account/", status_code=303)
     start_session(request, response, session, instance.settings, user)
     return response
