@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
-from pydantic import BeforeValidator, StrictBool
+from pydantic import BaseModel, BeforeValidator, StrictBool, model_validator
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -31,23 +31,14 @@ def _datetime_text(value: Any) -> Any:
     raise ValueError("expected a date and time as YYYY-MM-DDTHH:MM[:SS][+HH:MM]")
 
 
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
+"""An e-mail address, roughly: something, @, a dotted domain; no space nor control character."""
+
 IsoDate = Annotated[dt.date, BeforeValidator(_date_text)]
 """A date given as ``YYYY-MM-DD`` (never a number of seconds)."""
 
 IsoDateTime = Annotated[dt.datetime, BeforeValidator(_datetime_text)]
 """A date and time in ISO 8601 (never a number of seconds)."""
-
-def _not_a_boolean(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError("expected a number, not true or false")
-    return value
-
-
-Amount = Annotated[float, BeforeValidator(_not_a_boolean)]
-"""A number (never ``true`` or ``false``); text holding a number is still read, for forms."""
-
-Count = Annotated[int, BeforeValidator(_not_a_boolean)]
-"""A whole number (never ``true`` or ``false``); text holding one is still read, for forms."""
 
 Flag = StrictBool
 """``true`` or ``false`` (never ``0``, ``1`` or a string)."""
@@ -74,3 +65,22 @@ def not_nullable(*names: str) -> Callable[[dict[str, Any]], None]:
                 field["anyOf"] = kept
 
     return edit
+
+
+def _is_number(annotation: Any) -> bool:
+    return annotation in (int, float) or any(arg in (int, float) for arg in get_args(annotation))
+
+
+class InputModel(BaseModel):
+    """A model of API input whose numbers are never read from ``true`` or ``false``
+    (text holding a number is still read, as forms send it)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_boolean_numbers(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for name, field in cls.model_fields.items():
+                value = data.get(field.alias or name)
+                if isinstance(value, bool) and _is_number(field.annotation):
+                    raise ValueError(f"{name}: expected a number, not {str(value).lower()}")
+        return data

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campagne.config import LocalizedText, RegionConfig, ServiceConfig, Source
-from campagne.input_types import Amount, Count
+from campagne.input_types import InputModel
 from campagne.taxonomy import SECTORS_BY_SLUG
 
 #: A service a plug-in adds to a region; the same shape as a service in ``region.yaml``.
@@ -31,21 +31,21 @@ class RegionInfo(Frozen):
     config: RegionConfig
 
 
-class CandidateProfile(Frozen):
+class CandidateProfile(Frozen, InputModel):
     """A person considering a move, as described by themself; never stored."""
 
     origin_department: str | None = Field(
         default=None, description="INSEE code, e.g. '75'",
         pattern=r"^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$")
-    household_size: Count = Field(default=1, ge=1, le=12)
+    household_size: int = Field(default=1, ge=1, le=12)
     status: Literal["employee_teleworker", "independent", "founder"] = "independent"
     sector: str | None = Field(default=None, description="A sector slug of campagne.taxonomy",
                                json_schema_extra={"enum": [*sorted(SECTORS_BY_SLUG), None]})
-    commute_minutes_one_way: Amount = Field(default=0, ge=0, le=300)
-    commute_km_one_way: Amount = Field(default=0, ge=0, le=500)
+    commute_minutes_one_way: float = Field(default=0, ge=0, le=300)
+    commute_km_one_way: float = Field(default=0, ge=0, le=500)
     commute_mode: Literal["car", "public_transport", "bike", "walk"] = "public_transport"
-    commute_days_per_week: Count = Field(default=5, ge=0, le=7)
-    housing_budget_eur: Amount | None = Field(default=None, ge=0)
+    commute_days_per_week: int = Field(default=5, ge=0, le=7)
+    housing_budget_eur: float | None = Field(default=None, ge=0)
     housing_kind: Literal["buy", "rent"] = Field(
         default="buy", description="The budget is a purchase price (buy) or a monthly rent")
 

@@ -9,15 +9,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne.api.bounds import Id, Version
-from campagne.input_types import Flag, IsoDateTime, not_nullable
+from campagne.input_types import EMAIL_PATTERN, Flag, InputModel, IsoDateTime, not_nullable
 from campagne.operations.meetup_views import MeetupSummary, SignUpRow
 
 Title = Field(min_length=1, max_length=200)
 #: An e-mail address, checked loosely (something@somewhere.tld); the message sent proves it.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-class EventIn(BaseModel):
+class EventIn(InputModel):
     """A new meetup."""
 
     model_config = ConfigDict(extra="forbid")
@@ -32,7 +31,7 @@ class EventIn(BaseModel):
     capacity: int = Field(ge=1, le=10_000)
 
 
-class EventPatch(BaseModel):
+class EventPatch(InputModel):
     """A change to a meetup: the fields sent, and the ``version`` last read."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(
@@ -97,7 +96,7 @@ def event_out(item: MeetupSummary, region_slug: str) -> EventOut:
         version=meetup.version, ics=f"/{region_slug}/events/{meetup.id}.ics")
 
 
-class RegistrationIn(BaseModel):
+class RegistrationIn(InputModel):
     """A sign-up. Empty for a signed-in member signing themself up; ``guest_name`` and
     ``guest_email`` for a guest; staff of the region give ``member_id`` or the guest's
     name and address to sign someone up on their behalf."""
@@ -150,7 +149,7 @@ def registration_out(row: SignUpRow) -> RegistrationOut:
         promoted_at=registration.promoted_at, cancelled_at=registration.cancelled_at)
 
 
-class AttendanceMark(BaseModel):
+class AttendanceMark(InputModel):
     """Whether one confirmed sign-up came (``null``: not known)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -159,7 +158,7 @@ class AttendanceMark(BaseModel):
     attended: Flag | None
 
 
-class AttendanceIn(BaseModel):
+class AttendanceIn(InputModel):
     """Attendance marks for a meetup."""
 
     model_config = ConfigDict(extra="forbid")

@@ -8,7 +8,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campagne.api.bounds import Id
-from campagne.input_types import IsoDate
+from campagne.input_types import InputModel, IsoDate
 from campagne.operations.models import MilestoneKind
 
 NOTE_LENGTH = 500
@@ -20,7 +20,7 @@ def _not_in_future(day: dt.date | None) -> dt.date | None:
     return day
 
 
-class MilestoneIn(BaseModel):
+class MilestoneIn(InputModel):
     """A milestone reached. Without ``advisor_id`` the advisor is the staff member recording
     it; ``null`` records none."""
 
@@ -34,7 +34,7 @@ class MilestoneIn(BaseModel):
     check_reached_on = field_validator("reached_on")(_not_in_future)
 
 
-class MilestoneChange(BaseModel):
+class MilestoneChange(InputModel):
     """A correction of a milestone: only the fields sent change."""
 
     model_config = ConfigDict(extra="forbid")
@@ -58,7 +58,7 @@ class MilestoneOut(BaseModel):
     note: str | None
 
 
-class ServiceUseIn(BaseModel):
+class ServiceUseIn(InputModel):
     """A service of the region's catalogue delivered to the member on a day."""
 
     model_config = ConfigDict(extra="forbid")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.security import client_address
 from campagne.i18n import current_locale
-from campagne.input_types import Flag
+from campagne.input_types import Flag, InputModel
 from campagne.operations.acknowledgement import acknowledgement
 from campagne.operations.inquiry_form import clean, form_spec
 from campagne.operations.intake import (
@@ -34,7 +34,7 @@ KEY_LENGTH = 40
 UNKNOWN_SHOWN = 5
 
 
-class InquiryIn(BaseModel):
+class InquiryIn(InputModel):
     """An inquiry. Which fields are required, and the ``answers`` to the region's own
     questions, follow the region's form (``GET /{slug}/candidater`` shows it)."""
 

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from campagne.api.bounds import Page, Version
-from campagne.input_types import IsoDate, not_nullable
+from campagne.input_types import InputModel, IsoDate, not_nullable
 from campagne.taxonomy import SECTORS_BY_SLUG
 
 REQUIRED = {"first_name", "last_name", "sector", "status"}
@@ -51,7 +51,7 @@ class MemberPage(BaseModel):
     items: list[MemberOut]
 
 
-class MemberSearch(BaseModel):
+class MemberSearch(InputModel):
     """Search criteria, sent in a body so that names never appear in a URL."""
 
     model_config = ConfigDict(extra="forbid")
@@ -64,7 +64,7 @@ class MemberSearch(BaseModel):
     per_page: int = Field(default=50, ge=1, le=200)
 
 
-class SelfUpdate(BaseModel):
+class SelfUpdate(InputModel):
     """What a member may correct about themself (``version`` as last read)."""
 
     model_config = ConfigDict(extra="forbid",
@@ -92,7 +92,8 @@ class StaffUpdate(SelfUpdate):
 
     siret: str | None = Field(default=None, pattern=r"^\d{14}$")
     naf_code: str | None = Field(default=None, max_length=6)
-    sector: str | None = Field(default=None, max_length=40)
+    sector: str | None = Field(default=None, max_length=40,
+                               json_schema_extra={"enum": list(SECTORS_BY_SLUG)})
     status: StatusValue | None = None
     origin_area: str | None = Field(default=None, max_length=120)
     arrival_date: IsoDate | None = None
@@ -116,7 +117,7 @@ class TokenOut(BaseModel):
     expires_in: int
 
 
-class ConsentIn(BaseModel):
+class ConsentIn(InputModel):
     """A consent to record: its purpose (the date is the server's)."""
 
     model_config = ConfigDict(extra="forbid")

@@ -8,11 +8,11 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne.api.bounds import Id, Version
-from campagne.input_types import Amount, Count, Flag, IsoDate, not_nullable
+from campagne.input_types import Flag, InputModel, IsoDate, not_nullable
 from campagne.operations.models import BookingSlot
 
 
-class SpaceFields(BaseModel):
+class SpaceFields(InputModel):
     """What staff describe about a space."""
 
     model_config = ConfigDict(extra="forbid")
@@ -20,20 +20,20 @@ class SpaceFields(BaseModel):
     name: str = Field(min_length=1, max_length=200, examples=["Télécentre de Fleurance"])
     address: str | None = Field(default=None, max_length=300)
     commune: str = Field(min_length=1, max_length=120, examples=["Fleurance"])
-    latitude: Amount | None = Field(default=None, ge=-90, le=90)
-    longitude: Amount | None = Field(default=None, ge=-180, le=180)
-    seats: Count = Field(ge=1, le=1000, description="Desks that can be booked at once")
-    broadband_mbps: Count | None = Field(default=None, ge=0, le=100_000,
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    seats: int = Field(ge=1, le=1000, description="Desks that can be booked at once")
+    broadband_mbps: int | None = Field(default=None, ge=0, le=100_000,
                                        description="Connection speed, Mbit/s")
     opening_hours: str | None = Field(default=None, max_length=200,
                                       examples=["lun.-ven. 8 h 30 - 18 h"])
     free_for_members: Flag = True
-    price_per_day_eur: Amount | None = Field(default=None, ge=0, le=10_000)
+    price_per_day_eur: float | None = Field(default=None, ge=0, le=10_000)
     price_illustrative: Flag = Field(
         default=False, description="The price is an example, not a published one")
 
 
-class SpaceUpdate(BaseModel):
+class SpaceUpdate(InputModel):
     """A change: the fields sent, and the ``version`` last read (else 409)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(
@@ -43,13 +43,13 @@ class SpaceUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     address: str | None = Field(default=None, max_length=300)
     commune: str | None = Field(default=None, min_length=1, max_length=120)
-    latitude: Amount | None = Field(default=None, ge=-90, le=90)
-    longitude: Amount | None = Field(default=None, ge=-180, le=180)
-    seats: Count | None = Field(default=None, ge=1, le=1000)
-    broadband_mbps: Count | None = Field(default=None, ge=0, le=100_000)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    seats: int | None = Field(default=None, ge=1, le=1000)
+    broadband_mbps: int | None = Field(default=None, ge=0, le=100_000)
     opening_hours: str | None = Field(default=None, max_length=200)
     free_for_members: Flag | None = None
-    price_per_day_eur: Amount | None = Field(default=None, ge=0, le=10_000)
+    price_per_day_eur: float | None = Field(default=None, ge=0, le=10_000)
     price_illustrative: Flag | None = None
     active: Flag | None = Field(default=None, description="false closes it to bookings")
 
@@ -96,7 +96,7 @@ class SpaceDetail(SpaceOut):
     availability: list[DayLeftOut]
 
 
-class BookingIn(BaseModel):
+class BookingIn(InputModel):
     """A desk to book. Members book for themselves; region staff name a member of the
     region (``member_id``) or a guest (``guest_name``)."""
 

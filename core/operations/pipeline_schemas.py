@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne.api.bounds import Id, Page, Version
 from campagne.config import localize
-from campagne.input_types import Flag, IsoDate, not_nullable
+from campagne.input_types import EMAIL_PATTERN, Flag, InputModel, IsoDate, not_nullable
 from campagne.operations.eligibility import EligibilityVerdict
 from campagne.operations.models import Inquiry, Interaction
 
@@ -86,7 +86,7 @@ class InquiryPage(BaseModel):
     items: list[InquiryOut]
 
 
-class InquirySearch(BaseModel):
+class InquirySearch(InputModel):
     """Search criteria, sent in a body so that names and addresses never appear in a URL."""
 
     model_config = ConfigDict(extra="forbid")
@@ -101,7 +101,7 @@ class InquirySearch(BaseModel):
     per_page: int = Field(default=50, ge=1, le=200)
 
 
-class InquiryUpdate(BaseModel):
+class InquiryUpdate(InputModel):
     """What staff may change on an inquiry (``version`` as last read)."""
 
     model_config = ConfigDict(extra="forbid",
@@ -115,7 +115,7 @@ class InquiryUpdate(BaseModel):
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
     last_name: str | None = Field(default=None, min_length=1, max_length=100)
     email: str | None = Field(default=None, max_length=200,
-                              pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+                              pattern=EMAIL_PATTERN)
     phone: str | None = Field(default=None, max_length=40)
     origin_area: str | None = Field(default=None, max_length=120)
     origin_department: str | None = Field(
@@ -138,7 +138,7 @@ class InquiryUpdate(BaseModel):
         return self.model_dump(exclude_unset=True, exclude={"version"})
 
 
-class InteractionIn(BaseModel):
+class InteractionIn(InputModel):
     """A call, e-mail, meeting, visit or note, with its day (today when not given)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -148,7 +148,7 @@ class InteractionIn(BaseModel):
     on: IsoDate | None = None
 
 
-class ConvertIn(BaseModel):
+class ConvertIn(InputModel):
     """What the member needs that the inquiry may lack."""
 
     model_config = ConfigDict(extra="forbid")
