@@ -142,7 +142,8 @@ def create_app(instance: Instance) -> FastAPI:
 
 def body_limits(settings: CampagneSettings) -> BodyLimits:
     """The body limits: ``max_body_bytes``, and on the import page the spreadsheet's limit
-    plus room for the rest of the form."""
+    plus room for the rest of the form. There the guard is only a backstop: the page's own
+    cap (``campagne.web.capped_upload``) answers first, with a message about the file."""
     return BodyLimits(settings.max_body_bytes, larger=(
         (UPLOAD_PATHS, settings.max_upload_bytes + MULTIPART_ROOM),))
 

@@ -79,6 +79,4 @@ def resolve(session: Session, settings: CampagneSettings, principal: Principal |
         return Who(member_id=mine)
     if principal is not None and principal.role is Role.MEMBER:
         raise NotAllowed("Members of another region sign up as guests")
-    if principal is None and not guest_name and not guest_email:
-        raise NotAllowed("Sign in as a member, or give guest_name and guest_email")
     raise MeetupError("give guest_name and guest_email, or sign in as a member", "guest_email")

@@ -50,8 +50,10 @@ LIMITS = Limits()
 
 
 def limits_from(settings: CampagneSettings) -> Limits:
-    """The limits, with the instance's settings (``CAMPAGNE_SHEET_MAX_*``)."""
-    return replace(LIMITS, max_unpacked_bytes=settings.sheet_max_unpacked_mb * MIB,
+    """The limits, with the instance's settings (``CAMPAGNE_SHEET_MAX_*``,
+    ``CAMPAGNE_MAX_UPLOAD_BYTES``)."""
+    return replace(LIMITS, max_bytes=settings.max_upload_bytes,
+                   max_unpacked_bytes=settings.sheet_max_unpacked_mb * MIB,
                    max_compression_ratio=settings.sheet_max_compression_ratio)
 
 

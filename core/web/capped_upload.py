@@ -17,11 +17,16 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.types import Message
 
-from campagne.i18n import gettext
-from campagne.sheets.reading import LIMITS, MIB
+from campagne.i18n import format_number, gettext
+from campagne.sheets.reading import LIMITS, MIB, limits_from
 
 FORM_OVERHEAD = 64 * 1024  # the form's other fields and the multipart boundaries
-CAP = LIMITS.max_bytes + FORM_OVERHEAD
+CAP = LIMITS.max_bytes + FORM_OVERHEAD  # with the default CAMPAGNE_MAX_UPLOAD_BYTES
+
+
+def cap_of(request: Request) -> int:
+    """The largest body the upload may have on this instance (the file and its form)."""
+    return limits_from(request.app.state.instance.settings).max_bytes + FORM_OVERHEAD
 
 
 class BodyTooLarge(HTTPException):
@@ -40,8 +45,9 @@ class CappedUploadRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def capped(request: Request) -> Response:
+            cap = cap_of(request)
             declared = request.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > CAP:
+            if declared.isdigit() and int(declared) > cap:
                 return await too_large(request)
             received = 0
             receive = request.receive
@@ -50,7 +56,7 @@ class CappedUploadRoute(APIRoute):
                 nonlocal received
                 message = await receive()
                 received += len(message.get("body", b""))
-                if received > CAP:
+                if received > cap:
                     raise BodyTooLarge
                 return message
 
@@ -65,7 +71,7 @@ class CappedUploadRoute(APIRoute):
 async def too_large(request: Request) -> Response:
     """The error page (413) saying how large a file may be."""
     message = gettext("The file is larger than %(size)s MB: split it into smaller files.") % {
-        "size": LIMITS.max_bytes // MIB}
+        "size": format_number((cap_of(request) - FORM_OVERHEAD) / MIB, digits=0)}
     renderer = request.app.state.renderer
     response: Response = await run_in_threadpool(
         renderer.render, request, "error.html", {"status": 413, "message": message},

@@ -35,7 +35,7 @@ from campagne.sheets.importer import (
     run_import,
 )
 from campagne.sheets.models import SheetUpload
-from campagne.sheets.reading import LIMITS, Sheet, SheetError, limits_from, read_sheet
+from campagne.sheets.reading import Sheet, SheetError, limits_from, read_sheet
 from campagne.sheets.validation import MappingInvalid, Problem
 from campagne.taxonomy import SECTORS
 from campagne.web.capped_upload import CappedUploadRoute
@@ -88,11 +88,11 @@ def upload(request: Request, instance: InstanceDep, session: SessionDep, rendere
            file: UploadFile, sheet: Annotated[str, Form(max_length=100)] = "") -> HTMLResponse:
     """Read the file's headers, keep the file, show the mapping step."""
     uploads.sweep(session)
-    content = file.file.read(LIMITS.max_bytes + 1)
+    limits = limits_from(instance.settings)
+    content = file.file.read(limits.max_bytes + 1)
     name = (file.filename or "")[-200:]
     try:
-        parsed = read_sheet(content, name, sheet.strip() or None,
-                            limits_from(instance.settings))
+        parsed = read_sheet(content, name, sheet.strip() or None, limits)
     except SheetError as exc:
         session.commit()
         return _render(request, renderer, region, "staff_import.html",
