@@ -106,17 +106,11 @@ def error_statuses(route: Any) -> list[int]:
     return statuses
 
 
-def _has_input(route: Any) -> bool:
-    dependant = route.dependant
-    return bool(route.body_field or dependant.path_params or dependant.query_params
-                or dependant.header_params or dependant.cookie_params
-                or any(_has_input_deps(d) for d in dependant.dependencies))
-
-
-def _has_input_deps(dependant: Dependant) -> bool:
+def _reads_input(dependant: Dependant) -> bool:
+    """True when the operation or one of its dependencies reads a parameter or a body."""
     return bool(dependant.path_params or dependant.query_params or dependant.header_params
                 or dependant.cookie_params or dependant.body_params
-                or any(_has_input_deps(d) for d in dependant.dependencies))
+                or any(_reads_input(dependency) for dependency in dependant.dependencies))
 
 
 def _reference(name: str) -> dict[str, Any]:
@@ -151,7 +145,7 @@ def document(schema: dict[str, Any], routes: list[BaseRoute]) -> dict[str, Any]:
                 answers.setdefault(str(status), {"description": _DESCRIPTIONS[status],
                                                  "content": _reference("ErrorBody")})
             answers.setdefault("503", {"description": _DESCRIPTIONS[503]})
-            if _has_input(route) or "422" in answers:
+            if _reads_input(route.dependant) or "422" in answers:
                 answers["422"] = {"description": "Invalid input: each problem names its field",
                                   "content": _reference("InvalidInputBody")}
             for status, answer in answers.items():

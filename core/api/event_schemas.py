@@ -31,11 +31,14 @@ class EventIn(InputModel):
     capacity: int = Field(ge=1, le=10_000)
 
 
+# Fields a meetup always has: a change may set them, never empty them.
+EVENT_KEPT = ("title", "starts_at", "ends_at", "place", "capacity", "cancelled")
+
+
 class EventPatch(InputModel):
     """A change to a meetup: the fields sent, and the ``version`` last read."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(
-        "title", "starts_at", "ends_at", "place", "capacity", "cancelled"))
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(*EVENT_KEPT))
 
     version: Version
     title: str | None = Field(default=None, min_length=1, max_length=200)
@@ -51,7 +54,7 @@ class EventPatch(InputModel):
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> EventPatch:
-        for name in ("title", "starts_at", "ends_at", "place", "capacity", "cancelled"):
+        for name in EVENT_KEPT:
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be null")
         return self

@@ -33,11 +33,14 @@ class SpaceFields(InputModel):
         default=False, description="The price is an example, not a published one")
 
 
+# Fields a space always has: a change may set them, never empty them.
+SPACE_KEPT = ("name", "commune", "seats", "free_for_members", "price_illustrative", "active")
+
+
 class SpaceUpdate(InputModel):
     """A change: the fields sent, and the ``version`` last read (else 409)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(
-        "name", "commune", "seats", "free_for_members", "price_illustrative", "active"))
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(*SPACE_KEPT))
 
     version: Version
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -55,8 +58,7 @@ class SpaceUpdate(InputModel):
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> SpaceUpdate:
-        for name in ("name", "commune", "seats", "free_for_members", "price_illustrative",
-                     "active"):
+        for name in SPACE_KEPT:
             if name in self.model_fields_set and getattr(self, name) is None:
                 raise ValueError(f"{name} cannot be emptied")
         return self
