@@ -8,60 +8,25 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from campagne import __version__
-from campagne.api import (
-    admin,
-    auth,
-    documented_errors,
-    events,
-    events_staff,
-    followup,
-    health,
-    inquiries,
-    inquiry_pipeline,
-    me,
-    members,
-    network,
-    plugins,
-    regions,
-    sheets,
-    simulator,
-    spaces,
-    stats,
-)
+from campagne.api import documented_errors
 from campagne.api.catalogue import ServiceCatalogue
 from campagne.auth.production import check_production, tls_declared
 from campagne.auth.secret import InsecureSettings, secret_key
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
+from campagne.plugin_types import Routes
 from campagne.settings import CampagneSettings
-from campagne.web import (
-    account_pages,
-    admin_pages,
-    busy_answers,
-    compare_pages,
-    followup_pages,
-    inquiry_pages,
-    meetup_account_pages,
-    meetup_pages,
-    meetup_staff_pages,
-    pages,
-    pipeline_pages,
-    privacy_pages,
-    sheet_pages,
-    simulator_pages,
-    space_pages,
-    space_staff_pages,
-    staff_pages,
-)
+from campagne.web import busy_answers
 from campagne.web.declared_tls import DeclaredTlsMiddleware
 from campagne.web.middleware import LanguageAndSecurityMiddleware
+from campagne.web.region_gate import region_gate
 from campagne.web.request_guard import BodyLimits, InputRefused, RequestGuard
 from campagne.web.templating import Renderer
 
@@ -70,6 +35,8 @@ log = logging.getLogger(__name__)
 # their multipart form (the headers of each part, the token, the sheet's name).
 UPLOAD_PATHS = re.compile(r"/[^/]+/staff/import$")
 MULTIPART_ROOM = 65_536
+# Route sets ordered below this come before the static files and the region plug-ins' routes.
+STATIC_ORDER = 300
 CORE_STATIC = Path(str(resources.files("campagne") / "static"))
 
 DESCRIPTION = """Campagne serves the programmes that help teleworkers and independents settle
@@ -93,47 +60,7 @@ def create_app(instance: Instance) -> FastAPI:
                        default_locale=instance.settings.default_locale)
     if tls_declared(instance.settings):  # outermost: every layer sees an HTTPS request
         app.add_middleware(DeclaredTlsMiddleware)
-    # First: a served region's home, matched without trying the routes below (pages.py).
-    pages.install_region_home(app)
-    app.include_router(health.router)
-    app.include_router(regions.router)
-    app.include_router(stats.router)
-    app.include_router(network.router)
-    app.include_router(plugins.router)
-    app.include_router(simulator.router)
-    app.include_router(inquiries.router)
-    for router in (auth.router, auth.protected, members.router, me.router, admin.router):
-        app.include_router(router)
-    app.include_router(followup.router)  # follow-up of members' projects
-    for router in (events.public, events_staff.router, events_staff.mine):  # meetups
-        app.include_router(router)
-    for router in (spaces.public, spaces.router, spaces.me):  # offices, coworking, desks
-        app.include_router(router)
-    app.include_router(inquiry_pipeline.router)  # the staff pipeline
-    app.include_router(sheets.router)  # spreadsheet exports (docs/decisions/0013)
-    _mount_plugin_routes(app, instance)
-    app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
-    for slug, folder in instance.regions.items():
-        if folder.static_dir:
-            app.mount(f"/static/regions/{slug}", StaticFiles(directory=folder.static_dir),
-                      name=f"static-{slug}")
-    for router in (account_pages.public, account_pages.router, admin_pages.router,
-                   staff_pages.router, privacy_pages.router):
-        app.include_router(router)
-    app.include_router(followup_pages.router)  # the forms of the follow-up section
-    for router in (space_pages.public, space_pages.account, space_staff_pages.router):
-        app.include_router(router)
-    app.include_router(pipeline_pages.router)  # pipeline
-    app.include_router(sheet_pages.router)  # spreadsheet import and export pages
-    # Before pages.router, whose /{slug}/... routes would catch /simulateur.
-    app.include_router(simulator_pages.router)
-    app.include_router(inquiry_pages.router)
-    app.include_router(compare_pages.router)
-    # /account/meetups before /{slug}/meetups, which would take "account" for a region.
-    for router in (meetup_account_pages.router, meetup_staff_pages.router,
-                   meetup_pages.router):
-        app.include_router(router)
-    app.include_router(pages.router)
+    _mount_routes(app, instance)
     _install_error_handlers(app)
     busy_answers.install(app, app.state.renderer, _wants_json)  # 503 pool, 409 duplicate
     documented_errors.install(app)
@@ -148,7 +75,33 @@ def body_limits(settings: CampagneSettings) -> BodyLimits:
         (UPLOAD_PATHS, settings.max_upload_bytes + MULTIPART_ROOM),))
 
 
-def _mount_plugin_routes(app: FastAPI, instance: Instance) -> None:
+def _mount_routes(app: FastAPI, instance: Instance) -> None:
+    """Mount every plug-in's routes: the fixed-path ones of ``app_routes`` by their order,
+    with the per-region routes of third-party plug-ins and the static files between the
+    API routes (below 300) and the pages."""
+    route_sets = instance.plugins.app_routes()
+    _include(app, instance, [pair for pair in route_sets if pair[1].order < STATIC_ORDER])
+    _mount_region_plugin_routes(app, instance)
+    app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
+    for slug, folder in instance.regions.items():
+        if folder.static_dir:
+            app.mount(f"/static/regions/{slug}", StaticFiles(directory=folder.static_dir),
+                      name=f"static-{slug}")
+    _include(app, instance, [pair for pair in route_sets if pair[1].order >= STATIC_ORDER])
+
+
+def _include(app: FastAPI, instance: Instance, route_sets: list[tuple[str, Routes]]) -> None:
+    for plugin, routes in route_sets:
+        if routes.order == 0:  # first of all, before FastAPI's /openapi.json and /docs
+            app.router.routes[0:0] = routes.starlette_routes
+        else:
+            app.router.routes.extend(routes.starlette_routes)
+        if routes.router is not None:
+            app.include_router(routes.router,
+                               dependencies=[Depends(region_gate(instance.plugins, plugin))])
+
+
+def _mount_region_plugin_routes(app: FastAPI, instance: Instance) -> None:
     """Mount every plug-in router under its region and its own name."""
     for slug, folder in sorted(instance.regions.items()):
         info = folder.info()

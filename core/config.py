@@ -375,6 +375,8 @@ class RegionConfig(StrictModel):
     figures: list[Figure] = []
     plugins: dict[str, dict[str, Any] | None] = {}
     disabled_plugins: list[str] = []
+    features: dict[str, bool] = Field(default_factory=dict, description=(
+        "Built-in features switched on or off (every feature is on unless switched off)"))
     theme: Theme = Theme()
     inquiry_form: InquiryForm = InquiryForm()
     pipeline: Pipeline = Field(default_factory=default_pipeline)

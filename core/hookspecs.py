@@ -30,7 +30,9 @@ from campagne.plugin_types import (
     Incentive,
     InquiryEvent,
     MemberEvent,
+    MenuEntry,
     RegionInfo,
+    Routes,
     ServiceSpec,
     StageChange,
     TimelineNote,
@@ -243,4 +245,54 @@ def on_event_registration(region: RegionInfo, settings: Any,
         guest), the new status and when it happened.
 
     .. versionadded:: 0.3
+    """
+
+
+# --- the platform: what a feature needs to plug in ------------------------------------------
+
+
+@hookspec
+def app_routes() -> list[Routes]:
+    """Add routes at fixed paths, such as ``/{slug}/espaces`` or ``/api/v1/regions/{slug}/spaces``.
+
+    Called once at start-up, for every plug-in enabled in at least one region; this is how
+    the engine's own features (meetups, workspaces, the simulator...) add their API routes
+    and pages. A route whose path names a region with ``{slug}`` answers 404 in a region
+    where the plug-in is not enabled, so a built-in feature switched off in ``region.yaml``
+    (``features: {spaces: false}``) has no pages nor API there. Unlike
+    :func:`register_api_routes` and :func:`register_pages`, nothing is prefixed: choose
+    paths that no other plug-in uses.
+
+    :return: a list of :class:`~campagne.plugin_types.Routes`, each with its ``order``.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def menu_entries(region: RegionInfo, settings: Any, locale: str) -> list[MenuEntry]:
+    """Add links to the region's main menu, after the programme and its services.
+
+    Called for every page of the region rendered (keep it cheap: no database).
+
+    :param region: the region whose menu is shown.
+    :param settings: this plug-in's settings for that region.
+    :param locale: the language of the page (``fr`` or ``en``): give the label in it.
+    :return: a list of :class:`~campagne.plugin_types.MenuEntry`.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def site_template_dirs() -> list[Path]:
+    """Give folders of templates that every page may use, with or without a region.
+
+    Called once at start-up, for every plug-in enabled in at least one region. The folders
+    are searched after a region's own templates and its plug-ins' :func:`template_dirs`, and
+    before the core's: the engine's features keep their templates there.
+
+    :return: a list of :class:`pathlib.Path`.
+
+    .. versionadded:: 0.2.0
     """

@@ -1,5 +1,6 @@
 """Finding, importing and validating plug-ins, in one fixed order:
 
+0. the engine's own features (:mod:`campagne.features`), registered as ``campagne.<name>``;
 1. each region folder's ``plugins/*.py`` (by path, in file name order);
 2. installed packages of the ``campagne`` entry-point group (unless blocked);
 3. shared plug-ins of :mod:`campagne.plugins` named in a region's ``plugins:``.
@@ -24,7 +25,13 @@ import pluggy
 from pydantic import BaseModel, ValidationError
 
 from campagne.errors import ConfigError, ConfigInvalid
-from campagne.plugin_manager import CampagnePluginManager, PluginRecord, PluginSource
+from campagne.features import BUILTIN_FEATURES, Feature
+from campagne.plugin_manager import (
+    BUILTIN_PREFIX,
+    CampagnePluginManager,
+    PluginRecord,
+    PluginSource,
+)
 from campagne.regions import RegionFolder, validation_errors
 
 ENTRY_POINT_GROUP = "campagne"
@@ -37,6 +44,7 @@ def build_plugin_manager(
     """Load every plug-in the regions use; raise :class:`ConfigInvalid` listing all errors."""
     manager = CampagnePluginManager()
     errors: list[ConfigError] = []
+    features = _register_builtins(manager, errors)
     for folder in folders:
         for file in folder.plugin_files:
             _register_region_module(manager, folder, file, errors)
@@ -53,11 +61,51 @@ def build_plugin_manager(
             if _find(manager, folder.slug, name) is None and name not in blocked | own_modules:
                 _register_shared(manager, folder, name, errors)
     for folder in folders:
+        _switch_features(manager, folder, features, errors)
         _enable(manager, folder, blocked, errors)
     errors.extend(_unknown_hooks(manager))
     if errors:
         raise ConfigInvalid(errors)
     return manager
+
+
+def _register_builtins(manager: CampagnePluginManager,
+                       errors: list[ConfigError]) -> dict[str, Feature]:
+    """Register the engine's features; return them by name."""
+    features: dict[str, Feature] = {}
+    for module_name in BUILTIN_FEATURES:
+        module = importlib.import_module(module_name)
+        feature: Feature = module.FEATURE
+        features[feature.name] = feature
+        _register(manager, module, name=f"{BUILTIN_PREFIX}{feature.name}",
+                  short_name=feature.name, source="builtin", origin=module_name,
+                  file=Path(module.__file__ or module_name), errors=errors)
+    return features
+
+
+def _switch_features(manager: CampagnePluginManager, folder: RegionFolder,
+                     features: dict[str, Feature], errors: list[ConfigError]) -> None:
+    """Enable the features ``folder`` keeps on; refuse unknown names, switching off a
+    feature that cannot be, and a feature on without one it requires."""
+    switches = folder.config.features
+    for name, on in switches.items():
+        feature = features.get(name)
+        if feature is None:
+            errors.append(folder.source.error_at(("features", name), (
+                f"unknown feature '{name}'; known: "
+                f"{', '.join(sorted(f.name for f in features.values() if f.switchable))}")))
+        elif not on and not feature.switchable:
+            errors.append(folder.source.error_at(
+                ("features", name), f"feature '{name}' cannot be switched off"))
+    for feature in features.values():
+        if not switches.get(feature.name, True):
+            continue
+        for needed in feature.requires:
+            if not switches.get(needed, True):
+                errors.append(folder.source.error_at(("features", needed), (
+                    f"feature '{feature.name}' needs '{needed}': switch both off, or "
+                    f"neither")))
+        manager.records[f"{BUILTIN_PREFIX}{feature.name}"].settings[folder.slug] = None
 
 
 def _import_by_path(file: Path, module_name: str) -> ModuleType:
@@ -207,6 +255,8 @@ def _enable(manager: CampagnePluginManager, folder: RegionFolder, blocked: set[s
     for record in manager.records.values():
         listed = record.short_name in folder.config.plugins and _find(
             manager, folder.slug, record.short_name) is record
+        if record.source == "builtin":
+            continue  # switched by _switch_features
         active = {
             "region": record.name.startswith(f"{folder.slug}."),
             "package": record.name not in folder.config.disabled_plugins,

@@ -26,7 +26,9 @@ from campagne.plugin_types import (
     Incentive,
     InquiryEvent,
     MemberEvent,
+    MenuEntry,
     RegionInfo,
+    Routes,
     ServiceSpec,
     StageChange,
     TimelineNote,
@@ -35,8 +37,10 @@ from campagne.stats.period import Period
 from campagne.stats.schema import ExtraIndicator
 
 log = logging.getLogger(__name__)
+#: The engine's own features are registered as ``campagne.<feature>``.
+BUILTIN_PREFIX = "campagne."
 T = TypeVar("T")
-PluginSource = Literal["region", "shared", "package"]
+PluginSource = Literal["builtin", "region", "shared", "package"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,15 @@ class CampagnePluginManager:
     def enabled_for(self, region: str) -> list[PluginRecord]:
         """The plug-ins enabled for ``region``, sorted by name."""
         return [record for _, record in sorted(self.records.items()) if region in record.settings]
+
+    def is_enabled(self, name: str, region: str) -> bool:
+        """True when the plug-in registered as ``name`` runs for ``region``."""
+        record = self.records.get(name)
+        return record is not None and region in record.settings
+
+    def feature_enabled(self, feature: str, region: str) -> bool:
+        """True when the built-in feature ``feature`` is on for ``region``."""
+        return self.is_enabled(f"{BUILTIN_PREFIX}{feature}", region)
 
     # -- typed hook calls -------------------------------------------------
 
@@ -251,3 +264,54 @@ class CampagnePluginManager:
         """Tell enabled plug-ins about a new inquiry; failures are logged and kept."""
         self._call("on_inquiry_received", region, inquiry=event)
 
+
+    # -- hooks called once, for the whole application ---------------------
+
+    def _call_global(self, hook_name: str) -> list[tuple[str, Any]]:
+        """Call ``hook_name`` once on each plug-in enabled in at least one region."""
+        caller: pluggy.HookCaller = getattr(self.pm.hook, hook_name)
+        by_plugin = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
+        results: list[tuple[str, Any]] = []
+        for name, record in sorted(self.records.items()):
+            impl = by_plugin.get(name)
+            if impl is None or not record.settings:
+                continue
+            try:
+                results.append((name, impl.function()))
+            except Exception as exc:  # noqa: BLE001 - one plug-in must not stop the start
+                self.record_failure(name, hook_name, None, exc)
+        return results
+
+    def app_routes(self) -> list[tuple[str, Routes]]:
+        """Every plug-in's route sets, by ``order`` then plug-in name (a stable sort)."""
+        kept: list[tuple[str, Routes]] = []
+        for plugin, value in self._call_global("app_routes"):
+            if value is None:
+                continue
+            if not isinstance(value, list | tuple) or not all(
+                    isinstance(item, Routes) for item in value):
+                self.record_failure(plugin, "app_routes", None,
+                                    TypeError(f"expected a list of Routes, got {value!r:.80}"))
+                continue
+            kept.extend((plugin, item) for item in value)
+        return sorted(kept, key=lambda pair: pair[1].order)
+
+    def site_template_dirs(self) -> list[Path]:
+        """Template folders every page may use, in plug-in name order."""
+        dirs: list[Path] = []
+        for plugin, value in self._call_global("site_template_dirs"):
+            if value is None:
+                continue
+            if not isinstance(value, list | tuple) or not all(
+                    isinstance(item, Path) for item in value):
+                self.record_failure(plugin, "site_template_dirs", None,
+                                    TypeError(f"expected a list of Path, got {value!r:.80}"))
+                continue
+            dirs.extend(value)
+        return dirs
+
+    def menu(self, region: RegionInfo, locale: str) -> list[MenuEntry]:
+        """The region's menu entries from its plug-ins, by ``order`` then plug-in name."""
+        results = self._call("menu_entries", region, locale=locale)
+        entries = self._checked("menu_entries", region, MenuEntry, results)
+        return [entry for _, entry in sorted(entries, key=lambda pair: pair[1].order)]

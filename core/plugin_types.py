@@ -4,9 +4,12 @@ what another plug-in, or the core, will see."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.routing import BaseRoute
 
 from campagne.config import LocalizedText, RegionConfig, ServiceConfig, Source
 from campagne.input_types import InputModel
@@ -146,3 +149,38 @@ class TimelineNote(Frozen):
     related_member_id: int | None = Field(
         default=None, description="A member of the same region the note refers to (for "
                                   "example a volunteer); staff pages link to their record")
+
+
+# --- the platform: routes, menus, features ---------------------------------------------------
+
+
+class MenuEntry(Frozen):
+    """A link a plug-in adds to a region's main menu.
+
+    ``path`` is relative to the region's root (``espaces`` for ``/gers/espaces``; a page of a
+    plug-in is ``plugins/<name>/...``); ``label`` is in the language the hook was asked for;
+    ``page`` is the page name that marks the entry as the current one; entries are shown by
+    ``order`` (the core's own: 30 inquiry form, 40 meetups, 50 workspaces, 60 simulator),
+    then by the plug-in's name."""
+
+    label: str = Field(min_length=1, max_length=60)
+    path: str = Field(pattern=r"^[a-z0-9][A-Za-z0-9_./?=&-]*$", max_length=200)
+    page: str | None = None
+    order: int = Field(default=100, ge=0, le=1000)
+
+
+@dataclass(frozen=True)
+class Routes:
+    """A set of routes a plug-in adds at fixed paths (hook ``app_routes``).
+
+    Routes whose path names a region (``{slug}``) answer 404 in the regions where the
+    plug-in is not enabled (a built-in feature switched off in ``region.yaml``). ``order``
+    places the set among the others (smaller first; the core's API routes use 100-199,
+    its pages 400-499, the catch-all region pages 900): Starlette serves a request with the
+    first route that matches; order 0 comes before all, FastAPI's ``/openapi.json`` and
+    ``/docs`` included. ``starlette_routes`` are added as they are, without the region
+    check, for a route that decides itself what it matches."""
+
+    router: APIRouter | None = None
+    order: int = 500
+    starlette_routes: tuple[BaseRoute, ...] = ()

@@ -59,7 +59,7 @@ def test_register_services_slug_clash_is_contained(kit: RegionKit) -> None:
     with kit.client([folder]) as client:
         services = client.get("/api/v1/regions/lot/services").json()
         assert [s["plugin"] for s in services if s["slug"] == "accueil"] == [None]
-        record = client.get("/api/v1/plugins").json()[0]
+        [record] = [r for r in client.get("/api/v1/plugins").json() if r["name"] == "lot.desks"]
         assert record["status"] == "failing"
         assert "already used" in record["failures"][0]["message"]
 

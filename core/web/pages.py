@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match, Route
@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 class ServedRegionHome(Route):
     """The region's home as a plain Starlette route, matched only for a served region.
 
-    Installed first in the application (``install_region_home``): its requests skip the tries
+    Installed first in the application (``region_home_route``): its requests skip the tries
     of the some sixty routes after it, and FastAPI's request handling (dependency solving,
     response validation), which the page does not use: it reads nothing but its path. The
     paths of the other routes stay theirs (``/account/`` names no region), and an unknown
@@ -43,10 +43,10 @@ class ServedRegionHome(Route):
         return match, child_scope
 
 
-def install_region_home(app: FastAPI) -> None:
-    """Put the served regions' home route first in ``app`` (call before adding routers)."""
-    app.router.routes.insert(0, ServedRegionHome("/{slug}/", served_region_home,
-                                                 methods=["GET"], name="served_region_home"))
+def region_home_route() -> ServedRegionHome:
+    """The served regions' home route, to be put first in the application."""
+    return ServedRegionHome("/{slug}/", served_region_home, methods=["GET"],
+                            name="served_region_home")
 
 
 # The two dependencies below are ``async`` because they only look things up in memory:

@@ -29,6 +29,7 @@ from campagne import i18n
 from campagne.api.catalogue import ServiceCatalogue
 from campagne.config import localize
 from campagne.instance import Instance
+from campagne.plugin_types import MenuEntry
 from campagne.regions import RegionFolder
 from campagne.web.sessions import recognise_visitor, session_csrf
 
@@ -75,11 +76,15 @@ class LayoutParts:
     reused.
 
     The part sees ``region``, ``locale``, ``page``, ``hub`` and ``staff_nav``, the values of
-    its key, and nothing else: no request, no signed-in account, no plug-in variable. The
-    templates are fixed while the server runs (``auto_reload`` is off)."""
+    its key, and ``menu``, the region's menu entries from its plug-ins (hook
+    ``menu_entries``, asked once per region and language: fixed while the server runs);
+    nothing else: no request, no signed-in account, no plug-in variable. The templates are
+    fixed while the server runs (``auto_reload`` is off)."""
 
-    def __init__(self) -> None:
+    def __init__(self, menu: Callable[[RegionFolder, str], list[MenuEntry]] | None = None
+                 ) -> None:
         self._parts: dict[tuple[str, str | None, str, str, bool, bool], Markup] = {}
+        self._menu = menu
 
     @pass_context
     def __call__(self, context: Context, name: str) -> Markup:
@@ -90,7 +95,8 @@ class LayoutParts:
         hub, staff_nav = bool(context.get("hub")), bool(context.get("staff_nav"))
         key = (name, region.slug if region else None, locale, page, hub, staff_nav)
         return _kept(self._parts, key, lambda: context.environment.get_template(name).render(
-            region=region, locale=locale, page=page, hub=hub, staff_nav=staff_nav))
+            region=region, locale=locale, page=page, hub=hub, staff_nav=staff_nav,
+            menu=self._menu(region, locale) if region and self._menu else []))
 
 
 def _kept(parts: dict[K, Markup], key: K, render: Callable[[], str],
@@ -163,9 +169,10 @@ class Renderer:
         self.instance = instance
         self.catalogue = catalogue if catalogue is not None else ServiceCatalogue(instance.engine)
         i18n.load_catalogues()
-        self.site = build_environment([])
+        site_dirs = instance.plugins.site_template_dirs()
+        self.site = build_environment(site_dirs)
         self.by_region = {
-            slug: build_environment(self._region_dirs(folder))
+            slug: build_environment(self._region_dirs(folder) + site_dirs)
             for slug, folder in instance.regions.items()
         }
         PartKey = tuple[str, str, str, tuple[tuple[str, Hashable], ...]]
@@ -173,6 +180,15 @@ class Renderer:
         self._valued_parts: dict[PartKey, Markup] = {}  # parts with values: bounded
         for environment in self.by_region.values():
             environment.globals["region_part"] = self.region_part
+            environment.globals["layout_part"] = LayoutParts(self._menu)
+        self._menus: dict[tuple[str, str], list[MenuEntry]] = {}
+
+    def _menu(self, region: RegionFolder, locale: str) -> list[MenuEntry]:
+        """The region's menu entries in ``locale``, asked of the plug-ins once."""
+        key = (region.slug, locale)
+        if key not in self._menus:
+            self._menus[key] = self.instance.plugins.menu(region.info(), locale)
+        return self._menus[key]
 
     @pass_context
     def region_part(self, context: Context, name: str, /, **values: Hashable) -> Markup:

@@ -1,0 +1,20 @@
+"""Accounts: signing in, one's own record and data, and the administration of accounts."""
+
+from __future__ import annotations
+
+from campagne.api import admin, auth, me
+from campagne.features import Feature
+from campagne.hookspecs import hookimpl
+from campagne.plugin_types import Routes
+from campagne.web import account_pages, admin_pages
+
+FEATURE = Feature("accounts", switchable=False)
+
+
+@hookimpl
+def app_routes() -> list[Routes]:
+    """The sign-in API and pages, ``/api/v1/me``, ``/account`` and ``/admin``."""
+    return [Routes(auth.router, order=107), Routes(auth.protected, order=108),
+            Routes(me.router, order=110), Routes(admin.router, order=111),
+            Routes(account_pages.public, order=400), Routes(account_pages.router, order=401),
+            Routes(admin_pages.router, order=402)]

@@ -1,0 +1,17 @@
+"""The members of a region's programme, for its staff (API and staff pages)."""
+
+from __future__ import annotations
+
+from campagne.api import members
+from campagne.features import Feature
+from campagne.hookspecs import hookimpl
+from campagne.plugin_types import Routes
+from campagne.web import staff_pages
+
+FEATURE = Feature("members", switchable=False)
+
+
+@hookimpl
+def app_routes() -> list[Routes]:
+    """``/api/v1/regions/{slug}/members`` and the staff pages under ``/{slug}/staff``."""
+    return [Routes(members.router, order=109), Routes(staff_pages.router, order=403)]

@@ -1,0 +1,26 @@
+"""Workspaces: offices, coworking spaces and desks to book."""
+
+from __future__ import annotations
+
+from campagne.api import spaces
+from campagne.features import Feature
+from campagne.features.menu import entry
+from campagne.hookspecs import hookimpl
+from campagne.plugin_types import MenuEntry, Routes
+from campagne.web import space_pages, space_staff_pages
+
+FEATURE = Feature("spaces")
+
+
+@hookimpl
+def app_routes() -> list[Routes]:
+    """The workspaces' API, public pages, bookings and staff pages."""
+    return [Routes(spaces.public, order=116), Routes(spaces.router, order=117),
+            Routes(spaces.me, order=118), Routes(space_pages.public, order=406),
+            Routes(space_pages.account, order=407), Routes(space_staff_pages.router, order=408)]
+
+
+@hookimpl
+def menu_entries(locale: str) -> list[MenuEntry]:
+    """The region's workspaces."""
+    return [entry("Workspaces", locale, fr="espaces", en="spaces", page="spaces", order=50)]
