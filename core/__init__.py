@@ -4,10 +4,11 @@ Writing a plug-in
 =================
 
 A plug-in is a Python module (or any object) whose functions are marked with
-:data:`hookimpl` and named after the hooks in :mod:`campagne.hookspecs`::
+:data:`hookimpl` and named after the hooks in :mod:`campagne.hookspecs`. It imports
+from :mod:`campagne.toolkit` only, the public and stable part of Campagne
+(``docs/toolkit.md``)::
 
-    from campagne import hookimpl
-    from campagne.plugin_types import Incentive, ServiceSpec
+    from campagne.toolkit import ServiceSpec, hookimpl
 
     @hookimpl
     def register_services(region, settings):
@@ -27,7 +28,7 @@ for it in ``region.yaml`` are validated against it and passed as ``settings``.
 See ``docs/plugins.md`` for the reference of every hook.
 """
 
-from campagne.hookspecs import hookimpl
+from campagne.hookspecs import hookimpl  # also campagne.toolkit.hookimpl, the one to use
 
 __all__ = ["hookimpl"]
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate region folders and their plug-ins")
     check.add_argument("region_dirs", nargs="+", type=Path, metavar="REGION_DIR")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="also print the traceback of a plug-in that fails to import")
 
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
@@ -79,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "check":
-            return command_check(args.region_dirs)
+            return command_check(args.region_dirs, verbose=args.verbose)
         if args.command == "db":
             settings = _settings(args.db)
             if args.region_dirs:
@@ -119,12 +122,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def command_check(paths: list[Path]) -> int:
+def command_check(paths: list[Path], *, verbose: bool = False) -> int:
     """Print every problem as ``file:line:col: message``; exit 0 when there is none.
 
     The plug-ins of the valid folders are checked even when another folder is not
     valid, so that one run reports every problem. Installed plug-in packages are
-    checked unless ``CAMPAGNE_LOAD_ENTRY_POINTS`` is false, as when serving.
+    checked unless ``CAMPAGNE_LOAD_ENTRY_POINTS`` is false, as when serving (their
+    settings are checked then too). With ``verbose``, the traceback of a plug-in that
+    failed to import follows its line.
     """
     folders, errors = read_region_folders(paths)
     try:
@@ -132,7 +137,7 @@ def command_check(paths: list[Path]) -> int:
     except ConfigInvalid as exc:
         errors.extend(exc.errors)
     if errors:
-        _print_errors(errors)
+        _print_errors(errors, verbose=verbose)
         return EXIT_INVALID
     print(f"{len(paths)} region folder(s) valid.")
     return 0
@@ -201,9 +206,11 @@ def _settings(database_url: str | None) -> CampagneSettings:
     return settings
 
 
-def _print_errors(errors: list[ConfigError]) -> None:
+def _print_errors(errors: list[ConfigError], *, verbose: bool = False) -> None:
     for error in errors:
         print(error, file=sys.stderr)
+        if verbose and error.traceback:
+            print(textwrap.indent(error.traceback.rstrip("\n"), "    "), file=sys.stderr)
     print(f"campagne: {len(errors)} error(s) found.", file=sys.stderr)
 
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
 @dataclass(frozen=True)
 class ConfigError:
-    """One problem in a configuration or plug-in file, with its position (1-based)."""
+    """One problem in a configuration or plug-in file, with its position (1-based).
+
+    ``traceback`` holds the formatted traceback of an exception behind the problem (a
+    plug-in that failed to import), shown by ``campagne check --verbose`` only."""
 
     file: Path
     line: int
     column: int
     message: str
+    traceback: str = field(default="", compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"

@@ -53,7 +53,7 @@ def register_services(region: RegionInfo, settings: Any) -> list[ServiceSpec]:
     :param settings: this plug-in's settings for that region.
     :return: services whose slugs must not clash with the region's own.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 0.1.0
     """
 
 
@@ -68,7 +68,7 @@ def incentives_for_profile(
     :param profile: the candidate's situation, as they described it (never stored).
     :return: one :class:`Incentive` per offer, eligible or not, with the reason.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 0.1.0
     """
 
 
@@ -83,7 +83,7 @@ def register_api_routes(region: RegionInfo, settings: Any) -> APIRouter | None:
     :param settings: this plug-in's settings for that region.
     :return: a router, or ``None`` for none.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 0.1.0
     """
 
 
@@ -91,13 +91,12 @@ def register_api_routes(region: RegionInfo, settings: Any) -> APIRouter | None:
 def register_pages(region: RegionInfo, settings: Any) -> APIRouter | None:
     """Add pages, mounted under ``/{slug}/plugins/{plugin}``.
 
-    Called once per region at start-up. A page renders with the application's
-    renderer, given the region's folder, so that it gets the region's theme,
+    Called once per region at start-up. A page renders with
+    :func:`campagne.toolkit.render_page`, so that it gets the region's layout, theme,
     language, template overrides and plug-in template variables::
 
-        folder = request.app.state.instance.region(region.slug)
-        return request.app.state.renderer.render(
-            request, "my_plugin/page.html", context, region=folder, page="my_plugin")
+        return render_page(request, region, "my_plugin/page.html", context,
+                           page="my_plugin")
 
     The templates come from the plug-in's :func:`template_dirs` or the region's
     ``templates/``.
@@ -106,7 +105,7 @@ def register_pages(region: RegionInfo, settings: Any) -> APIRouter | None:
     :param settings: this plug-in's settings for that region.
     :return: a router, or ``None`` for none.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 0.1.0
     """
 
 
@@ -122,7 +121,7 @@ def template_dirs(region: RegionInfo, settings: Any) -> list[Path]:
     :param settings: this plug-in's settings for that region.
     :return: a list of :class:`pathlib.Path` (anything else is a failure).
 
-    .. versionadded:: 0.1
+    .. versionadded:: 0.1.0
     """
 
 
@@ -141,7 +140,7 @@ def extra_template_vars(
     :param locale: the language of the page (``fr`` or ``en``).
     :return: a mapping; a name given by two plug-ins is an error logged for both.
 
-    .. versionadded:: 0.1
+    .. versionadded:: 0.1.0
     """
 
 
@@ -164,10 +163,7 @@ def on_member_event(region: RegionInfo, settings: Any,
     :return: ``None``, or a list of :class:`TimelineNote` that the core adds to the
         member's timeline with the plug-in's name as author (ignored for ``erased``).
 
-    .. versionadded:: 0.1
-    .. versionchanged:: 0.3
-       ``joined``, ``settled`` and ``service_used`` are sent; timeline notes may be
-       returned.
+    .. versionadded:: 0.1.0
     """
 
 
@@ -187,7 +183,7 @@ def on_stage_changed(region: RegionInfo, settings: Any,
     :return: ``None``, or a list of :class:`TimelineNote` that the core adds to the
         inquiry's timeline with the plug-in's name as author.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1.0
     """
 
 
@@ -207,7 +203,7 @@ def extra_indicators(region: RegionInfo, settings: Any, period: Period) -> list[
     :return: a list of :class:`~campagne.stats.schema.ExtraIndicator`, whose keys must
         be unique within the plug-in.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1.0
     """
 
 
@@ -224,7 +220,7 @@ def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent
     :param settings: this plug-in's settings for that region.
     :param inquiry: what was received (``kind`` is ``received``).
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1.0
     """
 
 
@@ -244,7 +240,7 @@ def on_event_registration(region: RegionInfo, settings: Any,
     :param registration: the meetup id, the sign-up id, the member id (``None`` for a
         guest), the new status and when it happened.
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.1.0
     """
 
 

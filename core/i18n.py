@@ -121,15 +121,17 @@ def _percent_pattern(locale: str, digits: int) -> NumberPattern:
     return parse_pattern(pattern)
 
 
-def format_number(value: float | int, digits: int = 0) -> str:
-    """Format a number for the current language (``1 234,5`` in French)."""
-    return _format_number(current_locale.get(), value, digits)
+def format_number(value: float | int, digits: int = 0, *, locale: str | None = None) -> str:
+    """Format a number for ``locale``, by default the current language (``1 234,5`` in
+    French)."""
+    return _format_number(locale or current_locale.get(), value, digits)
 
 
-def format_percent(share: float, digits: int = 1) -> str:
-    """Format a share (``0.2``) as a percentage for the current language, with the locale's
-    own spacing: ``20,0 %`` (no-break space) in French, ``20.0%`` in English."""
-    return _format_percent(current_locale.get(), share, digits)
+def format_percent(share: float, digits: int = 1, *, locale: str | None = None) -> str:
+    """Format a share (``0.2``) as a percentage for ``locale``, by default the current
+    language, with the locale's own spacing: ``20,0 %`` (no-break space) in French,
+    ``20.0%`` in English."""
+    return _format_percent(locale or current_locale.get(), share, digits)
 
 
 # Pure functions of their arguments, kept for the values met most (a page shows the same
@@ -146,11 +148,15 @@ def _format_percent(locale: str, share: float, digits: int) -> str:
     return str(_percent_pattern(locale, digits).apply(share, babel_locale(locale)))
 
 
-def format_money(value: float, currency: str = "EUR") -> str:
-    """Format an amount of money for the current language (``1 200,00 €`` in French)."""
-    return str(babel_format_currency(value, currency, locale=babel_locale(current_locale.get())))
+def format_money(value: float, currency: str = "EUR", *, locale: str | None = None) -> str:
+    """Format an amount of money for ``locale``, by default the current language
+    (``1 200,00 €`` in French)."""
+    return str(babel_format_currency(value, currency,
+                                     locale=babel_locale(locale or current_locale.get())))
 
 
-def format_day(value: dt.date, form: str = "long") -> str:
-    """Format a date for the current language (``26 novembre 2026`` in French)."""
-    return str(babel_format_date(value, format=form, locale=babel_locale(current_locale.get())))
+def format_day(value: dt.date, form: str = "long", *, locale: str | None = None) -> str:
+    """Format a date for ``locale``, by default the current language (``26 novembre 2026``
+    in French)."""
+    return str(babel_format_date(value, format=form,
+                                 locale=babel_locale(locale or current_locale.get())))

@@ -16,6 +16,8 @@ import importlib.util
 import inspect
 import sys
 import traceback
+from collections.abc import Callable
+from dataclasses import replace
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
@@ -54,6 +56,7 @@ def build_plugin_manager(
         _register_entry_points(manager, errors)
     else:
         blocked = set(entry_points(group=ENTRY_POINT_GROUP).names)
+        _check_blocked_settings(folders, errors)
     for folder in folders:
         # A region module that failed to import is already reported at its own line.
         own_modules = {file.stem for file in folder.plugin_files}
@@ -124,13 +127,46 @@ def _import_by_path(file: Path, module_name: str) -> ModuleType:
 
 def _error_in_file(file: Path, exc: BaseException) -> ConfigError:
     """Place an import-time exception at the deepest line of ``file`` it went through."""
-    if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename) == file:
-        return ConfigError(file, exc.lineno or 1, exc.offset or 1, f"syntax error: {exc.msg}")
-    line = 1
+    fallback = ConfigError(file, 1, 1, _import_message(exc))
+    return _import_error(exc, lambda path: path == file, fallback)
+
+
+def _import_message(exc: BaseException, name: str | None = None) -> str:
+    plugin = f"plug-in '{name}'" if name else "plug-in"
+    return f"{plugin} failed to import: {type(exc).__name__}: {exc}"
+
+
+def _import_error(exc: BaseException, inside: Callable[[Path], bool],
+                  fallback: ConfigError) -> ConfigError:
+    """An import-time exception placed at the line that raised it, in the deepest frame of
+    the plug-in's own files (``inside``); at ``fallback`` when none of them is in the
+    traceback. The error keeps the traceback, for ``campagne check --verbose``."""
+    detail = "".join(traceback.format_exception(exc))
+    if isinstance(exc, SyntaxError) and exc.filename and inside(Path(exc.filename)):
+        return ConfigError(Path(exc.filename), exc.lineno or 1, exc.offset or 1,
+                           f"syntax error: {exc.msg}", detail)
+    place: tuple[Path, int] | None = None
     for frame in traceback.extract_tb(exc.__traceback__):
-        if Path(frame.filename) == file and frame.lineno:
-            line = frame.lineno
-    return ConfigError(file, line, 1, f"plug-in failed to import: {type(exc).__name__}: {exc}")
+        if frame.lineno and inside(Path(frame.filename)):
+            place = (Path(frame.filename), frame.lineno)
+    if place is None:
+        return replace(fallback, traceback=detail)
+    return ConfigError(place[0], place[1], 1, fallback.message, detail)
+
+
+def _files_of_module(module_name: str) -> Callable[[Path], bool]:
+    """Whether a path is one of the files of the top-level package (or module) that
+    ``module_name`` belongs to, found without importing it."""
+    try:
+        spec = importlib.util.find_spec(module_name.split(".")[0])
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return lambda path: False
+    roots = [Path(place).resolve() for place in spec.submodule_search_locations or []]
+    origin = Path(spec.origin).resolve()
+    return lambda path: path.resolve() == origin or any(
+        path.resolve().is_relative_to(root) for root in roots)
 
 
 def _settings_model(plugin: object) -> type[BaseModel] | None:
@@ -211,34 +247,64 @@ def _register_entry_points(manager: CampagnePluginManager, errors: list[ConfigEr
         try:
             plugin = entry_point.load()
         except (Exception, SystemExit) as exc:  # noqa: BLE001
-            errors.append(ConfigError(Path(f"<entry point {entry_point.name} of {origin}>"), 1, 1,
-                                      f"plug-in failed to import: {type(exc).__name__}: {exc}"))
+            fallback = ConfigError(Path(f"<entry point {entry_point.name} of {origin}>"), 1, 1,
+                                   _import_message(exc))
+            errors.append(_import_error(exc, _files_of_module(entry_point.module), fallback))
             continue
         file = Path(inspect.getfile(plugin)) if inspect.ismodule(plugin) else None
         _register(manager, plugin, name=entry_point.name, short_name=entry_point.name,
                   source="package", origin=origin, file=file, errors=errors)
 
 
+def _check_blocked_settings(folders: list[RegionFolder], errors: list[ConfigError]) -> None:
+    """Validate the settings regions give to installed packages that are not loaded: each
+    package's ``Settings`` model is read (the package is imported, never registered), so a
+    mistake is found before the day the packages are loaded."""
+    packages = {entry_point.name: entry_point
+                for entry_point in entry_points(group=ENTRY_POINT_GROUP)}
+    models: dict[str, type[BaseModel] | Exception | None] = {}
+    for folder in folders:
+        own_modules = {file.stem for file in folder.plugin_files}
+        for name, raw in folder.config.plugins.items():
+            if name not in packages or name in own_modules:
+                continue
+            if name not in models:
+                try:
+                    models[name] = _settings_model(packages[name].load())
+                except (Exception, SystemExit) as exc:  # noqa: BLE001 - reported, never raised
+                    models[name] = exc if isinstance(exc, Exception) else RuntimeError(exc)
+            model = models[name]
+            if isinstance(model, Exception):
+                errors.append(folder.source.error_at(("plugins", name), (
+                    f"plugins.{name}: settings of plug-in '{name}' could not be checked: the "
+                    f"package failed to import: {type(model).__name__}: {model}")))
+                continue
+            record = PluginRecord(name=name, short_name=name, source="package",
+                                  origin=name, plugin=None, settings_model=model)
+            _validate_settings(record, folder, raw or {}, errors)
+
+
 def _register_shared(manager: CampagnePluginManager, folder: RegionFolder, name: str,
                      errors: list[ConfigError]) -> None:
     if name in manager.records:
         return
+    module_name = f"{SHARED_PACKAGE}.{name}"
     try:
-        module = importlib.import_module(f"{SHARED_PACKAGE}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{SHARED_PACKAGE}.{name}":
-            errors.append(folder.source.error_at(("plugins", name), f"plug-in '{name}' failed "
-                                                 f"to import: {type(exc).__name__}: {exc}"))
-            return
-        errors.append(folder.source.error_at(
-            ("plugins", name),
-            f"unknown plug-in '{name}': not in the region's plugins/, not an installed "
-            f"package, not a shared plug-in",
-        ))
-        return
+        module = importlib.import_module(module_name)
     except (Exception, SystemExit) as exc:  # noqa: BLE001
-        errors.append(folder.source.error_at(("plugins", name), f"plug-in '{name}' failed "
-                                             f"to import: {type(exc).__name__}: {exc}"))
+        if isinstance(exc, ModuleNotFoundError) and exc.name == module_name:
+            errors.append(folder.source.error_at(
+                ("plugins", name),
+                f"unknown plug-in '{name}': not in the region's plugins/, not an installed "
+                f"package, not a shared plug-in",
+            ))
+            return
+        spec = importlib.util.find_spec(module_name)
+        own_file = Path(spec.origin).resolve() if spec and spec.origin else None
+        fallback = folder.source.error_at(("plugins", name), _import_message(exc, name))
+        error = _import_error(exc, lambda path: path.resolve() == own_file, fallback)
+        if error not in errors:  # named by several regions, raised at one line
+            errors.append(error)
         return
     _register(manager, module, name=name, short_name=name, source="shared",
               origin=module.__name__, file=Path(module.__file__ or name), errors=errors)
@@ -280,7 +346,8 @@ def _validate_settings(record: PluginRecord, folder: RegionFolder, raw: dict[str
     if record.settings_model is None:
         if raw:
             errors.append(folder.source.error_at(
-                location, f"plug-in '{record.short_name}' takes no settings"))
+                location, f"plugins.{record.short_name}: plug-in '{record.short_name}' "
+                          "takes no settings"))
         else:
             record.settings[folder.slug] = None
         return
@@ -290,8 +357,8 @@ def _validate_settings(record: PluginRecord, folder: RegionFolder, raw: dict[str
         errors.extend(validation_errors(folder.source, exc, location))
     except Exception as exc:  # noqa: BLE001 - a faulty validator of the plug-in's own
         errors.append(folder.source.error_at(location, (
-            f"settings of plug-in '{record.short_name}' could not be checked: "
-            f"{type(exc).__name__}: {exc}")))
+            f"plugins.{record.short_name}: settings of plug-in '{record.short_name}' could "
+            f"not be checked: {type(exc).__name__}: {exc}")))
 
 
 def _unknown_hooks(manager: CampagnePluginManager) -> list[ConfigError]:

@@ -203,34 +203,38 @@ class CampagnePluginManager:
         return [path for _, path in dirs]
 
     def template_vars(self, region: RegionInfo, page: str, locale: str) -> dict[str, Any]:
-        """Extra template variables; a name given twice is dropped and both plug-ins named."""
+        """Extra template variables; a name given by several plug-ins is dropped, and each
+        of them has one failure naming the others."""
         merged: dict[str, Any] = {}
-        owners: dict[str, str] = {}
+        owners: dict[str, list[str]] = {}
         for plugin, extra in self._call("extra_template_vars", region, page=page, locale=locale):
             if not isinstance(extra, dict):
                 self.record_failure(plugin, "extra_template_vars", region.slug,
                                     TypeError("expected a dict"))
                 continue
             for key, value in extra.items():
-                if key in owners:
-                    first = owners[key]
-                    for one, other in ((first, plugin), (plugin, first)):
-                        error = ValueError(f"variable '{key}' is also given by {other}")
-                        self.record_failure(one, "extra_template_vars", region.slug, error)
-                    merged.pop(key, None)
-                    continue
-                owners[key] = plugin
+                owners.setdefault(key, []).append(plugin)
                 merged[key] = value
+        for key, plugins in owners.items():
+            if len(plugins) < 2:
+                continue
+            del merged[key]
+            for one in plugins:
+                others = ", ".join(other for other in plugins if other != one)
+                error = ValueError(f"variable '{key}' is also given by {others}")
+                self.record_failure(one, "extra_template_vars", region.slug, error)
         return merged
 
     def notify_member_event(self, region: RegionInfo, event: MemberEvent) -> None:
-        """Tell enabled plug-ins about a member event; failures are logged and kept."""
-        self._call("on_member_event", region, event=event)
+        """Tell enabled plug-ins about a member event where no note is kept; failures and
+        answers of the wrong type are logged and kept, as by :meth:`member_event_notes`."""
+        self.member_event_notes(region, event)
 
     def notify_event_registration(self, region: RegionInfo,
                                   registration: EventRegistration) -> None:
         """Tell enabled plug-ins about a meetup sign-up; failures are logged and kept."""
         self._call("on_event_registration", region, registration=registration)
+
     def member_event_notes(self, region: RegionInfo, event: MemberEvent
                            ) -> list[tuple[str, TimelineNote]]:
         """Tell enabled plug-ins about a member event; return the timeline notes they give

@@ -66,11 +66,12 @@ def reference_region_paths() -> list[Path]:
 
 
 def describe_validation_error(error: ErrorDetails, prefix: tuple[str | int, ...] = ()) -> str:
-    """Turn one pydantic error into a sentence naming the key at fault."""
+    """Turn one pydantic error into a sentence naming the key at fault; below a
+    ``prefix`` (a plug-in's settings), an unknown key is named by its whole path."""
     location = ".".join(str(part) for part in (*prefix, *error["loc"]))
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"unknown key '{error['loc'][-1]}'"
+        return f"unknown key '{location if prefix else error['loc'][-1]}'"
     if kind == "missing":
         return f"missing required key '{location}'"
     message = str(error["msg"]).removeprefix("Value error, ")

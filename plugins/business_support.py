@@ -12,9 +12,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from campagne import hookimpl
-from campagne.config import ServiceConfig, SourcedValue
-from campagne.plugin_types import CandidateProfile, Incentive, RegionInfo
+from campagne.toolkit import (
+    CandidateProfile,
+    Incentive,
+    RegionInfo,
+    ServiceSpec,
+    SourcedValue,
+    hookimpl,
+)
 
 SUPPORT_CATEGORIES = ("business_plan", "financing", "legal_admin_advice")
 FOR_BUSINESSES = ("independent", "founder")
@@ -29,7 +34,7 @@ class Settings(BaseModel):
     values: dict[str, SourcedValue] = {}
 
 
-def _value(service: ServiceConfig, settings: Settings | None) -> SourcedValue | None:
+def _value(service: ServiceSpec, settings: Settings | None) -> SourcedValue | None:
     """The service's price, or the market value the region gives, or none."""
     if not service.price.free and service.price.amount is not None:
         return SourcedValue(value=service.price.amount, source=service.price.source,

@@ -13,10 +13,16 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from campagne import hookimpl
-from campagne.config import Source
-from campagne.incentive_figures import ReferenceFigures, both, number_text, reference_figures
-from campagne.plugin_types import CandidateProfile, Incentive
+from campagne.toolkit import (
+    CandidateProfile,
+    Incentive,
+    ReferenceFigures,
+    Source,
+    both,
+    hookimpl,
+    number_text,
+    reference_figures,
+)
 
 TITLE = both("Trajets domicile-travail en moins", "No more commuting")
 

@@ -12,10 +12,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from campagne import hookimpl
-from campagne.config import LocalizedText, SourcedValue
-from campagne.incentive_figures import both
-from campagne.plugin_types import CandidateProfile, Incentive
+from campagne.toolkit import (
+    CandidateProfile,
+    Incentive,
+    LocalizedText,
+    SourcedValue,
+    both,
+    hookimpl,
+)
 
 Status = Literal["employee_teleworker", "independent", "founder"]
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from campagne import hookimpl
-from campagne.config import Source, SourcedValue
-from campagne.incentive_figures import (
+from campagne.toolkit import (
+    CandidateProfile,
+    Incentive,
+    RegionInfo,
+    Source,
+    SourcedValue,
     both,
+    hookimpl,
     illustrative_notes,
     number_text,
     reference_figures,
 )
-from campagne.plugin_types import CandidateProfile, Incentive, RegionInfo
 
 TITLE = both("Logement plus grand pour le même budget", "More home for the same budget")
 

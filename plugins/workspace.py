@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from campagne import hookimpl
-from campagne.config import Source, SourcedValue
-from campagne.incentive_figures import both, illustrative_notes, reference_figures
-from campagne.plugin_types import CandidateProfile, Incentive
+from campagne.toolkit import (
+    CandidateProfile,
+    Incentive,
+    Source,
+    SourcedValue,
+    both,
+    hookimpl,
+    illustrative_notes,
+    reference_figures,
+)
 
 TITLE = both("Bureaux et coworking à prix réduit", "Low-cost offices and coworking")
 

@@ -190,7 +190,7 @@ def test_a_broken_plugin_fails_in_a_real_process(tmp_path: Path) -> None:
     ("    telecentres: 8\n", "", "free_offices:",
      "missing required key 'plugins.free_offices.telecentres'"),
     ("    telecentres: 8\n", "    telecentres: 8\n    telecenters: 9\n", "telecenters:",
-     "unknown key 'telecenters'"),
+     "unknown key 'plugins.free_offices.telecenters'"),
     ("    desk_day_value_illustrative: true\n", "", "free_offices:",
      "desk_day_value_eur needs desk_day_value_source"),
 ])
@@ -215,7 +215,7 @@ def test_settings_for_a_plugin_without_a_settings_model_fail(
     status, lines = check(capsys, orne)
     assert status == EXIT_INVALID
     assert lines == [f"{orne / 'region.yaml'}:{line_of(text, 'plain:')}:3: "
-                     "plug-in 'plain' takes no settings"]
+                     "plugins.plain: plug-in 'plain' takes no settings"]
 
 
 def test_an_unknown_plugin_name_fails_at_its_line(capsys: pytest.CaptureFixture[str],

@@ -14,7 +14,7 @@ import pluggy
 import pytest
 from pydantic import BaseModel
 
-from campagne import hookimpl
+from campagne import hookimpl, toolkit
 from campagne.config import RegionConfig
 from campagne.plugin_manager import CampagnePluginManager
 from campagne.settings import CampagneSettings
@@ -233,5 +233,6 @@ def test_the_testing_example_of_the_plugin_guide_runs(tmp_path: Path) -> None:
 
 
 def test_hookimpl_is_the_documented_marker() -> None:
-    assert "from campagne import hookimpl" in PLUGINS_DOC.read_text(encoding="utf-8")
-    assert isinstance(hookimpl, pluggy.HookimplMarker)
+    assert "from campagne.toolkit import" in PLUGINS_DOC.read_text(encoding="utf-8")
+    assert isinstance(toolkit.hookimpl, pluggy.HookimplMarker)
+    assert toolkit.hookimpl is hookimpl  # the name plug-ins of 0.1.0 import still works

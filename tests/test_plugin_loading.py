@@ -167,8 +167,8 @@ def test_a_settings_validator_that_crashes_is_reported_at_the_plugin(kit: Region
                         config=minimal_region("lot", plugins={"crash": {"bonus": 1}}))
     errors = load_errors([folder])
     line = line_of(folder / "region.yaml", "crash:")
-    assert errors == [f"{folder / 'region.yaml'}:{line}:3: settings of plug-in 'crash' could "
-                      "not be checked: KeyError: 1"]
+    assert errors == [f"{folder / 'region.yaml'}:{line}:3: plugins.crash: settings of plug-in "
+                      "'crash' could not be checked: KeyError: 1"]
 
 
 # -- shared plug-ins ---------------------------------------------------------------
@@ -310,12 +310,41 @@ def test_load_entry_points_false_blocks_installed_plugins(kit: RegionKit,
                                                           example_installed: str) -> None:
     lot = kit.region("lot", config=minimal_region(plugins={EXAMPLE: {"bonus_eur": 5}}))
     cantal = kit_region(kit, "cantal", "15", disabled_plugins=[EXAMPLE])
-    # Naming a package that is installed but not loaded is no error.
+    # Disabling a package that is installed but not loaded is no error, and reads nothing.
+    manager_for([cantal], load_entry_points=False)
+    assert EXAMPLE_MODULE not in sys.modules
+    # Giving it settings is no error either: they are checked against its Settings model,
+    # and the package is not enabled.
     manager, regions = manager_for([lot, cantal], load_entry_points=False)
     assert EXAMPLE not in manager.records
-    assert EXAMPLE_MODULE not in sys.modules
+    assert EXAMPLE not in (manager.pm.get_name(plugin) for plugin in manager.pm.get_plugins())
     assert incentive_keys(manager, regions["lot"]) == {}
     assert incentive_keys(manager, regions["cantal"]) == {}
+
+
+def test_settings_of_a_package_not_loaded_are_still_checked(
+        kit: RegionKit, example_installed: str) -> None:
+    lot = kit.region("lot", config=minimal_region(plugins={EXAMPLE: {"bonus_eur": -5}}))
+    cantal = kit.region("cantal", config=minimal_region(
+        "cantal", "15", plugins={EXAMPLE: {"bonus": 5}}))
+    errors = load_errors([lot, cantal], load_entry_points=False)
+    assert errors == [
+        f"{lot / 'region.yaml'}:{line_of(lot / 'region.yaml', 'bonus_eur')}:5: "
+        f"plugins.{EXAMPLE}.bonus_eur: Input should be greater than or equal to 0",
+        f"{cantal / 'region.yaml'}:{line_of(cantal / 'region.yaml', 'bonus:')}:5: "
+        f"unknown key 'plugins.{EXAMPLE}.bonus'"]
+
+
+def test_a_package_not_loaded_that_fails_to_import_is_named_at_its_settings(
+        kit: RegionKit, site: Path) -> None:
+    (site / "broken_package.py").write_text("raise RuntimeError('no luck')\n", "utf-8")
+    install(site, "campagne-broken", "1.0", "[campagne]\nbroken = broken_package\n")
+    lot = kit.region("lot", config=minimal_region(plugins={"broken": {"level": 1}}))
+    errors = load_errors([lot], load_entry_points=False)
+    assert errors == [
+        f"{lot / 'region.yaml'}:{line_of(lot / 'region.yaml', 'broken:')}:3: plugins.broken: "
+        "settings of plug-in 'broken' could not be checked: the package failed to import: "
+        "RuntimeError: no luck"]
 
 
 def test_disabling_a_package_that_is_not_installed_is_an_error(kit: RegionKit) -> None:
@@ -369,10 +398,14 @@ def test_campagne_check_validates_installed_plugins(
         "cantal", "15", plugins={EXAMPLE: {"bonus": 5}}))
     assert main(["check", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert f"{bad / 'region.yaml'}:{line_of(bad / 'region.yaml', 'bonus:')}:5: unknown key " \
-           "'bonus'" in err
+    message = f"{bad / 'region.yaml'}:{line_of(bad / 'region.yaml', 'bonus:')}:5: unknown " \
+              f"key 'plugins.{EXAMPLE}.bonus'"
+    assert message in err
+    # Not loaded, the package's settings are checked all the same.
     monkeypatch.setenv("CAMPAGNE_LOAD_ENTRY_POINTS", "false")
-    assert main(["check", str(bad)]) == 0
+    assert main(["check", str(bad)]) == 2
+    assert message in capsys.readouterr().err
+    assert main(["check", str(good)]) == 0
 
 
 # -- routes ----------------------------------------------------------------------

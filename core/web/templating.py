@@ -15,10 +15,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import (
     BaseLoader,
+    ChainableUndefined,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
     PrefixLoader,
+    Undefined,
     pass_context,
     select_autoescape,
 )
@@ -53,6 +55,9 @@ def build_environment(extra_dirs: list[Path]) -> Environment:
         # Templates are read once: a change needs a restart, as for region.yaml (and the
         # parts rendered once per region and language could not follow a change anyway).
         auto_reload=False,
+        # A variable a plug-in failed to give is missing, not an error: ``figure.value``
+        # of a missing ``figure`` is missing too, and the page still renders.
+        undefined=ChainableUndefined,
     )
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True
@@ -121,10 +126,13 @@ def _localize(text: dict[str, str] | None) -> str:
 def _per_request(function: Callable[..., str]) -> Callable[..., str]:
     """A filter whose result depends on the request's language. Jinja computes filters of
     constant values once, when it compiles a template, in whichever language comes first;
-    a filter that takes the context is always computed when the template is rendered."""
+    a filter that takes the context is always computed when the template is rendered.
+    An undefined value (a variable a failing plug-in did not give) renders as nothing."""
 
     @pass_context
     def language_filter(_context: Context, value: Any, *args: Any, **kwargs: Any) -> str:
+        if isinstance(value, Undefined):
+            return ""
         return function(value, *args, **kwargs)
 
     return language_filter

@@ -11,8 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from campagne import hookimpl
-from campagne.plugin_types import CandidateProfile, Incentive
+from campagne.toolkit import CandidateProfile, Incentive, hookimpl
 
 WORKING_WEEKS = 47  # 52 weeks less 5 weeks of paid leave (Code du travail, art. L3141-3)
 

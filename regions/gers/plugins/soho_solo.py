@@ -8,9 +8,7 @@ are valued by the ``free_offices`` plug-in.
 
 from __future__ import annotations
 
-from campagne import hookimpl
-from campagne.config import Source
-from campagne.plugin_types import CandidateProfile, Incentive, RegionInfo
+from campagne.toolkit import CandidateProfile, Incentive, RegionInfo, Source, hookimpl
 
 SOURCE = Source(title="marketing-territorial.org, « La démarche Soho Solo »")
 

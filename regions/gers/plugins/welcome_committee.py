@@ -16,10 +16,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from campagne import hookimpl
-from campagne.config import LocalizedText
-from campagne.plugin_types import MemberEvent, TimelineNote
-from campagne.taxonomy import SECTORS_BY_SLUG
+from campagne.toolkit import SECTORS_BY_SLUG, LocalizedText, MemberEvent, TimelineNote, hookimpl
 
 
 class Ambassador(BaseModel):

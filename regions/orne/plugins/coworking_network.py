@@ -7,9 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from campagne import hookimpl
-from campagne.config import Price
-from campagne.plugin_types import CandidateProfile, Incentive, ServiceSpec
+from campagne.toolkit import CandidateProfile, Incentive, Price, ServiceSpec, hookimpl
 
 
 class Settings(BaseModel):

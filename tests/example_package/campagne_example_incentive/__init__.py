@@ -14,8 +14,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from campagne import hookimpl
-from campagne.plugin_types import CandidateProfile, Incentive, RegionInfo
+from campagne.toolkit import CandidateProfile, Incentive, RegionInfo, hookimpl
 
 
 class Settings(BaseModel):
