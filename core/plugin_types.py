@@ -88,7 +88,10 @@ class ProfileField(Frozen):
         if self.pattern is not None:
             if self.kind != "text":
                 raise ValueError("only text fields take a pattern")
-            re.compile(self.pattern)
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern is not a regular expression: {exc}") from None
         return self
 
     def option_label(self, value: ProfileValue) -> LocalizedText | None:
