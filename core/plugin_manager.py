@@ -60,6 +60,7 @@ class PluginRecord:
     origin: str
     plugin: object
     settings_model: type[BaseModel] | None
+    opt_in: bool = False
     settings: dict[str, BaseModel | None] = field(default_factory=dict)
     failures: deque[PluginFailure] = field(default_factory=lambda: deque(maxlen=20))
 
