@@ -125,7 +125,7 @@ def grant(result: dict[str, Any], slug: str = "lot") -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def test_a_small_commune_is_eligible_and_a_large_one_is_not(client: TestClient) -> None:
+def test_hook_profile_fields(client: TestClient) -> None:
     small = simulate(client, {"commune": "46001"}, regions=["lot"])
     assert small.status_code == 200, small.text
     assert small.json()["profile"]["extra"] == {"commune": "46001"}
