@@ -31,6 +31,7 @@ from campagne.plugin_types import (
     InquiryEvent,
     MemberEvent,
     MenuEntry,
+    ProfileField,
     RegionInfo,
     Routes,
     ServiceSpec,
@@ -69,6 +70,30 @@ def incentives_for_profile(
     :return: one :class:`Incentive` per offer, eligible or not, with the reason.
 
     .. versionadded:: 0.1.0
+    """
+
+
+@hookspec
+def profile_fields(region: RegionInfo, settings: Any) -> list[ProfileField]:
+    """Add questions to the move simulator's profile, for the region's incentives.
+
+    Each field appears in the region's simulator page (``/{slug}/simulateur``) with its
+    label and help text, is taken by ``POST /api/v1/simulator`` as a key of ``profile``,
+    and is checked against the declaration (kind, required, minimum and maximum, pattern,
+    options): a bad value is a 422 naming the key. The checked value reaches
+    :func:`incentives_for_profile` as ``profile.extra[key]`` (absent when not given),
+    prefills the region's inquiry form where it has an extra field of the same key, and
+    is shown with the eligibility verdict of an inquiry.
+
+    Called for every simulation of the region. A key declared by two plug-ins of a region
+    is a failure of both, and the field is left out; a key of the core's profile
+    (``sector``, ``status``...) cannot be declared.
+
+    :param region: the region whose simulator asks the questions.
+    :param settings: this plug-in's settings for that region.
+    :return: a list of :class:`~campagne.plugin_types.ProfileField`.
+
+    .. versionadded:: 0.2.0
     """
 
 

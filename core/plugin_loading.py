@@ -2,7 +2,9 @@
 
 0. the engine's own features (:mod:`campagne.features`), registered as ``campagne.<name>``;
 1. each region folder's ``plugins/*.py`` (by path, in file name order);
-2. installed packages of the ``campagne`` entry-point group (unless blocked);
+2. installed packages of the ``campagne`` entry-point group (unless blocked): active in
+   every region but those that list them under ``disabled_plugins:``, or, for a package
+   that declares ``OPT_IN = True``, only in the regions that list it under ``plugins:``;
 3. shared plug-ins of :mod:`campagne.plugins` named in a region's ``plugins:``.
 
 Every problem becomes a :class:`ConfigError` that names the file and line at
@@ -37,6 +39,8 @@ from campagne.plugin_manager import (
 from campagne.regions import RegionFolder, validation_errors
 
 ENTRY_POINT_GROUP = "campagne"
+#: A package module's attribute: ``OPT_IN = True`` makes it run only where a region lists it.
+OPT_IN_ATTRIBUTE = "OPT_IN"
 SHARED_PACKAGE = "campagne.plugins"
 
 
@@ -174,11 +178,23 @@ def _settings_model(plugin: object) -> type[BaseModel] | None:
     return model if inspect.isclass(model) and issubclass(model, BaseModel) else None
 
 
+def _opt_in(plugin: object, file: Path | None, origin: str,
+            errors: list[ConfigError]) -> bool:
+    """A package's ``OPT_IN`` attribute: ``True`` or ``False`` (absent: ``False``)."""
+    value = getattr(plugin, OPT_IN_ATTRIBUTE, False)
+    if not isinstance(value, bool):
+        errors.append(ConfigError(file or Path(origin), 1, 1,
+                                  f"{OPT_IN_ATTRIBUTE} must be True or False, not {value!r:.40}"))
+        return False
+    return value
+
+
 def _register(manager: CampagnePluginManager, plugin: object, *, name: str, short_name: str,
               source: PluginSource, origin: str, file: Path | None,
               errors: list[ConfigError]) -> None:
+    opt_in = source == "package" and _opt_in(plugin, file, origin, errors)
     record = PluginRecord(name=name, short_name=short_name, source=source, origin=origin,
-                          plugin=plugin, settings_model=_settings_model(plugin))
+                          plugin=plugin, settings_model=_settings_model(plugin), opt_in=opt_in)
     problems = _implementation_problems(manager, plugin)
     if problems:
         errors.extend(ConfigError(file or Path(origin), line, 1, msg) for line, msg in problems)
@@ -325,7 +341,8 @@ def _enable(manager: CampagnePluginManager, folder: RegionFolder, blocked: set[s
             continue  # switched by _switch_features
         active = {
             "region": record.name.startswith(f"{folder.slug}."),
-            "package": record.name not in folder.config.disabled_plugins,
+            "package": listed if record.opt_in
+            else record.name not in folder.config.disabled_plugins,
             "shared": listed,
         }[record.source]
         if not active:
@@ -338,6 +355,13 @@ def _enable(manager: CampagnePluginManager, folder: RegionFolder, blocked: set[s
         if name not in manager.records or manager.records[name].source != "package":
             errors.append(folder.source.error_at(
                 ("disabled_plugins",), f"'{name}' is not an installed plug-in package"))
+        elif manager.records[name].opt_in:
+            listed_too = name in folder.config.plugins
+            errors.append(folder.source.error_at(("disabled_plugins",), (
+                f"'{name}' is an opt-in package: it runs only in the regions that list it "
+                f"under plugins:, " + (
+                    "and this region lists it there too; keep one of the two"
+                    if listed_too else "so disabling it here is not needed; remove it"))))
 
 
 def _validate_settings(record: PluginRecord, folder: RegionFolder, raw: dict[str, Any],

@@ -27,6 +27,7 @@ from campagne.plugin_types import (
     InquiryEvent,
     MemberEvent,
     MenuEntry,
+    ProfileField,
     RegionInfo,
     Routes,
     ServiceSpec,
@@ -63,6 +64,7 @@ class PluginRecord:
     origin: str
     plugin: object
     settings_model: type[BaseModel] | None
+    opt_in: bool = False
     settings: dict[str, BaseModel | None] = field(default_factory=dict)
     failures: deque[PluginFailure] = field(default_factory=lambda: deque(maxlen=20))
 
@@ -128,6 +130,9 @@ class CampagnePluginManager:
             own_region = region.model_copy(deep=True) if "region" in impl.argnames else region
             available = {"region": own_region, "settings": record.settings[region.slug],
                          **kwargs}
+            if isinstance(kwargs.get("profile"), CandidateProfile) and "profile" in impl.argnames:
+                # Its own copy too: a frozen profile still holds a dict of plug-in values.
+                available["profile"] = kwargs["profile"].model_copy(deep=True)
             try:
                 result = impl.function(**{arg: available[arg] for arg in impl.argnames})
             except Exception as exc:  # noqa: BLE001 - a plug-in must not take the page down
@@ -184,6 +189,24 @@ class CampagnePluginManager:
         results = self._call("incentives_for_profile", region, failed, profile=profile)
         incentives = self._checked("incentives_for_profile", region, Incentive, results, failed)
         return IncentiveResult(incentives=incentives, failed_plugins=sorted(set(failed)))
+
+    def profile_fields(self, region: RegionInfo) -> list[tuple[str, ProfileField]]:
+        """Profile fields declared by plug-ins; a key declared by two plug-ins is a failure
+        of both and is left out."""
+        results = self._call("profile_fields", region)
+        declared = self._checked("profile_fields", region, ProfileField, results)
+        owners: dict[str, list[str]] = {}
+        for plugin, profile_field in declared:
+            owners.setdefault(profile_field.key, []).append(plugin)
+        for key, plugins in owners.items():
+            if len(plugins) < 2:
+                continue
+            for plugin in dict.fromkeys(plugins):
+                others = [other for other in plugins if other != plugin] or [plugin]
+                error = ValueError(f"profile field '{key}' is also declared by "
+                                   f"{', '.join(dict.fromkeys(others))}")
+                self.record_failure(plugin, "profile_fields", region.slug, error)
+        return [(plugin, f) for plugin, f in declared if len(owners[f.key]) == 1]
 
     def routers(self, region: RegionInfo, hook: str) -> list[tuple[str, APIRouter]]:
         """API or page routers (``hook`` is ``register_api_routes`` or ``register_pages``)."""

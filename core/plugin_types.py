@@ -4,11 +4,12 @@ what another plug-in, or the core, will see."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from starlette.routing import BaseRoute
 
 from campagne.config import LocalizedText, RegionConfig, ServiceConfig, Source
@@ -34,8 +35,75 @@ class RegionInfo(Frozen):
     config: RegionConfig
 
 
-class CandidateProfile(Frozen, InputModel):
-    """A person considering a move, as described by themself; never stored."""
+#: The value of a plug-in's profile field: text (``text``, ``choice``, ``commune``: an
+#: INSEE commune code), a whole number (``integer``), a decimal or yes/no (``boolean``).
+ProfileValue = bool | int | float | str
+ProfileFieldKind = Literal["text", "integer", "decimal", "boolean", "choice", "commune"]
+#: An INSEE commune code: two digits (or 2A, 2B) for the département and three more.
+COMMUNE_CODE = r"^(?:[0-9]{2}|2A|2B)[0-9]{3}$"
+FIELD_KEY = r"^[a-z][a-z0-9_]{0,39}$"
+
+
+class ProfileOption(Frozen):
+    """One value a ``choice`` or ``commune`` field offers, with its label."""
+
+    value: str = Field(min_length=1, max_length=60)
+    label: LocalizedText
+
+
+class ProfileField(Frozen):
+    """A question a plug-in adds to the move simulator's profile (hook ``profile_fields``).
+
+    The value reaches ``incentives_for_profile`` as ``profile.extra[key]`` (absent when
+    the candidate gave none), already checked against what is declared here.
+    """
+
+    key: str = Field(pattern=FIELD_KEY, description="Name of the field in the form, the "
+                     "API's profile and profile.extra; unique among the region's plug-ins")
+    kind: ProfileFieldKind
+    label: LocalizedText
+    help: LocalizedText | None = Field(default=None, description="A sentence under the field")
+    required: bool = False
+    minimum: float | None = Field(default=None, description="integer and decimal fields")
+    maximum: float | None = Field(default=None, description="integer and decimal fields")
+    pattern: str | None = Field(default=None, description="A regular expression a text "
+                                "value must match whole")
+    max_length: int = Field(default=200, ge=1, le=2000, description="text fields")
+    options: tuple[ProfileOption, ...] = Field(
+        default=(), description="The values offered: required for choice, optional for "
+        "commune (without, any INSEE commune code is taken)")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProfileField:
+        if self.key in CORE_PROFILE_FIELDS or self.key == "extra":
+            raise ValueError(f"profile field '{self.key}' is a field of the core's profile")
+        if self.kind == "choice" and not self.options:
+            raise ValueError("a choice field needs options")
+        if self.options and self.kind not in ("choice", "commune"):
+            raise ValueError("only choice and commune fields take options")
+        if self.kind == "commune":
+            wrong = [o.value for o in self.options if not re.fullmatch(COMMUNE_CODE, o.value)]
+            if wrong:
+                raise ValueError(f"not INSEE commune codes: {', '.join(wrong)}")
+        if (self.minimum is not None or self.maximum is not None) and self.kind not in (
+                "integer", "decimal"):
+            raise ValueError("only integer and decimal fields take a minimum or maximum")
+        if self.pattern is not None:
+            if self.kind != "text":
+                raise ValueError("only text fields take a pattern")
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern is not a regular expression: {exc}") from None
+        return self
+
+    def option_label(self, value: ProfileValue) -> LocalizedText | None:
+        """The label of ``value`` among the options, if it is one."""
+        return next((o.label for o in self.options if o.value == value), None)
+
+
+class CoreProfile(Frozen, InputModel):
+    """The core's own questions of a candidate profile (the fields every region asks)."""
 
     origin_department: str | None = Field(
         default=None, description="INSEE code, e.g. '75'",
@@ -59,6 +127,20 @@ class CandidateProfile(Frozen, InputModel):
             raise ValueError(f"unknown sector '{sector}'; known: "
                              f"{', '.join(sorted(SECTORS_BY_SLUG))}")
         return sector
+
+
+class CandidateProfile(CoreProfile):
+    """A person considering a move, as described by themself; never stored."""
+
+    extra: dict[str, ProfileValue] = Field(
+        default_factory=dict,
+        description="Values of the fields the region's plug-ins declare (hook "
+                    "profile_fields), by key, already checked; a field not answered is "
+                    "absent")
+
+
+#: The core's own fields of the profile; a plug-in's field may not take one of these keys.
+CORE_PROFILE_FIELDS = tuple(CoreProfile.model_fields)
 
 
 class Incentive(Frozen):

@@ -7,10 +7,17 @@ so that the page and the API can say so; it never turns into an error.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from campagne.instance import Instance
-from campagne.plugin_types import CandidateProfile, Incentive
+from campagne.plugin_types import CandidateProfile, Incentive, ProfileField, ProfileValue
+from campagne.profile_fields import check_values
+
+#: The profile fields plug-ins declare, by region slug.
+FieldsByRegion = dict[str, list[ProfileField]]
 
 
 class SimulatedIncentive(Incentive):
@@ -46,9 +53,38 @@ def _sum(values: list[float | None]) -> float | None:
     return round(sum(present), 2) if present else None
 
 
-def simulate_region(instance: Instance, slug: str, profile: CandidateProfile) -> RegionSimulation:
-    """The incentives of region ``slug`` for ``profile``, eligible ones first."""
+def region_fields(instance: Instance, slugs: list[str]) -> FieldsByRegion:
+    """The profile fields the plug-ins of each region in ``slugs`` declare."""
+    return {slug: [profile_field for _, profile_field in instance.plugins.profile_fields(
+        instance.regions[slug].info())] for slug in dict.fromkeys(slugs)}
+
+
+def check_extra(raw: Mapping[str, Any], fields: FieldsByRegion
+                ) -> tuple[dict[str, ProfileValue], dict[str, str]]:
+    """The plug-in fields' values among ``raw``, checked against every region of ``fields``
+    that declares them, and an error message per key at fault (other keys are not looked
+    at: see :func:`campagne.profile_fields.undeclared`)."""
+    values: dict[str, ProfileValue] = {}
+    errors: dict[str, str] = {}
+    for declared in fields.values():
+        found, wrong = check_values(declared, raw)
+        values.update(found)
+        for key, message in wrong.items():
+            errors.setdefault(key, message)
+    return values, errors
+
+
+def simulate_region(instance: Instance, slug: str, profile: CandidateProfile,
+                    fields: list[ProfileField] | None = None) -> RegionSimulation:
+    """The incentives of region ``slug`` for ``profile``, eligible ones first. The plug-ins
+    see only the values of the profile fields the region declares (``fields``, asked of
+    the plug-ins when not given)."""
     folder = instance.regions[slug]
+    declared = fields if fields is not None else region_fields(instance, [slug])[slug]
+    keys = {profile_field.key for profile_field in declared}
+    own = {key: value for key, value in profile.extra.items() if key in keys}
+    if own != profile.extra:
+        profile = profile.model_copy(update={"extra": own})
     result = instance.plugins.incentives(folder.info(), profile)
     incentives = [SimulatedIncentive(plugin=plugin, **incentive.model_dump())
                   for plugin, incentive in result.incentives]
@@ -71,9 +107,8 @@ def simulate_region(instance: Instance, slug: str, profile: CandidateProfile) ->
     )
 
 
-def simulate(instance: Instance, profile: CandidateProfile,
-             regions: list[str] | None = None) -> Simulation:
-    """``profile`` over ``regions`` (every region served when ``None``), side by side.
+def chosen_regions(instance: Instance, regions: list[str] | None) -> list[str]:
+    """The slugs of ``regions`` (every region served when ``None`` or empty), each once.
 
     :raises KeyError: for a region this instance does not serve.
     """
@@ -81,9 +116,21 @@ def simulate(instance: Instance, profile: CandidateProfile,
     unknown = [slug for slug in slugs if slug not in instance.regions]
     if unknown:
         raise KeyError(unknown[0])
-    unique = list(dict.fromkeys(slugs))
-    return Simulation(profile=profile,
-                      regions=[simulate_region(instance, slug, profile) for slug in unique])
+    return list(dict.fromkeys(slugs))
+
+
+def simulate(instance: Instance, profile: CandidateProfile,
+             regions: list[str] | None = None, fields: FieldsByRegion | None = None
+             ) -> Simulation:
+    """``profile`` over ``regions`` (every region served when ``None``), side by side;
+    ``fields`` are the regions' profile fields when already asked of the plug-ins.
+
+    :raises KeyError: for a region this instance does not serve.
+    """
+    unique = chosen_regions(instance, regions)
+    fields = fields or {}
+    return Simulation(profile=profile, regions=[
+        simulate_region(instance, slug, profile, fields.get(slug)) for slug in unique])
 
 
 def comparison_rows(simulation: Simulation

@@ -26,6 +26,9 @@ from campagne.testing import RegionKit, minimal_region
 EXAMPLE_PACKAGE = Path(__file__).parent / "example_package"
 EXAMPLE = "example_incentive"
 EXAMPLE_MODULE = "campagne_example_incentive"
+OPTIN_PACKAGE = Path(__file__).parent / "example_optin_package"
+OPTIN = "example_optin"
+OPTIN_MODULE = "campagne_example_optin"
 FOUNDER = CandidateProfile(status="founder", commute_days_per_week=5)
 
 SPY = '''
@@ -242,18 +245,30 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def example_installed(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """``tests/example_package`` installed as a distribution: its code and a ``.dist-info``
-    whose entry points are those its ``pyproject.toml`` declares."""
-    project = tomllib.loads((EXAMPLE_PACKAGE / "pyproject.toml").read_text("utf-8"))["project"]
-    shutil.copytree(EXAMPLE_PACKAGE / EXAMPLE_MODULE, site / EXAMPLE_MODULE,
+def install_project(site: Path, project_folder: Path, module: str,
+                    monkeypatch: pytest.MonkeyPatch) -> str:
+    """A project of ``tests/`` installed as a distribution: its code and a ``.dist-info``
+    whose entry points are those its ``pyproject.toml`` declares; return its name."""
+    project = tomllib.loads((project_folder / "pyproject.toml").read_text("utf-8"))["project"]
+    shutil.copytree(project_folder / module, site / module,
                     ignore=shutil.ignore_patterns("__pycache__"))
     lines = [f"[{ENTRY_POINT_GROUP}]"] + [
         f"{name} = {target}" for name, target in project["entry-points"]["campagne"].items()]
     install(site, project["name"], project["version"], "\n".join(lines) + "\n")
-    monkeypatch.delitem(sys.modules, EXAMPLE_MODULE, raising=False)
-    yield project["name"]
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    return str(project["name"])
+
+
+@pytest.fixture
+def example_installed(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """``tests/example_package`` installed as a distribution."""
+    yield install_project(site, EXAMPLE_PACKAGE, EXAMPLE_MODULE, monkeypatch)
+
+
+@pytest.fixture
+def optin_installed(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """``tests/example_optin_package`` (``OPT_IN = True``) installed as a distribution."""
+    yield install_project(site, OPTIN_PACKAGE, OPTIN_MODULE, monkeypatch)
 
 
 def test_the_installed_example_is_a_real_entry_point(example_installed: str) -> None:
@@ -472,3 +487,68 @@ def test_the_orne_home_shows_the_telecentres_of_its_plugin(demo_client: TestClie
     assert orne.status_code == 200
     assert "Boitron" in orne.text and "Bellême" in orne.text
     assert "Boitron" not in demo_client.get("/gers/").text
+
+
+# -- opt-in packages -------------------------------------------------------------------
+
+
+def test_an_opt_in_package_runs_only_where_a_region_lists_it(
+        kit: RegionKit, optin_installed: str, example_installed: str) -> None:
+    lot = kit.region("lot", config=minimal_region(plugins={OPTIN: {"grant_eur": 3000}}))
+    cantal = kit.region("cantal", code="15", config=minimal_region("cantal", "15",
+                                                                   plugins={OPTIN: None}))
+    aveyron = kit_region(kit, "aveyron", "12")
+    manager, regions = manager_for([lot, cantal, aveyron], load_entry_points=True)
+    record = manager.records[OPTIN]
+    assert (record.source, record.opt_in, record.origin) == ("package", True, optin_installed)
+    assert record.regions == ["cantal", "lot"]
+    # A package that does not opt in still runs everywhere.
+    assert manager.records[EXAMPLE].regions == ["aveyron", "cantal", "lot"]
+    values = {slug: [i.yearly_value_eur for p, i in manager.incentives(
+        regions[slug].info(), FOUNDER).incentives if p == OPTIN] for slug in regions}
+    assert values == {"lot": [3000], "cantal": [2000], "aveyron": []}
+
+
+def test_an_opt_in_packages_settings_are_checked_where_listed(
+        kit: RegionKit, optin_installed: str) -> None:
+    lot = kit.region("lot", config=minimal_region(plugins={OPTIN: {"grant_eur": -1}}))
+    errors = load_errors([lot], load_entry_points=True)
+    line = line_of(lot / "region.yaml", "grant_eur")
+    assert errors == [f"{lot / 'region.yaml'}:{line}:5: plugins.{OPTIN}.grant_eur: Input "
+                      "should be greater than or equal to 0"]
+
+
+def test_disabling_an_opt_in_package_is_reported(kit: RegionKit, optin_installed: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    lot = kit_region(kit, "lot", "46", disabled_plugins=[OPTIN])
+    cantal = kit.region("cantal", code="15", config=minimal_region(
+        "cantal", "15", plugins={OPTIN: None}, disabled_plugins=[OPTIN]))
+    errors = load_errors([lot, cantal], load_entry_points=True)
+    assert errors == [
+        f"{lot / 'region.yaml'}:{line_of(lot / 'region.yaml', 'disabled_plugins')}:1: "
+        f"'{OPTIN}' is an opt-in package: it runs only in the regions that list it under "
+        "plugins:, so disabling it here is not needed; remove it",
+        f"{cantal / 'region.yaml'}:{line_of(cantal / 'region.yaml', 'disabled_plugins')}:1: "
+        f"'{OPTIN}' is an opt-in package: it runs only in the regions that list it under "
+        "plugins:, and this region lists it there too; keep one of the two"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CAMPAGNE_LOAD_ENTRY_POINTS", "true")
+        assert main(["check", str(lot)]) == 2
+    assert "is an opt-in package" in capsys.readouterr().err
+
+
+def test_an_opt_in_package_listed_while_entry_points_are_not_loaded_is_no_error(
+        kit: RegionKit, optin_installed: str) -> None:
+    lot = kit.region("lot", config=minimal_region(plugins={OPTIN: {"grant_eur": 5}}))
+    manager, regions = manager_for([lot], load_entry_points=False)
+    assert OPTIN not in manager.records and incentive_keys(manager, regions["lot"]) == {}
+
+
+def test_opt_in_must_be_a_boolean(kit: RegionKit, site: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    install_project(site, OPTIN_PACKAGE, OPTIN_MODULE, monkeypatch)
+    module = site / OPTIN_MODULE / "__init__.py"
+    module.write_text(module.read_text("utf-8").replace("OPT_IN = True", "OPT_IN = 'yes'"),
+                      encoding="utf-8")
+    errors = load_errors([kit_region(kit, "lot", "46")], load_entry_points=True)
+    assert errors == [f"{module}:1:1: OPT_IN must be True or False, not 'yes'"]

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
 from campagne.api.deps import InstanceDep
-from campagne.plugin_types import CandidateProfile
-from campagne.simulator import Simulation, simulate
+from campagne.plugin_types import CORE_PROFILE_FIELDS, CandidateProfile, CoreProfile
+from campagne.profile_fields import undeclared
+from campagne.simulator import Simulation, check_extra, chosen_regions, region_fields, simulate
 
 router = APIRouter(prefix="/api/v1/simulator", tags=["simulator"])
+
+
+class ProfileInput(CoreProfile):
+    """The core's profile fields, and the fields the chosen regions' plug-ins declare
+    (hook ``profile_fields``), by key; any other key is refused."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 class SimulatorRequest(BaseModel):
     """A candidate profile and the regions to compare (all served regions by default)."""
 
     model_config = ConfigDict(extra="forbid")
-    profile: CandidateProfile = CandidateProfile()
+    profile: ProfileInput = ProfileInput()
     regions: list[str] | None = Field(default=None, examples=[["gers", "orne"]])
+
+
+def _invalid(errors: list[dict[str, Any]], exc: Exception | None = None) -> NoReturn:
+    raise RequestValidationError(errors) from exc
 
 
 @router.post("", summary="Simulate a move: incentives and yearly estimate per region")
@@ -26,9 +40,22 @@ def run_simulator(request: SimulatorRequest, instance: InstanceDep) -> Simulatio
     """Each region's incentives for the profile, eligible or not and why, with the yearly
     estimate broken down by plug-in, sources and assumptions. Nothing is stored."""
     try:
-        return simulate(instance, request.profile, request.regions)
+        slugs = chosen_regions(instance, request.regions)
     except KeyError as exc:
-        raise RequestValidationError([{
-            "type": "unknown_region", "loc": ("body", "regions"),
-            "msg": f"unknown region '{exc.args[0]}'", "input": request.regions,
-        }]) from exc
+        _invalid([{"type": "unknown_region", "loc": ("body", "regions"),
+                   "msg": f"unknown region '{exc.args[0]}'", "input": request.regions}], exc)
+    raw = dict(request.profile.model_extra or {})
+    fields = region_fields(instance, slugs)
+    unknown = undeclared(raw, [f for declared in fields.values() for f in declared])
+    if unknown:
+        # The same answer as for any unknown key of a model.
+        _invalid([{"type": "extra_forbidden", "loc": ("body", "profile", key),
+                   "msg": "Extra inputs are not permitted", "input": raw[key]}
+                  for key in unknown])
+    values, errors = check_extra(raw, fields)
+    if errors:
+        _invalid([{"type": "profile_field", "loc": ("body", "profile", key), "msg": message,
+                   "input": raw.get(key)} for key, message in sorted(errors.items())])
+    core = {name: getattr(request.profile, name) for name in CORE_PROFILE_FIELDS}
+    profile = CandidateProfile.model_validate({**core, "extra": values})
+    return simulate(instance, profile, slugs, fields)

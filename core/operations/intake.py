@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -23,10 +23,11 @@ from campagne.config import RegionConfig
 from campagne.models import Region, utc_now
 from campagne.operations.acknowledgement import Acknowledgement, send_acknowledgement
 from campagne.operations.events import inquiry_event
-from campagne.operations.inquiry_form import CleanInquiry
+from campagne.operations.inquiry_form import CleanInquiry, InquiryFormSpec
 from campagne.operations.models import Inquiry, InquirySource
 from campagne.plugin_manager import CampagnePluginManager
-from campagne.plugin_types import CandidateProfile, InquiryEvent, RegionInfo
+from campagne.plugin_types import CandidateProfile, InquiryEvent, ProfileField, RegionInfo
+from campagne.profile_fields import FieldValueError, check_value
 from campagne.retention import INQUIRY_KEY
 from campagne.settings import CampagneSettings
 from campagne.taxonomy import SECTORS_BY_SLUG
@@ -57,10 +58,12 @@ class SimulatorProfile(BaseModel):
 PROFILE_FIELDS = tuple(SimulatorProfile.model_fields)
 
 
-def profile_from(values: Mapping[str, str]) -> dict[str, str]:
-    """The valid profile fields among ``values`` (a query string, hidden inputs); an invalid
+def profile_from(values: Mapping[str, str], fields: Sequence[ProfileField] = ()
+                 ) -> dict[str, Any]:
+    """The valid profile fields among ``values`` (a query string, hidden inputs): the
+    core's and those the region's plug-ins declare (``fields``, checked values); an invalid
     one is left out rather than refused: it only prefills the form."""
-    kept = {}
+    kept: dict[str, Any] = {}
     for name in PROFILE_FIELDS:
         value = values.get(name, "").strip()
         try:
@@ -69,13 +72,38 @@ def profile_from(values: Mapping[str, str]) -> dict[str, str]:
             continue
         if value:
             kept[name] = value
+    for profile_field in fields:
+        try:
+            checked = check_value(profile_field, values.get(profile_field.key))
+        except FieldValueError:
+            continue
+        if checked is not None:
+            kept[profile_field.key] = checked
     return kept
 
 
+def prefill_values(spec: InquiryFormSpec, profile: Mapping[str, Any]) -> dict[str, str]:
+    """The form's values prefilled from ``profile``: its default fields, and the region's own
+    questions whose key is that of a plug-in's profile field."""
+    inputs = spec.by_name()
+    values = {name: value for name, value in profile.items() if name in PROFILE_FIELDS}
+    for key, value in profile.items():
+        question = inputs.get(f"extra_{key}")
+        if question is not None and question.extra:
+            values[question.input_name] = _as_text(value)
+    return values
+
+
+def _as_text(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def prefill_query(profile: CandidateProfile) -> str:
-    """The query string that opens a region's form prefilled from a simulated profile."""
+    """The query string that opens a region's form prefilled from a simulated profile (its
+    non-personal core fields and the plug-ins' fields)."""
     values = {name: getattr(profile, name) for name in PROFILE_FIELDS}
-    return urlencode({name: value for name, value in values.items() if value})
+    values.update({key: _as_text(value) for key, value in profile.extra.items()})
+    return urlencode({name: value for name, value in values.items() if value not in (None, "")})
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

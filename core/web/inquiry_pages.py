@@ -22,11 +22,13 @@ from campagne.operations.intake import (
     after_commit,
     count_sending,
     entry_stage,
+    prefill_values,
     profile_from,
     retry_after,
     store_inquiry,
 )
 from campagne.operations.models import InquirySource
+from campagne.plugin_types import ProfileField
 from campagne.regions import RegionFolder
 from campagne.web.pages import PageRegionDep, RendererDep
 from campagne.web.sessions import PRE_CSRF, check_csrf, pre_session_token, set_cookie
@@ -67,12 +69,18 @@ def _render(request: Request, renderer: RendererDep, region: RegionFolder,
 
 @router.get("/{slug}/candidater", response_class=HTMLResponse)
 @router.get("/{slug}/apply", response_class=HTMLResponse)
-def inquiry_form(request: Request, region: PageRegionDep,
+def inquiry_form(request: Request, region: PageRegionDep, instance: InstanceDep,
                  renderer: RendererDep) -> HTMLResponse:
-    """The empty form, or prefilled from a simulated profile (status, sector, département)."""
-    profile = profile_from(request.query_params)
+    """The empty form, or prefilled from a simulated profile (status, sector, département,
+    and the region's own questions that share a key with a plug-in's profile field)."""
+    profile = profile_from(request.query_params, _profile_fields(instance, region))
     spec = form_spec(region.config, current_locale.get())
-    return _render(request, renderer, region, spec, {"values": profile, "profile": profile})
+    return _render(request, renderer, region, spec,
+                   {"values": prefill_values(spec, profile), "profile": profile})
+
+
+def _profile_fields(instance: InstanceDep, region: RegionFolder) -> list[ProfileField]:
+    return [field for _, field in instance.plugins.profile_fields(region.info())]
 
 
 @router.post("/{slug}/candidater", response_class=HTMLResponse)
@@ -86,7 +94,7 @@ def send_inquiry(request: Request, region: PageRegionDep, instance: InstanceDep,
     spec = form_spec(region.config, locale)
     address = client_address(request)
     profile = profile_from({key.removeprefix("profile_"): value for key, value in posted.items()
-                            if key.startswith("profile_")})
+                            if key.startswith("profile_")}, _profile_fields(instance, region))
     values = {key: value for key, value in posted.items()
               if key not in ("csrf", HONEYPOT) and not key.startswith("profile_")}
     context: dict[str, Any] = {"values": values, "profile": profile}
