@@ -13,17 +13,23 @@ Rules that hold for every hook:
   template variable name), the clash is recorded as a failure of the plug-in(s)
   concerned;
 * an exception in a hook is contained: the plug-in is named in the log and in
-  ``/api/v1/plugins``, its result is left out, and the page still renders.
+  ``/api/v1/plugins``, its result is left out, and the page still renders;
+* ``store`` (every hook but :func:`template_dirs`) is a
+  :class:`~campagne.plugin_data.PluginStore`: it opens the plug-in's own tables, seen
+  from the region of the call only (see "Plug-ins that keep data" in docs/plugins.md).
+  A route keeps it and opens it per request (``with store.open() as data:``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pluggy
 from fastapi import APIRouter
 
+from campagne.plugin_data import PluginData, PluginStore
 from campagne.plugin_types import (
     CandidateProfile,
     EventRegistration,
@@ -44,7 +50,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @hookspec
-def register_services(region: RegionInfo, settings: Any) -> list[ServiceSpec]:
+def register_services(region: RegionInfo, settings: Any, store: PluginStore) -> list[ServiceSpec]:
     """Add services to a region's catalogue, beside those of ``region.yaml``.
 
     :param region: the region the catalogue is for.
@@ -57,7 +63,7 @@ def register_services(region: RegionInfo, settings: Any) -> list[ServiceSpec]:
 
 @hookspec
 def incentives_for_profile(
-    region: RegionInfo, settings: Any, profile: CandidateProfile
+    region: RegionInfo, settings: Any, profile: CandidateProfile, store: PluginStore
 ) -> list[Incentive]:
     """Say what the region offers a candidate profile: eligibility, yearly value, source.
 
@@ -71,7 +77,8 @@ def incentives_for_profile(
 
 
 @hookspec
-def register_api_routes(region: RegionInfo, settings: Any) -> APIRouter | None:
+def register_api_routes(region: RegionInfo, settings: Any,
+                        store: PluginStore) -> APIRouter | None:
     """Add JSON endpoints, mounted under ``/api/v1/regions/{slug}/plugins/{plugin}``.
 
     Called once per region at start-up; ``{plugin}`` is the plug-in's short name
@@ -86,7 +93,7 @@ def register_api_routes(region: RegionInfo, settings: Any) -> APIRouter | None:
 
 
 @hookspec
-def register_pages(region: RegionInfo, settings: Any) -> APIRouter | None:
+def register_pages(region: RegionInfo, settings: Any, store: PluginStore) -> APIRouter | None:
     """Add pages, mounted under ``/{slug}/plugins/{plugin}``.
 
     Called once per region at start-up. A page renders with the application's
@@ -126,7 +133,7 @@ def template_dirs(region: RegionInfo, settings: Any) -> list[Path]:
 
 @hookspec
 def extra_template_vars(
-    region: RegionInfo, settings: Any, page: str, locale: str
+    region: RegionInfo, settings: Any, page: str, locale: str, store: PluginStore
 ) -> dict[str, Any]:
     """Give extra variables to the templates of a page.
 
@@ -144,8 +151,8 @@ def extra_template_vars(
 
 
 @hookspec
-def on_member_event(region: RegionInfo, settings: Any,
-                    event: MemberEvent) -> list[TimelineNote] | None:
+def on_member_event(region: RegionInfo, settings: Any, event: MemberEvent,
+                    store: PluginStore) -> list[TimelineNote] | None:
     """React to something that happened to a member of the region.
 
     The core sends ``erased`` when a member's record is erased (through the API or the
@@ -170,8 +177,8 @@ def on_member_event(region: RegionInfo, settings: Any,
 
 
 @hookspec
-def on_stage_changed(region: RegionInfo, settings: Any,
-                     change: StageChange) -> list[TimelineNote] | None:
+def on_stage_changed(region: RegionInfo, settings: Any, change: StageChange,
+                     store: PluginStore) -> list[TimelineNote] | None:
     """React to an inquiry moving to another stage of the region's pipeline.
 
     Sent after the change is saved, by the API and the staff pages. The payload carries
@@ -190,7 +197,8 @@ def on_stage_changed(region: RegionInfo, settings: Any,
 
 
 @hookspec
-def extra_indicators(region: RegionInfo, settings: Any, period: Period) -> list[ExtraIndicator]:
+def extra_indicators(region: RegionInfo, settings: Any, period: Period,
+                     store: PluginStore) -> list[ExtraIndicator]:
     """Add indicators to the region's open statistics (``/api/v1/regions/{slug}/stats``).
 
     Every indicator is published under ``extra`` with the plug-in's name. A count of
@@ -210,7 +218,8 @@ def extra_indicators(region: RegionInfo, settings: Any, period: Period) -> list[
 
 
 @hookspec
-def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent) -> None:
+def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent,
+                        store: PluginStore) -> None:
     """React to a new inquiry from someone thinking of moving to the region.
 
     Called once the inquiry is stored (through the public form or the API), after the
@@ -228,7 +237,7 @@ def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent
 
 @hookspec
 def on_event_registration(region: RegionInfo, settings: Any,
-                          registration: EventRegistration) -> None:
+                          registration: EventRegistration, store: PluginStore) -> None:
     """React to a sign-up to one of the region's meetups.
 
     Called after the change is committed, once per sign-up concerned: a new sign-up
@@ -243,4 +252,69 @@ def on_event_registration(region: RegionInfo, settings: Any,
         guest), the new status and when it happened.
 
     .. versionadded:: 0.3
+    """
+
+
+# -- personal data (GDPR) ---------------------------------------------------------------
+# A plug-in that declares ``PERSONAL_DATA = True`` must implement the first two;
+# ``campagne check`` refuses it otherwise. Each runs inside the engine's transaction, in a
+# savepoint of its own: a failure undoes that plug-in's changes only, is logged and listed
+# in ``/api/v1/plugins``, and the rest goes on.
+
+
+@hookspec
+def export_member_data(region: RegionInfo, settings: Any, data: PluginData,
+                       member_id: int) -> Any:
+    """Give this plug-in's section of a person's data export (GDPR art. 15 and 20).
+
+    Called when a member downloads their data (API ``GET /api/v1/me/export`` and the
+    account page). The section appears in the export under ``plugins``, keyed by the
+    plug-in's short name; it must be JSON-ready (dicts, lists, strings, numbers).
+
+    :param region: the person's region.
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from the person's region.
+    :param member_id: the person's member id.
+    :return: the section (``None`` or an empty list when it holds nothing of them).
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def erase_member_data(region: RegionInfo, settings: Any, data: PluginData,
+                      member_id: int) -> None:
+    """Erase (delete or anonymise) what this plug-in holds about a person (GDPR art. 17).
+
+    Called when a member's record is erased: by the staff (API and staff page) and by the
+    retention purge (``campagne purge``), before the erasure is committed, in the same
+    transaction. ``on_member_event`` with ``erased`` still follows, after the commit.
+
+    :param region: the person's region.
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from the person's region.
+    :param member_id: the person's member id.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def purge_personal_data(region: RegionInfo, settings: Any, data: PluginData,
+                        today: dt.date) -> int | None:
+    """Remove the personal data this plug-in keeps beyond its retention period.
+
+    Called by ``campagne purge`` (not with ``--dry-run``) for each region, after the
+    records past their retention are erased (which already called
+    :func:`erase_member_data` for each). Needed by a plug-in that keeps personal data
+    outside a member's record (a guest's name, a contact form); the periods are the
+    plug-in's to state (in its settings, for example).
+
+    :param region: the region purged.
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from that region.
+    :param today: the day of the purge.
+    :return: how many rows were removed or anonymised (``None`` for none).
+
+    .. versionadded:: 0.2.0
     """

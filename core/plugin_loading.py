@@ -15,6 +15,7 @@ import importlib.util
 import inspect
 import sys
 import traceback
+import warnings
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
@@ -22,8 +23,10 @@ from typing import Any
 
 import pluggy
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import SAWarning
 
 from campagne.errors import ConfigError, ConfigInvalid
+from campagne.plugin_data_checks import personal_data_problems, plugin_data_declaration
 from campagne.plugin_manager import CampagnePluginManager, PluginRecord, PluginSource
 from campagne.regions import RegionFolder, validation_errors
 
@@ -67,7 +70,12 @@ def _import_by_path(file: Path, module_name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
+        with warnings.catch_warnings():
+            # Imported again in one process (a test, a command after a check), a module
+            # declaring tables defines their classes again, on purpose.
+            warnings.filterwarnings("ignore", category=SAWarning,
+                                    message="This declarative base already contains a class")
+            spec.loader.exec_module(module)
     except BaseException:
         del sys.modules[module_name]
         raise
@@ -93,17 +101,24 @@ def _settings_model(plugin: object) -> type[BaseModel] | None:
 def _register(manager: CampagnePluginManager, plugin: object, *, name: str, short_name: str,
               source: PluginSource, origin: str, file: Path | None,
               errors: list[ConfigError]) -> None:
+    where = file or Path(origin)
+    data = plugin_data_declaration(plugin, where)
     record = PluginRecord(name=name, short_name=short_name, source=source, origin=origin,
-                          plugin=plugin, settings_model=_settings_model(plugin))
+                          plugin=plugin, settings_model=_settings_model(plugin), file=file,
+                          tables=data.tables, migrations=data.migrations,
+                          personal_data=data.personal_data)
     problems = _implementation_problems(manager, plugin)
-    if problems:
-        errors.extend(ConfigError(file or Path(origin), line, 1, msg) for line, msg in problems)
+    if problems or data.errors:
+        errors.extend(ConfigError(where, line, 1, msg) for line, msg in problems)
+        errors.extend(data.errors)
         return
     try:
         manager.register(record)
     except (pluggy.PluginValidationError, ValueError) as exc:
         message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-        errors.append(ConfigError(file or Path(origin), 1, 1, f"invalid plug-in: {message}"))
+        errors.append(ConfigError(where, 1, 1, f"invalid plug-in: {message}"))
+        return
+    errors.extend(personal_data_problems(record, manager.pm, where))
 
 
 def _implementation_problems(manager: CampagnePluginManager,
@@ -154,7 +169,8 @@ def _register_region_module(manager: CampagnePluginManager, folder: RegionFolder
         errors.append(_error_in_file(file, exc))
         return
     _register(manager, module, name=f"{folder.slug}.{file.stem}", short_name=file.stem,
-              source="region", origin=str(file), file=file, errors=errors)
+              source="region", origin=file.relative_to(folder.path).as_posix(), file=file,
+              errors=errors)
 
 
 def _register_entry_points(manager: CampagnePluginManager, errors: list[ConfigError]) -> None:
@@ -253,7 +269,7 @@ def _unknown_hooks(manager: CampagnePluginManager) -> list[ConfigError]:
         for impl in caller.get_hookimpls():
             record = manager.records[impl.plugin_name]
             # Region modules are named as the user gave their folder, like every other error.
-            file = Path(record.origin) if record.source == "region" else Path(
+            file = record.file if record.source == "region" and record.file else Path(
                 inspect.getsourcefile(impl.function) or record.origin)
             errors.append(ConfigError(
                 file, _line_of(impl.function), 1,
