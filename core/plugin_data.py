@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from sqlalchemy import Engine, func
 from sqlalchemy.sql.elements import ColumnElement
@@ -23,6 +23,13 @@ from sqlmodel import Field, Session, SQLModel, col, delete, select
 from campagne.models import Region
 
 Row = TypeVar("Row", bound="RegionScoped")
+#: The mark in ``Table.info`` of a plug-in's table (the engine's migrations leave them out).
+PLUGIN_TABLE = "campagne_plugin_table"
+
+
+def is_plugin_table(table: Any) -> bool:
+    """True for a table a plug-in declared (on :class:`RegionScoped`)."""
+    return bool(getattr(table, "info", {}).get(PLUGIN_TABLE))
 
 
 class RegionScoped(SQLModel):
@@ -35,7 +42,7 @@ class RegionScoped(SQLModel):
 
     # A plug-in module may be imported again in one process (tests, ``campagne check``
     # then serve): its table is then defined again over the same one.
-    __table_args__: ClassVar[Any] = {"extend_existing": True}
+    __table_args__: ClassVar[Any] = {"extend_existing": True, "info": {PLUGIN_TABLE: True}}
 
     region_id: int = Field(default=0, foreign_key="region.id", index=True)
 
@@ -111,8 +118,9 @@ class PluginData:
     def delete_where(self, model: type[RegionScoped], *where: ColumnElement[bool] | bool
                      ) -> int:
         """Delete this region's rows of ``model`` matching ``where``; return how many."""
+        conditions = [cast(ColumnElement[bool], condition) for condition in where]
         result = self._session.exec(delete(self._own(model)).where(
-            col(model.region_id) == self._region_id, *where))
+            col(model.region_id) == self._region_id, *conditions))
         return int(result.rowcount or 0)
 
 

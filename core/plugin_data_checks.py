@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 from campagne.errors import ConfigError
-from campagne.plugin_data import RegionScoped
+from campagne.plugin_data import RegionScoped, is_plugin_table
 
 if TYPE_CHECKING:
     from campagne.plugin_manager import PluginRecord
@@ -49,7 +49,7 @@ def _line_of_name(file: Path, name: str) -> int:
 
 def _is_table(value: object) -> bool:
     return (inspect.isclass(value) and issubclass(value, RegionScoped)
-            and getattr(value, "__table__", None) is not None)
+            and is_plugin_table(getattr(value, "__table__", None)))
 
 
 def plugin_data_declaration(plugin: object, file: Path) -> DataDeclaration:
@@ -62,7 +62,8 @@ def plugin_data_declaration(plugin: object, file: Path) -> DataDeclaration:
     tables = getattr(plugin, "TABLES", ())
     if not isinstance(tables, list | tuple) or not all(_is_table(t) for t in tables):
         error("TABLES", "TABLES must be a list of table models built on "
-                        "campagne.plugin_data.RegionScoped (declared with table=True)")
+                        "campagne.plugin_data.RegionScoped (declared with table=True; a "
+                        "__table_args__ of their own ends with RegionScoped.__table_args__)")
     else:
         declared.tables = tuple(tables)
     migrations = getattr(plugin, "MIGRATIONS", None)

@@ -11,12 +11,15 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, PASSWORD, populate
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from campagne.app import create_app
 from campagne.cli import main
@@ -74,6 +77,12 @@ def _tables(url: str) -> set[str]:
         engine.dispose()
 
 
+def _example_object(item: Any, name: str | None, kind: str, reflected: bool,
+                    compare_to: Any) -> bool:
+    table = item if kind == "table" else getattr(item, "table", None)
+    return getattr(table, "name", None) == TABLE
+
+
 def _settled(member_id: int, region: str) -> MemberEvent:
     return MemberEvent(kind="settled", region_slug=region, member_id=member_id, occurred_at=DAY)
 
@@ -85,6 +94,10 @@ def test_db_upgrade_creates_the_table_and_downgrade_drops_it(
     assert main(["db", "upgrade", "--db", url, *folders]) == 0
     assert TABLE in _tables(url) and version_table(EXAMPLE) in _tables(url)
     engine = make_engine(url)
+    with engine.connect() as connection:  # its migration builds what its model says
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": _example_object})
+        assert compare_metadata(context, SQLModel.metadata) == []
     with engine.connect() as connection:  # the engine's own chain is left as it was
         assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
             ("0008",)]
