@@ -14,10 +14,12 @@ Rules that hold for every hook:
   concerned;
 * an exception in a hook is contained: the plug-in is named in the log and in
   ``/api/v1/plugins``, its result is left out, and the page still renders;
-* ``store`` (every hook but :func:`template_dirs`) is a
+* ``store`` (the hooks of routes, pages, events, incentives and indicators) is a
   :class:`~campagne.plugin_data.PluginStore`: it opens the plug-in's own tables, seen
   from the region of the call only (see "Plug-ins that keep data" in docs/plugins.md).
   A route keeps it and opens it per request (``with store.open() as data:``).
+  ``data`` (the GDPR hooks) is a :class:`~campagne.plugin_data.PluginData` over the
+  engine's own transaction.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
 @hookspec
-def register_services(region: RegionInfo, settings: Any, store: PluginStore) -> list[ServiceSpec]:
+def register_services(region: RegionInfo, settings: Any) -> list[ServiceSpec]:
     """Add services to a region's catalogue, beside those of ``region.yaml``.
 
     :param region: the region the catalogue is for.
@@ -69,10 +71,13 @@ def incentives_for_profile(
 
     :param region: the region the candidate considers.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param profile: the candidate's situation, as they described it (never stored).
     :return: one :class:`Incentive` per offer, eligible or not, with the reason.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
@@ -86,9 +91,12 @@ def register_api_routes(region: RegionInfo, settings: Any,
 
     :param region: the region the routes are mounted for.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :return: a router, or ``None`` for none.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
@@ -109,9 +117,12 @@ def register_pages(region: RegionInfo, settings: Any, store: PluginStore) -> API
 
     :param region: the region the pages are mounted for.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :return: a router, or ``None`` for none.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
@@ -133,7 +144,7 @@ def template_dirs(region: RegionInfo, settings: Any) -> list[Path]:
 
 @hookspec
 def extra_template_vars(
-    region: RegionInfo, settings: Any, page: str, locale: str, store: PluginStore
+    region: RegionInfo, settings: Any, page: str, locale: str
 ) -> dict[str, Any]:
     """Give extra variables to the templates of a page.
 
@@ -165,6 +176,7 @@ def on_member_event(region: RegionInfo, settings: Any, event: MemberEvent,
 
     :param region: the member's region.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param event: what happened, to which member id, and when.
     :return: ``None``, or a list of :class:`TimelineNote` that the core adds to the
         member's timeline with the plug-in's name as author (ignored for ``erased``).
@@ -173,6 +185,8 @@ def on_member_event(region: RegionInfo, settings: Any, event: MemberEvent,
     .. versionchanged:: 0.3
        ``joined``, ``settled`` and ``service_used`` are sent; timeline notes may be
        returned.
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
@@ -184,15 +198,18 @@ def on_stage_changed(region: RegionInfo, settings: Any, change: StageChange,
     Sent after the change is saved, by the API and the staff pages. The payload carries
     the inquiry id, the previous and new stage keys, whether the new stage is the settled
     or a closed one, the member id once converted and the time; no name nor contact.
-    A plug-in gets no database session: to write, it returns notes.
+    A plug-in writes to its own tables through ``store``; to the timeline, it returns notes.
 
     :param region: the inquiry's region.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param change: the stage change.
     :return: ``None``, or a list of :class:`TimelineNote` that the core adds to the
         inquiry's timeline with the plug-in's name as author.
 
     .. versionadded:: 0.3
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
@@ -208,12 +225,15 @@ def extra_indicators(region: RegionInfo, settings: Any, period: Period,
 
     :param region: the region the statistics are for.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param period: the period covered (``period.start`` may be ``None``: since the
         first record; ``period.end`` is a day, included).
     :return: a list of :class:`~campagne.stats.schema.ExtraIndicator`, whose keys must
         be unique within the plug-in.
 
     .. versionadded:: 0.2
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
@@ -229,9 +249,12 @@ def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent
 
     :param region: the region the inquiry was sent to.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param inquiry: what was received (``kind`` is ``received``).
 
     .. versionadded:: 0.3
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
@@ -248,10 +271,13 @@ def on_event_registration(region: RegionInfo, settings: Any,
 
     :param region: the meetup's region.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param registration: the meetup id, the sign-up id, the member id (``None`` for a
         guest), the new status and when it happened.
 
     .. versionadded:: 0.3
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
