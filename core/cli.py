@@ -1,4 +1,4 @@
-"""The ``campagne`` command: demo, serve, check, db upgrade, users, purge."""
+"""The ``campagne`` command: demo, serve, check, db upgrade and downgrade, users, purge."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from campagne.errors import ConfigError, ConfigInvalid
 from campagne.instance import Instance, load_instance
 from campagne.models import Region
 from campagne.plugin_loading import build_plugin_manager
+from campagne.plugin_migrations import UnknownPlugin, downgrade_plugin, upgrade_all
 from campagne.regions import read_region_folders, reference_region_paths
 from campagne.settings import CampagneSettings
 from campagne.sync import sync_instance
@@ -63,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
                             help="also copy these regions' configuration into the database "
                                  "(what serve does at start-up; needed before starting workers "
                                  "with uvicorn --factory campagne.app:create_app_from_env)")
+    db_downgrade = db_commands.add_parser(
+        "downgrade", help="take one plug-in's tables back (all of them by default)")
+    db_downgrade.add_argument("plugin", metavar="PLUGIN",
+                              help="the plug-in's name, as /api/v1/plugins lists it")
+    db_downgrade.add_argument("region_dirs", nargs="*", type=Path, metavar="REGION_DIR",
+                              help="the region folders that load it (else CAMPAGNE_REGION_DIRS)")
+    db_downgrade.add_argument("--to", default="base", metavar="REVISION",
+                              help="the revision to go back to (base: drop its tables)")
+    db_downgrade.add_argument("--db", default=None,
+                              help="database URL (else CAMPAGNE_DATABASE_URL)")
     cli_accounts.add_parsers(commands)
     cli_hub.add_parsers(commands)
     cli_sheets.add_parsers(commands)
@@ -83,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return command_check(args.region_dirs, verbose=args.verbose)
+        if args.command == "db" and args.db_command == "downgrade":
+            return command_downgrade(args)
         if args.command == "db":
             settings = _settings(args.db)
             if args.region_dirs:
@@ -118,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"campagne: {exc}", file=sys.stderr)
         return 1
+    except UnknownPlugin as exc:
+        print(f"campagne: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
 
@@ -140,6 +156,18 @@ def command_check(paths: list[Path], *, verbose: bool = False) -> int:
         _print_errors(errors, verbose=verbose)
         return EXIT_INVALID
     print(f"{len(paths)} region folder(s) valid.")
+    return 0
+
+
+def command_downgrade(args: argparse.Namespace) -> int:
+    """Take one plug-in's tables back to ``--to`` (its other data and the engine's stay)."""
+    settings = _settings(args.db)
+    instance = load_instance(settings, args.region_dirs or None)
+    try:
+        downgrade_plugin(instance.engine, instance.plugins, args.plugin, args.to)
+    finally:
+        instance.engine.dispose()
+    print(f"Plug-in {args.plugin} is at {args.to}: {_safe_url(settings.database_url)}")
     return 0
 
 
@@ -173,7 +201,7 @@ def command_serve(args: argparse.Namespace) -> int:
 def prepare(settings: CampagneSettings, paths: list[Path], *, with_demo_data: bool) -> Instance:
     """Load the regions, migrate the database, copy the configuration into it."""
     instance = load_instance(settings, paths)
-    upgrade(instance.engine)
+    upgrade_all(instance.engine, instance.plugins)
     with Session(instance.engine) as session:
         sync_instance(instance, session)
         session.commit()

@@ -24,10 +24,12 @@ from campagne.auth.accounts import (
 )
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
+from campagne.instance import Instance, load_instance
 from campagne.mail import link_url, send_mail
 from campagne.operations.booking_retention import forget_past_desk_guests
 from campagne.operations.meetup_retention import forget_past_guests
-from campagne.retention import housekeeping, purge, purge_inquiries
+from campagne.plugin_migrations import upgrade_all
+from campagne.retention import housekeeping, purge, purge_inquiries, purge_plugin_data
 from campagne.settings import CampagneSettings
 from campagne.sheets.uploads import sweep
 
@@ -75,6 +77,10 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     purge_parser = commands.add_parser("purge", help="anonymise records past their retention")
     purge_parser.add_argument("--dry-run", action="store_true", help="only list what would go")
     purge_parser.add_argument("--db", default=None, help="database URL")
+    purge_parser.add_argument(
+        "region_dirs", nargs="*", type=Path, metavar="REGION_DIR",
+        help="the region folders served (else CAMPAGNE_REGION_DIRS), so that their "
+             "plug-ins purge and erase the personal data they keep")
 
 
 def settings_for(database_url: str | None) -> CampagneSettings:
@@ -91,18 +97,30 @@ def settings_for(database_url: str | None) -> CampagneSettings:
 def run(args: argparse.Namespace) -> int:
     """Run ``users ...`` or ``purge``; return the exit status."""
     settings = settings_for(args.db)
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    instance = _plugin_instance(settings, args)
+    engine = instance.engine if instance is not None else make_engine(settings.database_url)
+    if instance is None:
+        upgrade(engine)
+    else:
+        upgrade_all(engine, instance.plugins)
     try:
         with Session(engine) as session:
             if args.command == "purge":
-                return _purge(session, settings, args.dry_run)
+                return _purge(session, settings, args.dry_run, instance)
             return _users(session, settings, args)
     except AccountError as exc:
         print(f"campagne: {exc}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
+
+
+def _plugin_instance(settings: CampagneSettings, args: argparse.Namespace) -> Instance | None:
+    """For ``purge``, the instance of the region folders given (or of
+    ``CAMPAGNE_REGION_DIRS``), whose plug-ins take part; ``None`` when there are none."""
+    if args.command != "purge" or not (args.region_dirs or settings.region_dirs):
+        return None
+    return load_instance(settings, args.region_dirs or None)
 
 
 def _read_password() -> str:
@@ -172,8 +190,9 @@ def _create(session: Session, settings: CampagneSettings, args: argparse.Namespa
     return 0
 
 
-def _purge(session: Session, settings: CampagneSettings, dry_run: bool) -> int:
-    expired = purge(session, settings, dry_run=dry_run)
+def _purge(session: Session, settings: CampagneSettings, dry_run: bool,
+           instance: Instance | None) -> int:
+    expired = purge(session, settings, dry_run=dry_run, instance=instance)
     verb = "would be anonymised" if dry_run else "anonymised"
     for item in expired:
         print(f"member {item.member_id}\t{item.region}\t{item.status}\t{item.rule}\t"
@@ -194,4 +213,7 @@ def _purge(session: Session, settings: CampagneSettings, dry_run: bool) -> int:
         print(f"{guests} meetup guest(s) forgotten.")
         print(f"{desk_guests} desk booking guest(s) forgotten.")
         print(f"{uploads} abandoned spreadsheet upload(s) deleted.")
+        if instance is not None:
+            for plugin, count in purge_plugin_data(session, instance).items():
+                print(f"{count} row(s) of plug-in {plugin} purged.")
     return 0

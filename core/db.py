@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
@@ -13,6 +13,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
+
+if TYPE_CHECKING:
+    from campagne.plugin_manager import CampagnePluginManager
 
 
 def normalise_url(url: str) -> str:
@@ -72,8 +75,13 @@ def upgrade(engine: Engine, revision: str = "head",
         command.upgrade(config, revision)
 
 
-def schema_is_current(engine: Engine) -> bool:
-    """True when the database is at the newest migration."""
+def schema_is_current(engine: Engine, plugins: CampagnePluginManager | None = None) -> bool:
+    """True when the database is at the newest migration, and, given the plug-ins,
+    each plug-in's tables at the newest of theirs."""
+    from campagne.plugin_migrations import plugins_are_current  # it builds on this module
+
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        if MigrationContext.configure(connection).get_current_revision() != head:
+            return False
+    return plugins is None or plugins_are_current(engine, plugins.records.values())

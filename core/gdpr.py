@@ -4,7 +4,7 @@ Erasure anonymises in place so that every aggregate figure stays the same."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,9 @@ from campagne.operations.member_export import member_bookings, member_registrati
 from campagne.operations.member_seats import release_seats
 from campagne.plugin_types import MemberEvent
 from campagne.uniqueness import raise_if_duplicate
+
+if TYPE_CHECKING:
+    from campagne.instance import Instance
 
 ERASED_NAME = "—"
 FIELD_MAP = {"sector": "sector_slug"}
@@ -70,9 +73,32 @@ def apply_update(session: Session, member: Member, change: SelfUpdate) -> list[s
 
 
 def export_member(session: Session, member: Member, region_slug: str,
-                  account: UserAccount | None) -> dict[str, Any]:
-    """Everything held about a member, as JSON-ready data (GDPR art. 15 and 20)."""
+                  account: UserAccount | None, instance: Instance | None = None
+                  ) -> dict[str, Any]:
+    """Everything held about a member, as JSON-ready data (GDPR art. 15 and 20); given
+    the instance, the sections of the plug-ins that keep data of their own (``plugins``,
+    present when one of the region's plug-ins implements ``export_member_data``)."""
     consents = session.exec(select(Consent).where(Consent.member_id == member.id)).all()
+    sections = plugin_sections(session, member, region_slug, instance)
+    return {**_engine_export(session, member, region_slug, account, consents),
+            **({"plugins": sections} if sections is not None else {})}
+
+
+def plugin_sections(session: Session, member: Member, region_slug: str,
+                    instance: Instance | None) -> dict[str, Any] | None:
+    """The plug-ins' sections of a member's export; ``None`` when no plug-in of the
+    region takes part in exports."""
+    folder = instance.region(region_slug) if instance is not None else None
+    if instance is None or folder is None or not any(
+            "export_member_data" in record.hooks(instance.plugins.pm)
+            for record in instance.plugins.enabled_for(region_slug)):
+        return None
+    assert member.id is not None
+    return instance.plugins.export_member_data(folder.info(), session, member.id)
+
+
+def _engine_export(session: Session, member: Member, region_slug: str,
+                   account: UserAccount | None, consents: Any) -> dict[str, Any]:
     return {
         "exported_at": utc_now().isoformat(),
         "record": member_out(member, region_slug).model_dump(mode="json"),
@@ -91,15 +117,21 @@ def export_member(session: Session, member: Member, region_slug: str,
     }
 
 
-def erase_member(session: Session, member: Member, now: dt.datetime | None = None
-                 ) -> list[Notice]:
+def erase_member(session: Session, member: Member, now: dt.datetime | None = None,
+                 instance: Instance | None = None) -> list[Notice]:
     """Anonymise a record: identity and contact details go, the fields aggregates count
     (region, sector, status, origin area and country, arrival year) stay. Any account of
     the person is deactivated and detached. The seats the person held at meetups and desks
     to come are given back (:func:`~campagne.operations.member_seats.release_seats`): the
-    notices returned tell the people promoted, after the commit. The caller commits."""
+    notices returned tell the people promoted, after the commit. Given the instance, the
+    region's plug-ins erase what they hold of the person (``erase_member_data``), in the
+    same transaction. The caller commits."""
     assert member.id is not None
     notices = release_seats(session, member.id, now)  # first: it takes the meetups' locks
+    region = session.get(Region, member.region_id)
+    folder = instance.region(region.slug) if instance is not None and region else None
+    if instance is not None and folder is not None:
+        instance.plugins.erase_member_data(folder.info(), session, member.id)
     member.first_name = member.last_name = ERASED_NAME
     for name in ("email", "phone", "business_name", "siret", "naf_code", "commune",
                  "consent_purpose", "consent_given_at", "last_contact_at"):

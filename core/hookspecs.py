@@ -18,12 +18,14 @@ Rules that hold for every hook:
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pluggy
 from fastapi import APIRouter
 
+from campagne.plugin_data import PluginData, PluginStore
 from campagne.plugin_types import (
     CandidateProfile,
     EventRegistration,
@@ -60,16 +62,19 @@ def register_services(region: RegionInfo, settings: Any) -> list[ServiceSpec]:
 
 @hookspec
 def incentives_for_profile(
-    region: RegionInfo, settings: Any, profile: CandidateProfile
+    region: RegionInfo, settings: Any, profile: CandidateProfile, store: PluginStore
 ) -> list[Incentive]:
     """Say what the region offers a candidate profile: eligibility, yearly value, source.
 
     :param region: the region the candidate considers.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param profile: the candidate's situation, as they described it (never stored).
     :return: one :class:`Incentive` per offer, eligible or not, with the reason.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
@@ -98,7 +103,8 @@ def profile_fields(region: RegionInfo, settings: Any) -> list[ProfileField]:
 
 
 @hookspec
-def register_api_routes(region: RegionInfo, settings: Any) -> APIRouter | None:
+def register_api_routes(region: RegionInfo, settings: Any,
+                        store: PluginStore) -> APIRouter | None:
     """Add JSON endpoints, mounted under ``/api/v1/regions/{slug}/plugins/{plugin}``.
 
     Called once per region at start-up; ``{plugin}`` is the plug-in's short name
@@ -106,14 +112,17 @@ def register_api_routes(region: RegionInfo, settings: Any) -> APIRouter | None:
 
     :param region: the region the routes are mounted for.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :return: a router, or ``None`` for none.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
 @hookspec
-def register_pages(region: RegionInfo, settings: Any) -> APIRouter | None:
+def register_pages(region: RegionInfo, settings: Any, store: PluginStore) -> APIRouter | None:
     """Add pages, mounted under ``/{slug}/plugins/{plugin}``.
 
     Called once per region at start-up. A page renders with
@@ -128,9 +137,12 @@ def register_pages(region: RegionInfo, settings: Any) -> APIRouter | None:
 
     :param region: the region the pages are mounted for.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :return: a router, or ``None`` for none.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
@@ -170,8 +182,8 @@ def extra_template_vars(
 
 
 @hookspec
-def on_member_event(region: RegionInfo, settings: Any,
-                    event: MemberEvent) -> list[TimelineNote] | None:
+def on_member_event(region: RegionInfo, settings: Any, event: MemberEvent,
+                    store: PluginStore) -> list[TimelineNote] | None:
     """React to something that happened to a member of the region.
 
     The core sends ``erased`` when a member's record is erased (through the API or the
@@ -184,36 +196,43 @@ def on_member_event(region: RegionInfo, settings: Any,
 
     :param region: the member's region.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param event: what happened, to which member id, and when.
     :return: ``None``, or a list of :class:`TimelineNote` that the core adds to the
         member's timeline with the plug-in's name as author (ignored for ``erased``).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
 @hookspec
-def on_stage_changed(region: RegionInfo, settings: Any,
-                     change: StageChange) -> list[TimelineNote] | None:
+def on_stage_changed(region: RegionInfo, settings: Any, change: StageChange,
+                     store: PluginStore) -> list[TimelineNote] | None:
     """React to an inquiry moving to another stage of the region's pipeline.
 
     Sent after the change is saved, by the API and the staff pages. The payload carries
     the inquiry id, the previous and new stage keys, whether the new stage is the settled
     or a closed one, the member id once converted and the time; no name nor contact.
-    A plug-in gets no database session: to write, it returns notes.
+    A plug-in writes to its own tables through ``store``; to the timeline, it returns notes.
 
     :param region: the inquiry's region.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param change: the stage change.
     :return: ``None``, or a list of :class:`TimelineNote` that the core adds to the
         inquiry's timeline with the plug-in's name as author.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
 @hookspec
-def extra_indicators(region: RegionInfo, settings: Any, period: Period) -> list[ExtraIndicator]:
+def extra_indicators(region: RegionInfo, settings: Any, period: Period,
+                     store: PluginStore) -> list[ExtraIndicator]:
     """Add indicators to the region's open statistics (``/api/v1/regions/{slug}/stats``).
 
     Every indicator is published under ``extra`` with the plug-in's name. A count of
@@ -223,17 +242,21 @@ def extra_indicators(region: RegionInfo, settings: Any, period: Period) -> list[
 
     :param region: the region the statistics are for.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param period: the period covered (``period.start`` may be ``None``: since the
         first record; ``period.end`` is a day, included).
     :return: a list of :class:`~campagne.stats.schema.ExtraIndicator`, whose keys must
         be unique within the plug-in.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
 @hookspec
-def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent) -> None:
+def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent,
+                        store: PluginStore) -> None:
     """React to a new inquiry from someone thinking of moving to the region.
 
     Called once the inquiry is stored (through the public form or the API), after the
@@ -243,15 +266,18 @@ def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent
 
     :param region: the region the inquiry was sent to.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param inquiry: what was received (``kind`` is ``received``).
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
     """
 
 
 @hookspec
 def on_event_registration(region: RegionInfo, settings: Any,
-                          registration: EventRegistration) -> None:
+                          registration: EventRegistration, store: PluginStore) -> None:
     """React to a sign-up to one of the region's meetups.
 
     Called after the change is committed, once per sign-up concerned: a new sign-up
@@ -262,10 +288,78 @@ def on_event_registration(region: RegionInfo, settings: Any,
 
     :param region: the meetup's region.
     :param settings: this plug-in's settings for that region.
+    :param store: opens this plug-in's own tables, seen from that region.
     :param registration: the meetup id, the sign-up id, the member id (``None`` for a
         guest), the new status and when it happened.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0
+       ``store`` is passed.
+    """
+
+
+# -- personal data (GDPR) ---------------------------------------------------------------
+# A plug-in that declares ``PERSONAL_DATA = True`` must implement the first two;
+# ``campagne check`` refuses it otherwise. Each runs inside the engine's transaction, in a
+# savepoint of its own: a failure undoes that plug-in's changes only, is logged and listed
+# in ``/api/v1/plugins``, and the rest goes on.
+
+
+@hookspec
+def export_member_data(region: RegionInfo, settings: Any, data: PluginData,
+                       member_id: int) -> Any:
+    """Give this plug-in's section of a person's data export (GDPR art. 15 and 20).
+
+    Called when a member downloads their data (API ``GET /api/v1/me/export`` and the
+    account page). The section appears in the export under ``plugins``, keyed by the
+    plug-in's short name; it must be JSON-ready (dicts, lists, strings, numbers).
+
+    :param region: the person's region.
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from the person's region.
+    :param member_id: the person's member id.
+    :return: the section (``None`` or an empty list when it holds nothing of them).
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def erase_member_data(region: RegionInfo, settings: Any, data: PluginData,
+                      member_id: int) -> None:
+    """Erase (delete or anonymise) what this plug-in holds about a person (GDPR art. 17).
+
+    Called when a member's record is erased: by the staff (API and staff page) and by the
+    retention purge (``campagne purge``), before the erasure is committed, in the same
+    transaction. ``on_member_event`` with ``erased`` still follows, after the commit.
+
+    :param region: the person's region.
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from the person's region.
+    :param member_id: the person's member id.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def purge_personal_data(region: RegionInfo, settings: Any, data: PluginData,
+                        today: dt.date) -> int | None:
+    """Remove the personal data this plug-in keeps beyond its retention period.
+
+    Called by ``campagne purge`` (not with ``--dry-run``) for each region, after the
+    records past their retention are erased (which already called
+    :func:`erase_member_data` for each). Needed by a plug-in that keeps personal data
+    outside a member's record (a guest's name, a contact form); the periods are the
+    plug-in's to state (in its settings, for example).
+
+    :param region: the region purged.
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from that region.
+    :param today: the day of the purge.
+    :return: how many rows were removed or anonymised (``None`` for none).
+
+    .. versionadded:: 0.2.0
     """
 
 

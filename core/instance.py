@@ -46,9 +46,10 @@ def load_instance(settings: CampagneSettings, paths: list[Path] | None = None) -
         raise ConfigInvalid([ConfigError(Path("."), 1, 1, "no region folder given")])
     folders = load_region_folders(dirs)
     manager = build_plugin_manager(folders, load_entry_points=settings.load_entry_points)
+    manager.engine = make_engine(settings.database_url)  # what the plug-ins' stores open
     return Instance(
         settings=settings,
         regions={folder.slug: folder for folder in folders},
         plugins=manager,
-        engine=make_engine(settings.database_url),
+        engine=manager.engine,
     )

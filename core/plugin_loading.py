@@ -18,6 +18,7 @@ import importlib.util
 import inspect
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import replace
 from importlib.metadata import entry_points
@@ -27,9 +28,11 @@ from typing import Any
 
 import pluggy
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import SAWarning
 
 from campagne.errors import ConfigError, ConfigInvalid
 from campagne.features import BUILTIN_FEATURES, Feature
+from campagne.plugin_data_checks import personal_data_problems, plugin_data_declaration
 from campagne.plugin_manager import (
     BUILTIN_PREFIX,
     CampagnePluginManager,
@@ -122,7 +125,12 @@ def _import_by_path(file: Path, module_name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
+        with warnings.catch_warnings():
+            # Imported again in one process (a test, a command after a check), a module
+            # declaring tables defines their classes again, on purpose.
+            warnings.filterwarnings("ignore", category=SAWarning,
+                                    message="This declarative base already contains a class")
+            spec.loader.exec_module(module)
     except BaseException:
         del sys.modules[module_name]
         raise
@@ -193,17 +201,24 @@ def _register(manager: CampagnePluginManager, plugin: object, *, name: str, shor
               source: PluginSource, origin: str, file: Path | None,
               errors: list[ConfigError]) -> None:
     opt_in = source == "package" and _opt_in(plugin, file, origin, errors)
+    where = file or Path(origin)
+    data = plugin_data_declaration(plugin, where)
     record = PluginRecord(name=name, short_name=short_name, source=source, origin=origin,
-                          plugin=plugin, settings_model=_settings_model(plugin), opt_in=opt_in)
+                          plugin=plugin, settings_model=_settings_model(plugin), file=file,
+                          tables=data.tables, migrations=data.migrations,
+                          personal_data=data.personal_data, opt_in=opt_in)
     problems = _implementation_problems(manager, plugin)
-    if problems:
-        errors.extend(ConfigError(file or Path(origin), line, 1, msg) for line, msg in problems)
+    if problems or data.errors:
+        errors.extend(ConfigError(where, line, 1, msg) for line, msg in problems)
+        errors.extend(data.errors)
         return
     try:
         manager.register(record)
     except (pluggy.PluginValidationError, ValueError) as exc:
         message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
-        errors.append(ConfigError(file or Path(origin), 1, 1, f"invalid plug-in: {message}"))
+        errors.append(ConfigError(where, 1, 1, f"invalid plug-in: {message}"))
+        return
+    errors.extend(personal_data_problems(record, manager.pm, where))
 
 
 def _implementation_problems(manager: CampagnePluginManager,
@@ -254,7 +269,8 @@ def _register_region_module(manager: CampagnePluginManager, folder: RegionFolder
         errors.append(_error_in_file(file, exc))
         return
     _register(manager, module, name=f"{folder.slug}.{file.stem}", short_name=file.stem,
-              source="region", origin=str(file), file=file, errors=errors)
+              source="region", origin=file.relative_to(folder.path).as_posix(), file=file,
+              errors=errors)
 
 
 def _register_entry_points(manager: CampagnePluginManager, errors: list[ConfigError]) -> None:
@@ -394,7 +410,7 @@ def _unknown_hooks(manager: CampagnePluginManager) -> list[ConfigError]:
         for impl in caller.get_hookimpls():
             record = manager.records[impl.plugin_name]
             # Region modules are named as the user gave their folder, like every other error.
-            file = Path(record.origin) if record.source == "region" else Path(
+            file = record.file if record.source == "region" and record.file else Path(
                 inspect.getsourcefile(impl.function) or record.origin)
             errors.append(ConfigError(
                 file, _line_of(impl.function), 1,

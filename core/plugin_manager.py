@@ -9,6 +9,7 @@ fixed and documented), contain its exceptions and check what it returns.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import deque
 from dataclasses import dataclass, field
@@ -18,8 +19,11 @@ from typing import Any, Literal, TypeVar
 import pluggy
 from fastapi import APIRouter
 from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from campagne import hookspecs
+from campagne.plugin_data import PluginData, PluginStore, RegionScoped, region_id_of
 from campagne.plugin_types import (
     CandidateProfile,
     EventRegistration,
@@ -67,6 +71,18 @@ class PluginRecord:
     opt_in: bool = False
     settings: dict[str, BaseModel | None] = field(default_factory=dict)
     failures: deque[PluginFailure] = field(default_factory=lambda: deque(maxlen=20))
+    #: The file it was loaded from, when there is one (errors are placed there).
+    file: Path | None = None
+    #: Its own tables (``TABLES``) and the folder of their migrations (``MIGRATIONS``).
+    tables: tuple[type[RegionScoped], ...] = ()
+    migrations: Path | None = None
+    #: It declares that it stores personal data (``PERSONAL_DATA = True``).
+    personal_data: bool = False
+
+    @property
+    def table_names(self) -> list[str]:
+        """Names of its own tables."""
+        return sorted(str(table.__tablename__) for table in self.tables)
 
     @property
     def regions(self) -> list[str]:
@@ -94,6 +110,13 @@ class CampagnePluginManager:
         self.pm.add_hookspecs(hookspecs)
         self.records: dict[str, PluginRecord] = {}
         self.load_failures: dict[str, str] = {}
+        #: The database the plug-ins' stores open (set by :func:`~campagne.instance.load_instance`).
+        self.engine: Engine | None = None
+
+    def store(self, plugin: str, region_slug: str) -> PluginStore:
+        """The store through which ``plugin`` reaches its tables in ``region_slug``."""
+        return PluginStore(plugin=plugin, region_slug=region_slug,
+                           tables=self.records[plugin].tables, engine=lambda: self.engine)
 
     def register(self, record: PluginRecord) -> None:
         """Register a plug-in; its hook implementations are checked against the specs."""
@@ -116,8 +139,11 @@ class CampagnePluginManager:
     # -- typed hook calls -------------------------------------------------
 
     def _call(self, hook_name: str, region: RegionInfo, failed: list[str] | None = None,
-              **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call ``hook_name`` on each enabled plug-in; names of failing ones go to ``failed``."""
+              *, session: Session | None = None, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call ``hook_name`` on each enabled plug-in; names of failing ones go to ``failed``.
+
+        With ``session`` (the GDPR hooks), each plug-in runs in a savepoint of it, so that a
+        failing one leaves nothing half done, and gets its ``data`` over it."""
         caller: pluggy.HookCaller = getattr(self.pm.hook, hook_name)
         by_plugin = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
         results: list[tuple[str, Any]] = []
@@ -133,8 +159,18 @@ class CampagnePluginManager:
             if isinstance(kwargs.get("profile"), CandidateProfile) and "profile" in impl.argnames:
                 # Its own copy too: a frozen profile still holds a dict of plug-in values.
                 available["profile"] = kwargs["profile"].model_copy(deep=True)
+            if "store" in impl.argnames:
+                available["store"] = self.store(record.name, region.slug)
             try:
-                result = impl.function(**{arg: available[arg] for arg in impl.argnames})
+                if session is None:
+                    result = impl.function(**{arg: available[arg] for arg in impl.argnames})
+                else:
+                    with session.begin_nested():
+                        available["data"] = PluginData(
+                            session, plugin=record.name, region_slug=region.slug,
+                            region_id=region_id_of(session, region.slug), tables=record.tables)
+                        result = impl.function(**{arg: available[arg]
+                                                  for arg in impl.argnames})
             except Exception as exc:  # noqa: BLE001 - a plug-in must not take the page down
                 self.record_failure(record.name, hook_name, region.slug, exc)
                 if failed is not None:
@@ -342,3 +378,39 @@ class CampagnePluginManager:
         results = self._call("menu_entries", region, locale=locale)
         entries = self._checked("menu_entries", region, MenuEntry, results)
         return [entry for _, entry in sorted(entries, key=lambda pair: pair[1].order)]
+    # -- personal data (GDPR) ---------------------------------------------
+
+    def export_member_data(self, region: RegionInfo, session: Session,
+                           member_id: int) -> dict[str, Any]:
+        """Each plug-in's section of a person's export, by plug-in name (JSON-ready values;
+        a failure or a value JSON cannot hold is left out and recorded)."""
+        sections: dict[str, Any] = {}
+        for plugin, section in self._call("export_member_data", region, session=session,
+                                          member_id=member_id):
+            try:
+                json.dumps(section)
+            except (TypeError, ValueError) as exc:
+                self.record_failure(plugin, "export_member_data", region.slug, exc)
+                continue
+            sections[self.records[plugin].short_name] = section
+        return sections
+
+    def erase_member_data(self, region: RegionInfo, session: Session, member_id: int) -> None:
+        """Let each plug-in erase what it holds about a person, in the erasure's transaction."""
+        self._call("erase_member_data", region, session=session, member_id=member_id)
+
+    def purge_personal_data(self, region: RegionInfo, session: Session,
+                            today: dt.date) -> dict[str, int]:
+        """Let each plug-in remove what outlived its retention; return how many rows each
+        says it removed."""
+        removed: dict[str, int] = {}
+        for plugin, count in self._call("purge_personal_data", region, session=session,
+                                        today=today):
+            if count is None:
+                continue
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                error = TypeError(f"expected a count of rows, got {count!r:.80}")
+                self.record_failure(plugin, "purge_personal_data", region.slug, error)
+                continue
+            removed[plugin] = count
+        return removed

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, delete, select
 
@@ -27,6 +28,9 @@ from campagne.operations.inquiry_privacy import anonymise_inquiry
 from campagne.operations.meetup_mail import build, language, send_all
 from campagne.operations.models import Inquiry
 from campagne.settings import CampagneSettings
+
+if TYPE_CHECKING:
+    from campagne.instance import Instance
 
 DEFAULT_DAYS = {
     "prospect": 3 * 365,
@@ -93,8 +97,9 @@ def expired_records(session: Session, settings: CampagneSettings,
 
 
 def purge(session: Session, settings: CampagneSettings, *, dry_run: bool,
-          today: dt.date | None = None) -> list[Expired]:
-    """Anonymise the expired records (unless ``dry_run``); return them."""
+          today: dt.date | None = None, instance: Instance | None = None) -> list[Expired]:
+    """Anonymise the expired records (unless ``dry_run``); return them. Given the
+    instance, its plug-ins erase what they hold of each person too."""
     expired = expired_records(session, settings, today)
     if dry_run:
         return expired
@@ -102,7 +107,7 @@ def purge(session: Session, settings: CampagneSettings, *, dry_run: bool,
     for item in expired:
         member = session.get(Member, item.member_id)
         assert member is not None
-        notices = erase_member(session, member)
+        notices = erase_member(session, member, instance=instance)
         audit.record(session, None, "purge", region_slug=item.region,
                      target=f"member:{item.member_id}", rule=item.rule)
         mails.append((item.region, notices))
@@ -111,6 +116,24 @@ def purge(session: Session, settings: CampagneSettings, *, dry_run: bool,
         send_all(settings, [mail for slug, notices in mails
                             for mail in build(session, settings, slug, notices)])
     return expired
+
+
+def purge_plugin_data(session: Session, instance: Instance,
+                      today: dt.date | None = None) -> dict[str, int]:
+    """Let each region's plug-ins remove the personal data past their own periods
+    (``purge_personal_data``), audited per plug-in and region; commit; return the rows
+    removed by plug-in."""
+    today = today or utc_now().date()
+    removed: dict[str, int] = {}
+    for slug, folder in sorted(instance.regions.items()):
+        for plugin, count in instance.plugins.purge_personal_data(
+                folder.info(), session, today).items():
+            if count:
+                audit.record(session, None, "purge", region_slug=slug,
+                             target=f"plugin:{plugin}", rows=count)
+            removed[plugin] = removed.get(plugin, 0) + count
+    session.commit()
+    return removed
 
 
 def housekeeping(session: Session, settings: CampagneSettings) -> int:

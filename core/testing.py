@@ -30,8 +30,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from campagne.app import create_app
-from campagne.db import upgrade
 from campagne.instance import Instance, load_instance
+from campagne.plugin_migrations import upgrade_all
 from campagne.settings import CampagneSettings
 from campagne.sync import sync_instance
 
@@ -93,7 +93,7 @@ class RegionKit:
         settings = CampagneSettings(database_url=self.database_url,
                                     load_entry_points=load_entry_points)
         instance = load_instance(settings, folders)
-        upgrade(instance.engine)
+        upgrade_all(instance.engine, instance.plugins)  # the engine's and plug-ins' tables
         with Session(instance.engine) as session:
             sync_instance(instance, session)
             session.commit()

@@ -29,6 +29,7 @@ from campagne.incentive_figures import (
     number_text,
     reference_figures,
 )
+from campagne.plugin_data import NotYourTable, PluginData, PluginStore, RegionScoped
 from campagne.plugin_types import (
     CandidateProfile,
     EventRegistration,
@@ -75,13 +76,17 @@ __all__ = [
     "LocalizedText",
     "MemberEvent",
     "MenuEntry",
+    "NotYourTable",
     "Period",
+    "PluginData",
+    "PluginStore",
     "Price",
     "ProfileField",
     "ProfileOption",
     "ReferenceFigures",
     "RegionConfig",
     "RegionInfo",
+    "RegionScoped",
     "Routes",
     "Sector",
     "ServiceCategory",

@@ -109,6 +109,10 @@ def test_plugins_list_sources_regions_and_health(demo_client: TestClient) -> Non
     assert plugins["business_support"]["regions"] == ["gers", "orne"]
     assert all(p["status"] == "ok" for p in plugins.values())
     assert plugins["gers.free_offices"]["settings_schema"]["properties"]["telecentres"]
+    # Where each comes from, without a path of the server's; the tables each keeps.
+    assert plugins["gers.free_offices"]["origin"] == "plugins/free_offices.py"
+    assert plugins["business_support"]["origin"] == "campagne.plugins.business_support"
+    assert all(p["tables"] == [] for p in plugins.values())
 
 
 def test_openapi_documents_every_route_with_examples(demo_client: TestClient) -> None:

@@ -114,7 +114,8 @@ def test_a_region_module_runs_only_for_its_own_region(kit: RegionKit) -> None:
     manager, regions = manager_for([gers, orne])
     record = manager.records["gers.spy"]
     assert (record.source, record.short_name, record.regions) == ("region", "spy", ["gers"])
-    assert record.origin == str(gers / "plugins" / "spy.py")
+    assert record.origin == "plugins/spy.py"  # never a server path
+    assert record.file == gers / "plugins" / "spy.py"
     assert incentive_keys(manager, regions["orne"]) == {}
     assert incentive_keys(manager, regions["gers"]) == {"spy-gers": "gers.spy"}
     assert record.plugin.CALLS == ["gers"]  # type: ignore[attr-defined]
@@ -284,7 +285,10 @@ def test_an_installed_plugin_runs_in_every_region(kit: RegionKit, example_instal
     record = manager.records[EXAMPLE]
     assert (record.source, record.origin, record.regions) == (
         "package", example_installed, ["cantal", "lot"])
-    assert record.hooks(manager.pm) == ["incentives_for_profile", "register_api_routes"]
+    assert record.hooks(manager.pm) == [
+        "erase_member_data", "export_member_data", "incentives_for_profile",
+        "on_member_event", "register_api_routes", "register_pages", "template_dirs"]
+    assert record.table_names == ["example_incentive_claim"] and record.personal_data
     for slug in ("lot", "cantal"):
         result = manager.incentives(regions[slug].info(), FOUNDER)
         (incentive,) = [i for plugin, i in result.incentives if plugin == EXAMPLE]

@@ -61,7 +61,8 @@ def correct_me(request: Request, session: SessionDep, principal: MemberDep,
 def export_me(request: Request, session: SessionDep, principal: MemberDep) -> JSONResponse:
     """Everything held about the signed-in member (GDPR art. 15 and 20)."""
     member, slug = own_record(session, principal)
-    data: dict[str, Any] = export_member(session, member, slug, principal.user)
+    data: dict[str, Any] = export_member(session, member, slug, principal.user,
+                                         request.app.state.instance)
     audit.record(session, principal.user, "export", region_slug=slug,
                  target=f"member:{member.id}", address=client_address(request))
     session.commit()

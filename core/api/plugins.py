@@ -21,6 +21,7 @@ def list_plugins(instance: InstanceDep) -> list[PluginOut]:
             origin=record.origin,
             regions=record.regions,
             hooks=record.hooks(manager.pm),
+            tables=record.table_names,
             status="failing" if record.failures else "ok",
             failures=[PluginFailureOut(hook=f.hook, region=f.region, message=f.message, at=f.at)
                       for f in record.failures],

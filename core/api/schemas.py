@@ -68,9 +68,14 @@ class PluginOut(BaseModel):
 
     name: str = Field(examples=["gers.free_offices"])
     source: str = Field(description="region, shared or package", examples=["region"])
-    origin: str = Field(description="File, module or distribution it comes from")
+    origin: str = Field(description=(
+        "Where it comes from: for a region plug-in, its file relative to the region's "
+        "folder; for a shared one, its module; for a package, its distribution"),
+        examples=["plugins/free_offices.py"])
     regions: list[str] = Field(examples=[["gers"]])
     hooks: list[str] = Field(examples=[["incentives_for_profile", "register_services"]])
+    tables: list[str] = Field(default_factory=list, description="Names of its own tables",
+                              examples=[["example_incentive_claim"]])
     status: str = Field(description="ok, or failing when a hook raised", examples=["ok"])
     failures: list[PluginFailureOut]
     settings_schema: dict[str, Any] | None = None

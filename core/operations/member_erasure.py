@@ -20,7 +20,7 @@ from campagne.regions import RegionFolder
 def erase(instance: Instance, session: Session, region: RegionFolder, member: Member,
           actor: UserAccount, address: str | None, tasks: BackgroundTasks) -> None:
     """Erase ``member`` of ``region`` for ``actor`` (audited as ``erase``) and commit."""
-    notices = erase_member(session, member)
+    notices = erase_member(session, member, instance=instance)
     audit.record(session, actor, "erase", region_slug=region.slug,
                  target=f"member:{member.id}", address=address)
     session.commit()

@@ -167,7 +167,8 @@ def export(request: Request, session: SessionDep, principal: PagePrincipalDep) -
     if principal.role is not Role.MEMBER:
         return RedirectResponse("/account/", status_code=303)
     member, slug = own_record(session, principal)
-    data = export_member(session, member, slug, principal.user)
+    data = export_member(session, member, slug, principal.user,
+                         request.app.state.instance)
     audit.record(session, principal.user, "export", region_slug=slug,
                  target=f"member:{member.id}", address=client_address(request))
     session.commit()
