@@ -31,9 +31,8 @@ from campagne.web.request_guard import BodyLimits, InputRefused, RequestGuard
 from campagne.web.templating import Renderer
 
 log = logging.getLogger(__name__)
-# The routes that take a spreadsheet (sheet_pages.upload), and the room left for the rest of
-# their multipart form (the headers of each part, the token, the sheet's name).
-UPLOAD_PATHS = re.compile(r"/[^/]+/staff/import$")
+# The room left, beside the file, for the rest of an upload's multipart form (the headers of
+# each part, the token, the file's name).
 MULTIPART_ROOM = 65_536
 # Route sets ordered below this come before the static files and the region plug-ins' routes.
 STATIC_ORDER = 300
@@ -55,31 +54,35 @@ def create_app(instance: Instance) -> FastAPI:
     app.state.instance = instance
     app.state.catalogue = ServiceCatalogue(instance.engine)
     app.state.renderer = Renderer(instance, app.state.catalogue)
-    app.add_middleware(RequestGuard, limits=body_limits(instance.settings))
+    route_sets = instance.plugins.app_routes()
+    upload_paths = [pattern for _, routes in route_sets for pattern in routes.upload_paths]
+    app.add_middleware(RequestGuard, limits=body_limits(instance.settings, upload_paths))
     app.add_middleware(LanguageAndSecurityMiddleware,  # outside: the guard's answers too
                        default_locale=instance.settings.default_locale)
     if tls_declared(instance.settings):  # outermost: every layer sees an HTTPS request
         app.add_middleware(DeclaredTlsMiddleware)
-    _mount_routes(app, instance)
+    _mount_routes(app, instance, route_sets)
     _install_error_handlers(app)
     busy_answers.install(app, app.state.renderer, _wants_json)  # 503 pool, 409 duplicate
     documented_errors.install(app)
     return app
 
 
-def body_limits(settings: CampagneSettings) -> BodyLimits:
-    """The body limits: ``max_body_bytes``, and on the import page the spreadsheet's limit
-    plus room for the rest of the form. There the guard is only a backstop: the page's own
-    cap (``campagne.web.capped_upload``) answers first, with a message about the file."""
-    return BodyLimits(settings.max_body_bytes, larger=(
-        (UPLOAD_PATHS, settings.max_upload_bytes + MULTIPART_ROOM),))
+def body_limits(settings: CampagneSettings, upload_paths: list[str]) -> BodyLimits:
+    """The body limits: ``max_body_bytes``, and on the routes that take a file (``Routes.
+    upload_paths``) the upload limit plus room for the rest of the form. There the guard is
+    only a backstop: the page's own cap (``campagne.web.capped_upload``) answers first, with
+    a message about the file."""
+    larger = settings.max_upload_bytes + MULTIPART_ROOM
+    return BodyLimits(settings.max_body_bytes,
+                      larger=tuple((re.compile(path), larger) for path in upload_paths))
 
 
-def _mount_routes(app: FastAPI, instance: Instance) -> None:
+def _mount_routes(app: FastAPI, instance: Instance,
+                  route_sets: list[tuple[str, Routes]]) -> None:
     """Mount every plug-in's routes: the fixed-path ones of ``app_routes`` by their order,
     with the per-region routes of third-party plug-ins and the static files between the
     API routes (below 300) and the pages."""
-    route_sets = instance.plugins.app_routes()
     _include(app, instance, [pair for pair in route_sets if pair[1].order < STATIC_ORDER])
     _mount_region_plugin_routes(app, instance)
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")

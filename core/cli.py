@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from campagne import __version__, cli_accounts, cli_hub, cli_sheets
 from campagne.auth.secret import InsecureSettings
 from campagne.db import make_engine, upgrade
-from campagne.demo import generate_region_members
+from campagne.demo import generate_region_demo
 from campagne.errors import ConfigError, ConfigInvalid
 from campagne.instance import Instance, load_instance
 from campagne.models import Region
@@ -206,9 +206,9 @@ def prepare(settings: CampagneSettings, paths: list[Path], *, with_demo_data: bo
         sync_instance(instance, session)
         session.commit()
         if with_demo_data:
-            for slug, folder in instance.regions.items():
+            for slug in instance.regions:
                 region = session.exec(select(Region).where(Region.slug == slug)).one()
-                created = generate_region_members(session, region, folder.config)
+                created = generate_region_demo(instance, session, region)
                 if created:
                     log.info("generated %d demo members for %s", created, slug)
             session.commit()

@@ -15,12 +15,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from campagne.config import RegionConfig
+from campagne.instance import Instance
 from campagne.models import Member, MemberStatus, Region, Service, ServiceUse, utc_now
-from campagne.operations.demo_followup import seed_followup
-from campagne.operations.demo_intake import generate_region_inquiries
-from campagne.operations.demo_meetups import generate_region_meetups
-from campagne.operations.demo_pipeline import seed_pipeline
-from campagne.operations.demo_spaces import generate_region_spaces
 from campagne.taxonomy import SECTORS
 
 SEED = 32_61
@@ -56,7 +52,8 @@ def sector_targets(config: RegionConfig) -> dict[str, int]:
 
 
 def generate_region_members(session: Session, region: Region, config: RegionConfig) -> int:
-    """Add demo members to ``region`` unless it has members already; return how many."""
+    """Add demo members to ``region`` unless it has members already; return how many
+    (the features' demo data is :func:`generate_region_demo`'s)."""
     existing = session.exec(select(func.count()).where(Member.region_id == region.id)).one()
     if existing:
         return 0
@@ -74,12 +71,18 @@ def generate_region_members(session: Session, region: Region, config: RegionConf
         for _ in range(round(count * LEFT_SHARE)):
             created += _add_member(session, region.id, config, sector, fake, rng, services,
                                    left=True)
-    seed_pipeline(session, region, config)  # demo inquiries of the staff pipeline
-    generate_region_inquiries(session, region, config)  # people who wrote, not yet members
-    seed_followup(session, region)  # milestones and services behind them
     session.flush()
-    generate_region_meetups(session, region, config)  # meetups and their sign-ups
-    generate_region_spaces(session, region)  # offices, coworking spaces, desk bookings
+    return created
+
+
+def generate_region_demo(instance: Instance, session: Session, region: Region) -> int:
+    """Fill ``region`` with demo data unless it has members already: the demo members,
+    then what each enabled feature and plug-in adds (hook ``demo_data``: inquiries,
+    meetups, workspaces...). Return how many members were added."""
+    folder = instance.regions[region.slug]
+    created = generate_region_members(session, region, folder.config)
+    if created:
+        instance.plugins.demo_data(folder.info(), session)
     return created
 
 

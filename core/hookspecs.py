@@ -411,3 +411,23 @@ def site_template_dirs() -> list[Path]:
 
     .. versionadded:: 0.2.0
     """
+
+
+@hookspec
+def demo_data(region: RegionInfo, settings: Any, data: PluginData) -> int | None:
+    """Add demo records to the region, for ``campagne demo``.
+
+    Called once per region when the demo database is first filled, after the demo members
+    (synthetic people, marked so): the engine's features add their inquiries, meetups and
+    workspaces here, in their fixed order, then plug-ins by name. Mark every person you add
+    as invented, and keep the data reproducible (seed any randomness with the region's
+    slug). Runs in a savepoint of the demo's transaction: a failure undoes this plug-in's
+    records only, and is listed in ``/api/v1/plugins``.
+
+    :param region: the region being filled.
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from that region.
+    :return: how many records were added (``None`` for none).
+
+    .. versionadded:: 0.2.0
+    """

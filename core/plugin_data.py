@@ -66,6 +66,11 @@ class PluginData:
         self._region_id = region_id
         self._tables = tuple(tables)
 
+    @property
+    def region_id(self) -> int:
+        """The database id of the region this object is limited to."""
+        return self._region_id
+
     def _own(self, model: type[Row]) -> type[Row]:
         if model not in self._tables:
             raise NotYourTable(f"{model.__name__} is not a table of plug-in {self.plugin} "
@@ -166,3 +171,10 @@ class PluginStore:
             except BaseException:
                 session.rollback()
                 raise
+
+
+def engine_session(data: PluginData) -> Session:
+    """The session under ``data``, for the engine's own features, whose tables predate
+    :class:`RegionScoped` (not part of :mod:`campagne.toolkit`: a plug-in keeps to its
+    tables)."""
+    return data._session

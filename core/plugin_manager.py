@@ -124,8 +124,12 @@ class CampagnePluginManager:
         self.records[record.name] = record
 
     def enabled_for(self, region: str) -> list[PluginRecord]:
-        """The plug-ins enabled for ``region``, sorted by name."""
-        return [record for _, record in sorted(self.records.items()) if region in record.settings]
+        """The plug-ins enabled for ``region``: the engine's features first, in their fixed
+        order (``campagne.features.BUILTIN_FEATURES``), then the others sorted by name."""
+        builtins = [record for record in self.records.values() if record.source == "builtin"]
+        others = [record for _, record in sorted(self.records.items())
+                  if record.source != "builtin"]
+        return [record for record in builtins + others if region in record.settings]
 
     def is_enabled(self, name: str, region: str) -> bool:
         """True when the plug-in registered as ``name`` runs for ``region``."""
@@ -398,6 +402,15 @@ class CampagnePluginManager:
     def erase_member_data(self, region: RegionInfo, session: Session, member_id: int) -> None:
         """Let each plug-in erase what it holds about a person, in the erasure's transaction."""
         self._call("erase_member_data", region, session=session, member_id=member_id)
+
+    def demo_data(self, region: RegionInfo, session: Session) -> dict[str, int]:
+        """Let each plug-in add its demo records to the region; return how many each added
+        (a failure is contained: its records are undone, the others are kept)."""
+        added: dict[str, int] = {}
+        for plugin, count in self._call("demo_data", region, session=session):
+            if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+                added[plugin] = count
+        return added
 
     def purge_personal_data(self, region: RegionInfo, session: Session,
                             today: dt.date) -> dict[str, int]:

@@ -261,8 +261,11 @@ class Routes:
     its pages 400-499, the catch-all region pages 900): Starlette serves a request with the
     first route that matches; order 0 comes before all, FastAPI's ``/openapi.json`` and
     ``/docs`` included. ``starlette_routes`` are added as they are, without the region
-    check, for a route that decides itself what it matches."""
+    check, for a route that decides itself what it matches. ``upload_paths`` are patterns
+    (regular expressions searched in the path) of the routes that take a file: their body
+    may reach the instance's ``max_upload_bytes`` instead of ``max_body_bytes``."""
 
     router: APIRouter | None = None
     order: int = 500
     starlette_routes: tuple[BaseRoute, ...] = ()
+    upload_paths: tuple[str, ...] = ()

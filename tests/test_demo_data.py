@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from campagne.demo import generate_region_members, sector_targets
+from campagne.demo import generate_region_demo, sector_targets
 from campagne.models import Member, MemberStatus, Region
 from campagne.queries import member_figures
 from campagne.testing import RegionKit
@@ -16,9 +16,9 @@ from campagne.testing import RegionKit
 def _generate(kit: RegionKit, paths: list[Path]) -> tuple[RegionKit, list[tuple[str, str]]]:
     instance = kit.instance(paths)
     with Session(instance.engine) as session:
-        for slug, folder in instance.regions.items():
+        for slug in instance.regions:
             region = session.exec(select(Region).where(Region.slug == slug)).one()
-            generate_region_members(session, region, folder.config)
+            generate_region_demo(instance, session, region)
         session.commit()
         names = session.exec(select(Member.first_name, Member.last_name)
                              .order_by(col(Member.id))).all()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from campagne.demo import generate_region_members
+from campagne.demo import generate_region_demo
 from campagne.models import Member, Region, Service, ServiceUse
 from campagne.operations.demo_followup import SERVICE_FOR, seed_followup
 from campagne.operations.models import Milestone
@@ -19,9 +19,9 @@ from campagne.testing import RegionKit
 def _demo(folder: Path) -> list[tuple[int, str, dt.date]]:
     instance = RegionKit(folder).instance(reference_region_paths())
     with Session(instance.engine) as session:
-        for slug, region_folder in instance.regions.items():
+        for slug in instance.regions:
             region = session.exec(select(Region).where(Region.slug == slug)).one()
-            generate_region_members(session, region, region_folder.config)
+            generate_region_demo(instance, session, region)
         session.commit()
         gers = session.exec(select(Region).where(Region.slug == "gers")).one()
         assert seed_followup(session, gers) == 0, "members followed already are left alone"

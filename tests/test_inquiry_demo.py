@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from campagne.demo import generate_region_members
+from campagne.demo import generate_region_demo
 from campagne.models import Region, utc_now
 from campagne.operations.demo_intake import DEMO_DOMAIN, DEMO_INQUIRIES, generate_region_inquiries
 from campagne.operations.models import Inquiry
@@ -21,7 +21,7 @@ def test_demo_inquiries_are_synthetic_recent_and_seeded_once(tmp_path: Path) -> 
         with Session(instance.engine) as session:
             for slug, folder in instance.regions.items():
                 region = session.exec(select(Region).where(Region.slug == slug)).one()
-                generate_region_members(session, region, folder.config)
+                generate_region_demo(instance, session, region)
                 assert generate_region_inquiries(session, region, folder.config) == 0
             session.commit()
             everything = session.exec(select(Inquiry).order_by(col(Inquiry.id))).all()

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from test_browser import Tab, _tab, browser, pytestmark
 from test_meetups_concurrency import serve
 
-from campagne.demo import generate_region_members
+from campagne.demo import generate_region_demo
 from campagne.models import Region
 from campagne.operations.models import Meetup
 from campagne.regions import reference_region_paths
@@ -31,7 +31,7 @@ def meetup_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     instance = RegionKit(folder).instance(reference_region_paths())
     with Session(instance.engine) as session:
         gers = session.exec(select(Region).where(Region.slug == "gers")).one()
-        generate_region_members(session, gers, instance.regions["gers"].config)
+        generate_region_demo(instance, session, gers)
         start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=12)).replace(
             hour=16, minute=30, second=0, microsecond=0)
         assert gers.id is not None

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import UserAccount
-from campagne.demo import generate_region_members
+from campagne.demo import generate_region_demo
 from campagne.models import Member, Region
 from campagne.operations.demo_pipeline import seed_pipeline
 from campagne.operations.models import Inquiry, Interaction
@@ -25,7 +25,7 @@ def test_demo_inquiries_fill_every_stage(db_kit: RegionKit,
         with Session(instance.engine) as session:
             for slug, folder in instance.regions.items():
                 region = session.exec(select(Region).where(Region.slug == slug)).one()
-                generate_region_members(session, region, folder.config)
+                generate_region_demo(instance, session, region)
             session.commit()
             for slug, folder in instance.regions.items():
                 region = session.exec(select(Region).where(Region.slug == slug)).one()

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: The built-in features' modules, registered in this order before any other plug-in.
+#: The built-in features' modules, registered in this order before any other plug-in; their
+#: hooks are called in this order too (the pipeline's demo inquiries come before the others).
 BUILTIN_FEATURES = (
     "campagne.features.platform",
     "campagne.features.pages",
@@ -20,8 +21,8 @@ BUILTIN_FEATURES = (
     "campagne.features.members",
     "campagne.features.statistics",
     "campagne.features.simulator",
-    "campagne.features.inquiries",
     "campagne.features.pipeline",
+    "campagne.features.inquiries",
     "campagne.features.followup",
     "campagne.features.meetups",
     "campagne.features.spaces",

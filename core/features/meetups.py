@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from campagne.api import events, events_staff
 from campagne.features import Feature
+from campagne.features.demo import region_row
 from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
-from campagne.plugin_types import MenuEntry, Routes
+from campagne.operations.demo_meetups import generate_region_meetups
+from campagne.plugin_data import PluginData, engine_session
+from campagne.plugin_types import MenuEntry, RegionInfo, Routes
 from campagne.web import meetup_account_pages, meetup_pages, meetup_staff_pages
 
 FEATURE = Feature("meetups")
@@ -26,3 +29,11 @@ def app_routes() -> list[Routes]:
 def menu_entries(locale: str) -> list[MenuEntry]:
     """The region's meetups."""
     return [entry("Meetups", locale, fr="rencontres", en="meetups", page="meetups", order=40)]
+
+
+@hookimpl
+def demo_data(region: RegionInfo, data: PluginData) -> None:
+    """Meetups and their sign-ups."""
+    session = engine_session(data)
+    row = region_row(data)
+    generate_region_meetups(session, row, region.config)

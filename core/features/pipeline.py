@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from campagne.api import inquiry_pipeline
 from campagne.features import Feature
+from campagne.features.demo import region_row
 from campagne.hookspecs import hookimpl
-from campagne.plugin_types import Routes
+from campagne.operations.demo_pipeline import seed_pipeline
+from campagne.plugin_data import PluginData, engine_session
+from campagne.plugin_types import RegionInfo, Routes
 from campagne.web import pipeline_pages
 
 FEATURE = Feature("pipeline", requires=("inquiries",))
@@ -15,3 +18,11 @@ FEATURE = Feature("pipeline", requires=("inquiries",))
 def app_routes() -> list[Routes]:
     """The pipeline's API and staff pages."""
     return [Routes(inquiry_pipeline.router, order=119), Routes(pipeline_pages.router, order=409)]
+
+
+@hookimpl
+def demo_data(region: RegionInfo, data: PluginData) -> None:
+    """The staff pipeline's demo inquiries, at every stage."""
+    session = engine_session(data)
+    row = region_row(data)
+    seed_pipeline(session, row, region.config)

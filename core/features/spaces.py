@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from campagne.api import spaces
 from campagne.features import Feature
+from campagne.features.demo import region_row
 from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
-from campagne.plugin_types import MenuEntry, Routes
+from campagne.operations.demo_spaces import generate_region_spaces
+from campagne.plugin_data import PluginData, engine_session
+from campagne.plugin_types import MenuEntry, RegionInfo, Routes
 from campagne.web import space_pages, space_staff_pages
 
 FEATURE = Feature("spaces")
@@ -24,3 +27,11 @@ def app_routes() -> list[Routes]:
 def menu_entries(locale: str) -> list[MenuEntry]:
     """The region's workspaces."""
     return [entry("Workspaces", locale, fr="espaces", en="spaces", page="spaces", order=50)]
+
+
+@hookimpl
+def demo_data(region: RegionInfo, data: PluginData) -> None:
+    """Offices, coworking spaces and desk bookings."""
+    session = engine_session(data)
+    row = region_row(data)
+    generate_region_spaces(session, row)

@@ -14,4 +14,5 @@ FEATURE = Feature("spreadsheets")
 @hookimpl
 def app_routes() -> list[Routes]:
     """The export API and the staff's import and export pages."""
-    return [Routes(sheets.router, order=120), Routes(sheet_pages.router, order=410)]
+    return [Routes(sheets.router, order=120),
+            Routes(sheet_pages.router, order=410, upload_paths=(r"/[^/]+/staff/import$",))]

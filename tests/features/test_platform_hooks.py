@@ -1,0 +1,147 @@
+"""The hooks the engine's features are built on, used by a region's own plug-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from campagne.demo import generate_region_demo
+from campagne.models import Region
+from campagne.testing import RegionKit
+
+VILLAGES = '''
+from pathlib import Path
+
+from fastapi import APIRouter
+
+from campagne.toolkit import MenuEntry, Routes, hookimpl
+
+router = APIRouter()
+
+
+@router.get("/{slug}/villages")
+def villages(slug: str) -> dict[str, str]:
+    return {"region": slug}
+
+
+@hookimpl
+def app_routes():
+    return [Routes(router, order=450)]
+
+
+@hookimpl
+def menu_entries(locale):
+    label = "Villages partenaires" if locale == "fr" else "Partner villages"
+    return [MenuEntry(label=label, path="villages", page="villages", order=45)]
+
+
+@hookimpl
+def site_template_dirs():
+    return [Path(__file__).parent.parent / "site-templates"]
+'''
+
+BROKEN_ROUTES = '''
+from campagne.toolkit import hookimpl
+
+
+@hookimpl
+def app_routes():
+    return ["not a route set"]
+'''
+
+
+def test_hook_app_routes(tmp_path: Path) -> None:
+    """Fixed-path routes of a plug-in answer in its region and 404 in the others; a wrong
+    answer is a recorded failure and the application still starts."""
+    kit = RegionKit(tmp_path)
+    lot = kit.region("lot", plugins={"villages.py": VILLAGES, "broken.py": BROKEN_ROUTES})
+    cantal = kit.region("cantal", code="15")
+    with kit.client([lot, cantal]) as client:
+        assert client.get("/lot/villages").json() == {"region": "lot"}
+        assert client.get("/cantal/villages").status_code == 404
+        listed = {p["name"]: p for p in client.get("/api/v1/plugins").json()}
+    assert "app_routes" in listed["lot.villages"]["hooks"]
+    [failure] = listed["lot.broken"]["failures"]
+    assert failure["hook"] == "app_routes" and "expected a list of Routes" in failure["message"]
+
+
+def test_hook_menu_entries(tmp_path: Path) -> None:
+    """A plug-in's entry appears in its region's menu, in the page's language and at its
+    order (after the inquiry form, 30, before the meetups, 40); not in another region."""
+    kit = RegionKit(tmp_path)
+    lot = kit.region("lot", plugins={"villages.py": VILLAGES})
+    cantal = kit.region("cantal", code="15")
+    with kit.client([lot, cantal]) as client:
+        french = client.get("/lot/services?lang=fr").text
+        english = client.get("/lot/services?lang=en").text
+        other = client.get("/cantal/services").text
+    assert 'href="/lot/villages">Villages partenaires</a>' in french
+    assert 'href="/lot/villages">Partner villages</a>' in english
+    positions = [french.index(link) for link in
+                 ('href="/lot/candidater"', 'href="/lot/villages"', 'href="/lot/rencontres"')]
+    assert positions == sorted(positions)
+    assert "villages" not in other
+
+
+def test_hook_site_template_dirs(tmp_path: Path) -> None:
+    """A template of a plug-in's site folder replaces the core's, on every page."""
+    kit = RegionKit(tmp_path)
+    lot = kit.region("lot", plugins={"villages.py": VILLAGES})
+    layout = lot / "site-templates" / "layout"
+    layout.mkdir(parents=True)
+    core_footer = (Path(__file__).parents[2] / "core" / "templates" / "layout" / "footer.html")
+    (layout / "footer.html").write_text(
+        core_footer.read_text(encoding="utf-8") + "<p>Réseau des villages</p>",
+        encoding="utf-8")
+    with kit.client([lot]) as client:
+        assert "Réseau des villages" in client.get("/lot/services").text
+        assert "Réseau des villages" in client.get("/").text  # a page without a region
+
+
+DEMO = '''
+from campagne.toolkit import hookimpl
+
+CALLS = []
+
+
+@hookimpl
+def demo_data(region, data):
+    CALLS.append((region.slug, data.region_id))
+    return 3
+
+
+@hookimpl
+def app_routes():
+    return None
+'''
+
+FAILING_DEMO = '''
+from campagne.toolkit import hookimpl
+
+
+@hookimpl
+def demo_data():
+    raise RuntimeError("no demo today")
+'''
+
+
+def test_hook_demo_data(tmp_path: Path) -> None:
+    """The demo calls each enabled plug-in once per region, after the demo members; a
+    failing one is contained and recorded, the demo goes on."""
+    kit = RegionKit(tmp_path)
+    lot = kit.region("lot", plugins={"demo.py": DEMO, "failing.py": FAILING_DEMO})
+    instance = kit.instance([lot])
+    try:
+        with Session(instance.engine) as session:
+            region = session.exec(select(Region).where(Region.slug == "lot")).one()
+            assert generate_region_demo(instance, session, region) > 0
+            session.commit()
+            again = generate_region_demo(instance, session, region)
+        plugin = instance.plugins.records["lot.demo"].plugin
+        assert [("lot", region.id)] == plugin.CALLS  # type: ignore[attr-defined]
+        assert again == 0  # a filled region is left as it is
+        [failure] = instance.plugins.records["lot.failing"].failures
+        assert (failure.hook, failure.message) == ("demo_data", "RuntimeError: no demo today")
+    finally:
+        instance.engine.dispose()
