@@ -23,7 +23,7 @@ def test_demo_inquiries_fill_every_stage(db_kit: RegionKit,
     today = programme_today()
     try:
         with Session(instance.engine) as session:
-            for slug, folder in instance.regions.items():
+            for slug in instance.regions:
                 region = session.exec(select(Region).where(Region.slug == slug)).one()
                 generate_region_demo(instance, session, region)
             session.commit()
