@@ -33,7 +33,7 @@ def app_routes():
 @hookimpl
 def menu_entries(locale):
     label = "Villages partenaires" if locale == "fr" else "Partner villages"
-    return [MenuEntry(label=label, path="villages", page="villages", order=45)]
+    return [MenuEntry(label=label, path="villages", page="villages", order=35)]
 
 
 @hookimpl
