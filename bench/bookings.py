@@ -29,10 +29,10 @@ from campagne.app import create_app
 from campagne.auth.accounts import create_account
 from campagne.auth.models import Role
 from campagne.demo import generate_region_members
+from campagne.features.spaces.bookings import today
+from campagne.features.spaces.models import Space
 from campagne.instance import Instance
 from campagne.models import Member, Region
-from campagne.operations.bookings import today
-from campagne.operations.models import Space
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
 

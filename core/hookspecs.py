@@ -41,7 +41,7 @@ from campagne.plugin_types import (
     TimelineNote,
 )
 from campagne.stats.period import Period
-from campagne.stats.schema import ExtraIndicator
+from campagne.stats.schema import Count, ExtraIndicator, Measure, Table
 
 PROJECT_NAME = "campagne"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -251,6 +251,35 @@ def extra_indicators(region: RegionInfo, settings: Any, period: Period,
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
        ``store`` is passed.
+    """
+
+
+@hookspec
+def indicator_figures(region: RegionInfo, settings: Any, data: PluginData, period: Period,
+                      threshold: int, now: dt.datetime) -> dict[str, Measure | Count | Table]:
+    """Give figures of the region's open statistics that a feature owns, keyed by the
+    indicator's field name in the published schema (``desk_occupancy``...).
+
+    The statistics engine reads no feature's tables: where a feature is switched off, it
+    is not called, and its indicators are published as not available. Only the fields
+    listed in :data:`campagne.stats.engine.SUPPLIED_BY_FEATURES` are taken, each of the
+    type published there; any other key, a value of another type, or a key already
+    given by another plug-in is a failure of the plug-in. A third-party plug-in adds its
+    own indicators with :func:`extra_indicators` instead. Runs in a savepoint of the
+    engine's session (read only: the engine never commits it).
+
+    :param region: the region the statistics are for.
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from that region (the engine's features reach
+        theirs with :func:`campagne.plugin_data.engine_session`).
+    :param period: the period covered (``period.start`` may be ``None``).
+    :param threshold: the disclosure threshold: every figure must have gone through
+        disclosure control (:mod:`campagne.stats.disclosure`).
+    :param now: the time the statistics are computed at.
+    :return: a dict from indicator names to :class:`~campagne.stats.schema.Measure`,
+        :class:`~campagne.stats.schema.Count` or :class:`~campagne.stats.schema.Table`.
+
+    .. versionadded:: 0.2.0
     """
 
 

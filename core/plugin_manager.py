@@ -39,7 +39,7 @@ from campagne.plugin_types import (
     TimelineNote,
 )
 from campagne.stats.period import Period
-from campagne.stats.schema import ExtraIndicator
+from campagne.stats.schema import Count, ExtraIndicator, Measure, Table
 
 log = logging.getLogger(__name__)
 #: The engine's own features are registered as ``campagne.<feature>``.
@@ -326,6 +326,33 @@ class CampagnePluginManager:
             seen.add((plugin, indicator.key))
             kept.append((plugin, indicator))
         return kept
+
+    def indicator_figures(self, region: RegionInfo, session: Session, period: Period,
+                          threshold: int, now: dt.datetime, accepted: dict[str, type[Any]]
+                          ) -> dict[str, Measure | Count | Table]:
+        """Figures of the published schema that features supply, by field name; only the
+        names of ``accepted``, each of its type, and each from one plug-in (a later
+        one giving it again is a failure)."""
+        figures: dict[str, Measure | Count | Table] = {}
+        for plugin, value in self._call("indicator_figures", region, session=session,
+                                        period=period, threshold=threshold, now=now):
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                self.record_failure(plugin, "indicator_figures", region.slug,
+                                    TypeError(f"expected a dict, got {value!r:.80}"))
+                continue
+            for key, figure in value.items():
+                kind = accepted.get(key)
+                if kind is None or not isinstance(figure, kind) or key in figures:
+                    reason = ("is given by another plug-in" if key in figures
+                              else "is not an indicator features supply" if kind is None
+                              else f"expects a {kind.__name__}")
+                    self.record_failure(plugin, "indicator_figures", region.slug,
+                                        ValueError(f"indicator '{key}' {reason}"))
+                    continue
+                figures[key] = figure
+        return figures
 
     def notify_inquiry_received(self, region: RegionInfo, event: InquiryEvent) -> None:
         """Tell enabled plug-ins about a new inquiry; failures are logged and kept."""

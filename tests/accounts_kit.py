@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from campagne.app import create_app
 from campagne.auth.accounts import create_account
 from campagne.auth.models import Role
-from campagne.demo import generate_region_members
+from campagne.demo import generate_region_demo
 from campagne.instance import Instance
 from campagne.models import Member, Region
 from campagne.regions import reference_region_paths
@@ -53,9 +53,9 @@ def populate(instance: Instance) -> tuple[int, int]:
     """Demo members and the accounts; return a Gers and an Orne member id."""
     with Session(instance.engine) as session:
         ids = {}
-        for slug, folder in instance.regions.items():
+        for slug in instance.regions:
             region = session.exec(select(Region).where(Region.slug == slug)).one()
-            generate_region_members(session, region, folder.config)
+            generate_region_demo(instance, session, region)
             session.flush()
             ids[slug] = session.exec(select(Member.id).where(Member.region_id == region.id)
                                      .order_by(col(Member.id))).first()

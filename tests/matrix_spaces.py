@@ -20,7 +20,7 @@ from accounts_kit import EMAILS, ROLES
 from sqlmodel import Session, select
 
 from campagne.auth.models import UserAccount
-from campagne.operations.models import Booking, BookingSlot, Space
+from campagne.features.spaces.models import Booking, BookingSlot, Space
 
 A, M, SG, RG, SO, AD = ROLES
 STAFF_READ = {A: 401, M: 403, SG: 200, RG: 200, SO: 403, AD: 200}

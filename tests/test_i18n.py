@@ -93,6 +93,7 @@ def test_babel_cfg_covers_code_core_templates_and_region_templates(
     assert any(place.startswith("core/web/") for place in places)
     assert "core/taxonomy.py" in places  # N_() markers
     assert "core/templates/base.html" in places
+    assert "core/features/spaces/templates/account/staff_space.html" in places  # a feature's
     assert "regions/orne/templates/region_home.html" in places
     assert ("%(num)s member", "%(num)s members") in extracted  # ngettext in a template
     assert "Welcome committee" in extracted

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
+from campagne.features.spaces.models import Space
 from campagne.instance import Instance
 from campagne.models import Region
 from campagne.operations.locking import exclusive_write, lock_row
-from campagne.operations.models import Space
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
 

@@ -25,8 +25,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 from test_authorization_matrix import AREAS, BODIES, app_routes
 
+from campagne.features.spaces.models import Booking
 from campagne.models import Member, Region
-from campagne.operations.models import Booking
 
 A, M, SG, RG, SO, AD = ROLES
 PARAM = re.compile(r"{(\w+)(?::\w+)?}")

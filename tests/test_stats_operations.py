@@ -11,17 +11,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
+from campagne.features.spaces.models import Booking, Space
 from campagne.gdpr import erase_member
 from campagne.instance import Instance
 from campagne.models import Member, Region
-from campagne.operations.models import (
-    Booking,
-    Inquiry,
-    Meetup,
-    Milestone,
-    Registration,
-    Space,
-)
+from campagne.operations.models import Inquiry, Meetup, Milestone, Registration
 from campagne.stats.engine import StatsOptions, compute_stats
 from campagne.stats.operations import weekdays
 from campagne.stats.period import Period

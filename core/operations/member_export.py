@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from campagne.operations.models import Booking, Meetup, Registration, Space
+from campagne.features.spaces.models import Booking, Space
+from campagne.operations.models import Meetup, Registration
 
 
 def _iso(value: Any) -> Any:

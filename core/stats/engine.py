@@ -18,6 +18,7 @@ from campagne.regions import RegionFolder
 from campagne.stats import disclosure, operations
 from campagne.stats.period import Period
 from campagne.stats.schema import (
+    Count,
     Disclosure,
     ExtraIndicator,
     Indicators,
@@ -28,10 +29,16 @@ from campagne.stats.schema import (
     RegionRef,
     Retention,
     StatsV1,
+    Table,
 )
 
 RETENTION_YEARS = (1, 2, 3)
 IN_PROGRAMME = operations.IN_PROGRAMME
+#: Indicators of the schema that features supply (hook ``indicator_figures``), with what
+#: is published where no feature does: the feature is switched off in the region.
+SUPPLIED_BY_FEATURES: dict[str, Measure | Count | Table] = {
+    "desk_occupancy": operations.unavailable("share"),
+}
 
 
 @dataclass(frozen=True)
@@ -156,10 +163,10 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
         inquiries_received=inquiries.received,
         inquiries_converted=inquiries.converted,
         median_days_inquiry_to_settlement=inquiries.median_days,
-        desk_occupancy=operations.desk_occupancy(session, region.id, period, threshold),
         meetups_held=meetups.held,
         meetup_attendance_rate=meetups.rate,
         milestones_reached=operations.milestones_reached(session, region.id, period, threshold),
+        **feature_figures(session, folder, plugins, period, threshold, now or utc_now()),
     )
     return StatsV1(
         region=RegionRef(slug=config.slug, code=config.code, name=config.name),
@@ -170,6 +177,16 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
                               source=disclosure.SOURCE),
         population=population, indicators=indicators,
         extra=extra_indicators(plugins, folder, period, threshold))
+
+
+def feature_figures(session: Session, folder: RegionFolder, plugins: CampagnePluginManager,
+                    period: Period, threshold: int, now: dt.datetime
+                    ) -> dict[str, Measure | Count | Table]:
+    """The indicators features supply, each not available where no feature gave it."""
+    supplied = plugins.indicator_figures(
+        folder.info(), session, period, threshold, now,
+        {key: type(fallback) for key, fallback in SUPPLIED_BY_FEATURES.items()})
+    return {**SUPPLIED_BY_FEATURES, **supplied}
 
 
 def extra_indicators(plugins: CampagnePluginManager, folder: RegionFolder, period: Period,

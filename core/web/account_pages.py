@@ -16,6 +16,7 @@ from campagne.auth import audit, ratelimit, signin, tokens
 from campagne.auth.accounts import AccountError, find_account, normalise_email, set_password
 from campagne.auth.models import CredentialKind, Role
 from campagne.auth.signin import SignInRefused
+from campagne.features.spaces.pages import upcoming_bookings
 from campagne.gdpr import (
     VersionConflict,
     apply_update,
@@ -38,7 +39,6 @@ from campagne.web.sessions import (
     set_cookie,
     start_session,
 )
-from campagne.web.space_pages import upcoming_bookings
 from campagne.web.staff_pages import CONSENT_PURPOSES
 
 public = APIRouter(prefix="/account", include_in_schema=False)

@@ -9,7 +9,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
-from campagne.api.space_schemas import (
+from campagne.features.spaces.bookings import HALVES, availability, taken_by_half, today
+from campagne.features.spaces.models import Booking, Space
+from campagne.features.spaces.schemas import (
     BookingOut,
     DayLeftOut,
     SpaceDetail,
@@ -20,9 +22,7 @@ from campagne.api.space_schemas import (
 )
 from campagne.i18n import gettext, ngettext
 from campagne.models import Member, Region, utc_now
-from campagne.operations.bookings import HALVES, availability, taken_by_half, today
 from campagne.operations.locking import lock_row
-from campagne.operations.models import Booking, Space
 
 
 class VersionConflict(Exception):

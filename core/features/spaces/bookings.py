@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from campagne.features.spaces.models import Booking, BookingSlot, Space
 from campagne.models import utc_now
 from campagne.operations.locking import lock_row
-from campagne.operations.models import Booking, BookingSlot, Space
 
 HALVES = (BookingSlot.MORNING.value, BookingSlot.AFTERNOON.value)
 PROGRAMME_ZONE = ZoneInfo("Europe/Paris")

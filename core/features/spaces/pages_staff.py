@@ -14,15 +14,11 @@ from sqlmodel import Session
 from campagne.api.bounds import Id, parse_id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
-from campagne.api.space_schemas import SpaceFields, SpaceUpdate
 from campagne.auth import audit
 from campagne.auth.access import Principal
-from campagne.i18n import gettext
-from campagne.models import Member
-from campagne.operations import bookings
-from campagne.operations.locking import exclusive_write
-from campagne.operations.models import BookingSlot, Space
-from campagne.operations.spaces import (
+from campagne.features.spaces import booking_actions, bookings
+from campagne.features.spaces.models import BookingSlot, Space
+from campagne.features.spaces.records import (
     SeatsBelowBookings,
     VersionConflict,
     create_space,
@@ -32,6 +28,9 @@ from campagne.operations.spaces import (
     staff_booking_out,
     update_space,
 )
+from campagne.features.spaces.schemas import SpaceFields, SpaceUpdate
+from campagne.i18n import gettext
+from campagne.models import Member
 from campagne.regions import RegionFolder
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
@@ -205,14 +204,11 @@ def book_for(request: Request, instance: InstanceDep, session: SessionDep,
     if (member is None) == (guest is None):  # exactly one of the two
         return RedirectResponse(f"{url}&notice=person", status_code=303)
     try:
-        with exclusive_write(session):
-            booking = bookings.book(session, space_id, day, slot, member_id=member,
-                                    guest_name=None if member else guest,
-                                    booked_by_id=principal.user_id,
-                                    horizon_days=instance.settings.booking_horizon_days)
-            audit.record(session, principal.user, "book", region_slug=region.slug,
-                         target=f"booking:{booking.id}", address=client_address(request),
-                         space_id=space_id, day=day.isoformat(), slot=slot.value)
+        booking_actions.book_desk(
+            session, principal, region.slug, space_id, day, slot, member_id=member,
+            guest_name=None if member else guest,
+            horizon_days=instance.settings.booking_horizon_days,
+            address=client_address(request))
     except bookings.BookingRefused as refused:
         return RedirectResponse(f"{url}&notice={refused.code}", status_code=303)
     return RedirectResponse(f"{url}&notice=booked", status_code=303)
@@ -238,9 +234,8 @@ def cancel(request: Request, session: SessionDep, region: StaffRegionDep,
                                       booking_id)
     if booking is None:
         raise HTTPException(status_code=404, detail=gettext("This booking does not exist."))
-    if bookings.cancel(session, booking):
-        audit.record(session, principal.user, "cancel", region_slug=region.slug,
-                     target=f"booking:{booking_id}", address=client_address(request))
-        session.commit()
-    return RedirectResponse(f"/{region.slug}/staff/spaces/{space_id}?day={booking.day}",
+    day = booking.day
+    booking_actions.cancel_booking(session, principal, region.slug, booking,
+                                   address=client_address(request))
+    return RedirectResponse(f"/{region.slug}/staff/spaces/{space_id}?day={day}",
                             status_code=303)

@@ -21,24 +21,12 @@ from campagne.api.security import (
     client_address,
     deny,
 )
-from campagne.api.space_schemas import (
-    BookingIn,
-    BookingOut,
-    SpaceDetail,
-    SpaceFields,
-    SpaceOut,
-    SpaceUpdate,
-    StaffBookingOut,
-)
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.auth.models import Role
-from campagne.input_types import IsoDate
-from campagne.models import Member, Region
-from campagne.operations import bookings
-from campagne.operations.locking import exclusive_write
-from campagne.operations.models import Booking, Space
-from campagne.operations.spaces import (
+from campagne.features.spaces import booking_actions, bookings
+from campagne.features.spaces.models import Booking, Space
+from campagne.features.spaces.records import (
     SeatsBelowBookings,
     VersionConflict,
     booking_out,
@@ -51,6 +39,17 @@ from campagne.operations.spaces import (
     staff_booking_out,
     update_space,
 )
+from campagne.features.spaces.schemas import (
+    BookingIn,
+    BookingOut,
+    SpaceDetail,
+    SpaceFields,
+    SpaceOut,
+    SpaceUpdate,
+    StaffBookingOut,
+)
+from campagne.input_types import IsoDate
+from campagne.models import Member, Region
 from campagne.regions import RegionFolder
 
 PREFIX = "/api/v1/regions/{slug}/spaces"
@@ -97,15 +96,11 @@ def create_booking(request: Request, instance: InstanceDep, region: RegionDep,
     if space is None:
         raise NO_SPACE
     try:
-        with exclusive_write(session):
-            booking = bookings.book(
-                session, space_id, wanted.day, wanted.slot, member_id=member_id,
-                guest_name=None if member_id else wanted.guest_name,
-                booked_by_id=principal.user_id,
-                horizon_days=instance.settings.booking_horizon_days)
-            audit.record(session, principal.user, "book", region_slug=region.slug,
-                         target=f"booking:{booking.id}", address=client_address(request),
-                         space_id=space_id, day=wanted.day.isoformat(), slot=wanted.slot.value)
+        booking = booking_actions.book_desk(
+            session, principal, region.slug, space_id, wanted.day, wanted.slot,
+            member_id=member_id, guest_name=None if member_id else wanted.guest_name,
+            horizon_days=instance.settings.booking_horizon_days,
+            address=client_address(request))
     except bookings.BookingRefused as refused:
         raise HTTPException(status_code=refused.status, detail=_message(refused)) from None
     session.refresh(space)
@@ -187,11 +182,8 @@ def _cancel(request: Request, region: RegionFolder, session: Session, principal:
         raise NO_BOOKING  # as for a missing one: no existence oracle
     space = session.get(Space, space_id)
     assert space is not None
-    if bookings.cancel(session, booking):
-        audit.record(session, principal.user, "cancel", region_slug=region.slug,
-                     target=f"booking:{booking_id}", address=client_address(request))
-        session.commit()
-        session.refresh(booking)
+    booking_actions.cancel_booking(session, principal, region.slug, booking,
+                                   address=client_address(request))
     return booking, space
 
 

@@ -25,10 +25,10 @@ from accounts_kit import EMAILS, PASSWORD, populate
 from spaces_kit import threaded_server
 from sqlmodel import Session, col, func, select
 
+from campagne.features.spaces.bookings import today
+from campagne.features.spaces.models import Booking, Space
 from campagne.instance import Instance
 from campagne.models import Member, Region
-from campagne.operations.bookings import today
-from campagne.operations.models import Booking, Space
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from campagne.features.spaces.bookings import halves
+from campagne.features.spaces.models import Booking, Space
 from campagne.models import Region
-from campagne.operations.bookings import halves
-from campagne.operations.models import Booking, Space
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from accounts_kit import World, world
+from spaces_kit import sign_in
 from sqlmodel import Session
-from test_meetups_staff_pages import sign_in
 
+from campagne.features.spaces.models import Booking, Space
+from campagne.features.spaces.records import overbooked, region_id
 from campagne.models import utc_now
-from campagne.operations.models import Booking, Space
-from campagne.operations.spaces import overbooked, region_id
 
 API = "/api/v1/regions/gers/spaces"
 FAR = dt.date(2999, 1, 4)  # far in the future: always a day to come

@@ -15,15 +15,13 @@ from sqlmodel import Session, select
 from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
-from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.auth.models import Role
+from campagne.features.spaces import booking_actions, bookings
+from campagne.features.spaces.models import Booking, BookingSlot, Space
+from campagne.features.spaces.records import booking_out, region_space, region_spaces
 from campagne.i18n import current_locale, gettext
 from campagne.models import Member, Region
-from campagne.operations import bookings
-from campagne.operations.locking import exclusive_write
-from campagne.operations.models import Booking, BookingSlot, Space
-from campagne.operations.spaces import booking_out, region_space, region_spaces
 from campagne.web.pages import PageRegionDep, RendererDep
 from campagne.web.sessions import (
     CSRF_CHECKED,
@@ -119,13 +117,10 @@ def book(request: Request, instance: InstanceDep, session: SessionDep,
     if slug != _slug_of(session, space):
         return RedirectResponse(f"{back}?error=region", status_code=303)
     try:
-        with exclusive_write(session):
-            booking = bookings.book(session, space.id, day, slot, member_id=member.id,
-                                    guest_name=None, booked_by_id=principal.user_id,
-                                    horizon_days=instance.settings.booking_horizon_days)
-            audit.record(session, principal.user, "book", region_slug=slug,
-                         target=f"booking:{booking.id}", address=client_address(request),
-                         space_id=space.id, day=day.isoformat(), slot=slot.value)
+        booking_actions.book_desk(
+            session, principal, slug, space.id, day, slot, member_id=member.id,
+            guest_name=None, horizon_days=instance.settings.booking_horizon_days,
+            address=client_address(request))
     except bookings.BookingRefused as refused:
         return RedirectResponse(f"{back}?error={refused.code}", status_code=303)
     return RedirectResponse("/account/?booked=1#bookings", status_code=303)
@@ -139,11 +134,9 @@ def cancel(request: Request, session: SessionDep, principal: PagePrincipalDep,
     if found is not None:
         member, slug = found
         booking = session.get(Booking, booking_id)
-        if booking is not None and booking.member_id == member.id and bookings.cancel(
-                session, booking):
-            audit.record(session, principal.user, "cancel", region_slug=slug,
-                         target=f"booking:{booking_id}", address=client_address(request))
-            session.commit()
+        if booking is not None and booking.member_id == member.id:
+            booking_actions.cancel_booking(session, principal, slug, booking,
+                                   address=client_address(request))
     return RedirectResponse("/account/#bookings", status_code=303)
 
 

@@ -8,8 +8,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne.api.bounds import Id, Version
+from campagne.features.spaces.models import BookingSlot
 from campagne.input_types import Flag, InputModel, IsoDate, not_nullable
-from campagne.operations.models import BookingSlot
 
 
 class SpaceFields(InputModel):

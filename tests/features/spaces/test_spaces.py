@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import AuditEvent
+from campagne.features.spaces.bookings import today
+from campagne.features.spaces.models import Booking, Space
+from campagne.features.spaces.occupancy import region_occupancy, space_occupancy
 from campagne.models import Member, Region
-from campagne.operations.bookings import today
-from campagne.operations.models import Booking, Space
-from campagne.operations.occupancy import region_occupancy, space_occupancy
 
 API = "/api/v1/regions/{}/spaces"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from campagne.features.spaces.bookings import today
+from campagne.features.spaces.models import Booking, BookingSlot, Space
 from campagne.models import Member, MemberStatus, Region
-from campagne.operations.bookings import today
-from campagne.operations.models import Booking, BookingSlot, Space
 
 SEED = "spaces-32-61"
 PAST_DAYS, AHEAD_DAYS = 56, 14

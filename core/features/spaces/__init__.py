@@ -1,0 +1,65 @@
+"""Workspaces: offices, coworking spaces and desks to book.
+
+The whole feature lives in this package: its tables (:mod:`.models`), the booking rules
+(:mod:`.bookings`), the use cases that change bookings (:mod:`.booking_actions`), the API
+(:mod:`.api`), the pages (:mod:`.pages`, :mod:`.pages_staff`), its templates, its demo data,
+its figures for the statistics (:mod:`.figures`) and the retention of guests' names.
+
+The hooks import the modules they use when called: importing the tables or the booking
+rules (as the engine's migrations and its erasure do) does not import the web layer,
+which itself imports them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from campagne.features import Feature
+from campagne.features.demo import region_row
+from campagne.features.menu import entry
+from campagne.hookspecs import hookimpl
+from campagne.plugin_data import PluginData, engine_session
+from campagne.plugin_types import MenuEntry, RegionInfo, Routes
+from campagne.stats.period import Period
+from campagne.stats.schema import Measure
+
+FEATURE = Feature("spaces")
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@hookimpl
+def app_routes() -> list[Routes]:
+    """The workspaces' API, public pages, bookings and staff pages."""
+    from campagne.features.spaces import api, pages, pages_staff
+    return [Routes(api.public, order=116), Routes(api.router, order=117),
+            Routes(api.me, order=118), Routes(pages.public, order=406),
+            Routes(pages.account, order=407), Routes(pages_staff.router, order=408)]
+
+
+@hookimpl
+def site_template_dirs() -> list[Path]:
+    """The pages of spaces and their staff pages."""
+    return [TEMPLATES]
+
+
+@hookimpl
+def menu_entries(locale: str) -> list[MenuEntry]:
+    """The region's workspaces."""
+    return [entry("Workspaces", locale, fr="espaces", en="spaces", page="spaces", order=50)]
+
+
+@hookimpl
+def demo_data(region: RegionInfo, data: PluginData) -> None:
+    """Offices, coworking spaces and desk bookings."""
+    from campagne.features.spaces.demo import generate_region_spaces
+    session = engine_session(data)
+    row = region_row(data)
+    generate_region_spaces(session, row)
+
+
+@hookimpl
+def indicator_figures(data: PluginData, period: Period, threshold: int
+                      ) -> dict[str, Measure]:
+    """Desk occupancy in the region's active spaces."""
+    from campagne.features.spaces import figures
+    return {"desk_occupancy": figures.desk_occupancy(engine_session(data), data.region_id,
+                                                     period, threshold)}

@@ -1,0 +1,68 @@
+"""The workspaces supply ``desk_occupancy`` to the statistics through the hook
+``indicator_figures``: a region with the feature switched off publishes it as not
+available, however many desks its tables hold; the others compute it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import yaml
+from sqlmodel import Session, select
+
+from campagne.features.spaces.models import Booking, Space
+from campagne.models import Region
+from campagne.regions import reference_region_paths
+from campagne.testing import RegionKit
+
+MONDAY = dt.date(2025, 3, 3)
+
+
+def reference_copy(kit: RegionKit, slug: str, **extra: object) -> Path:
+    """A copy of a reference region under the kit's root, with top-level keys added."""
+    source = next(path for path in reference_region_paths() if path.name == slug)
+    folder = kit.root / slug
+    shutil.copytree(source, folder)
+    config_file = folder / "region.yaml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config.update(extra)
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                           encoding="utf-8")
+    return folder
+
+
+def add_desks(session: Session, slug: str) -> None:
+    """A space of the region with one seat, booked on a Monday by a guest."""
+    region = session.exec(select(Region).where(Region.slug == slug)).one()
+    assert region.id is not None
+    space = Space(region_id=region.id, name="Bureau", commune="Ville", seats=1)
+    session.add(space)
+    session.flush()
+    assert space.id is not None
+    session.add(Booking(space_id=space.id, day=MONDAY, slot="day", guest_name="Invité"))
+
+
+def test_hook_indicator_figures(tmp_path: Path, database_url: str) -> None:
+    kit = RegionKit(tmp_path, database_url)
+    folders = [reference_copy(kit, "gers"),
+               reference_copy(kit, "orne", features={"spaces": False})]
+    instance = kit.instance(folders)
+    with Session(instance.engine) as session:
+        for slug in ("gers", "orne"):
+            add_desks(session, slug)
+        session.commit()
+    instance.engine.dispose()
+    with kit.client(folders) as client:
+        params = {"from": MONDAY.year, "to": MONDAY.year}
+        gers = client.get("/api/v1/regions/gers/stats", params=params)
+        orne = client.get("/api/v1/regions/orne/stats", params=params)
+        plugins = {p["name"]: p for p in client.get("/api/v1/plugins").json()}
+    assert gers.status_code == orne.status_code == 200
+    computed = gers.json()["indicators"]["desk_occupancy"]
+    assert computed["available"] is True and computed["unit"] == "share"
+    assert computed["suppressed"] or computed["value"] is not None
+    off = orne.json()["indicators"]["desk_occupancy"]
+    assert off["available"] is False and off["value"] is None and off["unit"] == "share"
+    assert "indicator_figures" in plugins["campagne.spaces"]["hooks"]
+    assert plugins["campagne.spaces"]["status"] == "ok"
