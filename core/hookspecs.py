@@ -28,6 +28,7 @@ from fastapi import APIRouter
 from campagne.plugin_data import PluginData, PluginStore
 from campagne.plugin_types import (
     CandidateProfile,
+    Commands,
     EventRegistration,
     Incentive,
     InquiryEvent,
@@ -428,6 +429,22 @@ def demo_data(region: RegionInfo, settings: Any, data: PluginData) -> int | None
     :param settings: this plug-in's settings for that region.
     :param data: the plug-in's tables, seen from that region.
     :return: how many records were added (``None`` for none).
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def cli_commands() -> list[Commands]:
+    """Add sub-commands to the ``campagne`` command line.
+
+    Asked when the command line starts, of the engine's features and of the installed
+    packages (unless ``CAMPAGNE_LOAD_ENTRY_POINTS`` is false): region folders are not read
+    yet then, so a region's or a shared plug-in's implementation is never asked. A name
+    already taken is refused with a message naming the plug-in, and the command line goes
+    on without it.
+
+    :return: a list of :class:`~campagne.plugin_types.Commands`.
 
     .. versionadded:: 0.2.0
     """

@@ -21,11 +21,11 @@ from sqlmodel import Session, col, func, select
 
 from campagne.auth.models import AuditEvent
 from campagne.cli import main
+from campagne.features.spreadsheets import import_lock
+from campagne.features.spreadsheets.importer import region_by_slug
 from campagne.instance import Instance
 from campagne.models import Member
 from campagne.regions import reference_region_paths
-from campagne.sheets import import_lock
-from campagne.sheets.importer import region_by_slug
 from campagne.testing import RegionKit
 
 DATA = Path(__file__).parent / "data"
@@ -200,7 +200,7 @@ HELD_IMPORT = """
 import signal
 import sys
 
-import campagne.cli_sheets as sheets
+import campagne.features.spreadsheets.cli as sheets
 from campagne.cli import main
 
 signal.signal(signal.SIGINT, signal.default_int_handler)

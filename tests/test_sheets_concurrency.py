@@ -18,15 +18,20 @@ from sqlmodel import Session, col, select
 
 from campagne import i18n
 from campagne.db import session_scope
+from campagne.features.spreadsheets import import_lock, importer
+from campagne.features.spreadsheets.fields import Kind, auto_mapping
+from campagne.features.spreadsheets.import_lock import ImportBusy, hold_import_lock
+from campagne.features.spreadsheets.importer import (
+    ImportConflict,
+    Report,
+    region_by_slug,
+    run_import,
+)
+from campagne.features.spreadsheets.reading import read_sheet
 from campagne.instance import Instance
 from campagne.models import Member
 from campagne.operations.models import Inquiry
 from campagne.regions import reference_region_paths
-from campagne.sheets import import_lock, importer
-from campagne.sheets.fields import Kind, auto_mapping
-from campagne.sheets.import_lock import ImportBusy, hold_import_lock
-from campagne.sheets.importer import ImportConflict, Report, region_by_slug, run_import
-from campagne.sheets.reading import read_sheet
 from campagne.testing import RegionKit
 
 DATA = Path(__file__).parent / "data"

@@ -17,11 +17,11 @@ from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, select
 
 from campagne.db import normalise_url
+from campagne.features.spreadsheets import import_lock
+from campagne.features.spreadsheets.importer import region_by_slug
+from campagne.features.spreadsheets.models import SheetUpload
+from campagne.features.spreadsheets.reading import LIMITS
 from campagne.models import Member
-from campagne.sheets import import_lock
-from campagne.sheets.importer import region_by_slug
-from campagne.sheets.models import SheetUpload
-from campagne.sheets.reading import LIMITS
 from campagne.web.capped_upload import CAP
 
 API = "/api/v1/regions/gers"

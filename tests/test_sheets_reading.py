@@ -15,11 +15,11 @@ import pytest
 from openpyxl import Workbook
 
 from campagne import i18n
+from campagne.features.spreadsheets import checks, reading
+from campagne.features.spreadsheets.fields import IGNORE, Kind, auto_mapping, normalise
+from campagne.features.spreadsheets.reading import Limits, SheetError, limits_from, read_sheet
+from campagne.features.spreadsheets.validation import MappingInvalid, check_mapping
 from campagne.settings import CampagneSettings
-from campagne.sheets import checks, reading
-from campagne.sheets.fields import IGNORE, Kind, auto_mapping, normalise
-from campagne.sheets.reading import Limits, SheetError, limits_from, read_sheet
-from campagne.sheets.validation import MappingInvalid, check_mapping
 
 DATA = Path(__file__).parent / "data"
 TEXT = "Nom;Prénom;Courriel\nLacoste;Amélie;amelie@example.org\nSoulé;Inès;ines@example.org\n"

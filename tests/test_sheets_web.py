@@ -21,9 +21,9 @@ from sheets_kit import TOKEN, chosen_fields, sign_in, upload, upload_and_confirm
 from sqlmodel import Session, col, delete, select
 
 from campagne.auth.models import AuditEvent
+from campagne.features.spreadsheets.models import SheetUpload
 from campagne.models import Member, Region
 from campagne.operations.models import Inquiry, Interaction
-from campagne.sheets.models import SheetUpload
 
 DATA = Path(__file__).parent / "data"
 API = "/api/v1/regions/gers"

@@ -9,7 +9,7 @@ from sqlmodel import SQLModel
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
 import campagne.models
 import campagne.operations.models  # noqa: F401 - inquiries, meetups, spaces...
-from campagne.sheets import models as sheet_models  # noqa: F401 - uploaded spreadsheets
+from campagne.features.spreadsheets import models as sheet_models  # noqa: F401 - uploaded spreadsheets
 
 target_metadata = SQLModel.metadata
 

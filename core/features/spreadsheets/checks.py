@@ -10,11 +10,11 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from campagne.features.spreadsheets.fields import normalise
+from campagne.features.spreadsheets.reading import Value
 from campagne.i18n import translations
 from campagne.i18n_markers import N_
 from campagne.models import MemberStatus
-from campagne.sheets.fields import normalise
-from campagne.sheets.reading import Value
 from campagne.taxonomy import SECTORS, SECTORS_BY_SLUG, sector_for_naf
 
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"

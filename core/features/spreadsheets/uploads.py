@@ -14,8 +14,8 @@ import secrets
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from campagne.features.spreadsheets.models import SheetUpload
 from campagne.models import utc_now
-from campagne.sheets.models import SheetUpload
 
 LIFETIME = dt.timedelta(minutes=30)
 

@@ -18,7 +18,7 @@ from campagne.api.member_schemas import StatusValue
 from campagne.api.security import SIGNED_IN, PrincipalDep, ReaderRegionDep, client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
-from campagne.sheets.exporter import (
+from campagne.features.spreadsheets.exporter import (
     MEDIA_TYPES,
     InquiryFilter,
     MemberFilter,
@@ -29,7 +29,7 @@ from campagne.sheets.exporter import (
     filtered_members,
     values_of,
 )
-from campagne.sheets.fields import Kind
+from campagne.features.spreadsheets.fields import Kind
 
 router = APIRouter(prefix="/api/v1/regions/{slug}", tags=["exports"], dependencies=[SIGNED_IN])
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -21,12 +21,12 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from campagne.api.member_schemas import StatusValue
+from campagne.features.spreadsheets.fields import FIELDS, Kind
+from campagne.features.spreadsheets.reading import FORMULA_STARTS
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
 from campagne.models import Member, Region
 from campagne.operations.models import Inquiry
-from campagne.sheets.fields import FIELDS, Kind
-from campagne.sheets.reading import FORMULA_STARTS
 
 Record = Member | Inquiry
 SHEET_TITLES = {Kind.MEMBERS: N_("Members"), Kind.INQUIRIES: N_("Inquiries")}

@@ -1,5 +1,5 @@
 """The one table of spreadsheets: a file uploaded on the import page, kept only between the
-upload and the confirmation (or for :data:`~campagne.sheets.uploads.LIFETIME` at most)."""
+upload and the confirmation (or for :data:`~.uploads.LIFETIME` at most)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ changes only the fields whose value differs (the version is raised, ``updated_at
 identical row changes nothing.
 
 A written import takes its region's import lock before it matches
-(:mod:`campagne.sheets.import_lock`), so two imports of one file, at any moment, create its
+(:mod:`.import_lock`), so two imports of one file, at any moment, create its
 rows once; the database's unique indexes (:mod:`campagne.uniqueness`) refuse what another
 writer added meanwhile, and the import then writes nothing (:class:`ImportConflict`)."""
 
@@ -27,14 +27,14 @@ from sqlmodel import Session, col, select
 
 from campagne.auth import audit
 from campagne.auth.models import AuditEvent, UserAccount
+from campagne.features.spreadsheets.fields import FIELDS, Kind
+from campagne.features.spreadsheets.import_lock import hold_import_lock
+from campagne.features.spreadsheets.reading import Sheet
+from campagne.features.spreadsheets.validation import Problem, ValidRow, validate_rows
 from campagne.i18n import gettext, ngettext
 from campagne.i18n_markers import N_
 from campagne.models import Member, Region, utc_now
 from campagne.operations.models import Inquiry, InquirySource
-from campagne.sheets.fields import FIELDS, Kind
-from campagne.sheets.import_lock import hold_import_lock
-from campagne.sheets.reading import Sheet
-from campagne.sheets.validation import Problem, ValidRow, validate_rows
 from campagne.uniqueness import duplicate_of
 
 Record = Member | Inquiry
@@ -104,7 +104,7 @@ def run_import(session: Session, region: Region, kind: Kind, sheet: Sheet,
                waiting: Callable[[], None] | None = None) -> Report:
     """Check, match and (unless ``dry_run`` or a row is refused) write the rows of ``sheet``.
     Unless ``dry_run``, the region's import lock is taken first (``waiting`` is called if
-    another import holds it; :class:`~campagne.sheets.import_lock.ImportBusy` if it keeps
+    another import holds it; :class:`~.import_lock.ImportBusy` if it keeps
     it too long). The caller commits on success and rolls back on any exception."""
     valid, problems = validate_rows(kind, sheet, mapping)
     report = Report(kind=kind, rows=len(sheet.rows), dry_run=dry_run)

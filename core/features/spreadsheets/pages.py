@@ -3,7 +3,7 @@ confirmation) and the export forms behind the buttons of the lists.
 
 The uploaded file is kept in the database under a random token bound to the account, its
 page session and the region, only until the import is confirmed or cancelled (30 minutes at
-most); see :mod:`campagne.sheets.uploads`."""
+most); see :mod:`campagne.features.spreadsheets.uploads`."""
 
 from __future__ import annotations
 
@@ -14,29 +14,29 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
-from campagne.api.sheets import sheet_response
 from campagne.auth.access import Principal
-from campagne.i18n import gettext
-from campagne.regions import RegionFolder
-from campagne.sheets import uploads
-from campagne.sheets.exporter import (
+from campagne.features.spreadsheets import uploads
+from campagne.features.spreadsheets.api import sheet_response
+from campagne.features.spreadsheets.exporter import (
     InquiryFilter,
     MemberFilter,
     filtered_inquiries,
     filtered_members,
 )
-from campagne.sheets.fields import FIELDS, IGNORE, Kind, auto_mapping
-from campagne.sheets.import_lock import ImportBusy, hold_import_lock
-from campagne.sheets.importer import (
+from campagne.features.spreadsheets.fields import FIELDS, IGNORE, Kind, auto_mapping
+from campagne.features.spreadsheets.import_lock import ImportBusy, hold_import_lock
+from campagne.features.spreadsheets.importer import (
     ImportConflict,
     Report,
     record_import,
     region_by_slug,
     run_import,
 )
-from campagne.sheets.models import SheetUpload
-from campagne.sheets.reading import Sheet, SheetError, limits_from, read_sheet
-from campagne.sheets.validation import MappingInvalid, Problem
+from campagne.features.spreadsheets.models import SheetUpload
+from campagne.features.spreadsheets.reading import Sheet, SheetError, limits_from, read_sheet
+from campagne.features.spreadsheets.validation import MappingInvalid, Problem
+from campagne.i18n import gettext
+from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
 from campagne.web.capped_upload import CappedUploadRoute
 from campagne.web.pages import RendererDep

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from campagne.features.spreadsheets.checks import CHECKS, Invalid
+from campagne.features.spreadsheets.fields import FIELDS, IGNORE, FieldSpec, Kind
+from campagne.features.spreadsheets.reading import Sheet
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
-from campagne.sheets.checks import CHECKS, Invalid
-from campagne.sheets.fields import FIELDS, IGNORE, FieldSpec, Kind
-from campagne.sheets.reading import Sheet
 
 LABELS = {spec.key: spec.label for kind in (Kind.INQUIRIES, Kind.MEMBERS)
           for spec in FIELDS[kind]}

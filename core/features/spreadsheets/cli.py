@@ -21,12 +21,8 @@ from sqlmodel import Session
 
 from campagne import i18n
 from campagne.auth.models import AuditEvent
-from campagne.cli_accounts import settings_for
 from campagne.db import make_engine, upgrade
-from campagne.i18n import gettext, ngettext
-from campagne.models import Member
-from campagne.operations.models import Inquiry
-from campagne.sheets.exporter import (
+from campagne.features.spreadsheets.exporter import (
     InquiryFilter,
     MemberFilter,
     export,
@@ -34,9 +30,9 @@ from campagne.sheets.exporter import (
     filtered_members,
     values_of,
 )
-from campagne.sheets.fields import FIELDS, IGNORE, Kind, auto_mapping, normalise
-from campagne.sheets.import_lock import ImportBusy
-from campagne.sheets.importer import (
+from campagne.features.spreadsheets.fields import FIELDS, IGNORE, Kind, auto_mapping, normalise
+from campagne.features.spreadsheets.import_lock import ImportBusy
+from campagne.features.spreadsheets.importer import (
     COMMAND_LINE,
     ImportConflict,
     Report,
@@ -45,10 +41,20 @@ from campagne.sheets.importer import (
     run_import,
     system_user,
 )
-from campagne.sheets.reading import Limits, Sheet, SheetError, limits_from, read_sheet
-from campagne.sheets.validation import MappingInvalid
+from campagne.features.spreadsheets.reading import (
+    Limits,
+    Sheet,
+    SheetError,
+    limits_from,
+    read_sheet,
+)
+from campagne.features.spreadsheets.validation import MappingInvalid
+from campagne.i18n import gettext, ngettext
+from campagne.models import Member
+from campagne.operations.models import Inquiry
+from campagne.settings import settings_for
 
-log = logging.getLogger("campagne.sheets")
+log = logging.getLogger("campagne.spreadsheets")
 EXIT_REJECTED, EXIT_USAGE = 1, 2
 
 
