@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import Tab, browser, pytestmark, tab, tab_without_javascript
+from browser_kit import Tab, browser, pytestmark, tab, tab_without_javascript
 from test_hub_trends import DAYS, hub_config, seed
 
 from campagne.db import make_engine

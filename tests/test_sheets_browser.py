@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, PASSWORD, populate
+from browser_kit import Tab, browser, open_tab, pytestmark
 from sqlmodel import Session, select
-from test_browser import Tab, _tab, browser, pytestmark
 
 from campagne.app import create_app
 from campagne.models import Member
@@ -40,7 +40,7 @@ def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
 @pytest.fixture
 def tab(browser: Any, staff_server: tuple[str, Any]) -> Iterator[Tab]:
     """A fresh French browser context on the staff server."""
-    yield from _tab(browser, staff_server[0])
+    yield from open_tab(browser, staff_server[0])
 
 
 def test_staff_import_a_spreadsheet_in_the_browser(tab: Tab,
