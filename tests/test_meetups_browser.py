@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from browser_kit import Tab, browser, pytestmark
 from browser_kit import open_tab as _tab
+from meetups_kit import serve
 from sqlmodel import Session, select
-from test_meetups_concurrency import serve
 
 from campagne.demo import generate_region_demo
 from campagne.models import Region
