@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -21,7 +20,6 @@ from campagne.sheets.fields import IGNORE, Kind, auto_mapping, normalise
 from campagne.sheets.reading import Limits, SheetError, limits_from, read_sheet
 from campagne.sheets.validation import MappingInvalid, check_mapping
 
-DATA = Path(__file__).parent / "data"
 TEXT = "Nom;Prénom;Courriel\nLacoste;Amélie;amelie@example.org\nSoulé;Inès;ines@example.org\n"
 
 

@@ -9,15 +9,13 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_kit import EMAILS, World, sign_in_afresh, world
+from accounts_kit import EMAILS, World, sign_in_afresh
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sheets_kit import TOKEN, chosen_fields, upload, upload_and_confirm
+from sheets_kit import DATA, TOKEN, chosen_fields, upload, upload_and_confirm
 from sqlmodel import Session, col, delete, select
 
 from campagne.auth.models import AuditEvent
@@ -25,15 +23,7 @@ from campagne.models import Member, Region
 from campagne.operations.models import Inquiry, Interaction
 from campagne.sheets.models import SheetUpload
 
-DATA = Path(__file__).parent / "data"
 API = "/api/v1/regions/gers"
-
-
-@pytest.fixture
-def w(tmp_path: Path, database_url: str) -> Iterator[World]:
-    """The reference regions with demo members and one account per role."""
-    with world(tmp_path, database_url) as built:
-        yield built
 
 
 def csv_rows(content: bytes) -> list[list[str]]:

@@ -5,12 +5,12 @@ error, no failed load, no Content-Security-Policy violation."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, PASSWORD, populate
 from browser_kit import Tab, browser, open_tab, pytestmark
+from sheets_kit import DATA
 from sqlmodel import Session, select
 
 from campagne.app import create_app
@@ -19,7 +19,6 @@ from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit, served
 
 __all__ = ["browser", "pytestmark"]
-DATA = Path(__file__).parent / "data"
 NBSP = "\u00a0"
 
 

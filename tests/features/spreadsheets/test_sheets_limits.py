@@ -6,12 +6,10 @@ region in progress for too long writes nothing and offers to confirm again (409)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_kit import World, sign_in_afresh, world
+from accounts_kit import World, sign_in_afresh
 from sheets_kit import DATA, TOKEN, chosen_fields, upload
 from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, select
@@ -26,13 +24,6 @@ from campagne.web.capped_upload import CAP
 
 API = "/api/v1/regions/gers"
 CHUNK = 64 * 1024
-
-
-@pytest.fixture
-def w(tmp_path: Path, database_url: str) -> Iterator[World]:
-    """The reference regions with demo members and one account per role."""
-    with world(tmp_path, database_url) as built:
-        yield built
 
 
 def test_an_upload_past_the_limit_is_refused_with_a_message(w: World) -> None:
