@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from accounts_kit import EMAILS, World, world
+from followup_kit import clear_followup
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import AuditEvent, UserAccount
@@ -16,15 +17,6 @@ from campagne.models import Member
 from campagne.operations.models import Milestone
 
 TODAY = dt.date.today().isoformat()
-
-
-def clear_followup(w: World) -> None:
-    """Remove the demo follow-up of the two members the tests use."""
-    with Session(w.instance.engine) as session:
-        for milestone in session.exec(select(Milestone).where(
-                col(Milestone.member_id).in_((w.gers_member, w.orne_member)))):
-            session.delete(milestone)
-        session.commit()
 
 
 @pytest.fixture

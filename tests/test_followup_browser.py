@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, PASSWORD, populate
+from browser_kit import CHROMIUM, CHROMIUM_ARGS, WATCH_CSP
 from sqlmodel import Session, select
-from test_browser import CHROMIUM, CHROMIUM_ARGS, WATCH_CSP
 
 from campagne.app import create_app
 from campagne.operations.models import Milestone

@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from accounts_kit import World, world
-from test_account_pages import sign_in
-from test_followup_api import clear_followup
+from accounts_kit import World, sign_in, world
+from followup_kit import clear_followup
 
 
 @pytest.fixture

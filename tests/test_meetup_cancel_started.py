@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from accounts_kit import World, world
+from accounts_kit import sign_in_world as sign_in
 from sqlmodel import Session, select
-from test_meetups_staff_pages import sign_in
 
 from campagne.operations.meetup_mail import cancel_token
 from campagne.operations.meetups import (

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_kit import Tab, browser, pytestmark
+from browser_kit import open_tab as _tab
+from meetups_kit import serve
 from sqlmodel import Session, select
-from test_browser import Tab, _tab, browser, pytestmark
-from test_meetups_concurrency import serve
 
 from campagne.demo import generate_region_demo
 from campagne.models import Region

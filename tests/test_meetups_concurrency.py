@@ -11,33 +11,25 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from accounts_kit import EMAILS, PASSWORD, populate
-from meetups_kit import Inbox, in_days
+from meetups_kit import Inbox, in_days, serve
 from meetups_kit import smtp as smtp
 from sqlmodel import Session, col, func, select
 
-from campagne.app import create_app
 from campagne.instance import Instance, load_instance
 from campagne.operations.models import Registration
 from campagne.regions import reference_region_paths
 from campagne.settings import CampagneSettings
-from campagne.testing import RegionKit, served
+from campagne.testing import RegionKit
 
 SIGN_UPS = 30
 CAPACITY = 7
-
-
-@contextmanager
-def serve(instance: Instance) -> Iterator[str]:
-    """The application of ``instance`` behind uvicorn on a free loopback port."""
-    with served(create_app(instance)) as url:
-        yield url
 
 
 @pytest.fixture

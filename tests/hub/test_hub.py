@@ -7,9 +7,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hub_kit import demo_transport
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
@@ -38,25 +38,6 @@ def _config(tmp_path: Path, database_url: str | None = None) -> Path:
     path = tmp_path / "hub.yaml"
     path.write_text(HUB_YAML.format(db=database_url or f"sqlite:///{tmp_path / 'hub.db'}"))
     return path
-
-
-def _transport(demo_client: TestClient, broken: str | None = None) -> httpx.MockTransport:
-    """Answers for gers.test from the demo instance; orne.test as ``broken`` says."""
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        if request.url.host == "orne.test" and broken == "down":
-            raise httpx.ConnectError("connection refused", request=request)
-        path = request.url.path
-        if request.url.host == "orne.test" and broken == "invalid" and path.endswith("/stats"):
-            return httpx.Response(200, json={"members": 3})
-        slug = "gers" if request.url.host == "gers.test" else "orne"
-        if path == "/api/v1/regions":
-            return httpx.Response(200, json=[{"slug": slug}])
-        upstream = demo_client.get(path)
-        return httpx.Response(upstream.status_code, content=upstream.content,
-                              headers={"content-type": "application/json"})
-
-    return httpx.MockTransport(answer)
 
 
 def test_config_errors_are_reported_at_their_line(tmp_path: Path,
@@ -91,16 +72,16 @@ def test_harvest_outcomes_and_statuses(tmp_path: Path, demo_client: TestClient,
     config = load_hub_config(_config(tmp_path, database_url))
     engine = make_engine(config.database_url)
     upgrade_hub(engine)
-    results = harvest(engine, config, transport=_transport(demo_client))
+    results = harvest(engine, config, transport=demo_transport(demo_client))
     assert [(r.instance, r.outcome, r.regions) for r in results] == [
         ("CCI du Gers", "ok", ["gers"]), ("Orne", "ok", ["orne"])]
     with TestClient(create_hub_app(config, engine, schedule=False)) as hub:
         statuses = {i["name"]: i["status"] for i in hub.get("/api/v1/network/instances").json()}
         assert statuses == {"CCI du Gers": "ok", "Orne": "ok"}
-        harvest(engine, config, transport=_transport(demo_client, broken="invalid"))
+        harvest(engine, config, transport=demo_transport(demo_client, broken="invalid"))
         orne = hub.get("/api/v1/network/instances").json()[1]
         assert orne["status"] == "invalid" and "schema" in orne["error"]
-        harvest(engine, config, transport=_transport(demo_client, broken="down"))
+        harvest(engine, config, transport=demo_transport(demo_client, broken="down"))
         orne = hub.get("/api/v1/network/instances").json()[1]
         assert orne["status"] == "stale", "down, but its last snapshot is kept"
         compare = hub.get("/api/v1/network/compare").json()
@@ -119,7 +100,7 @@ def test_an_instance_never_reached_is_unreachable(tmp_path: Path,
     config = load_hub_config(_config(tmp_path))
     engine = make_engine(config.database_url)
     upgrade_hub(engine)
-    results = harvest(engine, config, transport=_transport(demo_client, broken="down"))
+    results = harvest(engine, config, transport=demo_transport(demo_client, broken="down"))
     assert results[1].outcome == "unreachable"
     with TestClient(create_hub_app(config, engine, schedule=False)) as hub:
         orne = hub.get("/api/v1/network/instances").json()[1]
@@ -141,7 +122,7 @@ def test_snapshots_keep_no_personal_data(tmp_path: Path, demo_client: TestClient
     config = load_hub_config(_config(tmp_path))
     engine = make_engine(config.database_url)
     upgrade_hub(engine)
-    harvest(engine, config, transport=_transport(demo_client))
+    harvest(engine, config, transport=demo_transport(demo_client))
     with Session(engine) as session:
         text = json.dumps([row.payload for row in session.exec(select(HubSnapshot)).all()])
     assert "@example.org" not in text and "first_name" not in text

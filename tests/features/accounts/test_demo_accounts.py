@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import httpx
-from test_cli_serve import _campagne, running
+from cli_kit import campagne_command, running
 
 PASSWORD = "a long enough demo password"
 
@@ -17,7 +17,7 @@ PASSWORD = "a long enough demo password"
 def users_create(cwd: Path, *args: str) -> None:
     """Run ``campagne users create ... --password-stdin`` in ``cwd``."""
     env = {k: v for k, v in os.environ.items() if k != "CAMPAGNE_DATABASE_URL"}
-    subprocess.run([*_campagne(), "users", "create", *args, "--password-stdin"], cwd=cwd,
+    subprocess.run([*campagne_command(), "users", "create", *args, "--password-stdin"], cwd=cwd,
                    input=f"{PASSWORD}\n", text=True, check=True, env=env, capture_output=True)
 
 

@@ -6,13 +6,11 @@ region in progress for too long writes nothing and offers to confirm again (409)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_kit import World, world
-from sheets_kit import DATA, TOKEN, chosen_fields, sign_in, upload
+from accounts_kit import World, sign_in_afresh
+from sheets_kit import DATA, TOKEN, chosen_fields, upload
 from sqlalchemy import Engine, create_engine
 from sqlmodel import Session, select
 
@@ -28,15 +26,8 @@ API = "/api/v1/regions/gers"
 CHUNK = 64 * 1024
 
 
-@pytest.fixture
-def w(tmp_path: Path, database_url: str) -> Iterator[World]:
-    """The reference regions with demo members and one account per role."""
-    with world(tmp_path, database_url) as built:
-        yield built
-
-
 def test_an_upload_past_the_limit_is_refused_with_a_message(w: World) -> None:
-    csrf = sign_in(w.client)
+    csrf = sign_in_afresh(w.client)
     content = (DATA / "members.csv").read_bytes().ljust(LIMITS.max_bytes + 1, b"\n")
     assert len(content) < CAP  # the form's cap leaves room for its other fields
     refused = upload(w.client, csrf, "big.csv", content=content + b"x" * CAP)
@@ -90,7 +81,7 @@ def small_pool(w: World) -> Engine:
 
 def test_no_free_connection_is_a_503_with_retry_after(w: World) -> None:
     headers = w.headers("staff_gers")
-    csrf = sign_in(w.client)
+    csrf = sign_in_afresh(w.client)
     engine = small_pool(w)
     try:
         with engine.connect():  # the pool's only connection, taken for the whole request
@@ -110,7 +101,7 @@ def test_no_free_connection_is_a_503_with_retry_after(w: World) -> None:
 def test_a_confirmation_while_another_import_keeps_the_region(
         w: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(import_lock, "WAIT_SECONDS", 0.0)
-    csrf = sign_in(w.client)
+    csrf = sign_in_afresh(w.client)
     mapping = upload(w.client, csrf, "members.csv")
     token = TOKEN.search(mapping.text)
     assert token

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from sheets_kit import DATA
 from sqlmodel import Session, col, select
 
 from campagne import i18n
@@ -23,28 +22,10 @@ from campagne.features.spreadsheets.reading import read_sheet
 from campagne.instance import Instance
 from campagne.models import Member
 from campagne.operations.models import Inquiry
-from campagne.regions import reference_region_paths
-from campagne.testing import RegionKit
 
-DATA = Path(__file__).parent / "data"
+pytestmark = pytest.mark.usefixtures("english")  # reports in English
 SAMPLES = {"csv": ("members_bad.csv", "members.csv", None, 5, 5),
            "xlsx": ("members_bad.xlsx", "members.xlsx", "Membres", 3, 3)}
-
-
-@pytest.fixture
-def instance(tmp_path: Path, database_url: str) -> Iterator[Instance]:
-    """The reference regions on an empty database of each backend."""
-    built = RegionKit(tmp_path / "regions", database_url).instance(reference_region_paths())
-    yield built
-    built.engine.dispose()
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Reports in English (the default language is French)."""
-    token = i18n.current_locale.set("en")
-    yield
-    i18n.current_locale.reset(token)
 
 
 def run(instance: Instance, kind: str, data: bytes, name: str, *, region: str = "gers",
@@ -59,7 +40,7 @@ def run(instance: Instance, kind: str, data: bytes, name: str, *, region: str = 
 
 
 def run_file(instance: Instance, name: str, kind: str = "members", **options: Any) -> Report:
-    """Import a sample file of tests/data."""
+    """Import a sample file of tests/features/spreadsheets/data."""
     return run(instance, kind, (DATA / name).read_bytes(), name, **options)
 
 

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit, minimal_region
 
-EXAMPLE_PACKAGE = Path(__file__).parent / "example_package"
+EXAMPLE_PACKAGE = Path(__file__).parents[2] / "example_package"
 CONSULTANT: dict[str, Any] = {
     "origin_department": "75", "status": "independent", "sector": "it_internet_ecommerce",
     "commute_minutes_one_way": 45, "commute_mode": "public_transport",

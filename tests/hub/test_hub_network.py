@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import test_cli_serve as serving
+from cli_kit import running
 from sqlmodel import Session, select
 
 from campagne.cli import main
@@ -76,8 +76,8 @@ def test_hub_harvests_two_instances_and_survives_one_stopping(
     gers_args = ["demo", "--region", "gers", "--db", f"sqlite:///{tmp_path / 'gers.db'}"]
     orne_args = ["demo", "--region", "orne", "--db", f"sqlite:///{tmp_path / 'orne.db'}"]
     hub_db = f"sqlite:///{tmp_path / 'hub.db'}"
-    with serving.running(gers_args, tmp_path) as gers:
-        orne_server = serving.running(orne_args, tmp_path)
+    with running(gers_args, tmp_path) as gers:
+        orne_server = running(orne_args, tmp_path)
         orne = orne_server.__enter__()
         try:
             hub_yaml = tmp_path / "hub.yaml"
@@ -90,7 +90,7 @@ def test_hub_harvests_two_instances_and_survives_one_stopping(
             out = capsys.readouterr().out
             assert "Gers: ok" in out and "Orne: ok" in out
             assert _back_date_snapshots(hub_db, days=1) == 2
-            with serving.running(["hub", str(hub_yaml)], tmp_path) as hub:
+            with running(["hub", str(hub_yaml)], tmp_path) as hub:
                 _until(lambda: _snapshots(hub_db) == 4, "harvest both instances on its own")
                 assert set(_statuses(hub).values()) == {"ok"}
                 compare = _json(f"{hub}/api/v1/network/compare")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from accounts_kit import World, world
+from accounts_kit import sign_in_world as sign_in
 from meetups_kit import Inbox
 from meetups_kit import smtp as smtp
 from sqlmodel import Session, select
-from test_meetups_staff_pages import sign_in
 
 from campagne.models import Member, MemberStatus
 from campagne.operations import bookings

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import Tab, browser, pytestmark, tab, tab_without_javascript
-from test_hub_trends import DAYS, hub_config, seed
+from browser_kit import Tab, browser, pytestmark, tab, tab_without_javascript
+from hub_trends_kit import DAYS, hub_config, seed
 
 from campagne.db import make_engine
 from campagne.hub.app import create_hub_app

@@ -4,7 +4,7 @@ charts drawn with their classes' colours, and the page readable without JavaScri
 from __future__ import annotations
 
 import pytest
-from test_browser import Tab, browser, pytestmark, tab, tab_without_javascript
+from browser_kit import Tab, browser, pytestmark, tab, tab_without_javascript
 
 __all__ = ["browser", "pytestmark", "tab", "tab_without_javascript"]
 

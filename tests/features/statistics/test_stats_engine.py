@@ -94,7 +94,7 @@ def test_retention_share_and_indicators_without_data(tmp_path: Path) -> None:
     assert retention[3] == round(33 / 44, 3)
     for name in ("inquiries_received", "inquiries_converted"):
         assert getattr(stats.indicators, name).value == 0, "no inquiry recorded"
-    # Nothing to compute them from: no settlement, no space (tests/test_stats_operations.py).
+    # Nothing to compute them from: no settlement, no space (test_stats_operations.py).
     for name in ("median_days_inquiry_to_settlement", "desk_occupancy"):
         indicator = getattr(stats.indicators, name)
         assert indicator.available is False and indicator.value is None

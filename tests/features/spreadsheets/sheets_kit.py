@@ -7,25 +7,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from accounts_kit import EMAILS, PASSWORD
 from fastapi.testclient import TestClient
 
 DATA = Path(__file__).parent / "data"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
-
-
-def sign_in(client: TestClient, role: str = "staff_gers") -> str:
-    """Sign in through the form; return the session's CSRF token."""
-    client.cookies.clear()
-    token = CSRF.search(client.get("/account/sign-in").text)
-    assert token
-    response = client.post("/account/sign-in", follow_redirects=False, data={
-        "csrf": token.group(1), "email": EMAILS[role], "password": PASSWORD})
-    assert response.status_code == 303, response.text
-    found = CSRF.search(client.get("/account/").text)
-    assert found
-    return found.group(1)
 
 
 def upload(client: TestClient, csrf: str, name: str, kind: str = "members",

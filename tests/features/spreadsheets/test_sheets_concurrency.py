@@ -9,14 +9,13 @@ until the second one reports that it waits for the lock."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sheets_kit import DATA
 from sqlmodel import Session, col, select
 
-from campagne import i18n
 from campagne.db import session_scope
 from campagne.features.spreadsheets import import_lock, importer
 from campagne.features.spreadsheets.fields import Kind, auto_mapping
@@ -31,28 +30,10 @@ from campagne.features.spreadsheets.reading import read_sheet
 from campagne.instance import Instance
 from campagne.models import Member
 from campagne.operations.models import Inquiry
-from campagne.regions import reference_region_paths
-from campagne.testing import RegionKit
 
-DATA = Path(__file__).parent / "data"
+pytestmark = pytest.mark.usefixtures("english")  # reports in English
 FILES = {"members": ("members.csv", 5), "inquiries": ("inquiries.csv", 2)}
 PATIENCE = 120  # seconds: only a broken lock makes a test wait that long, and then fail
-
-
-@pytest.fixture
-def instance(tmp_path: Path, database_url: str) -> Iterator[Instance]:
-    """The reference regions on an empty database of each backend."""
-    built = RegionKit(tmp_path / "regions", database_url).instance(reference_region_paths())
-    yield built
-    built.engine.dispose()
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Reports in English."""
-    token = i18n.current_locale.set("en")
-    yield
-    i18n.current_locale.reset(token)
 
 
 def importing(instance: Instance, kind: str, **options: Any) -> Report:

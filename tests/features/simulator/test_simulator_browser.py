@@ -3,7 +3,7 @@ result, share it by its address; no console error and no failed load."""
 
 from __future__ import annotations
 
-from test_browser import Tab, browser, pytestmark, tab_without_javascript
+from browser_kit import Tab, browser, pytestmark, tab_without_javascript
 
 __all__ = ["browser", "pytestmark", "tab_without_javascript"]
 

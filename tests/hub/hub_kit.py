@@ -15,6 +15,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import httpx
+from fastapi.testclient import TestClient
+
 from campagne.hub.config import HubConfig
 
 Answer = Callable[[BaseHTTPRequestHandler, threading.Event], None]
@@ -230,3 +233,22 @@ def bounded(work: Callable[[], Any]) -> Any:
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def demo_transport(demo_client: TestClient, broken: str | None = None) -> httpx.MockTransport:
+    """Answers for gers.test from the demo instance; orne.test as ``broken`` says."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "orne.test" and broken == "down":
+            raise httpx.ConnectError("connection refused", request=request)
+        path = request.url.path
+        if request.url.host == "orne.test" and broken == "invalid" and path.endswith("/stats"):
+            return httpx.Response(200, json={"members": 3})
+        slug = "gers" if request.url.host == "gers.test" else "orne"
+        if path == "/api/v1/regions":
+            return httpx.Response(200, json=[{"slug": slug}])
+        upstream = demo_client.get(path)
+        return httpx.Response(upstream.status_code, content=upstream.content,
+                              headers={"content-type": "application/json"})
+
+    return httpx.MockTransport(answer)

@@ -9,32 +9,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from accounts_kit import EMAILS, PASSWORD, World, world
+from accounts_kit import CSRF, EMAILS, PASSWORD, World, sign_in, world
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import Credential, CredentialKind
 from campagne.testing import MINIMAL_REGION, RegionKit, minimal_region
 
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
 
 @pytest.fixture
 def w(tmp_path: Path) -> Iterator[World]:
     with world(tmp_path, base_url="https://testserver") as built:
         yield built
-
-
-def sign_in(client: TestClient, role: str = "staff_gers") -> str:
-    """Sign in through the form; return the session's CSRF token."""
-    token = CSRF.search(client.get("/account/sign-in").text)
-    assert token
-    response = client.post("/account/sign-in", follow_redirects=False, data={
-        "csrf": token.group(1), "email": EMAILS[role], "password": PASSWORD})
-    assert response.status_code == 303, response.text
-    found = CSRF.search(client.get("/account/").text)
-    assert found
-    return found.group(1)
 
 
 def test_session_cookie_flags_over_https(w: World) -> None:

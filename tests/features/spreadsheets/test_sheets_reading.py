@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -21,7 +20,6 @@ from campagne.features.spreadsheets.reading import Limits, SheetError, limits_fr
 from campagne.features.spreadsheets.validation import MappingInvalid, check_mapping
 from campagne.settings import CampagneSettings
 
-DATA = Path(__file__).parent / "data"
 TEXT = "Nom;Prénom;Courriel\nLacoste;Amélie;amelie@example.org\nSoulé;Inès;ines@example.org\n"
 
 

@@ -9,15 +9,13 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_kit import EMAILS, World, world
+from accounts_kit import EMAILS, World, sign_in_afresh
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from sheets_kit import TOKEN, chosen_fields, sign_in, upload, upload_and_confirm
+from sheets_kit import DATA, TOKEN, chosen_fields, upload, upload_and_confirm
 from sqlmodel import Session, col, delete, select
 
 from campagne.auth.models import AuditEvent
@@ -25,15 +23,7 @@ from campagne.features.spreadsheets.models import SheetUpload
 from campagne.models import Member, Region
 from campagne.operations.models import Inquiry, Interaction
 
-DATA = Path(__file__).parent / "data"
 API = "/api/v1/regions/gers"
-
-
-@pytest.fixture
-def w(tmp_path: Path, database_url: str) -> Iterator[World]:
-    """The reference regions with demo members and one account per role."""
-    with world(tmp_path, database_url) as built:
-        yield built
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
@@ -107,8 +97,8 @@ def without_demo_inquiries(w: World) -> None:
 
 def test_inquiry_exports_by_stage(w: World) -> None:
     without_demo_inquiries(w)
-    sign_in(w.client)
-    csrf = sign_in(w.client)
+    sign_in_afresh(w.client)
+    csrf = sign_in_afresh(w.client)
     upload_and_confirm(w.client, csrf, "inquiries.csv", "inquiries")
     everything = w.client.get(f"{API}/inquiries/export/csv", headers=w.headers("admin"))
     assert [row[0] for row in csv_rows(everything.content)[1:]] == ["Noël", "Peyré"]
@@ -140,7 +130,7 @@ def test_formulas_are_escaped_and_the_export_imports_back_unchanged(w: World) ->
     business = next(c.value for c in cells if str(c.value).endswith('"x")'))
     assert business == "'=HYPERLINK(\"http://evil.example\",\"x\")"
 
-    csrf = sign_in(w.client)
+    csrf = sign_in_afresh(w.client)
     exported = w.client.post("/gers/staff/export/members", data={"csrf": csrf, "format": "csv"})
     total = len(csv_rows(exported.content)) - 1
     report = upload_and_confirm(w.client, csrf, "export.csv", "members", exported.content)
@@ -164,7 +154,7 @@ def test_exports_are_audited_and_read_only_staff_export_but_do_not_import(w: Wor
     assert exported[0].detail["format"] == "csv" and exported[0].detail["filters"] == ["sector"]
     assert exported[0].detail["count"] == len(listed_emails(w, sector="other"))
 
-    csrf = sign_in(w.client, "reader_gers")
+    csrf = sign_in_afresh(w.client, "reader_gers")
     page = w.client.post("/gers/staff/export/members",
                          data={"csrf": csrf, "format": "xlsx", "status": "left"})
     assert page.status_code == 200 and len(xlsx_rows(page.content)) - 1 == events(
@@ -181,7 +171,7 @@ def test_exports_are_audited_and_read_only_staff_export_but_do_not_import(w: Wor
 
 
 def test_the_import_pages_from_upload_to_report(w: World) -> None:
-    csrf = sign_in(w.client)
+    csrf = sign_in_afresh(w.client)
     page = w.client.get("/gers/staff/import")
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
     assert page.headers["cache-control"] == "no-store"
@@ -234,16 +224,16 @@ def test_the_import_pages_from_upload_to_report(w: World) -> None:
 
 
 def test_an_upload_belongs_to_its_session_and_expires(w: World) -> None:
-    csrf = sign_in(w.client)
+    csrf = sign_in_afresh(w.client)
     mapping = upload(w.client, csrf, "members.csv")
     token = TOKEN.search(mapping.text).group(1)  # type: ignore[union-attr]
     fields = chosen_fields(mapping.text)
     other = TestClient(w.client.app)
-    other_csrf = sign_in(other)  # the same person, another session
+    other_csrf = sign_in_afresh(other)  # the same person, another session
     stolen = other.post("/gers/staff/import/preview",
                         data={"csrf": other_csrf, "token": token, "field": fields})
     assert stolen.status_code == 404
-    admin_csrf = sign_in(other, "admin")
+    admin_csrf = sign_in_afresh(other, "admin")
     assert other.post("/gers/staff/import/confirm", data={
         "csrf": admin_csrf, "token": token, "field": fields}).status_code == 404
     with Session(w.instance.engine) as session:
@@ -266,7 +256,7 @@ def test_an_upload_belongs_to_its_session_and_expires(w: World) -> None:
 ])
 def test_refused_files_are_explained_on_the_page(w: World, name: str, content: bytes,
                                                  message: str) -> None:
-    csrf = sign_in(w.client)
+    csrf = sign_in_afresh(w.client)
     refused = upload(w.client, csrf, name, content=content)
     assert refused.status_code == 422 and message in refused.text
     with Session(w.instance.engine) as session:
@@ -275,7 +265,7 @@ def test_refused_files_are_explained_on_the_page(w: World, name: str, content: b
 
 def test_inquiries_import_on_the_page(w: World) -> None:
     without_demo_inquiries(w)
-    csrf = sign_in(w.client)
+    csrf = sign_in_afresh(w.client)
     report = upload_and_confirm(w.client, csrf, "inquiries.csv", "inquiries")
     assert "2 lignes lues\u00a0: 2 créées" in report
     with Session(w.instance.engine) as session:

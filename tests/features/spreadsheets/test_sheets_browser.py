@@ -5,13 +5,13 @@ error, no failed load, no Content-Security-Policy violation."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, PASSWORD, populate
+from browser_kit import Tab, browser, open_tab, pytestmark
+from sheets_kit import DATA
 from sqlmodel import Session, select
-from test_browser import Tab, _tab, browser, pytestmark
 
 from campagne.app import create_app
 from campagne.models import Member
@@ -19,7 +19,6 @@ from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit, served
 
 __all__ = ["browser", "pytestmark"]
-DATA = Path(__file__).parent / "data"
 NBSP = "\u00a0"
 
 
@@ -40,7 +39,7 @@ def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
 @pytest.fixture
 def tab(browser: Any, staff_server: tuple[str, Any]) -> Iterator[Tab]:
     """A fresh French browser context on the staff server."""
-    yield from _tab(browser, staff_server[0])
+    yield from open_tab(browser, staff_server[0])
 
 
 def test_staff_import_a_spreadsheet_in_the_browser(tab: Tab,

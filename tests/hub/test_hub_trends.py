@@ -4,7 +4,6 @@ schema version), read through ``/api/v1/network/trends`` (JSON, CSV) and ``/tend
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import io
@@ -18,9 +17,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, inspect
+from hub_kit import demo_transport
+from hub_trends_kit import DAYS, TODAY, at, hub_config, seed
+from sqlalchemy import inspect
 from sqlmodel import Session, select
-from test_hub import _transport
 
 from campagne import i18n
 from campagne.db import alembic_config, make_engine
@@ -28,96 +28,11 @@ from campagne.hub.app import create_hub_app
 from campagne.hub.config import HubConfig
 from campagne.hub.db import HUB_MIGRATIONS, upgrade_hub
 from campagne.hub.harvest import harvest
-from campagne.hub.models import HubInstance, HubSnapshot, hub_metadata
+from campagne.hub.models import HubSnapshot, hub_metadata
 from campagne.hub.trend_chart import format_value, nice_top
 from campagne.hub.trends import MAX_DAYS, TrendQueryError, snapshot_figures, trend_window
-from campagne.stats.schema import StatsV1
 
-TODAY = dt.datetime.now(dt.UTC).date()
-DAYS = [TODAY - dt.timedelta(days=n) for n in (3, 2, 1, 0)]
 API = "/api/v1/network/trends"
-
-
-def stats_payload(slug: str, name: str, members: int | None, day: dt.date,
-                  occupancy: float | None = 0.5) -> dict[str, Any]:
-    """Valid statistics of schema version 1 (``members`` None: suppressed)."""
-    count = {"value": members, "available": True, "suppressed": members is None}
-    payload = {
-        "region": {"slug": slug, "code": "32" if slug == "gers" else "61", "name": name},
-        "period": {"start": None, "end": day.isoformat()},
-        "generated_at": f"{day.isoformat()}T05:00:00Z",
-        "licence": {"name": "Licence Ouverte / Open Licence 2.0",
-                    "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"},
-        "disclosure": {"threshold": 11, "rule": "primary and secondary", "source": "test"},
-        "population": None,
-        "indicators": {
-            "members_total": count,
-            "members_per_100k_inhabitants": {
-                "value": None if members is None else round(members / 1.9, 1),
-                "unit": "per_100k_inhabitants", "suppressed": members is None},
-            "arrivals_by_year": {"total": None, "cells": []},
-            "members_by_sector": {"total": None, "cells": []},
-            "members_by_origin": {"total": None, "cells": []},
-            "services_used": {"total": None, "cells": []},
-            "meetup_attendance": {"value": None, "available": False},
-            "retention": [{"years": 1, "share": 0.8}, {"years": 2, "share": None,
-                                                       "suppressed": True}],
-            "inquiries_received": {"value": None, "available": False},
-            "inquiries_converted": {"value": None, "available": False},
-            "median_days_inquiry_to_settlement": {"value": None, "unit": "days",
-                                                  "available": False},
-            "desk_occupancy": {"value": occupancy, "unit": "share"},
-        },
-    }
-    return StatsV1.model_validate(payload).model_dump(mode="json")
-
-
-def at(day: dt.date, hour: int) -> dt.datetime:
-    """A moment of ``day`` (UTC)."""
-    return dt.datetime.combine(day, dt.time(hour), dt.UTC)
-
-
-def seed(engine: Engine) -> None:
-    """Gers every day (two harvests on the first, suppressed on the third); Orne missing
-    on the second day (its harvest failed) and of schema version "2" on the last; Lot never
-    harvested; one Gers snapshot older than the window."""
-    upgrade_hub(engine)
-    snapshots = [
-        ("Gers", at(DAYS[0], 8), stats_payload("gers", "Gers", 120, DAYS[0])),
-        ("Gers", at(DAYS[0], 20), stats_payload("gers", "Gers", 125, DAYS[0])),
-        ("Gers", at(DAYS[1], 8), stats_payload("gers", "Gers", 130, DAYS[1])),
-        ("Gers", at(DAYS[2], 8), stats_payload("gers", "Gers", None, DAYS[2])),
-        ("Gers", at(DAYS[3], 1), stats_payload("gers", "Gers", 140, DAYS[3], 0.625)),
-        ("Gers", at(TODAY - dt.timedelta(days=400), 8),
-         stats_payload("gers", "Gers", 20, TODAY - dt.timedelta(days=400))),
-        ("Orne", at(DAYS[0], 9), stats_payload("orne", "Orne", 60, DAYS[0])),
-        ("Orne", at(DAYS[2], 9), stats_payload("orne", "Orne", 64, DAYS[2])),
-    ]
-    later = copy.deepcopy(stats_payload("orne", "Orne", 66, DAYS[3]))
-    later["schema_version"] = "2"
-    later["indicators"]["desks_total"] = {"value": 12, "unit": "desks"}
-    del later["indicators"]["desk_occupancy"]
-    later["indicators"]["inquiries_received"] = {"value": 30, "suppressed": True}
-    snapshots.append(("Orne", at(DAYS[3], 0), later))
-    with Session(engine) as session:
-        session.add(HubInstance(name="Gers", url="http://gers.test", last_outcome="ok",
-                                last_attempt_at=at(DAYS[3], 1), last_success_at=at(DAYS[3], 1)))
-        session.add(HubInstance(name="Orne", url="http://orne.test", last_outcome="ok",
-                                last_attempt_at=at(DAYS[3], 0), last_success_at=at(DAYS[3], 0)))
-        session.flush()
-        for instance, moment, payload in snapshots:  # Orne's kept before figures existed
-            session.add(HubSnapshot(
-                instance_name=instance, region_slug=payload["region"]["slug"],
-                harvested_at=moment, payload=payload,
-                figures=snapshot_figures(payload) if instance == "Gers" else None))
-        session.commit()
-
-
-def hub_config(database_url: str) -> HubConfig:
-    """Three instances, one of them never harvested."""
-    return HubConfig.model_validate({"database_url": database_url, "instances": [
-        {"name": "Gers", "url": "http://gers.test"}, {"name": "Orne", "url": "http://orne.test"},
-        {"name": "Lot", "url": "http://lot.test"}]})
 
 
 @pytest.fixture
@@ -361,7 +276,7 @@ def test_a_harvest_keeps_the_figures_trends_read(tmp_path: Path,
         {"name": "CCI du Gers", "url": "http://gers.test"}]})
     engine = make_engine(url)
     upgrade_hub(engine)
-    harvest(engine, config, transport=_transport(demo_client))
+    harvest(engine, config, transport=demo_transport(demo_client))
     with Session(engine) as session:
         row = session.exec(select(HubSnapshot)).one()
     assert row.figures == snapshot_figures(row.payload)

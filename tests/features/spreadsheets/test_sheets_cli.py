@@ -11,12 +11,13 @@ import signal
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sheets_kit import DATA
 from sqlmodel import Session, col, func, select
 
 from campagne.auth.models import AuditEvent
@@ -25,19 +26,8 @@ from campagne.features.spreadsheets import import_lock
 from campagne.features.spreadsheets.importer import region_by_slug
 from campagne.instance import Instance
 from campagne.models import Member
-from campagne.regions import reference_region_paths
-from campagne.testing import RegionKit
 
-DATA = Path(__file__).parent / "data"
 BIG_ROWS = 1_500
-
-
-@pytest.fixture
-def instance(tmp_path: Path, database_url: str) -> Iterator[Instance]:
-    """The reference regions on an empty database of each backend."""
-    built = RegionKit(tmp_path / "regions", database_url).instance(reference_region_paths())
-    yield built
-    built.engine.dispose()
 
 
 @dataclass
