@@ -4,12 +4,13 @@ what it receives, and a meetup made through the staff API."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from accounts_kit import World
+from accounts_kit import EMAILS, PASSWORD, World
 from mail_kit import Inbox, smtp
 
-__all__ = ["Inbox", "in_days", "new_event", "smtp"]
+__all__ = ["Inbox", "in_days", "new_event", "sign_in", "smtp"]
 
 
 def in_days(days: float, hour: int = 18) -> str:
@@ -29,3 +30,19 @@ def new_event(w: World, *, capacity: int = 10, days: float = 10, slug: str = "ge
     assert response.status_code == 201, response.text
     event: dict[str, Any] = response.json()
     return event
+
+
+def sign_in(w: World, role: str) -> str:
+    """Open a page session as ``role``; return its CSRF token."""
+    w.client.cookies.clear()
+    form = w.client.get("/account/sign-in").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert csrf
+    signed = w.client.post("/account/sign-in", data={
+        "csrf": csrf.group(1), "email": EMAILS[role], "password": PASSWORD},
+        follow_redirects=False)
+    assert signed.status_code == 303
+    page = w.client.get("/account/").text
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found
+    return found.group(1)

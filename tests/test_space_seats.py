@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from accounts_kit import World, world
+from meetups_kit import sign_in
 from sqlmodel import Session
-from test_meetups_staff_pages import sign_in
 
 from campagne.models import utc_now
 from campagne.operations.models import Booking, Space

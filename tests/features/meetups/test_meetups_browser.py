@@ -16,8 +16,8 @@ from test_browser import Tab, _tab, browser, pytestmark
 from test_meetups_concurrency import serve
 
 from campagne.demo import generate_region_demo
+from campagne.features.meetups.models import Meetup
 from campagne.models import Region
-from campagne.operations.models import Meetup
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
 

@@ -23,8 +23,8 @@ from meetups_kit import smtp as smtp
 from sqlmodel import Session, col, func, select
 
 from campagne.app import create_app
+from campagne.features.meetups.models import Registration
 from campagne.instance import Instance, load_instance
-from campagne.operations.models import Registration
 from campagne.regions import reference_region_paths
 from campagne.settings import CampagneSettings
 from campagne.testing import RegionKit, served
