@@ -134,7 +134,8 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
                        if row.arrival is not None and period.contains(row.arrival))
     used = _services_used(session, region.id, period)
     inquiries = operations.inquiry_figures(session, region.id, period, threshold)
-    given = plugins.operations_figures(folder.info(), session, period, threshold)
+    features = plugins.operations_figures(folder.info(), session, period, threshold,
+                                          NOT_GIVEN)
     total = disclosure.protect_count(len(present), threshold)
     config = folder.config
     population = None
@@ -165,7 +166,7 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
         median_days_inquiry_to_settlement=inquiries.median_days,
         desk_occupancy=operations.desk_occupancy(session, region.id, period, threshold),
         milestones_reached=operations.milestones_reached(session, region.id, period, threshold),
-        **{**NOT_GIVEN, **given},
+        **features,
     )
     return StatsV1(
         region=RegionRef(slug=config.slug, code=config.code, name=config.name),

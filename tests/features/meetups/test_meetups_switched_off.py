@@ -83,6 +83,43 @@ def test_no_meetup_link_nor_page_where_meetups_are_off(tmp_path: Path) -> None:
         assert "/gers/rencontres" in gers or "/gers/meetups" in gers
 
 
+GIVER = '''
+from campagne import hookimpl
+from campagne.stats.schema import Count, Measure
+
+
+@hookimpl
+def operations_figures(threshold):
+    return {"meetups_held": Measure(value=threshold, unit="meetups"),
+            "members_total": Count(value=1),
+            "meetup_attendance": Measure(value=1, unit="people")}
+'''
+
+
+def test_hook_operations_figures(tmp_path: Path) -> None:
+    """A plug-in gives a feature's figure where the feature is off; a figure the engine
+    computes itself, or of the wrong type, is a recorded failure and left out."""
+    kit = RegionKit(tmp_path)
+    kit.root.mkdir(parents=True, exist_ok=True)
+    orne = _copy(kit, "orne", features={"meetups": False})
+    (orne / "plugins").mkdir(exist_ok=True)
+    (orne / "plugins" / "giver.py").write_text(GIVER, encoding="utf-8")
+    instance = kit.instance([orne])
+    try:
+        with TestClient(create_app(instance)) as client:
+            stats = client.get("/api/v1/regions/orne/stats").json()
+            failures = {p["name"]: p["failures"] for p in client.get("/api/v1/plugins").json()}
+    finally:
+        instance.engine.dispose()
+    figures = stats["indicators"]
+    assert figures["meetups_held"]["value"] == stats["disclosure"]["threshold"]
+    assert figures["meetup_attendance"] == {"value": None, "available": False,
+                                            "suppressed": False}
+    assert figures["members_total"]["value"] != 1
+    messages = [f["message"] for f in failures["orne.giver"]]
+    assert len(messages) == 2 and all("not a figure a feature gives" in m for m in messages)
+
+
 def test_the_statistics_engine_names_no_feature_module() -> None:
     source = Path(campagne.stats.engine.__file__).read_text(encoding="utf-8")
     imported = {node.module for node in ast.walk(ast.parse(source))
