@@ -23,11 +23,11 @@ from campagne.auth.accounts import (
 )
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
+from campagne.features.meetups.retention import forget_past_guests
 from campagne.features.spreadsheets.uploads import sweep
 from campagne.instance import Instance, load_instance
 from campagne.mail import link_url, send_mail
 from campagne.operations.booking_retention import forget_past_desk_guests
-from campagne.operations.meetup_retention import forget_past_guests
 from campagne.plugin_migrations import upgrade_all
 from campagne.retention import housekeeping, purge, purge_inquiries, purge_plugin_data
 from campagne.settings import CampagneSettings, settings_for

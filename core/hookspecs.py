@@ -42,7 +42,7 @@ from campagne.plugin_types import (
     TimelineNote,
 )
 from campagne.stats.period import Period
-from campagne.stats.schema import ExtraIndicator
+from campagne.stats.schema import Count, ExtraIndicator, Measure
 
 PROJECT_NAME = "campagne"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -252,6 +252,30 @@ def extra_indicators(region: RegionInfo, settings: Any, period: Period,
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
        ``store`` is passed.
+    """
+
+
+@hookspec
+def operations_figures(region: RegionInfo, settings: Any, data: PluginData, period: Period,
+                       threshold: int) -> dict[str, Measure | Count]:
+    """Give figures of the region's open statistics that belong to a feature (the
+    meetups', the desks'), keyed by their field name under ``indicators`` in the published
+    schema (``/api/v1/regions/{slug}/stats``).
+
+    A figure no enabled plug-in gives is published as not available
+    (``available: false``): a region that switched the feature off publishes none of its
+    indicators, and the schema stays the same for every region. Apply disclosure control
+    (``threshold``) before returning, as the engine does for its own counts.
+
+    :param region: the region the statistics are for.
+    :param settings: this plug-in's settings for that region.
+    :param data: this plug-in's tables, seen from that region (read only here).
+    :param period: the period covered (``period.start`` may be ``None``).
+    :param threshold: the disclosure threshold the instance publishes with.
+    :return: a mapping from field names of the schema's indicators to
+        :class:`~campagne.stats.schema.Measure` or :class:`~campagne.stats.schema.Count`.
+
+    .. versionadded:: 0.2.0
     """
 
 

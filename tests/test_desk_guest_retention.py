@@ -13,10 +13,10 @@ from sqlmodel import Session, select
 
 from campagne.auth.models import UserAccount
 from campagne.cli import main
+from campagne.features.meetups.retention import ERASED_GUEST
 from campagne.features.spreadsheets.models import SheetUpload
 from campagne.models import Member, Region
 from campagne.operations.booking_retention import forget_past_desk_guests
-from campagne.operations.meetup_retention import ERASED_GUEST
 from campagne.operations.models import Booking, Space
 from campagne.operations.occupancy import region_occupancy
 from campagne.taxonomy import SECTORS

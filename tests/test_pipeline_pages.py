@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 from inquiry_kit import account_id, new_inquiry
 from sqlmodel import Session, select
 
+from campagne.features.meetups.models import Meetup
 from campagne.models import Region
-from campagne.operations.models import Inquiry, Meetup
+from campagne.operations.models import Inquiry
 from campagne.operations.pipeline import programme_today
 
 

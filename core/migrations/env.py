@@ -8,7 +8,8 @@ from sqlmodel import SQLModel
 
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
 import campagne.models
-import campagne.operations.models  # noqa: F401 - inquiries, meetups, spaces...
+import campagne.operations.models  # noqa: F401 - inquiries, spaces...
+from campagne.features.meetups import models as meetup_models  # noqa: F401
 from campagne.features.spreadsheets import models as sheet_models  # noqa: F401 - uploaded spreadsheets
 
 target_metadata = SQLModel.metadata

@@ -11,8 +11,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col
 
+from campagne.features.meetups.retention import ERASED_GUEST, GUEST_DAYS
 from campagne.models import utc_now
-from campagne.operations.meetup_retention import ERASED_GUEST, GUEST_DAYS
 from campagne.operations.models import Booking
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from campagne.operations.models import Booking, Meetup, Registration, Space
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.operations.models import Booking, Space
 
 
 def _iso(value: Any) -> Any:

@@ -9,10 +9,11 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.rules import LIVE, Notice, cancel_registration
 from campagne.models import utc_now
 from campagne.operations import bookings
-from campagne.operations.meetups import LIVE, Notice, cancel_registration
-from campagne.operations.models import Booking, Meetup, Registration
+from campagne.operations.models import Booking
 
 
 def release_seats(session: Session, member_id: int, now: dt.datetime | None = None

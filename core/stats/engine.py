@@ -18,6 +18,7 @@ from campagne.regions import RegionFolder
 from campagne.stats import disclosure, operations
 from campagne.stats.period import Period
 from campagne.stats.schema import (
+    Count,
     Disclosure,
     ExtraIndicator,
     Indicators,
@@ -31,6 +32,13 @@ from campagne.stats.schema import (
 )
 
 RETENTION_YEARS = (1, 2, 3)
+#: The figures the features give through the hook ``operations_figures``, as published
+#: where no enabled feature gives them (the feature is switched off in the region).
+NOT_GIVEN: dict[str, Measure | Count] = {
+    "meetups_held": Measure(value=None, unit="meetups", available=False),
+    "meetup_attendance": Count(value=None, available=False),
+    "meetup_attendance_rate": Measure(value=None, unit="share", available=False),
+}
 IN_PROGRAMME = operations.IN_PROGRAMME
 
 
@@ -126,7 +134,8 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
                        if row.arrival is not None and period.contains(row.arrival))
     used = _services_used(session, region.id, period)
     inquiries = operations.inquiry_figures(session, region.id, period, threshold)
-    meetups = operations.meetup_figures(session, region.id, period, threshold, now or utc_now())
+    features = plugins.operations_figures(folder.info(), session, period, threshold,
+                                          NOT_GIVEN)
     total = disclosure.protect_count(len(present), threshold)
     config = folder.config
     population = None
@@ -151,15 +160,13 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
             _sorted(Counter(row.origin for row in present)), threshold, with_total=True),
         services_used=disclosure.protect_table(dict(sorted(used.items())), threshold,
                                                with_total=False),
-        meetup_attendance=meetups.attendance,
         retention=_retention(rows, period, threshold),
         inquiries_received=inquiries.received,
         inquiries_converted=inquiries.converted,
         median_days_inquiry_to_settlement=inquiries.median_days,
         desk_occupancy=operations.desk_occupancy(session, region.id, period, threshold),
-        meetups_held=meetups.held,
-        meetup_attendance_rate=meetups.rate,
         milestones_reached=operations.milestones_reached(session, region.id, period, threshold),
+        **features,
     )
     return StatsV1(
         region=RegionRef(slug=config.slug, code=config.code, name=config.name),

@@ -15,10 +15,11 @@ from meetups_kit import Inbox
 from meetups_kit import smtp as smtp
 from sqlmodel import Session, select
 
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.rules import region_id_of
 from campagne.models import Member, MemberStatus
 from campagne.operations import bookings
-from campagne.operations.meetups import region_id_of
-from campagne.operations.models import Booking, BookingSlot, Meetup, Registration, Space
+from campagne.operations.models import Booking, BookingSlot, Space
 from campagne.retention import purge
 
 FUTURE = dt.datetime(2999, 6, 1, 16, 30, tzinfo=dt.UTC)

@@ -8,8 +8,9 @@ from pathlib import Path
 from accounts_kit import world
 from sqlmodel import Session, select
 
+from campagne.features.meetups.models import Meetup, Registration
 from campagne.models import Member
-from campagne.operations.models import Booking, Meetup, Registration, Space
+from campagne.operations.models import Booking, Space
 
 
 def test_export_lists_own_sign_ups_and_bookings(tmp_path: Path, database_url: str) -> None:

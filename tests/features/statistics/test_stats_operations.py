@@ -11,15 +11,14 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
+from campagne.features.meetups.models import Meetup, Registration
 from campagne.gdpr import erase_member
 from campagne.instance import Instance
 from campagne.models import Member, Region
 from campagne.operations.models import (
     Booking,
     Inquiry,
-    Meetup,
     Milestone,
-    Registration,
     Space,
 )
 from campagne.stats.engine import StatsOptions, compute_stats

@@ -13,9 +13,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from campagne.config import RegionConfig
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.rules import CONFIRMED, PARIS, WAITLISTED
 from campagne.models import Member, Region, utc_now
-from campagne.operations.meetups import CONFIRMED, PARIS, WAITLISTED
-from campagne.operations.models import Meetup, Registration
 
 SEED = "meetups-32-61"
 THEMES = [

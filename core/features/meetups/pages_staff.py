@@ -13,38 +13,34 @@ from sqlmodel import Session
 
 from campagne.api.bounds import Id, Version, parse_id
 from campagne.api.deps import InstanceDep, SessionDep
-from campagne.api.event_schemas import EventIn, EventPatch
 from campagne.api.security import client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
-from campagne.i18n import gettext
-from campagne.operations.meetup_mail import meetup_cancelled
-from campagne.operations.meetup_notify import after_commit
-from campagne.operations.meetup_views import (
+from campagne.features.meetups import actions
+from campagne.features.meetups.api import context
+from campagne.features.meetups.models import Meetup
+from campagne.features.meetups.pages import STARTED
+from campagne.features.meetups.rules import (
+    PARIS,
+    CancellationClosed,
+    MeetupError,
+    StaleVersion,
+    aware,
+    mark_attendance,
+    region_id_of,
+    region_meetup,
+)
+from campagne.features.meetups.schemas import EventIn, EventPatch
+from campagne.features.meetups.signups import resolve
+from campagne.features.meetups.views import (
     region_meetups,
     sign_up_rows,
     summaries,
     summary,
     when_text,
 )
-from campagne.operations.meetups import (
-    PARIS,
-    CancellationClosed,
-    MeetupError,
-    StaleVersion,
-    aware,
-    cancel_registration,
-    create_meetup,
-    mark_attendance,
-    region_id_of,
-    region_meetup,
-    register,
-    update_meetup,
-)
-from campagne.operations.models import Meetup
-from campagne.operations.signups import resolve
+from campagne.i18n import gettext
 from campagne.regions import RegionFolder
-from campagne.web.meetup_pages import STARTED
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import StaffRegionDep
@@ -127,15 +123,12 @@ def create(request: Request, instance: InstanceDep, session: SessionDep,
               "capacity": capacity}
     try:
         body = EventIn.model_validate({k: v or None for k, v in values.items()})
-        meetup = create_meetup(session, instance.settings,
-                               region_id_of(session, region.slug), body.model_dump())
+        meetup = actions.create(context(request, instance, region, session, BackgroundTasks()),
+                                principal, body.model_dump())
     except ValidationError as exc:
         return _form(request, renderer, region, None, values, _errors(exc), 422)
     except MeetupError as exc:
         return _form(request, renderer, region, None, values, [exc.message], 422)
-    audit.record(session, principal.user, "create", region_slug=region.slug,
-                 target=f"meetup:{meetup.id}", address=client_address(request))
-    session.commit()
     return RedirectResponse(_url(region, meetup.id), status_code=303)
 
 
@@ -192,22 +185,13 @@ def _change(request: Request, instance: InstanceDep, session: Session, region: R
             principal: Principal, tasks: BackgroundTasks, event_id: int,
             body: EventPatch) -> Response:
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
-    session.commit()
     try:
-        meetup, fields, notices = update_meetup(
-            session, region_id_of(session, region.slug), event_id, body.version, changes)
+        actions.edit(context(request, instance, region, session, tasks), principal, event_id,
+                     body.version, changes)
     except StaleVersion:
-        session.rollback()
         return RedirectResponse(_url(region, event_id, "notice=conflict"), status_code=303)
     except MeetupError as exc:
-        session.rollback()
         raise HTTPException(status_code=422, detail=exc.message) from None
-    audit.record(session, principal.user, "update", region_slug=region.slug,
-                 target=f"meetup:{event_id}", address=client_address(request), fields=fields)
-    session.commit()
-    extra = meetup_cancelled(session, meetup) if "cancelled" in fields and \
-        meetup.cancelled_at is not None else []
-    after_commit(instance, region, session, notices, tasks, extra)
     return RedirectResponse(_url(region, event_id, "notice=saved"), status_code=303)
 
 
@@ -224,18 +208,11 @@ def sign_up_for(request: Request, instance: InstanceDep, session: SessionDep,
                       client_address(request),
                       member_id=parse_id(member_id),
                       guest_name=name.strip() or None, guest_email=email.strip() or None)
-        session.commit()
-        registration, notice = register(
-            session, region_id_of(session, region.slug), event_id, member_id=who.member_id,
-            guest_name=who.guest_name, guest_email=who.guest_email,
-            registered_by_id=principal.user_id)
+        actions.sign_up(context(request, instance, region, session, tasks), event_id, who,
+                        principal)
     except MeetupError:
         session.rollback()
         return RedirectResponse(_url(region, event_id, "notice=refused"), status_code=303)
-    audit.record(session, principal.user, "register", region_slug=region.slug,
-                 target=f"registration:{registration.id}", address=client_address(request))
-    session.commit()
-    after_commit(instance, region, session, [notice], tasks)
     return RedirectResponse(_url(region, event_id, "notice=registered"), status_code=303)
 
 
@@ -247,20 +224,14 @@ def cancel_for(request: Request, instance: InstanceDep, session: SessionDep,
     """Cancel someone's sign-up for them; the first person waiting gets the place."""
     _writer(region, principal)
     _meetup(session, region, event_id)
-    session.commit()
     try:
-        _, notices = cancel_registration(session, event_id, registration_id)
+        actions.cancel_sign_up(context(request, instance, region, session, tasks), event_id,
+                               registration_id, principal)
     except CancellationClosed:
-        session.rollback()
         raise HTTPException(status_code=409, detail=gettext(STARTED)) from None
     except MeetupError:
-        session.rollback()
         raise HTTPException(status_code=404,
                             detail=gettext("This sign-up does not exist.")) from None
-    audit.record(session, principal.user, "cancel", region_slug=region.slug,
-                 target=f"registration:{registration_id}", address=client_address(request))
-    session.commit()
-    after_commit(instance, region, session, notices, tasks)
     return RedirectResponse(_url(region, event_id, "notice=cancelled"), status_code=303)
 
 

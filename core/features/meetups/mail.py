@@ -22,12 +22,12 @@ from sqlmodel import Session, col, select
 
 from campagne import i18n
 from campagne.auth.secret import secret_key
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.rules import LIVE, Notice, waiting_position
+from campagne.features.meetups.views import when_text
 from campagne.i18n import gettext
 from campagne.mail import send_mail
 from campagne.models import Member
-from campagne.operations.meetup_views import when_text
-from campagne.operations.meetups import LIVE, Notice, waiting_position
-from campagne.operations.models import Meetup, Registration
 from campagne.settings import CampagneSettings
 
 log = logging.getLogger(__name__)

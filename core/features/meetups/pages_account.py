@@ -7,18 +7,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, SessionDep
-from campagne.api.events_staff import my_registrations
 from campagne.auth.models import Role
-from campagne.i18n import gettext
-from campagne.models import utc_now
-from campagne.operations.meetup_notify import after_commit
-from campagne.operations.meetups import (
+from campagne.features.meetups.api_staff import my_registrations
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.notify import after_commit
+from campagne.features.meetups.pages import STARTED
+from campagne.features.meetups.rules import (
     CancellationClosed,
     cancel_registration,
     region_slug_of,
 )
-from campagne.operations.models import Meetup, Registration
-from campagne.web.meetup_pages import STARTED
+from campagne.i18n import gettext
+from campagne.models import utc_now
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 

@@ -12,18 +12,6 @@ from sqlmodel import Session, col, select
 
 from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
-from campagne.api.event_schemas import (
-    AttendanceIn,
-    AttendanceOut,
-    EventIn,
-    EventOut,
-    EventPatch,
-    RegistrationOut,
-    RegistrationResult,
-    event_out,
-    registration_out,
-)
-from campagne.api.events import error_status, meetup_or_404, result_of
 from campagne.api.security import (
     SIGNED_IN,
     MemberDep,
@@ -36,23 +24,29 @@ from campagne.api.security import (
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.auth.models import Role
-from campagne.models import Region
-from campagne.operations.meetup_mail import meetup_cancelled
-from campagne.operations.meetup_notify import after_commit
-from campagne.operations.meetup_views import sign_up_rows, summary
-from campagne.operations.meetups import (
+from campagne.features.meetups import actions
+from campagne.features.meetups.api import context, error_status, meetup_or_404, result_of
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.rules import (
     PARIS,
     MeetupError,
-    Notice,
     aware,
-    cancel_registration,
-    create_meetup,
     mark_attendance,
-    region_id_of,
-    update_meetup,
     waiting_position,
 )
-from campagne.operations.models import Meetup, Registration
+from campagne.features.meetups.schemas import (
+    AttendanceIn,
+    AttendanceOut,
+    EventIn,
+    EventOut,
+    EventPatch,
+    RegistrationOut,
+    RegistrationResult,
+    event_out,
+    registration_out,
+)
+from campagne.features.meetups.views import sign_up_rows, summary
+from campagne.models import Region
 from campagne.regions import RegionFolder
 
 router = APIRouter(prefix="/api/v1/regions/{slug}/events", tags=["events"],
@@ -65,13 +59,10 @@ def create_event(request: Request, instance: InstanceDep, region: WriterRegionDe
                  session: SessionDep, principal: PrincipalDep, body: EventIn) -> EventOut:
     """A new meetup of the region; times without a zone are Paris time."""
     try:
-        meetup = create_meetup(session, instance.settings, region_id_of(session, region.slug),
-                               body.model_dump())
+        meetup = actions.create(context(request, instance, region, session, BackgroundTasks()),
+                                principal, body.model_dump())
     except MeetupError as exc:
         raise error_status(exc) from None
-    audit.record(session, principal.user, "create", region_slug=region.slug,
-                 target=f"meetup:{meetup.id}", address=client_address(request))
-    session.commit()
     return event_out(summary(session, meetup), region.slug)
 
 
@@ -85,25 +76,12 @@ def patch_event(request: Request, instance: InstanceDep, region: WriterRegionDep
     and tells everyone signed up."""
     meetup_or_404(session, region.slug, event_id)
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
-    meetup, fields, notices = _update(session, region, event_id, body.version, changes)
-    audit.record(session, principal.user, "update", region_slug=region.slug,
-                 target=f"meetup:{event_id}", address=client_address(request), fields=fields)
-    session.commit()
-    extra = meetup_cancelled(session, meetup) if "cancelled" in fields and \
-        meetup.cancelled_at is not None else []
-    after_commit(instance, region, session, notices, tasks, extra)
-    return event_out(summary(session, meetup), region.slug)
-
-
-def _update(session: Session, region: RegionFolder, event_id: int, version: int,
-            changes: dict[str, object]) -> tuple[Meetup, list[str], list[Notice]]:
-    session.commit()  # the update takes the meetup's lock afresh
     try:
-        return update_meetup(session, region_id_of(session, region.slug), event_id, version,
-                             changes)
+        meetup, _ = actions.edit(context(request, instance, region, session, tasks), principal,
+                                 event_id, body.version, changes)
     except MeetupError as exc:
-        session.rollback()
         raise error_status(exc) from None
+    return event_out(summary(session, meetup), region.slug)
 
 
 @router.get("/{event_id}/registrations", summary="The sign-ups of a meetup (staff only)")
@@ -130,17 +108,12 @@ def cancel(request: Request, instance: InstanceDep, region: RegionDep, session: 
     """The place freed goes to the first person waiting, who is told by e-mail. Refused
     (409) once the meetup has started."""
     own = _cancellable(request, session, region, principal, event_id, registration_id)
-    session.commit()
     try:
-        registration, notices = cancel_registration(session, event_id, registration_id)
+        registration = actions.cancel_sign_up(
+            context(request, instance, region, session, tasks), event_id, registration_id,
+            None if own else principal)
     except MeetupError as exc:
-        session.rollback()
         raise error_status(exc) from None
-    if not own:
-        audit.record(session, principal.user, "cancel", region_slug=region.slug,
-                     target=f"registration:{registration_id}", address=client_address(request))
-    session.commit()
-    after_commit(instance, region, session, notices, tasks)
     return result_of(session, registration)
 
 

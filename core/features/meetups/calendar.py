@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from icalendar import Calendar, Event
 
 from campagne import __version__
-from campagne.operations.meetups import PARIS, aware
-from campagne.operations.models import Meetup
+from campagne.features.meetups.models import Meetup
+from campagne.features.meetups.rules import PARIS, aware
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 

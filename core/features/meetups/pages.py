@@ -16,31 +16,30 @@ from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.auth.access import Principal
 from campagne.auth.models import Role
-from campagne.i18n import gettext
-from campagne.i18n_markers import N_
-from campagne.operations.calendar import MEDIA_TYPE, calendar
-from campagne.operations.meetup_mail import token_registration
-from campagne.operations.meetup_notify import after_commit
-from campagne.operations.meetup_views import (
+from campagne.features.meetups import actions
+from campagne.features.meetups.api import context
+from campagne.features.meetups.calendar import MEDIA_TYPE, calendar
+from campagne.features.meetups.mail import token_registration
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.rules import (
+    AlreadyRegistered,
+    CancellationClosed,
+    MeetupError,
+    SignUpClosed,
+    region_id_of,
+    region_meetup,
+    waiting_position,
+)
+from campagne.features.meetups.signups import TooManySignUps, own_member_id, resolve
+from campagne.features.meetups.views import (
     MeetupSummary,
     region_meetups,
     summaries,
     summary,
     when_text,
 )
-from campagne.operations.meetups import (
-    AlreadyRegistered,
-    CancellationClosed,
-    MeetupError,
-    SignUpClosed,
-    cancel_registration,
-    region_id_of,
-    region_meetup,
-    register,
-    waiting_position,
-)
-from campagne.operations.models import Meetup, Registration
-from campagne.operations.signups import TooManySignUps, own_member_id, resolve
+from campagne.i18n import gettext
+from campagne.i18n_markers import N_
 from campagne.regions import RegionFolder
 from campagne.web.pages import PageRegionDep, RendererDep
 from campagne.web.sessions import (
@@ -136,17 +135,13 @@ def sign_up(request: Request, instance: InstanceDep, region: PageRegionDep,
         member = principal if principal and principal.role is Role.MEMBER else None
         who = resolve(session, instance.settings, member, region.slug, client_address(request),
                       member_id=None, guest_name=name or None, guest_email=email or None)
-        session.commit()
-        registration, notice = register(
-            session, region_id_of(session, region.slug), event_id, member_id=who.member_id,
-            guest_name=who.guest_name, guest_email=who.guest_email)
+        registration = actions.sign_up(context(request, instance, region, session, tasks),
+                                       event_id, who, member)
     except MeetupError as exc:
         session.rollback()
         return _detail_error(request, renderer, region, session, principal, item,
                              _message(exc), values, _status(exc))
-    session.commit()
     position = waiting_position(session, registration)
-    after_commit(instance, region, session, [notice], tasks)
     return _page(request, renderer, region, "meetups/signed_up.html", {
         "item": summary(session, _meetup(session, region, event_id)),
         "status": registration.status, "position": position})
@@ -221,18 +216,16 @@ def cancel(request: Request, instance: InstanceDep, region: PageRegionDep,
     if registration is None or registration.id is None:
         return _page(request, renderer, region, "meetups/cancel.html",
                      {"item": None, "token": "", "done": False}, 400)
-    session.commit()
+    meetup_id = registration.meetup_id
     try:
-        _, notices = cancel_registration(session, registration.meetup_id, registration.id)
+        actions.cancel_sign_up(context(request, instance, region, session, tasks), meetup_id,
+                               registration.id, None)
     except CancellationClosed:
-        session.rollback()
         return _page(request, renderer, region, "meetups/cancel.html", {
-            "item": summary(session, _meetup(session, region, registration.meetup_id)),
+            "item": summary(session, _meetup(session, region, meetup_id)),
             "token": "", "done": False, "error": gettext(STARTED)}, 409)
-    session.commit()
-    after_commit(instance, region, session, notices, tasks)
     return _page(request, renderer, region, "meetups/cancel.html", {
-        "item": summary(session, _meetup(session, region, registration.meetup_id)),
+        "item": summary(session, _meetup(session, region, meetup_id)),
         "token": "", "done": True})
 
 

@@ -14,7 +14,7 @@ from meetups_kit import smtp as smtp
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import AuditEvent
-from campagne.operations.meetup_mail import cancel_token
+from campagne.features.meetups.mail import cancel_token
 
 GERS = "/api/v1/regions/gers/events"
 

@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from campagne.app import create_app
+from campagne.features.meetups.mail import cancel_token
+from campagne.features.meetups.models import Meetup, Registration
 from campagne.instance import Instance
 from campagne.models import Region
-from campagne.operations.meetup_mail import cancel_token
-from campagne.operations.models import Meetup, Registration
 from campagne.plugin_types import EventRegistration
 from campagne.testing import RegionKit
 

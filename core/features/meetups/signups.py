@@ -16,8 +16,8 @@ from sqlmodel import Session
 from campagne.auth import ratelimit
 from campagne.auth.access import Principal
 from campagne.auth.models import Role
+from campagne.features.meetups.rules import MeetupError, normalise_email
 from campagne.gdpr import region_member
-from campagne.operations.meetups import MeetupError, normalise_email
 from campagne.settings import CampagneSettings
 
 

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from campagne.features.meetups.models import Meetup, Registration, RegistrationStatus
 from campagne.models import Region, utc_now
 from campagne.operations.locking import lock_row
-from campagne.operations.models import Meetup, Registration, RegistrationStatus
 from campagne.settings import CampagneSettings
 
 #: The regions served are in metropolitan France: times are shown and exported in this zone.

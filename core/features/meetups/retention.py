@@ -11,8 +11,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
+from campagne.features.meetups.models import Meetup, Registration
 from campagne.models import utc_now
-from campagne.operations.models import Meetup, Registration
 
 GUEST_DAYS = 92
 ERASED_GUEST = "—"

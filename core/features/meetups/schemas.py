@@ -9,8 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne.api.bounds import Id, Version
+from campagne.features.meetups.views import MeetupSummary, SignUpRow
 from campagne.input_types import EMAIL_PATTERN, Flag, InputModel, IsoDateTime, not_nullable
-from campagne.operations.meetup_views import MeetupSummary, SignUpRow
 
 Title = Field(min_length=1, max_length=200)
 #: An e-mail address, checked loosely (something@somewhere.tld); the message sent proves it.

@@ -14,33 +14,33 @@ from sqlmodel import Session
 
 from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
-from campagne.api.event_schemas import (
-    EventOut,
-    RegistrationIn,
-    RegistrationResult,
-    event_out,
-)
 from campagne.api.security import UNAUTHORIZED, client_address, deny, oauth2_scheme
-from campagne.auth import audit, tokens
+from campagne.auth import tokens
 from campagne.auth.access import Principal, principal_for
 from campagne.auth.models import CredentialKind
-from campagne.operations.meetup_notify import after_commit
-from campagne.operations.meetup_views import region_meetups, summaries, summary
-from campagne.operations.meetups import (
+from campagne.features.meetups import actions
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.rules import (
     AlreadyRegistered,
     CancellationClosed,
     MeetupError,
-    Notice,
     SignUpClosed,
     StaleVersion,
     UnknownMeetup,
     region_id_of,
     region_meetup,
-    register,
     waiting_position,
 )
-from campagne.operations.models import Meetup, Registration
-from campagne.operations.signups import NotAllowed, TooManySignUps, Who, resolve
+from campagne.features.meetups.schemas import (
+    EventOut,
+    RegistrationIn,
+    RegistrationResult,
+    event_out,
+)
+from campagne.features.meetups.signups import NotAllowed, TooManySignUps, resolve
+from campagne.features.meetups.views import region_meetups, summaries, summary
+from campagne.instance import Instance
+from campagne.regions import RegionFolder
 
 public = APIRouter(prefix="/api/v1/regions/{slug}/events", tags=["events"])
 NOT_FOUND = HTTPException(status_code=404, detail="Unknown meetup")
@@ -121,28 +121,18 @@ def sign_up(request: Request, instance: InstanceDep, region: RegionDep, session:
         raise deny(session, request, principal, region.slug) from exc
     except MeetupError as exc:
         raise error_status(exc) from None
-    session.commit()  # end the reads above: the sign-up takes the meetup's lock afresh
-    registration, notice = _register(session, region.slug, event_id, who)
-    if who.registered_by_id is not None and principal is not None:
-        audit.record(session, principal.user, "register", region_slug=region.slug,
-                     target=f"registration:{registration.id}",
-                     address=client_address(request))
-    result = result_of(session, registration)
-    session.commit()
-    after_commit(instance, region, session, [notice], tasks)
-    return result
-
-
-def _register(session: Session, region_slug: str, event_id: int, who: Who
-              ) -> tuple[Registration, Notice]:
-    """Sign ``who`` up; a refusal rolls back (releasing the lock) and becomes an HTTP error."""
     try:
-        return register(session, region_id_of(session, region_slug), event_id,
-                        member_id=who.member_id, guest_name=who.guest_name,
-                        guest_email=who.guest_email, registered_by_id=who.registered_by_id)
+        registration = actions.sign_up(context(request, instance, region, session, tasks),
+                                       event_id, who, principal)
     except MeetupError as exc:
-        session.rollback()
         raise error_status(exc) from None
+    return result_of(session, registration)
+
+
+def context(request: Request, instance: Instance, region: RegionFolder, session: Session,
+            tasks: BackgroundTasks) -> actions.Context:
+    """What the meetups' use cases need of an API request."""
+    return actions.Context(instance, region, session, tasks, client_address(request))
 
 
 def result_of(session: Session, registration: Registration) -> RegistrationResult:

@@ -17,8 +17,8 @@ from meetups_kit import serve
 from sqlmodel import Session, select
 
 from campagne.demo import generate_region_demo
+from campagne.features.meetups.models import Meetup
 from campagne.models import Region
-from campagne.operations.models import Meetup
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
 

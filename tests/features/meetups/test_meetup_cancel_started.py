@@ -12,14 +12,14 @@ from accounts_kit import World, world
 from accounts_kit import sign_in_world as sign_in
 from sqlmodel import Session, select
 
-from campagne.operations.meetup_mail import cancel_token
-from campagne.operations.meetups import (
+from campagne.features.meetups.mail import cancel_token
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.rules import (
     CONFIRMED,
     CancellationClosed,
     cancel_registration,
     region_id_of,
 )
-from campagne.operations.models import Meetup, Registration
 from campagne.web.sessions import PRE_CSRF
 
 GERS = "/api/v1/regions/gers/events"

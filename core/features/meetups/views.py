@@ -12,15 +12,15 @@ from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
 
 from campagne import i18n
-from campagne.models import Member, utc_now
-from campagne.operations.meetups import (
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.rules import (
     CONFIRMED,
     PARIS,
     WAITLISTED,
     aware,
     sign_up_open,
 )
-from campagne.operations.models import Meetup, Registration
+from campagne.models import Member, utc_now
 
 #: Past meetups stay in the listing and the calendar feeds this long.
 RECENT = dt.timedelta(days=92)

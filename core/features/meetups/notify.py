@@ -7,9 +7,9 @@ from collections.abc import Iterable, Sequence
 from fastapi import BackgroundTasks
 from sqlmodel import Session
 
+from campagne.features.meetups.mail import Mail, build, language, send_all
+from campagne.features.meetups.rules import Notice
 from campagne.instance import Instance
-from campagne.operations.meetup_mail import Mail, build, language, send_all
-from campagne.operations.meetups import Notice
 from campagne.plugin_types import EventRegistration
 from campagne.regions import RegionFolder
 

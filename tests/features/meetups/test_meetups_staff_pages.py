@@ -7,29 +7,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from accounts_kit import EMAILS, PASSWORD, World, world
+from accounts_kit import EMAILS, world
+from accounts_kit import sign_in_world as sign_in
 from meetups_kit import in_days
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import AuditEvent
 
 GERS = "/api/v1/regions/gers/events"
-
-
-def sign_in(w: World, role: str) -> str:
-    """Open a page session as ``role``; return its CSRF token."""
-    w.client.cookies.clear()
-    form = w.client.get("/account/sign-in").text
-    csrf = re.search(r'name="csrf" value="([^"]+)"', form)
-    assert csrf
-    signed = w.client.post("/account/sign-in", data={
-        "csrf": csrf.group(1), "email": EMAILS[role], "password": PASSWORD},
-        follow_redirects=False)
-    assert signed.status_code == 303
-    page = w.client.get("/account/").text
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found
-    return found.group(1)
 
 
 def test_staff_plan_change_and_run_a_meetup_on_pages(tmp_path: Path, database_url: str) -> None:

@@ -22,8 +22,8 @@ from meetups_kit import Inbox, in_days, serve
 from meetups_kit import smtp as smtp
 from sqlmodel import Session, col, func, select
 
+from campagne.features.meetups.models import Registration
 from campagne.instance import Instance, load_instance
-from campagne.operations.models import Registration
 from campagne.regions import reference_region_paths
 from campagne.settings import CampagneSettings
 from campagne.testing import RegionKit

@@ -8,10 +8,10 @@ import uuid
 
 from sqlmodel import Session, select
 
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.retention import ERASED_GUEST, forget_past_guests
+from campagne.features.meetups.views import MeetupFigures, meetup_figures
 from campagne.models import Member, Region
-from campagne.operations.meetup_retention import ERASED_GUEST, forget_past_guests
-from campagne.operations.meetup_views import MeetupFigures, meetup_figures
-from campagne.operations.models import Meetup, Registration
 from campagne.taxonomy import SECTORS
 from campagne.testing import RegionKit
 
