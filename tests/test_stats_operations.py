@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
+from campagne.features.followup.models import Milestone
 from campagne.gdpr import erase_member
 from campagne.instance import Instance
 from campagne.models import Member, Region
@@ -18,7 +19,6 @@ from campagne.operations.models import (
     Booking,
     Inquiry,
     Meetup,
-    Milestone,
     Registration,
     Space,
 )

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from campagne.features.followup.models import Milestone, MilestoneKind
 from campagne.models import Member, MemberStatus
 from campagne.operations.models import (
     Booking,
     BookingSlot,
     Inquiry,
     Meetup,
-    Milestone,
-    MilestoneKind,
     Registration,
     RegistrationStatus,
     Space,

@@ -12,8 +12,8 @@ from accounts_kit import EMAILS, World, world
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import AuditEvent, UserAccount
+from campagne.features.followup.models import Milestone
 from campagne.models import Member
-from campagne.operations.models import Milestone
 
 TODAY = dt.date.today().isoformat()
 
