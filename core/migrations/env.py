@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
+import campagne.features.followup.models
 import campagne.models
 import campagne.operations.models  # noqa: F401 - inquiries, spaces...
 from campagne.features.meetups import models as meetup_models  # noqa: F401

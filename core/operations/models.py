@@ -7,7 +7,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Text, UniqueConstraint
+from sqlalchemy import JSON, Text
 from sqlmodel import Field, SQLModel
 
 from campagne.models import utc_now
@@ -97,27 +97,6 @@ class Interaction(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
-class MilestoneKind(StrEnum):
-    """Steps of a member's professional project."""
-
-    BUSINESS_PLAN = "business_plan"
-    FINANCING = "financing"
-    WORKSPACE_FOUND = "workspace_found"
-    BUSINESS_REGISTERED = "business_registered"
-
-
-class Milestone(SQLModel, table=True):
-    """A step of a member's professional project, reached on a day with an advisor."""
-
-    __table_args__ = (UniqueConstraint("member_id", "kind"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    member_id: int = Field(foreign_key="member.id", index=True)
-    kind: str = Field(max_length=40, description="One of MilestoneKind")
-    reached_on: dt.date
-    advisor_id: int | None = Field(default=None, foreign_key="user_account.id")
-    note: str | None = Field(default=None, max_length=500)
-    created_at: dt.datetime = Field(default_factory=utc_now)
 
 
 class Space(SQLModel, table=True):

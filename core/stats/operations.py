@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from campagne.features.followup.models import Milestone, MilestoneKind
 from campagne.models import Member, MemberStatus
 from campagne.operations.models import (
     Booking,
     BookingSlot,
     Inquiry,
-    Milestone,
-    MilestoneKind,
     Space,
 )
 from campagne.stats import disclosure

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
+from campagne.features.followup.models import Milestone
 from campagne.features.meetups.models import Meetup, Registration
 from campagne.gdpr import erase_member
 from campagne.instance import Instance
@@ -18,7 +19,6 @@ from campagne.models import Member, Region
 from campagne.operations.models import (
     Booking,
     Inquiry,
-    Milestone,
     Space,
 )
 from campagne.stats.engine import StatsOptions, compute_stats

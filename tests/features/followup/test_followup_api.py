@@ -13,8 +13,8 @@ from followup_kit import clear_followup
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import AuditEvent, UserAccount
+from campagne.features.followup.models import Milestone
 from campagne.models import Member
-from campagne.operations.models import Milestone
 
 TODAY = dt.date.today().isoformat()
 

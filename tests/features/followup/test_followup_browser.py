@@ -14,7 +14,7 @@ from browser_kit import CHROMIUM, CHROMIUM_ARGS, WATCH_CSP
 from sqlmodel import Session, select
 
 from campagne.app import create_app
-from campagne.operations.models import Milestone
+from campagne.features.followup.models import Milestone
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
 from campagne.testing import served as serve_app

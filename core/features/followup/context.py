@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from campagne.auth.access import Principal
 from campagne.auth.models import Role
+from campagne.features.followup import records as followup
 from campagne.models import Member
-from campagne.operations import followup
 from campagne.taxonomy import SERVICE_CATEGORIES
 
 NOTICES = ("saved", "removed", "duplicate", "invalid-date", "invalid-kind", "invalid-service",

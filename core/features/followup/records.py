@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from campagne.api.followup_schemas import FollowUpOut, MilestoneOut, ServiceUseOut
 from campagne.auth.models import Role, UserAccount, UserRegion
+from campagne.features.followup.models import Milestone
+from campagne.features.followup.schemas import FollowUpOut, MilestoneOut, ServiceUseOut
 from campagne.models import Member, Region, Service, ServiceUse
-from campagne.operations.models import Milestone
 from campagne.plugin_types import MemberEvent
 from campagne.taxonomy import MILESTONES
 

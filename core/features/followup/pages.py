@@ -13,15 +13,16 @@ from sqlmodel import Session
 
 from campagne.api.bounds import Id, parse_id
 from campagne.api.deps import InstanceDep, SessionDep
-from campagne.api.followup_schemas import NOTE_LENGTH
 from campagne.api.security import client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
+from campagne.features.followup import records as followup
+from campagne.features.followup.delivery import record_service_delivered
+from campagne.features.followup.models import MilestoneKind
+from campagne.features.followup.schemas import NOTE_LENGTH
 from campagne.gdpr import region_member
 from campagne.i18n import gettext
 from campagne.models import Member
-from campagne.operations import followup
-from campagne.operations.models import MilestoneKind
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import StaffRegionDep
 
@@ -121,13 +122,9 @@ def add_service(request: Request, instance: InstanceDep, session: SessionDep,
         return _back(region.slug, member_id, "invalid-date")
     if not valid:
         return _back(region.slug, member_id, "invalid-advisor")
-    use = followup.add_service_use(session, member, found, used_on=day,
-                                   advisor_id=advisor)
-    _audit(session, request, principal, "service_recorded", region.slug, member_id,
-           service=found.slug)
-    session.commit()
-    instance.plugins.notify_member_event(
-        region.info(), followup.service_used_event(region.slug, member, found, use))
+    record_service_delivered(instance, session, region, member, found, used_on=day,
+                             advisor_id=advisor, actor=principal.user,
+                             address=client_address(request))
     return _back(region.slug, member_id, "saved")
 
 

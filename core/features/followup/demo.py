@@ -9,8 +9,8 @@ import random
 
 from sqlmodel import Session, col, select
 
+from campagne.features.followup.models import Milestone, MilestoneKind
 from campagne.models import Member, MemberStatus, Region, Service, ServiceUse
-from campagne.operations.models import Milestone, MilestoneKind
 
 SEED = "32-61-followup"
 #: Share of members who reached each milestone, and how long after arrival (days, range).

@@ -11,14 +11,6 @@ from sqlmodel import Session
 
 from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, SessionDep
-from campagne.api.followup_schemas import (
-    FollowUpOut,
-    MilestoneChange,
-    MilestoneIn,
-    MilestoneOut,
-    ServiceUseIn,
-    ServiceUseOut,
-)
 from campagne.api.security import (
     SIGNED_IN,
     PrincipalDep,
@@ -29,9 +21,18 @@ from campagne.api.security import (
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.auth.models import Role
+from campagne.features.followup import records as followup
+from campagne.features.followup.delivery import record_service_delivered
+from campagne.features.followup.schemas import (
+    FollowUpOut,
+    MilestoneChange,
+    MilestoneIn,
+    MilestoneOut,
+    ServiceUseIn,
+    ServiceUseOut,
+)
 from campagne.gdpr import region_member
 from campagne.models import Member
-from campagne.operations import followup
 
 router = APIRouter(prefix="/api/v1/regions/{slug}/members/{member_id}", tags=["follow-up"],
                    dependencies=[SIGNED_IN])
@@ -157,13 +158,9 @@ def add_service(request: Request, instance: InstanceDep, region: WriterRegionDep
     advisor_id = body.advisor_id if "advisor_id" in body.model_fields_set else \
         default_advisor(principal, region.slug)
     check_advisor(session, region.slug, advisor_id)
-    use = followup.add_service_use(session, member, service, used_on=body.used_on,
-                                   advisor_id=advisor_id)
-    _audit(session, request, principal, "service_recorded", region.slug, member_id,
-           service=service.slug)
-    session.commit()
-    instance.plugins.notify_member_event(
-        region.info(), followup.service_used_event(region.slug, member, service, use))
+    use = record_service_delivered(instance, session, region, member, service,
+                                   used_on=body.used_on, advisor_id=advisor_id,
+                                   actor=principal.user, address=client_address(request))
     return followup.describe_service_use(session, use, service)
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from campagne.demo import generate_region_demo
+from campagne.features.followup.demo import SERVICE_FOR, seed_followup
+from campagne.features.followup.models import Milestone
 from campagne.models import Member, Region, Service, ServiceUse
-from campagne.operations.demo_followup import SERVICE_FOR, seed_followup
-from campagne.operations.models import Milestone
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
 

@@ -8,8 +8,8 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campagne.api.bounds import Id
+from campagne.features.followup.models import MilestoneKind
 from campagne.input_types import InputModel, IsoDate
-from campagne.operations.models import MilestoneKind
 
 NOTE_LENGTH = 500
 
