@@ -14,8 +14,9 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from campagne import __version__, cli_accounts, cli_hub, cli_sheets
+from campagne import __version__, cli_hub
 from campagne.auth.secret import InsecureSettings
+from campagne.cli_plugins import add_plugin_commands
 from campagne.db import make_engine, upgrade
 from campagne.demo import generate_region_demo
 from campagne.errors import ConfigError, ConfigInvalid
@@ -74,10 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
                               help="the revision to go back to (base: drop its tables)")
     db_downgrade.add_argument("--db", default=None,
                               help="database URL (else CAMPAGNE_DATABASE_URL)")
-    cli_accounts.add_parsers(commands)
     cli_hub.add_parsers(commands)
-    cli_sheets.add_parsers(commands)
+    runners = add_plugin_commands(commands, set(commands.choices),
+                                  load_entry_points=_load_entry_points())
+    parser.set_defaults(plugin_commands=runners)
     return parser
+
+
+def _load_entry_points() -> bool:
+    """Whether installed packages may add commands (``CAMPAGNE_LOAD_ENTRY_POINTS``)."""
+    try:
+        return CampagneSettings().load_entry_points
+    except ValidationError:
+        return False  # the settings' error is reported when a command reads them
 
 
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -106,12 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "demo":
             return command_demo(args)
-        if args.command in ("users", "purge"):
-            return cli_accounts.run(args)
         if args.command == "hub":
             return cli_hub.run(args)
-        if args.command in ("import", "export"):
-            return cli_sheets.run(args)
+        if args.command in args.plugin_commands:
+            return int(args.plugin_commands[args.command].run(args))
         return command_serve(args)
     except ConfigInvalid as exc:
         _print_errors(exc.errors)

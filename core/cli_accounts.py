@@ -6,7 +6,6 @@ is used, so the commands act on the database of ``campagne demo`` run from there
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -24,16 +23,14 @@ from campagne.auth.accounts import (
 )
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
+from campagne.features.meetups.retention import forget_past_guests
 from campagne.features.spaces.retention import forget_past_desk_guests
+from campagne.features.spreadsheets.uploads import sweep
 from campagne.instance import Instance, load_instance
 from campagne.mail import link_url, send_mail
-from campagne.operations.meetup_retention import forget_past_guests
 from campagne.plugin_migrations import upgrade_all
 from campagne.retention import housekeeping, purge, purge_inquiries, purge_plugin_data
-from campagne.settings import CampagneSettings
-from campagne.sheets.uploads import sweep
-
-DEMO_FILE = "campagne-demo.db"
+from campagne.settings import CampagneSettings, settings_for
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,17 +78,6 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "region_dirs", nargs="*", type=Path, metavar="REGION_DIR",
         help="the region folders served (else CAMPAGNE_REGION_DIRS), so that their "
              "plug-ins purge and erase the personal data they keep")
-
-
-def settings_for(database_url: str | None) -> CampagneSettings:
-    """Settings with the database chosen by ``--db``, the environment or the demo file."""
-    settings = CampagneSettings()
-    if database_url is None and "CAMPAGNE_DATABASE_URL" not in os.environ \
-            and Path(DEMO_FILE).exists():
-        database_url = f"sqlite:///{DEMO_FILE}"
-    if database_url:
-        settings = settings.model_copy(update={"database_url": database_url})
-    return settings
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 
 from campagne.api.member_schemas import MemberOut, SelfUpdate
 from campagne.auth.models import UserAccount
+from campagne.features.followup.records import erase_followup, export_followup
+from campagne.features.meetups.rules import Notice
 from campagne.models import Consent, Member, Region, utc_now
-from campagne.operations.followup import erase_followup, export_followup
 from campagne.operations.history_erasure import erase_member_history
 from campagne.operations.inquiry_privacy import member_inquiries
-from campagne.operations.meetups import Notice
 from campagne.operations.member_export import member_bookings, member_registrations
 from campagne.operations.member_seats import release_seats
 from campagne.plugin_types import MemberEvent

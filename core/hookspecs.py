@@ -28,6 +28,7 @@ from fastapi import APIRouter
 from campagne.plugin_data import PluginData, PluginStore
 from campagne.plugin_types import (
     CandidateProfile,
+    Commands,
     EventRegistration,
     Incentive,
     InquiryEvent,
@@ -41,7 +42,7 @@ from campagne.plugin_types import (
     TimelineNote,
 )
 from campagne.stats.period import Period
-from campagne.stats.schema import Count, ExtraIndicator, Measure, Table
+from campagne.stats.schema import Count, ExtraIndicator, Measure
 
 PROJECT_NAME = "campagne"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -255,29 +256,24 @@ def extra_indicators(region: RegionInfo, settings: Any, period: Period,
 
 
 @hookspec
-def indicator_figures(region: RegionInfo, settings: Any, data: PluginData, period: Period,
-                      threshold: int, now: dt.datetime) -> dict[str, Measure | Count | Table]:
-    """Give figures of the region's open statistics that a feature owns, keyed by the
-    indicator's field name in the published schema (``desk_occupancy``...).
+def operations_figures(region: RegionInfo, settings: Any, data: PluginData, period: Period,
+                       threshold: int) -> dict[str, Measure | Count]:
+    """Give figures of the region's open statistics that belong to a feature (the
+    meetups', the desks'), keyed by their field name under ``indicators`` in the published
+    schema (``/api/v1/regions/{slug}/stats``).
 
-    The statistics engine reads no feature's tables: where a feature is switched off, it
-    is not called, and its indicators are published as not available. Only the fields
-    listed in :data:`campagne.stats.engine.SUPPLIED_BY_FEATURES` are taken, each of the
-    type published there; any other key, a value of another type, or a key already
-    given by another plug-in is a failure of the plug-in. A third-party plug-in adds its
-    own indicators with :func:`extra_indicators` instead. Runs in a savepoint of the
-    engine's session (read only: the engine never commits it).
+    A figure no enabled plug-in gives is published as not available
+    (``available: false``): a region that switched the feature off publishes none of its
+    indicators, and the schema stays the same for every region. Apply disclosure control
+    (``threshold``) before returning, as the engine does for its own counts.
 
     :param region: the region the statistics are for.
     :param settings: this plug-in's settings for that region.
-    :param data: the plug-in's tables, seen from that region (the engine's features reach
-        theirs with :func:`campagne.plugin_data.engine_session`).
+    :param data: this plug-in's tables, seen from that region (read only here).
     :param period: the period covered (``period.start`` may be ``None``).
-    :param threshold: the disclosure threshold: every figure must have gone through
-        disclosure control (:mod:`campagne.stats.disclosure`).
-    :param now: the time the statistics are computed at.
-    :return: a dict from indicator names to :class:`~campagne.stats.schema.Measure`,
-        :class:`~campagne.stats.schema.Count` or :class:`~campagne.stats.schema.Table`.
+    :param threshold: the disclosure threshold the instance publishes with.
+    :return: a mapping from field names of the schema's indicators to
+        :class:`~campagne.stats.schema.Measure` or :class:`~campagne.stats.schema.Count`.
 
     .. versionadded:: 0.2.0
     """
@@ -457,6 +453,22 @@ def demo_data(region: RegionInfo, settings: Any, data: PluginData) -> int | None
     :param settings: this plug-in's settings for that region.
     :param data: the plug-in's tables, seen from that region.
     :return: how many records were added (``None`` for none).
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def cli_commands() -> list[Commands]:
+    """Add sub-commands to the ``campagne`` command line.
+
+    Asked when the command line starts, of the engine's features and of the installed
+    packages (unless ``CAMPAGNE_LOAD_ENTRY_POINTS`` is false): region folders are not read
+    yet then, so a region's or a shared plug-in's implementation is never asked. A name
+    already taken is refused with a message naming the plug-in, and the command line goes
+    on without it.
+
+    :return: a list of :class:`~campagne.plugin_types.Commands`.
 
     .. versionadded:: 0.2.0
     """

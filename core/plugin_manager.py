@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import logging
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -39,7 +40,7 @@ from campagne.plugin_types import (
     TimelineNote,
 )
 from campagne.stats.period import Period
-from campagne.stats.schema import Count, ExtraIndicator, Measure, Table
+from campagne.stats.schema import Count, ExtraIndicator, Measure
 
 log = logging.getLogger(__name__)
 #: The engine's own features are registered as ``campagne.<feature>``.
@@ -327,32 +328,35 @@ class CampagnePluginManager:
             kept.append((plugin, indicator))
         return kept
 
-    def indicator_figures(self, region: RegionInfo, session: Session, period: Period,
-                          threshold: int, now: dt.datetime, accepted: dict[str, type[Any]]
-                          ) -> dict[str, Measure | Count | Table]:
-        """Figures of the published schema that features supply, by field name; only the
-        names of ``accepted``, each of its type, and each from one plug-in (a later
-        one giving it again is a failure)."""
-        figures: dict[str, Measure | Count | Table] = {}
-        for plugin, value in self._call("indicator_figures", region, session=session,
-                                        period=period, threshold=threshold, now=now):
-            if value is None:
+    def operations_figures(self, region: RegionInfo, session: Session, period: Period,
+                           threshold: int, defaults: Mapping[str, Measure | Count]
+                           ) -> dict[str, Measure | Count]:
+        """The figures named in ``defaults`` as the region's features give them, the
+        default (not available) for those none gives. A name outside ``defaults``, a value
+        of another type than its default, or a name given by two plug-ins is recorded as a
+        failure (of both, for a clash) and left out."""
+        given: dict[str, Measure | Count] = {}
+        owners: dict[str, list[str]] = {}
+        for plugin, figures in self._call("operations_figures", region, session=session,
+                                          period=period, threshold=threshold):
+            if not isinstance(figures, dict):
+                self.record_failure(plugin, "operations_figures", region.slug,
+                                    TypeError(f"expected a dict, got {figures!r:.80}"))
                 continue
-            if not isinstance(value, dict):
-                self.record_failure(plugin, "indicator_figures", region.slug,
-                                    TypeError(f"expected a dict, got {value!r:.80}"))
-                continue
-            for key, figure in value.items():
-                kind = accepted.get(key)
-                if kind is None or not isinstance(figure, kind) or key in figures:
-                    reason = ("is given by another plug-in" if key in figures
-                              else "is not an indicator features supply" if kind is None
-                              else f"expects a {kind.__name__}")
-                    self.record_failure(plugin, "indicator_figures", region.slug,
-                                        ValueError(f"indicator '{key}' {reason}"))
+            for name, value in figures.items():
+                if name not in defaults or type(value) is not type(defaults[name]):
+                    self.record_failure(plugin, "operations_figures", region.slug, TypeError(
+                        f"not a figure a feature gives: {name!r} = {value!r:.80}"))
                     continue
-                figures[key] = figure
-        return figures
+                owners.setdefault(name, []).append(plugin)
+                given[name] = value
+        for name, plugins in owners.items():
+            if len(plugins) > 1:
+                del given[name]
+                for plugin in plugins:
+                    self.record_failure(plugin, "operations_figures", region.slug,
+                                        ValueError(f"figure '{name}' is given by {plugins}"))
+        return {**defaults, **given}
 
     def notify_inquiry_received(self, region: RegionInfo, event: InquiryEvent) -> None:
         """Tell enabled plug-ins about a new inquiry; failures are logged and kept."""

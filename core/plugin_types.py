@@ -3,8 +3,10 @@ what another plug-in, or the core, will see."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -269,3 +271,17 @@ class Routes:
     order: int = 500
     starlette_routes: tuple[BaseRoute, ...] = ()
     upload_paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Commands:
+    """Sub-commands a plug-in adds to ``campagne`` (hook ``cli_commands``).
+
+    ``add_parsers`` adds them to the command line's sub-parsers (``commands.add_parser(
+    name, help=...)``, one per name of ``names``); ``run`` runs the one chosen (its name is
+    ``args.command``) and returns the exit status: 0 for success, 1 when the work failed,
+    2 for a wrong command line."""
+
+    names: tuple[str, ...]
+    add_parsers: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
+    run: Callable[[argparse.Namespace], int]

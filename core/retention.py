@@ -22,10 +22,10 @@ from sqlmodel import Session, col, delete, select
 
 from campagne.auth import audit, throttle
 from campagne.auth.models import Credential, LoginAttempt
+from campagne.features.meetups.mail import build, language, send_all
 from campagne.gdpr import erase_member
 from campagne.models import Consent, Member, MemberStatus, Region, utc_now
 from campagne.operations.inquiry_privacy import anonymise_inquiry
-from campagne.operations.meetup_mail import build, language, send_all
 from campagne.operations.models import Inquiry
 from campagne.settings import CampagneSettings
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -83,3 +86,18 @@ class CampagneSettings(BaseSettings):
     # Desk bookings in offices and coworking spaces (see docs/operations.md)
     booking_horizon_days: int = Field(
         default=90, ge=1, le=730, description="How many days ahead a desk may be booked")
+
+
+#: The database of ``campagne demo``, which the maintenance commands use when no other is set.
+DEMO_FILE = "campagne-demo.db"
+
+
+def settings_for(database_url: str | None) -> CampagneSettings:
+    """Settings with the database chosen by ``--db``, the environment or the demo file."""
+    settings = CampagneSettings()
+    if database_url is None and "CAMPAGNE_DATABASE_URL" not in os.environ \
+            and Path(DEMO_FILE).exists():
+        database_url = f"sqlite:///{DEMO_FILE}"
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    return settings

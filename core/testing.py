@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,9 @@ from campagne.instance import Instance, load_instance
 from campagne.plugin_migrations import upgrade_all
 from campagne.settings import CampagneSettings
 from campagne.sync import sync_instance
+
+# What the ``reference_region_copy`` fixture gives: ``copy(slug, **top_level_keys) -> folder``.
+ReferenceCopy = Callable[..., Path]
 
 MINIMAL_REGION: dict[str, Any] = {
     "slug": "lot",

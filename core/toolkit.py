@@ -32,6 +32,7 @@ from campagne.incentive_figures import (
 from campagne.plugin_data import NotYourTable, PluginData, PluginStore, RegionScoped
 from campagne.plugin_types import (
     CandidateProfile,
+    Commands,
     EventRegistration,
     Incentive,
     InquiryEvent,
@@ -69,6 +70,7 @@ __all__ = [
     "SERVICE_CATEGORIES",
     "TOOLKIT_VERSION",
     "CandidateProfile",
+    "Commands",
     "EventRegistration",
     "ExtraIndicator",
     "Incentive",

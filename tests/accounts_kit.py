@@ -3,6 +3,7 @@ per role (administrator, Gers staff, Gers read-only staff, Orne staff, a Gers me
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -88,3 +89,35 @@ def world(folder: Path, database_url: str | None = None,
             yield World(client, instance, gers, orne)
     finally:
         instance.engine.dispose()
+
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def sign_in(client: TestClient, role: str = "staff_gers") -> str:
+    """Sign in through the form; return the session's CSRF token."""
+    token = CSRF.search(client.get("/account/sign-in").text)
+    assert token
+    response = client.post("/account/sign-in", follow_redirects=False, data={
+        "csrf": token.group(1), "email": EMAILS[role], "password": PASSWORD})
+    assert response.status_code == 303, response.text
+    found = CSRF.search(client.get("/account/").text)
+    assert found
+    return found.group(1)
+
+
+def sign_in_afresh(client: TestClient, role: str = "staff_gers") -> str:
+    """Forget the client's cookies, then sign in as ``role``; return the CSRF token."""
+    client.cookies.clear()
+    return sign_in(client, role)
+
+
+def sign_in_world(w: World, role: str) -> str:
+    """Open a page session as ``role`` on the world's client; return its CSRF token."""
+    return sign_in_afresh(w.client, role)
+
+
+def signed_in_client(w: World, role: str) -> tuple[TestClient, str]:
+    """A new client signed in as ``role`` (no redirects followed) and its CSRF token."""
+    client = TestClient(w.client.app, follow_redirects=False)
+    return client, sign_in(client, role)

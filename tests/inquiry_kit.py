@@ -6,14 +6,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from accounts_kit import EMAILS, World
 from fastapi.testclient import TestClient
 from mail_kit import Inbox, free_port, smtp_server
 from sqlmodel import Session, col, select
 
+from campagne.auth.accounts import find_account
 from campagne.instance import Instance
+from campagne.models import Region
 from campagne.operations.models import Inquiry
 
-__all__ = ["Inbox", "answers", "csrf_of", "free_port", "inquiries", "send_form", "smtp_server"]
+__all__ = ["Inbox", "account_id", "answers", "csrf_of", "free_port", "inquiries", "new_inquiry",
+           "send_form", "smtp_server"]
 
 
 def csrf_of(html: str) -> str:
@@ -50,3 +54,25 @@ def inquiries(instance: Instance, *, email: str | None = None) -> list[Inquiry]:
         if email is not None:
             query = query.where(Inquiry.email == email)
         return list(session.exec(query.order_by(col(Inquiry.id))).all())
+
+
+def new_inquiry(w: World, region: str = "gers", **fields: Any) -> int:
+    """An inquiry created directly in the database (the public form is another area's)."""
+    with Session(w.instance.engine) as session:
+        region_id = session.exec(select(Region.id).where(Region.slug == region)).one()
+        values: dict[str, Any] = {"first_name": "Léa", "last_name": "Testeuse",
+                                  "email": "lea.testeuse@example.org", "stage": "new",
+                                  "sector_slug": "it_internet_ecommerce", **fields}
+        inquiry = Inquiry(region_id=region_id, **values)
+        session.add(inquiry)
+        session.commit()
+        assert inquiry.id is not None
+        return inquiry.id
+
+
+def account_id(w: World, role: str) -> int:
+    """The id of the account of ``role``."""
+    with Session(w.instance.engine) as session:
+        account = find_account(session, EMAILS[role])
+        assert account and account.id
+        return account.id

@@ -14,8 +14,8 @@ from typing import Any
 from accounts_kit import ROLES
 from sqlmodel import Session, select
 
+from campagne.features.followup.models import Milestone
 from campagne.models import Service, ServiceUse
-from campagne.operations.models import Milestone
 
 A, M, SG, RG, SO, AD = ROLES
 API = "/api/v1/regions/{slug}/members/{member_id}"

@@ -15,7 +15,7 @@ from typing import Any
 from accounts_kit import ROLES
 from sqlmodel import Session
 
-from campagne.operations.models import Meetup, Registration
+from campagne.features.meetups.models import Meetup, Registration
 
 A, M, SG, RG, SO, AD = ROLES
 

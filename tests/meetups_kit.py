@@ -4,12 +4,18 @@ what it receives, and a meetup made through the staff API."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from accounts_kit import World
 from mail_kit import Inbox, smtp
 
-__all__ = ["Inbox", "in_days", "new_event", "smtp"]
+from campagne.app import create_app
+from campagne.instance import Instance
+from campagne.testing import served
+
+__all__ = ["Inbox", "in_days", "new_event", "serve", "smtp"]
 
 
 def in_days(days: float, hour: int = 18) -> str:
@@ -29,3 +35,10 @@ def new_event(w: World, *, capacity: int = 10, days: float = 10, slug: str = "ge
     assert response.status_code == 201, response.text
     event: dict[str, Any] = response.json()
     return event
+
+
+@contextmanager
+def serve(instance: Instance) -> Iterator[str]:
+    """The application of ``instance`` behind uvicorn on a free loopback port."""
+    with served(create_app(instance)) as url:
+        yield url

@@ -11,26 +11,17 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import matrix_followup
-import matrix_inquiries
-import matrix_meetups
-import matrix_spaces
-import matrix_spreadsheets
 from accounts_kit import EMAILS, PASSWORD, ROLES, World, world
-from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from matrix_kit import AREAS, BODIES, app_routes, fill
 from sqlmodel import Session, select
-from starlette.routing import Mount, Route
 
-from campagne.api.security import api_principal
 from campagne.auth.accounts import create_account
 from campagne.auth.models import Role
 from campagne.models import Member
-from campagne.web.sessions import page_principal
 
 A, M, SG, RG, SO, AD = ROLES  # anonymous, member, staff/reader of Gers, staff of Orne, admin
 STAFF_READ = {A: 401, M: 403, SG: 200, RG: 200, SO: 403, AD: 200}
@@ -97,63 +88,10 @@ PUBLIC_EXPECTED: dict[tuple[str, str], int] = {
     ("POST", "/account/reset"): 403,
 }
 # Bodies sent to routes that take one (JSON for the API, a form for pages).
-BODIES: dict[tuple[str, str], dict[str, Any]] = {
-    ("POST", "/api/v1/regions/{slug}/members/search"): {"name": "a"},
-    ("PATCH", "/api/v1/regions/{slug}/members/{member_id}"): {"version": 0},
-    ("PATCH", "/api/v1/me"): {"version": 0},
-    ("POST", "/api/v1/regions/{slug}/members/{member_id}/consents"): {"purpose": "programme"},
-    ("POST", "/account/edit"): {"version": "0"},
-    ("POST", "/account/consents/withdraw"): {"purpose": "programme"},
-    ("POST", "/{slug}/staff/members"): {"name": "a"},
-    ("POST", "/{slug}/staff/members/{member_id}"): {"version": "0"},
-    ("POST", "/{slug}/staff/members/{member_id}/consents"): {"purpose": "programme"},
-    ("POST", "/admin/audit"): {"action": "read"},
-    ("POST", "/admin/users/{user_id}/access"): {"role": "staff", "region": "orne"},
-}
-SIGN_IN_MARKERS: set[Callable[..., Any]] = {api_principal, page_principal}
-# Each area of operations keeps its own expectations and sample rows in tests/matrix_*.py.
-AREAS = [matrix_inquiries, matrix_followup, matrix_meetups, matrix_spaces, matrix_spreadsheets]
 for _area in AREAS:
     assert not set(_area.PROTECTED) & set(PROTECTED), f"{_area.__name__} repeats a route"
     PROTECTED.update(_area.PROTECTED)
     PUBLIC_EXPECTED.update(_area.PUBLIC_EXPECTED)
-    BODIES.update(_area.BODIES)
-
-
-def is_protected(route: Any) -> bool:
-    """Declared behind the sign-in marker at router (or route) level."""
-    return any(dep.dependency in SIGN_IN_MARKERS for dep in route.dependencies)
-
-
-def uses_sign_in(route: Any) -> bool:
-    """Anywhere in its dependency tree."""
-    stack = [route.dependant]
-    while stack:
-        dependant = stack.pop()
-        if dependant.call in SIGN_IN_MARKERS:
-            return True
-        stack.extend(dependant.dependencies)
-    return False
-
-
-def app_routes(client: TestClient) -> list[tuple[str, str, bool]]:
-    """(method, path, protected) for every route, included routers flattened; static mounts
-    are public files."""
-    found = []
-    for route in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
-        original = route.original_route
-        if isinstance(original, Mount):
-            assert str(route.path).startswith("/static/"), f"unexpected mount {route.path}"
-            continue
-        assert isinstance(original, Route), f"unknown kind of route {original!r}"
-        api = isinstance(original, APIRoute)
-        protected = api and is_protected(route)
-        if api and not protected:
-            assert not uses_sign_in(route), (
-                f"{route.path} needs a signed-in caller but its router lacks the marker")
-        for method in sorted((route.methods or set()) - {"HEAD"}):
-            found.append((method, str(route.path), protected))
-    return found
 
 
 def public_status_ok(method: str, template: str, got: int) -> bool:
@@ -166,15 +104,6 @@ def public_status_ok(method: str, template: str, got: int) -> bool:
     if method == "GET":
         return got < 400
     return got not in (401, 403) and got < 500
-
-
-def fill(path: str, samples: dict[str, str]) -> str:
-    """The path with sample values: the Gers, one of its members (not the one with an
-    account: the matrix erases it), its first service, a spare account (blocked by it)."""
-    values = {"slug": "gers", "purpose": "programme", **samples}
-    unknown = set(re.findall(r"{(\w+)(?::\w+)?}", path)) - set(values)
-    assert not unknown, f"{path}: give the matrix a sample value for {sorted(unknown)}"
-    return re.sub(r"{(\w+)(?::\w+)?}", lambda m: values[m.group(1)], path)
 
 
 class Caller:

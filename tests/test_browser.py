@@ -4,107 +4,16 @@ the category filter work by clicking, and a screenshot can be taken."""
 
 from __future__ import annotations
 
-import os
 import struct
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import pytest
+from browser_kit import Tab, browser, pytestmark, tab, tab_without_javascript
 
-CHROMIUM = Path(os.environ.get("CAMPAGNE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+__all__ = ["browser", "pytestmark", "tab", "tab_without_javascript"]
+
 PAGES = ["/", "/gers/", "/orne/", "/gers/services", "/gers/services/comite-accueil",
          "/orne/services/telecentre-belleme"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# Collects what the page's CSP refuses; injected by the browser, so the CSP does not apply.
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.is_file(),
-                       reason=f"no Chromium at {CHROMIUM} (install Debian's chromium, "
-                              "or set CAMPAGNE_CHROMIUM to a Chromium executable)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
-
-
-@dataclass
-class Tab:
-    """A browser page and what went wrong on it."""
-
-    page: Any
-    base: str
-    problems: list[str] = field(default_factory=list)
-
-    def open(self, path: str) -> Any:
-        """Go to ``path`` on the live server and wait until it is loaded."""
-        answer = self.page.goto(self.base + path, wait_until="load")
-        assert answer is not None and answer.status == 200, (path, answer and answer.status)
-        return answer
-
-    def csp_violations(self) -> list[str]:
-        """What the Content-Security-Policy blocked on the current page."""
-        found: list[str] = self.page.evaluate("window.__cspViolations || []")
-        return found
-
-    def assert_clean(self) -> None:
-        """No console error or warning, no script error, no failed load, no CSP violation."""
-        assert not self.problems, self.problems
-        assert not self.csp_violations()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Chromium, for the module."""
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _tab(browser: Any, live_server: str, *, javascript: bool = True) -> Iterator[Tab]:
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900},
-                                  java_script_enabled=javascript)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    tab = Tab(page, live_server)
-    page.add_init_script(WATCH_CSP)
-    page.on("console", lambda message: tab.problems.append(
-        f"console {message.type}: {message.text}") if message.type in {"error", "warning"}
-        else None)
-    page.on("pageerror", lambda error: tab.problems.append(f"page error: {error}"))
-    # A request the browser abandons because the page navigated away (a form sent while the
-    # logo loads) fails with net::ERR_ABORTED: not a fault of the page.
-    page.on("requestfailed", lambda request: tab.problems.append(
-        f"failed: {request.url} {request.failure}")
-        if "ERR_ABORTED" not in (request.failure or "") else None)
-    page.on("response", lambda response: tab.problems.append(
-        f"{response.status}: {response.url}") if response.status >= 400 else None)
-    try:
-        yield tab
-    finally:
-        context.close()
-
-
-@pytest.fixture
-def tab(browser: Any, live_server: str) -> Iterator[Tab]:
-    """A fresh browser context (no cookie) in French, watched for errors."""
-    yield from _tab(browser, live_server)
-
-
-@pytest.fixture
-def tab_without_javascript(browser: Any, live_server: str) -> Iterator[Tab]:
-    """The same, with JavaScript turned off."""
-    yield from _tab(browser, live_server, javascript=False)
 
 
 def _lang(tab: Tab) -> str:

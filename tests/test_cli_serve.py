@@ -4,80 +4,22 @@ real HTTP on loopback."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cli_kit import free_port, get, running
 
 from campagne.cli import main
 from campagne.testing import RegionKit
 
-STARTUP_SECONDS = 60
-
-
-def _campagne() -> list[str]:
-    found = shutil.which("campagne", path=str(Path(sys.executable).parent))
-    return [found] if found else [sys.executable, "-m", "campagne.cli"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _get(url: str) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=5) as answer:
-        return answer.status, answer.read()
-
-
-@contextmanager
-def running(args: list[str], cwd: Path) -> Iterator[str]:
-    """Start ``campagne ARGS --port P`` and yield its base URL once /healthz answers."""
-    port = _free_port()
-    env = {**os.environ, "CAMPAGNE_LOAD_ENTRY_POINTS": "false"}
-    process = subprocess.Popen([*_campagne(), *args, "--port", str(port)], cwd=cwd, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"server exited with {process.returncode}:\n{output}")
-            try:
-                if _get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("server did not answer /healthz in time")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
 
 def test_demo_serves_both_regions_on_sqlite(tmp_path: Path) -> None:
     with running(["demo"], tmp_path) as base:
-        status, body = _get(f"{base}/gers/")
+        status, body = get(f"{base}/gers/")
         assert status == 200 and b"Soho Solo Gers" in body
-        regions = json.loads(_get(f"{base}/api/v1/regions")[1])
+        regions = json.loads(get(f"{base}/api/v1/regions")[1])
         assert [r["slug"] for r in regions] == ["gers", "orne"]
-        gers = json.loads(_get(f"{base}/api/v1/regions/gers")[1])
+        gers = json.loads(get(f"{base}/api/v1/regions/gers")[1])
         assert gers["key_figures"]["members_total"] == 350
     assert (tmp_path / "campagne-demo.db").is_file()
 
@@ -85,9 +27,9 @@ def test_demo_serves_both_regions_on_sqlite(tmp_path: Path) -> None:
 def test_demo_restarts_on_its_database_without_duplicating(tmp_path: Path) -> None:
     for _ in range(2):
         with running(["demo", "--region", "orne"], tmp_path) as base:
-            regions = json.loads(_get(f"{base}/api/v1/regions")[1])
+            regions = json.loads(get(f"{base}/api/v1/regions")[1])
             assert [r["slug"] for r in regions] == ["orne"]
-            orne = json.loads(_get(f"{base}/api/v1/regions/orne")[1])
+            orne = json.loads(get(f"{base}/api/v1/regions/orne")[1])
             assert orne["key_figures"]["members_total"] == 120
 
 
@@ -95,10 +37,10 @@ def test_serve_a_region_folder_on_a_given_database(tmp_path: Path) -> None:
     folder = RegionKit(tmp_path / "regions").region("lot")
     database = f"sqlite:///{tmp_path / 'lot.db'}"
     with running(["serve", str(folder), "--db", database], tmp_path) as base:
-        lot = json.loads(_get(f"{base}/api/v1/regions/lot")[1])
+        lot = json.loads(get(f"{base}/api/v1/regions/lot")[1])
         assert lot["key_figures"]["members_total"] == 0, "serve generates no demo data"
         assert lot["programme"]["name"] == "Programme d'essai"
-        assert _get(f"{base}/lot/")[0] == 200
+        assert get(f"{base}/lot/")[0] == 200
 
 
 def test_serve_refuses_a_broken_folder_with_file_and_line(tmp_path: Path,
@@ -129,7 +71,7 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path,
 
 def test_unreachable_database_is_a_message_not_a_traceback(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    url = f"postgresql://nobody@127.0.0.1:{_free_port()}/none"
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
     assert main(["db", "upgrade", "--db", url]) == 1
     error = capsys.readouterr().err
     assert error.startswith("campagne: database error:")

@@ -5,6 +5,7 @@ function and class of the engine has a docstring, and the examples run."""
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 import types
 import typing
@@ -18,6 +19,7 @@ from campagne import hookimpl, toolkit
 from campagne.config import RegionConfig
 from campagne.plugin_manager import CampagnePluginManager
 from campagne.settings import CampagneSettings
+from campagne.testing import RegionKit
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -230,7 +232,10 @@ def test_the_testing_example_of_the_plugin_guide_runs(tmp_path: Path) -> None:
     assert tests, "the example defines no test function"
     for index, test in enumerate(tests):
         assert callable(test)
-        test(tmp_path / str(index))
+        folder = tmp_path / str(index)
+        # What the fixtures of campagne.testing_plugin named by the example give.
+        fixtures = {"tmp_path": folder, "region_kit": RegionKit(folder / "regions")}
+        test(**{name: fixtures[name] for name in inspect.signature(test).parameters})
 
 
 def test_hookimpl_is_the_documented_marker() -> None:

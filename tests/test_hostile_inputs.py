@@ -20,9 +20,9 @@ import matrix_spaces
 from accounts_kit import EMAILS, PASSWORD, World, world
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from matrix_kit import BODIES, fill
 from pydantic import BaseModel
 from sqlmodel import Session, select
-from test_authorization_matrix import BODIES, fill
 
 from campagne.models import Member
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, WATCH_CSP
+from browser_kit import CHROMIUM, CHROMIUM_ARGS, WATCH_CSP
 
 pytestmark = [
     pytest.mark.browser,

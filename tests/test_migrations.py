@@ -14,6 +14,7 @@ import campagne.auth.models
 import campagne.models
 import campagne.operations.models  # noqa: F401
 from campagne.db import make_engine, schema_is_current, upgrade
+from campagne.features.meetups import models as meetup_models  # noqa: F401
 from campagne.plugin_data import is_plugin_table
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from accounts_kit import World, world
+from accounts_kit import signed_in_client as sign_in
 from fastapi.testclient import TestClient
 from inquiry_kit import inquiries, send_form
-from test_pipeline_pages import sign_in
 
 API = "/api/v1/regions/gers"
 EMAIL = "scenario.durandal@example.org"

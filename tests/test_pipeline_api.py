@@ -7,15 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, World, world
+from inquiry_kit import account_id, new_inquiry
 from sqlmodel import Session, col, select
 
-from campagne.auth.accounts import find_account
 from campagne.auth.models import AuditEvent
-from campagne.models import Member, Region
+from campagne.models import Member
 from campagne.operations.models import Inquiry, Interaction
 from campagne.operations.pipeline import programme_today
 
@@ -29,27 +28,6 @@ PROFILE = {"household_size": 2, "commute_minutes_one_way": 50, "commute_km_one_w
 def w(tmp_path: Path, database_url: str) -> Iterator[World]:
     with world(tmp_path, database_url) as built:
         yield built
-
-
-def new_inquiry(w: World, region: str = "gers", **fields: Any) -> int:
-    """An inquiry created directly in the database (the public form is another area's)."""
-    with Session(w.instance.engine) as session:
-        region_id = session.exec(select(Region.id).where(Region.slug == region)).one()
-        values: dict[str, Any] = {"first_name": "Léa", "last_name": "Testeuse",
-                                  "email": "lea.testeuse@example.org", "stage": "new",
-                                  "sector_slug": "it_internet_ecommerce", **fields}
-        inquiry = Inquiry(region_id=region_id, **values)
-        session.add(inquiry)
-        session.commit()
-        assert inquiry.id is not None
-        return inquiry.id
-
-
-def account_id(w: World, role: str) -> int:
-    with Session(w.instance.engine) as session:
-        account = find_account(session, EMAILS[role])
-        assert account and account.id
-        return account.id
 
 
 def test_stage_moves_and_stale_versions(w: World) -> None:

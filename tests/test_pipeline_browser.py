@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, PASSWORD, populate
+from browser_kit import Tab, browser, pytestmark
+from browser_kit import open_tab as _tab
 from sqlmodel import Session, select
-from test_browser import Tab, _tab, browser, pytestmark
 
 from campagne.app import create_app
 from campagne.models import Region

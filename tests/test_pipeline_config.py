@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from test_region_config import line_of, only_error
+from region_config_kit import line_of, only_error
 
 from campagne.config import default_pipeline
 from campagne.regions import load_region_folder, reference_region_paths

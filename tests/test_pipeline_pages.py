@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from accounts_kit import EMAILS, PASSWORD, World, world
 from fastapi.testclient import TestClient
+from inquiry_kit import account_id, new_inquiry
 from sqlmodel import Session, select
-from test_pipeline_api import account_id, new_inquiry
 
+from campagne.features.meetups.models import Meetup
 from campagne.models import Region
-from campagne.operations.models import Inquiry, Meetup
+from campagne.operations.models import Inquiry
 from campagne.operations.pipeline import programme_today
 
 

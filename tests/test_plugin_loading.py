@@ -4,6 +4,7 @@ disabled or blocked; settings validated per region; routes mounted per region.""
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import tomllib
@@ -16,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from campagne.cli import main
+from campagne.cli_plugins import add_plugin_commands
 from campagne.errors import ConfigInvalid
 from campagne.plugin_loading import ENTRY_POINT_GROUP, build_plugin_manager
 from campagne.plugin_manager import CampagnePluginManager
@@ -286,7 +288,7 @@ def test_an_installed_plugin_runs_in_every_region(kit: RegionKit, example_instal
     assert (record.source, record.origin, record.regions) == (
         "package", example_installed, ["cantal", "lot"])
     assert record.hooks(manager.pm) == [
-        "erase_member_data", "export_member_data", "incentives_for_profile",
+        "cli_commands", "erase_member_data", "export_member_data", "incentives_for_profile",
         "on_member_event", "register_api_routes", "register_pages", "template_dirs"]
     assert record.table_names == ["example_incentive_claim"] and record.personal_data
     for slug in ("lot", "cantal"):
@@ -556,3 +558,23 @@ def test_opt_in_must_be_a_boolean(kit: RegionKit, site: Path,
                       encoding="utf-8")
     errors = load_errors([kit_region(kit, "lot", "46")], load_entry_points=True)
     assert errors == [f"{module}:1:1: OPT_IN must be True or False, not 'yes'"]
+
+
+def test_hook_cli_commands(example_installed: str, monkeypatch: pytest.MonkeyPatch,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    """An installed package adds a sub-command to ``campagne``; with packages not loaded,
+    the command does not exist; a name already taken is refused, naming the package."""
+    monkeypatch.setenv("CAMPAGNE_LOAD_ENTRY_POINTS", "true")
+    assert main(["example-bonus", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.strip() == "€1,000.00 (illustrative)"
+    monkeypatch.setenv("CAMPAGNE_LOAD_ENTRY_POINTS", "false")
+    with pytest.raises(SystemExit):
+        main(["example-bonus"])
+    assert "invalid choice: 'example-bonus'" in capsys.readouterr().err
+    parser = argparse.ArgumentParser()
+    commands = parser.add_subparsers()
+    commands.add_parser("example-bonus")  # a name taken before the package's turn
+    runners = add_plugin_commands(commands, {"example-bonus"}, load_entry_points=True)
+    assert "example-bonus" not in runners and {"import", "users"} <= set(runners)
+    assert ("plug-in example_incentive: command name(s) example-bonus already taken"
+            in capsys.readouterr().err)

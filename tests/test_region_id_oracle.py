@@ -22,8 +22,8 @@ from pathlib import Path
 
 from accounts_kit import EMAILS, PASSWORD, ROLES, World, world
 from fastapi.testclient import TestClient
+from matrix_kit import AREAS, BODIES, app_routes
 from sqlmodel import Session, select
-from test_authorization_matrix import AREAS, BODIES, app_routes
 
 from campagne.features.spaces.models import Booking
 from campagne.models import Member, Region

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, PASSWORD, World, world
+from inquiry_kit import new_inquiry
 from sqlmodel import Session
-from test_pipeline_api import new_inquiry
 
 from campagne.errors import ConfigInvalid
 from campagne.models import Member

@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from starlette.routing import BaseRoute
 
 from campagne.api import documented_inputs, security
-from campagne.api.events import optional_principal
+from campagne.features.meetups.api import optional_principal
 
 ResponsesDict = dict[int | str, dict[str, Any]]
 

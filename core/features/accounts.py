@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from campagne import cli_accounts
 from campagne.api import admin, auth, me
 from campagne.features import Feature
 from campagne.hookspecs import hookimpl
-from campagne.plugin_types import Routes
+from campagne.plugin_types import Commands, Routes
 from campagne.web import account_pages, admin_pages
 
 FEATURE = Feature("accounts", switchable=False)
@@ -18,3 +19,10 @@ def app_routes() -> list[Routes]:
             Routes(me.router, order=110), Routes(admin.router, order=111),
             Routes(account_pages.public, order=400), Routes(account_pages.router, order=401),
             Routes(admin_pages.router, order=402)]
+
+
+@hookimpl
+def cli_commands() -> list[Commands]:
+    """``campagne users`` and ``campagne purge``."""
+    return [Commands(names=("users", "purge"), add_parsers=cli_accounts.add_parsers,
+                     run=cli_accounts.run)]

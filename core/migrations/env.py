@@ -7,10 +7,12 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
+import campagne.features.followup.models
 import campagne.models
-import campagne.operations.models  # noqa: F401 - inquiries, meetups...
+import campagne.operations.models  # noqa: F401 - inquiries
+from campagne.features.meetups import models as meetup_models  # noqa: F401
 from campagne.features.spaces import models as spaces_models  # noqa: F401
-from campagne.sheets import models as sheet_models  # noqa: F401 - uploaded spreadsheets
+from campagne.features.spreadsheets import models as sheet_models  # noqa: F401 - uploaded spreadsheets
 
 target_metadata = SQLModel.metadata
 

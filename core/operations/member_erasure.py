@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from campagne.auth import audit
 from campagne.auth.models import UserAccount
+from campagne.features.meetups.notify import after_commit
 from campagne.gdpr import erase_member, erased_event
 from campagne.instance import Instance
 from campagne.models import Member
-from campagne.operations.meetup_notify import after_commit
 from campagne.regions import RegionFolder
 
 

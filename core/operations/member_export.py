@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from campagne.features.meetups.models import Meetup, Registration
 from campagne.features.spaces.models import Booking, Space
-from campagne.operations.models import Meetup, Registration
 
 
 def _iso(value: Any) -> Any:

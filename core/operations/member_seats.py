@@ -9,11 +9,11 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
+from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.meetups.rules import LIVE, Notice, cancel_registration
 from campagne.features.spaces import bookings
 from campagne.features.spaces.models import Booking
 from campagne.models import utc_now
-from campagne.operations.meetups import LIVE, Notice, cancel_registration
-from campagne.operations.models import Meetup, Registration
 
 
 def release_seats(session: Session, member_id: int, now: dt.datetime | None = None

@@ -29,16 +29,18 @@ from campagne.stats.schema import (
     RegionRef,
     Retention,
     StatsV1,
-    Table,
 )
 
 RETENTION_YEARS = (1, 2, 3)
-IN_PROGRAMME = operations.IN_PROGRAMME
-#: Indicators of the schema that features supply (hook ``indicator_figures``), with what
-#: is published where no feature does: the feature is switched off in the region.
-SUPPLIED_BY_FEATURES: dict[str, Measure | Count | Table] = {
-    "desk_occupancy": operations.unavailable("share"),
+#: The figures the features give through the hook ``operations_figures``, as published
+#: where no enabled feature gives them (the feature is switched off in the region).
+NOT_GIVEN: dict[str, Measure | Count] = {
+    "meetups_held": Measure(value=None, unit="meetups", available=False),
+    "meetup_attendance": Count(value=None, available=False),
+    "meetup_attendance_rate": Measure(value=None, unit="share", available=False),
+    "desk_occupancy": Measure(value=None, unit="share", available=False),
 }
+IN_PROGRAMME = operations.IN_PROGRAMME
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,8 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
                        if row.arrival is not None and period.contains(row.arrival))
     used = _services_used(session, region.id, period)
     inquiries = operations.inquiry_figures(session, region.id, period, threshold)
-    meetups = operations.meetup_figures(session, region.id, period, threshold, now or utc_now())
+    features = plugins.operations_figures(folder.info(), session, period, threshold,
+                                          NOT_GIVEN)
     total = disclosure.protect_count(len(present), threshold)
     config = folder.config
     population = None
@@ -158,15 +161,12 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
             _sorted(Counter(row.origin for row in present)), threshold, with_total=True),
         services_used=disclosure.protect_table(dict(sorted(used.items())), threshold,
                                                with_total=False),
-        meetup_attendance=meetups.attendance,
         retention=_retention(rows, period, threshold),
         inquiries_received=inquiries.received,
         inquiries_converted=inquiries.converted,
         median_days_inquiry_to_settlement=inquiries.median_days,
-        meetups_held=meetups.held,
-        meetup_attendance_rate=meetups.rate,
         milestones_reached=operations.milestones_reached(session, region.id, period, threshold),
-        **feature_figures(session, folder, plugins, period, threshold, now or utc_now()),
+        **features,
     )
     return StatsV1(
         region=RegionRef(slug=config.slug, code=config.code, name=config.name),
@@ -177,16 +177,6 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
                               source=disclosure.SOURCE),
         population=population, indicators=indicators,
         extra=extra_indicators(plugins, folder, period, threshold))
-
-
-def feature_figures(session: Session, folder: RegionFolder, plugins: CampagnePluginManager,
-                    period: Period, threshold: int, now: dt.datetime
-                    ) -> dict[str, Measure | Count | Table]:
-    """The indicators features supply, each not available where no feature gave it."""
-    supplied = plugins.indicator_figures(
-        folder.info(), session, period, threshold, now,
-        {key: type(fallback) for key, fallback in SUPPLIED_BY_FEATURES.items()})
-    return {**SUPPLIED_BY_FEATURES, **supplied}
 
 
 def extra_indicators(plugins: CampagnePluginManager, folder: RegionFolder, period: Period,

@@ -1,4 +1,4 @@
-"""Indicators of day-to-day operations: inquiries and their conversion, meetups and the
+"""Indicators of day-to-day operations: inquiries and their conversion and the
 milestones of members' projects. Rows are read as bare tuples (dates,
 ids, flags) and counted at once; every figure goes through disclosure control.
 
@@ -15,14 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from campagne.features.followup.models import Milestone, MilestoneKind
 from campagne.models import Member, MemberStatus
 from campagne.operations.models import (
     Inquiry,
-    Meetup,
-    Milestone,
-    MilestoneKind,
-    Registration,
-    RegistrationStatus,
 )
 from campagne.stats import disclosure
 from campagne.stats.period import Period
@@ -38,15 +34,6 @@ class InquiryFigures:
     received: Count
     converted: Count
     median_days: Measure
-
-
-@dataclass(frozen=True)
-class MeetupFigures:
-    """Meetups held, members who attended, and the attendance rate."""
-
-    held: Measure
-    attendance: Count
-    rate: Measure
 
 
 def unavailable(unit: str) -> Measure:
@@ -65,13 +52,14 @@ def protect_share(part: int, whole: int, threshold: int, unit: str = "share") ->
                    suppressed=hidden)
 
 
-def _start(period: Period) -> dt.datetime | None:
+def period_start(period: Period) -> dt.datetime | None:
+    """Midnight UTC of the first day of the period (``None``: since the first record)."""
     if period.start is None:
         return None
     return dt.datetime.combine(period.start, dt.time(), tzinfo=dt.UTC)
 
 
-def _after_end(period: Period) -> dt.datetime:
+def after_end(period: Period) -> dt.datetime:
     """Midnight UTC after the last day of the period (excluded)."""
     return dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
 
@@ -80,7 +68,7 @@ def inquiry_figures(session: Session, region_id: int, period: Period,
                     threshold: int) -> InquiryFigures:
     """Inquiries created in the period; inquiries that became a member and reached a settled
     stage in the period, and the median days from their creation to that stage."""
-    start, after = _start(period), _after_end(period)
+    start, after = period_start(period), after_end(period)
     received = select(func.count()).select_from(Inquiry).where(
         Inquiry.region_id == region_id, col(Inquiry.created_at) < after)
     settled = select(Inquiry.created_at, Inquiry.settled_at).where(
@@ -101,32 +89,6 @@ def inquiry_figures(session: Session, region_id: int, period: Period,
     return InquiryFigures(
         received=disclosure.protect_count(int(session.exec(received).one()), threshold),
         converted=converted, median_days=median)
-
-
-def meetup_figures(session: Session, region_id: int, period: Period, threshold: int,
-                   now: dt.datetime) -> MeetupFigures:
-    """Meetups of the region that started in the period (and before ``now``) and were not
-    cancelled; the members who attended one; the attendance rate of those whose attendance
-    was taken."""
-    start, after = _start(period), min(_after_end(period), now)
-    held = select(Meetup.id).where(Meetup.region_id == region_id,
-                                   col(Meetup.cancelled_at).is_(None),
-                                   col(Meetup.starts_at) < after)
-    if start is not None:
-        held = held.where(col(Meetup.starts_at) >= start)
-    meetup_ids = [int(i) for i in session.exec(held).all() if i is not None]
-    rows = session.exec(select(Registration.meetup_id, Registration.member_id,
-                               Registration.status, Registration.attended)
-                        .where(col(Registration.meetup_id).in_(meetup_ids))).all() \
-        if meetup_ids else []
-    attendees = {member for _, member, _, attended in rows if attended and member is not None}
-    taken = {meetup for meetup, _, _, attended in rows if attended is not None}
-    expected = [attended is True for meetup, _, status, attended in rows if meetup in taken
-                and (status == RegistrationStatus.CONFIRMED.value or attended is True)]
-    return MeetupFigures(
-        held=Measure(value=len(meetup_ids), unit="meetups"),
-        attendance=disclosure.protect_count(len(attendees), threshold),
-        rate=protect_share(sum(expected), len(expected), threshold))
 
 
 def weekdays(first: dt.date, last: dt.date) -> int:

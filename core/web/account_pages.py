@@ -16,6 +16,7 @@ from campagne.auth import audit, ratelimit, signin, tokens
 from campagne.auth.accounts import AccountError, find_account, normalise_email, set_password
 from campagne.auth.models import CredentialKind, Role
 from campagne.auth.signin import SignInRefused
+from campagne.features.followup.context import member_followup_context
 from campagne.features.spaces.pages import upcoming_bookings
 from campagne.gdpr import (
     VersionConflict,
@@ -27,7 +28,6 @@ from campagne.gdpr import (
 )
 from campagne.i18n import gettext
 from campagne.mail import link_url, send_mail
-from campagne.web.followup_context import member_followup_context
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import (
     CSRF_CHECKED,

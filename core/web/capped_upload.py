@@ -17,8 +17,8 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from starlette.types import Message
 
+from campagne.features.spreadsheets.reading import LIMITS, MIB, limits_from
 from campagne.i18n import format_number, gettext
-from campagne.sheets.reading import LIMITS, MIB, limits_from
 
 FORM_OVERHEAD = 64 * 1024  # the form's other fields and the multipart boundaries
 CAP = LIMITS.max_bytes + FORM_OVERHEAD  # with the default CAMPAGNE_MAX_UPLOAD_BYTES

@@ -17,13 +17,14 @@ from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
+from campagne.features.meetups.models import Meetup
 from campagne.gdpr import VersionConflict
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
 from campagne.models import Region, utc_now
 from campagne.operations import pipeline, pipeline_events
 from campagne.operations.eligibility import eligibility
-from campagne.operations.models import Inquiry, Meetup
+from campagne.operations.models import Inquiry
 from campagne.operations.pipeline import (
     AlreadyConverted,
     InquiryCriteria,

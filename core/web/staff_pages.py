@@ -14,6 +14,7 @@ from campagne.api.members import search_members
 from campagne.api.security import client_address, deny
 from campagne.auth import audit
 from campagne.auth.access import Principal
+from campagne.features.followup.context import staff_followup_context
 from campagne.gdpr import (
     VersionConflict,
     apply_update,
@@ -29,7 +30,6 @@ from campagne.operations.pipeline import member_timeline
 from campagne.operations.pipeline_events import member_status_changed
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
-from campagne.web.followup_context import staff_followup_context
 from campagne.web.pages import PageRegionDep, RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.timeline_view import timeline_items

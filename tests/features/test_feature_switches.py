@@ -3,36 +3,20 @@
 from __future__ import annotations
 
 import ast
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from campagne.cli import main
-from campagne.regions import reference_region_paths
-from campagne.testing import RegionKit
-
-
-def reference_copy(kit: RegionKit, slug: str, **extra: object) -> Path:
-    """A copy of a reference region under the kit's root, with top-level keys added."""
-    source = next(path for path in reference_region_paths() if path.name == slug)
-    folder = kit.root / slug
-    shutil.copytree(source, folder)
-    config_file = folder / "region.yaml"
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    config.update(extra)
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                           encoding="utf-8")
-    return folder
+from campagne.testing import ReferenceCopy, RegionKit
 
 
 @pytest.fixture
-def two_regions(tmp_path: Path) -> tuple[RegionKit, list[Path]]:
-    kit = RegionKit(tmp_path)
-    gers = reference_copy(kit, "gers")
-    orne = reference_copy(kit, "orne", features={"spaces": False})
-    return kit, [gers, orne]
+def two_regions(region_kit: RegionKit, reference_region_copy: ReferenceCopy
+                ) -> tuple[RegionKit, list[Path]]:
+    gers = reference_region_copy("gers")
+    orne = reference_region_copy("orne", features={"spaces": False})
+    return region_kit, [gers, orne]
 
 
 def test_a_feature_switched_off_has_no_pages_nor_api_there(
@@ -98,10 +82,9 @@ def test_app_module_imports_no_feature() -> None:
     ({"inquiries": False}, "feature 'pipeline' needs 'inquiries'"),
 ])
 def test_check_refuses_a_wrong_switch_at_its_line(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str], features: dict[str, bool],
-        message: str) -> None:
-    kit = RegionKit(tmp_path)
-    folder = reference_copy(kit, "orne", features=features)
+        reference_region_copy: ReferenceCopy, capsys: pytest.CaptureFixture[str],
+        features: dict[str, bool], message: str) -> None:
+    folder = reference_region_copy("orne", features=features)
     assert main(["check", str(folder)]) != 0
     lines = (folder / "region.yaml").read_text(encoding="utf-8").splitlines()
     start = lines.index("features:")
@@ -113,7 +96,6 @@ def test_check_refuses_a_wrong_switch_at_its_line(
 
 
 def test_switching_a_dependent_feature_off_with_its_requirement_is_valid(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    kit = RegionKit(tmp_path)
-    folder = reference_copy(kit, "orne", features={"inquiries": False, "pipeline": False})
+        reference_region_copy: ReferenceCopy, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = reference_region_copy("orne", features={"inquiries": False, "pipeline": False})
     assert main(["check", str(folder)]) == 0, capsys.readouterr().err

@@ -57,8 +57,8 @@ def demo_data(region: RegionInfo, data: PluginData) -> None:
 
 
 @hookimpl
-def indicator_figures(data: PluginData, period: Period, threshold: int
-                      ) -> dict[str, Measure]:
+def operations_figures(data: PluginData, period: Period, threshold: int
+                       ) -> dict[str, Measure]:
     """Desk occupancy in the region's active spaces."""
     from campagne.features.spaces import figures
     return {"desk_occupancy": figures.desk_occupancy(engine_session(data), data.region_id,

@@ -1,5 +1,5 @@
 """The workspaces' figure in the region's statistics: desk occupancy, supplied to the
-statistics engine through the hook ``indicator_figures`` (definition: docs/statistics.md)."""
+statistics engine through the hook ``operations_figures`` (definition: docs/statistics.md)."""
 
 from __future__ import annotations
 

@@ -11,9 +11,9 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col
 
+from campagne.features.meetups.retention import ERASED_GUEST, GUEST_DAYS
 from campagne.features.spaces.models import Booking
 from campagne.models import utc_now
-from campagne.operations.meetup_retention import ERASED_GUEST, GUEST_DAYS
 
 
 def forget_past_desk_guests(session: Session, today: dt.date | None = None,

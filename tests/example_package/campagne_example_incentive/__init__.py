@@ -16,6 +16,7 @@ It also keeps data of its own: a bonus granted to each member who settles (table
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -25,11 +26,13 @@ from starlette.responses import Response
 
 from campagne.toolkit import (
     CandidateProfile,
+    Commands,
     Incentive,
     MemberEvent,
     PluginData,
     PluginStore,
     RegionInfo,
+    format_money,
     hookimpl,
     render_page,
 )
@@ -119,3 +122,20 @@ def export_member_data(data: PluginData, member_id: int) -> list[dict[str, objec
 def erase_member_data(data: PluginData, member_id: int) -> None:
     """Forget the bonuses granted to the person."""
     data.delete_where(BonusClaim, BonusClaim.member_id == member_id)
+
+
+def _add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser("example-bonus", help="show the example's default bonus")
+    command.add_argument("--lang", choices=("fr", "en"), default="fr")
+
+
+def _run(args: argparse.Namespace) -> int:
+    amount = format_money(Settings().bonus_eur, locale=args.lang)
+    print(f"{amount} (illustrative)" if args.lang == "en" else f"{amount} (illustratif)")
+    return 0
+
+
+@hookimpl
+def cli_commands() -> list[Commands]:
+    """``campagne example-bonus``: the bonus a region gets without settings of its own."""
+    return [Commands(names=("example-bonus",), add_parsers=_add_parsers, run=_run)]

@@ -13,12 +13,12 @@ from sqlmodel import Session, select
 
 from campagne.auth.models import UserAccount
 from campagne.cli import main
+from campagne.features.meetups.retention import ERASED_GUEST
 from campagne.features.spaces.models import Booking, Space
 from campagne.features.spaces.occupancy import region_occupancy
 from campagne.features.spaces.retention import forget_past_desk_guests
+from campagne.features.spreadsheets.models import SheetUpload
 from campagne.models import Member, Region
-from campagne.operations.meetup_retention import ERASED_GUEST
-from campagne.sheets.models import SheetUpload
 from campagne.taxonomy import SECTORS
 from campagne.testing import RegionKit
 

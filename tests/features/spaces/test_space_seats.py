@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from accounts_kit import World, world
-from spaces_kit import sign_in
+from accounts_kit import sign_in_world as sign_in
 from sqlmodel import Session
 
 from campagne.features.spaces.models import Booking, Space

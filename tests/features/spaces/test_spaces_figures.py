@@ -1,5 +1,5 @@
 """The workspaces supply ``desk_occupancy`` to the statistics through the hook
-``indicator_figures``: a region with the feature switched off publishes it as not
+``operations_figures``: a region with the feature switched off publishes it as not
 available, however many desks its tables hold; the others compute it."""
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def add_desks(session: Session, slug: str) -> None:
     session.add(Booking(space_id=space.id, day=MONDAY, slot="day", guest_name="Invité"))
 
 
-def test_hook_indicator_figures(tmp_path: Path, database_url: str) -> None:
+def test_desk_occupancy_is_not_available_where_spaces_are_off(tmp_path: Path,
+                                                             database_url: str) -> None:
     kit = RegionKit(tmp_path, database_url)
     folders = [reference_copy(kit, "gers"),
                reference_copy(kit, "orne", features={"spaces": False})]
@@ -64,5 +65,5 @@ def test_hook_indicator_figures(tmp_path: Path, database_url: str) -> None:
     assert computed["suppressed"] or computed["value"] is not None
     off = orne.json()["indicators"]["desk_occupancy"]
     assert off["available"] is False and off["value"] is None and off["unit"] == "share"
-    assert "indicator_figures" in plugins["campagne.spaces"]["hooks"]
+    assert "operations_figures" in plugins["campagne.spaces"]["hooks"]
     assert plugins["campagne.spaces"]["status"] == "ok"

@@ -1,0 +1,39 @@
+"""The data of the "Follow-up" section: on a member's staff page (with its forms) and on
+the member's own account page (read-only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session
+
+from campagne.auth.access import Principal
+from campagne.auth.models import Role
+from campagne.features.followup import records as followup
+from campagne.models import Member
+from campagne.taxonomy import SERVICE_CATEGORIES
+
+NOTICES = ("saved", "removed", "duplicate", "invalid-date", "invalid-kind", "invalid-service",
+           "invalid-advisor")
+
+
+def staff_followup_context(session: Session, region_slug: str, member: Member,
+                           principal: Principal, notice: str | None) -> dict[str, Any]:
+    """What ``account/staff_followup.html`` needs (added to the member's page context)."""
+    return {"followup": followup.follow_up(session, member, region_slug),
+            "milestone_labels": followup.MILESTONE_LABELS,
+            "service_categories": SERVICE_CATEGORIES,
+            "followup_services": followup.catalogue(session, region_slug),
+            "followup_advisors": followup.region_advisors(session, region_slug),
+            "followup_me": principal.user_id if principal.role is Role.STAFF else None,
+            "followup_today": dt.date.today().isoformat(),
+            "followup_notice": notice if notice in NOTICES else None}
+
+
+def member_followup_context(session: Session, member: Member, region_slug: str
+                            ) -> dict[str, Any]:
+    """What ``account/my_followup.html`` shows a member about their own project."""
+    return {"followup": followup.follow_up(session, member, region_slug),
+            "milestone_labels": followup.MILESTONE_LABELS,
+            "service_categories": SERVICE_CATEGORIES}

@@ -1,0 +1,69 @@
+"""Meetups: the region's events, sign-ups, waiting lists and calendars.
+
+The whole feature lives in this package: its tables (:mod:`.models`), the use cases that
+change them (:mod:`.actions` over :mod:`.rules`), its API and pages, templates, demo data,
+mail, calendars and statistics. The engine reaches it only through the hooks below.
+
+Modules with routes are imported inside the hooks: the engine imports :mod:`.models` (for
+the migrations) and :mod:`.rules` (for erasure) without pulling in the web layer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from campagne.features import Feature
+from campagne.features.demo import region_row
+from campagne.features.menu import entry
+from campagne.hookspecs import hookimpl
+from campagne.models import utc_now
+from campagne.plugin_data import PluginData, engine_session
+from campagne.plugin_types import MenuEntry, RegionInfo, Routes
+from campagne.stats.period import Period
+from campagne.stats.schema import Count, Measure
+
+FEATURE = Feature("meetups")
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@hookimpl
+def app_routes() -> list[Routes]:
+    """The meetups' API and pages; ``/account/meetups`` before ``/{slug}/meetups``, which
+    would take ``account`` for a region."""
+    from campagne.features.meetups import api, api_staff, pages, pages_account, pages_staff
+
+    return [Routes(api.public, order=113), Routes(api_staff.router, order=114),
+            Routes(api_staff.mine, order=115),
+            Routes(pages_account.router, order=414),
+            Routes(pages_staff.router, order=415), Routes(pages.router, order=416)]
+
+
+@hookimpl
+def site_template_dirs() -> list[Path]:
+    """The meetups' templates (``meetups/...``), also used by ``/account/meetups``."""
+    return [TEMPLATES]
+
+
+@hookimpl
+def menu_entries(locale: str) -> list[MenuEntry]:
+    """The region's meetups."""
+    return [entry("Meetups", locale, fr="rencontres", en="meetups", page="meetups", order=40)]
+
+
+@hookimpl
+def demo_data(region: RegionInfo, data: PluginData) -> None:
+    """Meetups and their sign-ups."""
+    from campagne.features.meetups.demo import generate_region_meetups
+
+    session = engine_session(data)
+    row = region_row(data)
+    generate_region_meetups(session, row, region.config)
+
+
+@hookimpl
+def operations_figures(data: PluginData, period: Period,
+                       threshold: int) -> dict[str, Measure | Count]:
+    """Meetups held, members who attended, the attendance rate."""
+    from campagne.features.meetups.figures import meetup_figures
+
+    return meetup_figures(engine_session(data), data.region_id, period, threshold, utc_now())
