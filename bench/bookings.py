@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 from campagne.app import create_app
 from campagne.auth.accounts import create_account
 from campagne.auth.models import Role
-from campagne.demo import generate_region_members
+from campagne.demo import generate_region_demo
 from campagne.features.spaces.bookings import today
 from campagne.features.spaces.models import Space
 from campagne.instance import Instance
@@ -43,9 +43,9 @@ def prepare(folder: Path, url: str | None) -> tuple[Instance, int, list[int]]:
     """The instance, a large Gers space and the Gers members' ids."""
     instance = RegionKit(folder, url).instance(reference_region_paths())
     with Session(instance.engine) as session:
-        for slug, region_folder in instance.regions.items():
+        for slug in instance.regions:
             region = session.exec(select(Region).where(Region.slug == slug)).one()
-            generate_region_members(session, region, region_folder.config)
+            generate_region_demo(instance, session, region)
         gers = session.exec(select(Region).where(Region.slug == "gers")).one()
         assert gers.id is not None
         space = Space(region_id=gers.id, name="Banc d'essai", commune="Auch", seats=1000)
