@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from campagne.app import create_app
-from campagne.demo import generate_region_members
+from campagne.demo import generate_region_demo
 from campagne.instance import Instance
 from campagne.models import Region
 from campagne.regions import reference_region_paths
@@ -44,11 +44,11 @@ def db_kit(backend_region_kit: RegionKit) -> RegionKit:
 
 
 def _demo_members(instance: Instance) -> Instance:
-    """Give the regions of ``instance`` their demo members."""
+    """Give the regions of ``instance`` their demo data (members, then the features')."""
     with Session(instance.engine) as session:
-        for slug, region_folder in instance.regions.items():
+        for slug in instance.regions:
             region = session.exec(select(Region).where(Region.slug == slug)).one()
-            generate_region_members(session, region, region_folder.config)
+            generate_region_demo(instance, session, region)
         session.commit()
     return instance
 

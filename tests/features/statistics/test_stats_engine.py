@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from campagne.demo import generate_region_members
+from campagne.demo import generate_region_demo
 from campagne.instance import Instance
 from campagne.models import Member, Region
 from campagne.regions import reference_region_paths
@@ -129,9 +129,9 @@ def test_hook_extra_indicators(tmp_path: Path) -> None:
 def test_demo_regions_are_computed_quickly(tmp_path: Path) -> None:
     instance = RegionKit(tmp_path).instance(reference_region_paths())
     with Session(instance.engine) as session:
-        for slug, folder in instance.regions.items():
+        for slug in instance.regions:
             region = session.exec(select(Region).where(Region.slug == slug)).one()
-            generate_region_members(session, region, folder.config)
+            generate_region_demo(instance, session, region)
         session.commit()
     with Session(instance.engine) as session:
         for slug, folder in instance.regions.items():
