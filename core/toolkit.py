@@ -47,7 +47,7 @@ from campagne.plugin_types import (
     TimelineNote,
 )
 from campagne.stats.period import Period
-from campagne.stats.schema import ExtraIndicator
+from campagne.stats.schema import Count, ExtraIndicator, Measure
 from campagne.taxonomy import (
     SECTORS,
     SECTORS_BY_SLUG,
@@ -71,11 +71,13 @@ __all__ = [
     "TOOLKIT_VERSION",
     "CandidateProfile",
     "Commands",
+    "Count",
     "EventRegistration",
     "ExtraIndicator",
     "Incentive",
     "InquiryEvent",
     "LocalizedText",
+    "Measure",
     "MemberEvent",
     "MenuEntry",
     "NotYourTable",
