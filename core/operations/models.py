@@ -97,8 +97,3 @@ class Interaction(SQLModel, table=True):
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
 
 
-    version: int = Field(default=1)
-    created_at: dt.datetime = Field(default_factory=utc_now)
-    updated_at: dt.datetime = Field(default_factory=utc_now)
-
-
