@@ -5,7 +5,7 @@ from __future__ import annotations
 from accounts_kit import World
 from sqlmodel import Session, col, select
 
-from campagne.operations.models import Milestone
+from campagne.features.followup.models import Milestone
 
 
 def clear_followup(w: World) -> None:
