@@ -18,6 +18,7 @@ Only ``httpx`` is needed besides Campagne (``pip install campagne[test]``).
 from __future__ import annotations
 
 import copy
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -33,6 +34,7 @@ from sqlmodel import Session
 from campagne.app import create_app
 from campagne.instance import Instance, load_instance
 from campagne.plugin_migrations import upgrade_all
+from campagne.regions import reference_region_paths
 from campagne.settings import CampagneSettings
 from campagne.sync import sync_instance
 
@@ -90,6 +92,19 @@ class RegionKit:
                 path = folder / kind / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(source, encoding="utf-8")
+        return folder
+
+    def reference_copy(self, slug: str, **keys: Any) -> Path:
+        """Copy the reference region ``slug`` (``gers``, ``orne``) under ``root``, its
+        top-level ``region.yaml`` keys replaced by ``keys``; return the folder."""
+        source = next(path for path in reference_region_paths() if path.name == slug)
+        folder = self.root / slug
+        shutil.copytree(source, folder)
+        config_file = folder / "region.yaml"
+        config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+        config.update(keys)
+        config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                               encoding="utf-8")
         return folder
 
     def instance(self, folders: list[Path], *, load_entry_points: bool = False) -> Instance:

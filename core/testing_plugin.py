@@ -21,12 +21,10 @@ tests can ask for these fixtures without a ``conftest.py``::
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import text
 
 from campagne.db import make_engine
@@ -131,15 +129,7 @@ def reference_region_copy(region_kit: RegionKit) -> ReferenceCopy:
     ``reference_region_copy("orne", features={"spaces": False})`` gives the folder."""
 
     def copy(slug: str, **keys: object) -> Path:
-        source = next(path for path in reference_region_paths() if path.name == slug)
-        folder = region_kit.root / slug
-        shutil.copytree(source, folder)
-        config_file = folder / "region.yaml"
-        config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-        config.update(keys)
-        config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                               encoding="utf-8")
-        return folder
+        return region_kit.reference_copy(slug, **keys)
 
     return copy
 

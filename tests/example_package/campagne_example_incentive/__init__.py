@@ -36,7 +36,8 @@ from campagne.toolkit import (
     hookimpl,
     render_page,
 )
-from campagne_example_incentive.claims import BonusClaim
+
+from .claims import BonusClaim
 
 TABLES = [BonusClaim]
 MIGRATIONS = Path(__file__).with_name("migrations")

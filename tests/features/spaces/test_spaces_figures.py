@@ -5,31 +5,15 @@ available, however many desks its tables hold; the others compute it."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
-import yaml
 from sqlmodel import Session, select
 
 from campagne.features.spaces.models import Booking, Space
 from campagne.models import Region
-from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
 
 MONDAY = dt.date(2025, 3, 3)
-
-
-def reference_copy(kit: RegionKit, slug: str, **extra: object) -> Path:
-    """A copy of a reference region under the kit's root, with top-level keys added."""
-    source = next(path for path in reference_region_paths() if path.name == slug)
-    folder = kit.root / slug
-    shutil.copytree(source, folder)
-    config_file = folder / "region.yaml"
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    config.update(extra)
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
-                           encoding="utf-8")
-    return folder
 
 
 def add_desks(session: Session, slug: str) -> None:
@@ -46,8 +30,8 @@ def add_desks(session: Session, slug: str) -> None:
 def test_desk_occupancy_is_not_available_where_spaces_are_off(tmp_path: Path,
                                                              database_url: str) -> None:
     kit = RegionKit(tmp_path, database_url)
-    folders = [reference_copy(kit, "gers"),
-               reference_copy(kit, "orne", features={"spaces": False})]
+    folders = [kit.reference_copy("gers"),
+               kit.reference_copy("orne", features={"spaces": False})]
     instance = kit.instance(folders)
     with Session(instance.engine) as session:
         for slug in ("gers", "orne"):
