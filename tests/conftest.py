@@ -54,18 +54,27 @@ def _demo_members(instance: Instance) -> Instance:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def demo_client(request: pytest.FixtureRequest,
-                tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """A client for the reference regions with demo members, once per backend.
-
-    Read-only tests share it; tests that change data build their own instance.
-    """
+def shared_demo_client(request: pytest.FixtureRequest,
+                       tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A client for the reference regions with demo members, built once per backend."""
     folder = tmp_path_factory.mktemp(f"demo-{request.param}")
     url = backend_database_url(request, request.param, folder, f"{SCHEMA_PREFIX}_demo")
     instance = _demo_members(RegionKit(folder, url).instance(reference_region_paths()))
     with TestClient(create_app(instance), raise_server_exceptions=False) as client:
         yield client
     instance.engine.dispose()
+
+
+@pytest.fixture
+def demo_client(shared_demo_client: TestClient) -> Iterator[TestClient]:
+    """The shared demo client, with no cookie from an earlier test (a language cookie left
+    by one test would change the language of the next one, in whatever order they run).
+
+    Read-only tests share it; tests that change data build their own instance.
+    """
+    shared_demo_client.cookies.clear()
+    yield shared_demo_client
+    shared_demo_client.cookies.clear()
 
 
 @pytest.fixture(scope="session")

@@ -132,10 +132,8 @@ def squash(text: str) -> str:
 
 @pytest.fixture
 def client(demo_client: TestClient) -> Iterator[TestClient]:
-    """The shared demo client, without any language cookie before and after the test."""
-    demo_client.cookies.clear()
+    """The shared demo client (``demo_client`` starts and ends without a cookie)."""
     yield demo_client
-    demo_client.cookies.clear()
 
 
 def page(client: TestClient, path: str, params: dict[str, str] | None = None) -> Element:
