@@ -394,10 +394,13 @@ class CampagnePluginManager:
             kept.extend((plugin, item) for item in value)
         return sorted(kept, key=lambda pair: pair[1].order)
 
-    def site_template_dirs(self) -> list[Path]:
-        """Template folders every page may use, in plug-in name order."""
+    def site_template_dirs(self, *, builtin_only: bool = False) -> list[Path]:
+        """Template folders every page may use, in plug-in name order; with
+        ``builtin_only``, those of the engine's own features alone."""
         dirs: list[Path] = []
         for plugin, value in self._call_global("site_template_dirs"):
+            if builtin_only and self.records[plugin].source != "builtin":
+                continue
             if value is None:
                 continue
             if not isinstance(value, list | tuple) or not all(

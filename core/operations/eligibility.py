@@ -12,6 +12,11 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from campagne.config import SUPPORTED_LOCALES, LocalizedText
+from campagne.features.simulator.simulation import (
+    SimulatedIncentive,
+    region_fields,
+    simulate_region,
+)
 from campagne.instance import Instance
 from campagne.operations.models import Inquiry
 from campagne.plugin_types import (
@@ -21,7 +26,6 @@ from campagne.plugin_types import (
     ProfileValue,
 )
 from campagne.profile_fields import FieldValueError, check_value, shown_value
-from campagne.simulator import SimulatedIncentive, region_fields, simulate_region
 
 PROFILE_FIELDS = frozenset(CORE_PROFILE_FIELDS)
 

@@ -1,6 +1,7 @@
 """Template environments: one per region, searching the region's overrides, then
 its plug-ins' folders, then the core templates; ``core:name.html`` always names
-the core's own template, so an override can extend the original."""
+the engine's own template (the core's or a built-in feature's), so an override can extend
+the original."""
 
 from __future__ import annotations
 
@@ -41,11 +42,15 @@ MAX_VALUED_PARTS = 512
 CORE_TEMPLATES = Path(str(resources.files("campagne") / "templates"))
 
 
-def build_environment(extra_dirs: list[Path]) -> Environment:
-    """An environment searching ``extra_dirs`` first, then the core templates."""
+def build_environment(extra_dirs: list[Path], engine_dirs: list[Path] | None = None
+                      ) -> Environment:
+    """An environment searching ``extra_dirs`` first, then the core templates;
+    ``core:name.html`` is searched in the core templates and ``engine_dirs`` (the built-in
+    features' folders, which are among ``extra_dirs``) only."""
     core = FileSystemLoader(CORE_TEMPLATES)
     loaders: list[BaseLoader] = [FileSystemLoader(path) for path in extra_dirs]
-    loaders += [core, PrefixLoader({"core": core}, delimiter=":")]
+    engine = ChoiceLoader([core, *(FileSystemLoader(path) for path in engine_dirs or [])])
+    loaders += [core, PrefixLoader({"core": engine}, delimiter=":")]
     environment = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -178,9 +183,10 @@ class Renderer:
         self.catalogue = catalogue if catalogue is not None else ServiceCatalogue(instance.engine)
         i18n.load_catalogues()
         site_dirs = instance.plugins.site_template_dirs()
-        self.site = build_environment(site_dirs)
+        engine_dirs = instance.plugins.site_template_dirs(builtin_only=True)
+        self.site = build_environment(site_dirs, engine_dirs)
         self.by_region = {
-            slug: build_environment(self._region_dirs(folder) + site_dirs)
+            slug: build_environment(self._region_dirs(folder) + site_dirs, engine_dirs)
             for slug, folder in instance.regions.items()
         }
         PartKey = tuple[str, str, str, tuple[tuple[str, Hashable], ...]]

@@ -141,6 +141,23 @@ def test_a_failing_plugin_is_left_out_with_a_note(kit: RegionKit) -> None:
         assert "could not be computed" in page.text and "lot.broken" in page.text
 
 
+OWN_LINK = """{% extends "core:simulator.html" %}
+{% block inquiry_link %}<p id="own-link">Write to {{ r.programme }}</p>{% endblock %}
+"""
+
+
+def test_a_region_replaces_the_block_inquiry_link_of_the_feature_template(
+        kit: RegionKit) -> None:
+    """``core:simulator.html`` names the feature's own template, as the plug-in guide says."""
+    lot = kit.region("lot", templates={"simulator.html": OWN_LINK})
+    with kit.client([lot]) as client:
+        page = client.get(f"/lot/simulateur?{urlencode({**CONSULTANT, 'lang': 'en'})}")
+        assert page.status_code == 200, page.text
+        assert '<p id="own-link">Write to ' in page.text
+        assert 'class="inquiry-link"' not in page.text
+        assert "results-title" in page.text  # the rest of the feature's page is there
+
+
 def _install_example_package(target: Path) -> None:
     """What ``pip install tests/example_package`` leaves: the code and its .dist-info."""
     shutil.copytree(EXAMPLE_PACKAGE / "campagne_example_incentive",

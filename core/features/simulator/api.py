@@ -9,9 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 
 from campagne.api.deps import InstanceDep
+from campagne.features.simulator.simulation import (
+    Simulation,
+    check_extra,
+    chosen_regions,
+    region_fields,
+    simulate,
+)
 from campagne.plugin_types import CORE_PROFILE_FIELDS, CandidateProfile, CoreProfile
 from campagne.profile_fields import undeclared
-from campagne.simulator import Simulation, check_extra, chosen_regions, region_fields, simulate
 
 router = APIRouter(prefix="/api/v1/simulator", tags=["simulator"])
 
