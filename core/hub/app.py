@@ -21,8 +21,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from campagne import __version__, i18n
-from campagne.api.network import comparison_response
-from campagne.api.stats import FormatQuery
+from campagne.features.statistics import TEMPLATES as STATISTICS_TEMPLATES
+from campagne.features.statistics.api import FormatQuery
+from campagne.features.statistics.api_network import comparison_response
+from campagne.features.statistics.pages import compare_context
 from campagne.hub.config import HubConfig
 from campagne.hub.harvest import _aware, instance_status, latest_snapshots
 from campagne.hub.models import HubInstance, HubSnapshot
@@ -30,7 +32,6 @@ from campagne.hub.scheduler import harvest_forever
 from campagne.hub.trend_routes import add_trend_routes
 from campagne.models import utc_now
 from campagne.stats.schema import SCHEMA_PATH, NetworkComparison, StatsV1, json_schema
-from campagne.web.compare_pages import compare_context
 from campagne.web.middleware import LanguageAndSecurityMiddleware
 from campagne.web.templating import build_environment
 
@@ -113,7 +114,7 @@ def _switch_links(request: Request) -> dict[str, str]:
 def build_router(config: HubConfig, engine: Engine) -> APIRouter:
     """The hub's routes."""
     router = APIRouter()
-    environment = build_environment([HUB_TEMPLATES])
+    environment = build_environment([HUB_TEMPLATES, STATISTICS_TEMPLATES])
 
     def render(request: Request, template: str, context: dict[str, Any],
                page: str) -> HTMLResponse:

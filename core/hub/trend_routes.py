@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from campagne.api.stats import FormatQuery, cached_response, entity_tag, wants_csv
+from campagne.features.statistics.api import FormatQuery, cached_response, entity_tag, wants_csv
 from campagne.hub.config import HubConfig
 from campagne.hub.trend_chart import line_chart
 from campagne.hub.trends import (

@@ -21,9 +21,9 @@ from sqlalchemy import func
 from sqlalchemy import select as select_columns  # more columns than sqlmodel's select types
 from sqlmodel import Session, col, select
 
+from campagne.features.statistics.compare import KEY_ROWS, RETENTION_LABELS
 from campagne.hub.models import HubSnapshot
 from campagne.models import utc_now
-from campagne.stats.compare import KEY_ROWS, RETENTION_LABELS
 from campagne.stats.schema import MAX_COUNT
 
 MAX_DAYS = 366  # points per series at most: the last 366 days of the window

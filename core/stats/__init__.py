@@ -1,3 +1,5 @@
-"""Open statistics of a region: indicators computed from the database, disclosure
-control so that no published figure concerns fewer people than a threshold, and the
-versioned schema they are published in (see docs/statistics.md)."""
+"""The building blocks of the open statistics that the engine, the features' figures, the
+toolkit and the hub share: the versioned schema the figures are published in, periods,
+disclosure control so that no published figure concerns fewer people than a threshold, and
+the operations' indicators (see docs/statistics.md). The feature that computes and serves a
+region's statistics is :mod:`campagne.features.statistics`."""

@@ -14,7 +14,7 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-import campagne.stats.engine
+import campagne.features.statistics.engine
 from campagne.app import create_app
 from campagne.features.meetups.models import Meetup
 from campagne.instance import Instance
@@ -121,7 +121,7 @@ def test_hook_operations_figures(tmp_path: Path) -> None:
 
 
 def test_the_statistics_engine_names_no_feature_module() -> None:
-    source = Path(campagne.stats.engine.__file__).read_text(encoding="utf-8")
+    source = Path(campagne.features.statistics.engine.__file__).read_text(encoding="utf-8")
     imported = {node.module for node in ast.walk(ast.parse(source))
                 if isinstance(node, ast.ImportFrom) and node.module}
     assert not any(name.startswith("campagne.features") for name in imported)

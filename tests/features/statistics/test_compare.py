@@ -10,7 +10,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from campagne.stats.compare import KEY_ROWS
+from campagne.features.statistics.compare import KEY_ROWS
 from campagne.stats.schema import NetworkComparison
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from campagne.demo import generate_region_demo
+from campagne.features.statistics.engine import StatsOptions, compute_stats
 from campagne.instance import Instance
 from campagne.models import Member, Region
 from campagne.regions import reference_region_paths
-from campagne.stats.engine import StatsOptions, compute_stats
 from campagne.stats.period import Period
 from campagne.testing import RegionKit
 

@@ -14,11 +14,11 @@ from sqlmodel import Session, col, select
 from campagne.features.followup.models import Milestone
 from campagne.features.meetups.models import Meetup, Registration
 from campagne.features.spaces.models import Booking, Space
+from campagne.features.statistics.engine import StatsOptions, compute_stats
 from campagne.gdpr import erase_member
 from campagne.instance import Instance
 from campagne.models import Member, Region
 from campagne.operations.models import Inquiry
-from campagne.stats.engine import StatsOptions, compute_stats
 from campagne.stats.operations import weekdays
 from campagne.stats.period import Period
 from campagne.stats.schema import StatsV1

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from campagne.api.deps import InstanceDep, SessionDep
-from campagne.api.network import all_region_stats
-from campagne.api.stats import FromQuery, ToQuery
-from campagne.stats.compare import compare
+from campagne.features.statistics.api import FromQuery, ToQuery
+from campagne.features.statistics.api_network import all_region_stats
+from campagne.features.statistics.compare import compare
 from campagne.stats.schema import StatsV1
 from campagne.web.pages import RendererDep
 

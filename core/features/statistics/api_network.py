@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from campagne.api.deps import InstanceDep, SessionDep
-from campagne.api.stats import (
+from campagne.features.statistics.api import (
     FormatQuery,
     FromQuery,
     ToQuery,
@@ -19,11 +19,11 @@ from campagne.api.stats import (
     stats_options,
     wants_csv,
 )
+from campagne.features.statistics.engine import compute_stats, last_change
+from campagne.features.statistics.tabular import stats_rows, to_csv
 from campagne.instance import Instance
 from campagne.models import utc_now
-from campagne.stats.engine import compute_stats, last_change
 from campagne.stats.schema import NetworkComparison, StatsV1
-from campagne.stats.tabular import stats_rows, to_csv
 
 router = APIRouter(tags=["statistics"])
 

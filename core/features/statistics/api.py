@@ -14,11 +14,11 @@ from fastapi.responses import JSONResponse, Response
 
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.regions import NOT_FOUND
+from campagne.features.statistics.engine import StatsOptions, compute_stats, last_change
+from campagne.features.statistics.tabular import stats_rows, to_csv
 from campagne.instance import Instance
-from campagne.stats.engine import StatsOptions, compute_stats, last_change
 from campagne.stats.period import Period
 from campagne.stats.schema import SCHEMA_PATH, StatsV1, json_schema
-from campagne.stats.tabular import stats_rows, to_csv
 
 router = APIRouter(tags=["statistics"])
 FromQuery = Annotated[int | None, Query(alias="from", ge=1900, le=2100,
