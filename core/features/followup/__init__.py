@@ -6,6 +6,8 @@ pages import them in turn."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from campagne.features import Feature
 from campagne.hookspecs import hookimpl
 from campagne.plugin_data import PluginData
@@ -30,3 +32,21 @@ def demo_data(region: RegionInfo, data: PluginData) -> None:
     from campagne.plugin_data import engine_session
 
     seed_followup(engine_session(data), region_row(data))
+
+
+@hookimpl
+def export_member_data(data: PluginData, member_id: int) -> dict[str, Any]:
+    """The member's milestones and services used (``milestones``, ``services_used``)."""
+    from campagne.features.followup.records import export_followup
+    from campagne.plugin_data import engine_session
+
+    return export_followup(engine_session(data), member_id)
+
+
+@hookimpl
+def erase_member_data(data: PluginData, member_id: int) -> None:
+    """Forget the notes and advisors of the member's follow-up (kinds and days stay)."""
+    from campagne.features.followup.records import erase_followup
+    from campagne.plugin_data import engine_session
+
+    erase_followup(engine_session(data), member_id)
