@@ -337,7 +337,11 @@ def export_member_data(region: RegionInfo, settings: Any, data: PluginData,
 
     Called when a member downloads their data (API ``GET /api/v1/me/export`` and the
     account page). The section appears in the export under ``plugins``, keyed by the
-    plug-in's short name; it must be JSON-ready (dicts, lists, strings, numbers).
+    plug-in's short name; it must be JSON-ready (dicts, lists, strings, numbers). (The
+    engine's own features give a mapping of the export's keys instead, such as
+    ``meetup_registrations``.) The GDPR hooks reach every plug-in enabled in the person's
+    region, and every built-in feature even where it is switched off: rows kept from
+    before are still the person's.
 
     :param region: the person's region.
     :param settings: this plug-in's settings for that region.
@@ -356,7 +360,8 @@ def erase_member_data(region: RegionInfo, settings: Any, data: PluginData,
 
     Called when a member's record is erased: by the staff (API and staff page) and by the
     retention purge (``campagne purge``), before the erasure is committed, in the same
-    transaction. ``on_member_event`` with ``erased`` still follows, after the commit.
+    transaction. ``on_member_event`` with ``erased`` still follows, after the commit. Send
+    nothing from here: the erasure may still be rolled back.
 
     :param region: the person's region.
     :param settings: this plug-in's settings for that region.
