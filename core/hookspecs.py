@@ -34,6 +34,7 @@ from campagne.plugin_types import (
     InquiryEvent,
     MemberEvent,
     MenuEntry,
+    Panel,
     ProfileField,
     RegionInfo,
     Routes,
@@ -424,6 +425,44 @@ def menu_entries(region: RegionInfo, settings: Any, locale: str) -> list[MenuEnt
     :param settings: this plug-in's settings for that region.
     :param locale: the language of the page (``fr`` or ``en``): give the label in it.
     :return: a list of :class:`~campagne.plugin_types.MenuEntry`.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def staff_menu_entries(region: RegionInfo, settings: Any, locale: str) -> list[MenuEntry]:
+    """Add links to the menu of a region's staff pages (and to the staff's account page).
+
+    Called for the staff pages of the region (keep it cheap: no database). ``path`` is
+    relative to the region's root, like ``staff/meetups`` for ``/gers/staff/meetups``.
+
+    :param region: the region whose staff menu is shown.
+    :param settings: this plug-in's settings for that region.
+    :param locale: the language of the page (``fr`` or ``en``): give the label in it.
+    :return: a list of :class:`~campagne.plugin_types.MenuEntry`.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def page_panels(page: str, region: RegionInfo, settings: Any, data: PluginData,
+                member_id: int | None, locale: str) -> list[Panel]:
+    """Add panels to one of the engine's pages.
+
+    The pages are ``account`` (a member's own account page, ``/account/``: ``member_id``
+    is theirs, and the panel must show nothing of anyone else) and ``staff_home`` (the
+    staff's page of the day, ``/{slug}/staff/``: ``member_id`` is ``None``). Ignore a
+    page you do not know: others may be added.
+
+    :param page: the page's name.
+    :param region: the region of the page (the member's, on ``account``).
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from that region (read only).
+    :param member_id: the member the page is about, if any.
+    :param locale: the language of the page (``fr`` or ``en``).
+    :return: a list of :class:`~campagne.plugin_types.Panel`.
 
     .. versionadded:: 0.2.0
     """

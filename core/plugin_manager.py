@@ -32,6 +32,7 @@ from campagne.plugin_types import (
     InquiryEvent,
     MemberEvent,
     MenuEntry,
+    Panel,
     ProfileField,
     RegionInfo,
     Routes,
@@ -438,6 +439,22 @@ class CampagnePluginManager:
         results = self._call("menu_entries", region, locale=locale)
         entries = self._checked("menu_entries", region, MenuEntry, results)
         return [entry for _, entry in sorted(entries, key=lambda pair: pair[1].order)]
+
+    def staff_menu(self, region: RegionInfo, locale: str) -> list[MenuEntry]:
+        """The region's staff menu entries from its plug-ins, by ``order`` then name."""
+        results = self._call("staff_menu_entries", region, locale=locale)
+        entries = self._checked("staff_menu_entries", region, MenuEntry, results)
+        return [entry for _, entry in sorted(entries, key=lambda pair: pair[1].order)]
+
+    def panels(self, page: str, region: RegionInfo, session: Session, member_id: int | None,
+               locale: str) -> list[tuple[str, Panel]]:
+        """The panels the region's plug-ins add to ``page``, with the name of the plug-in
+        of each, by ``order`` then plug-in name."""
+        results = self._call("page_panels", region, session=session, page=page,
+                             member_id=member_id, locale=locale)
+        panels = self._checked("page_panels", region, Panel, results)
+        return sorted(panels, key=lambda pair: pair[1].order)
+
     # -- personal data (GDPR) ---------------------------------------------
 
     def export_member_data(self, region: RegionInfo, session: Session,

@@ -6,12 +6,13 @@ pages import them in turn."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from campagne.features import Feature
 from campagne.hookspecs import hookimpl
 from campagne.plugin_data import PluginData
-from campagne.plugin_types import RegionInfo, Routes
+from campagne.plugin_types import Panel, RegionInfo, Routes
 
 FEATURE = Feature("followup")
 
@@ -50,3 +51,21 @@ def erase_member_data(data: PluginData, member_id: int) -> None:
     from campagne.plugin_data import engine_session
 
     erase_followup(engine_session(data), member_id)
+
+
+@hookimpl
+def site_template_dirs() -> list[Path]:
+    """The member's view of their own follow-up (``account/my_followup.html``)."""
+    return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Panel]:
+    """On a member's account page, their milestones and the services they used."""
+    if page != "account" or member_id is None:
+        return []
+    from campagne.features.followup.context import member_followup_context
+    from campagne.plugin_data import engine_session
+
+    return [Panel("account/my_followup.html", order=10, context=member_followup_context(
+        engine_session(data), member_id, data.region))]

@@ -19,7 +19,7 @@ from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
 from campagne.models import utc_now
 from campagne.plugin_data import PluginData, engine_session
-from campagne.plugin_types import MenuEntry, RegionInfo, Routes
+from campagne.plugin_types import MenuEntry, Panel, RegionInfo, Routes
 from campagne.stats.period import Period
 from campagne.stats.schema import Count, Measure
 
@@ -93,3 +93,18 @@ def purge_personal_data(data: PluginData) -> int:
     from campagne.features.meetups.privacy import forget_past_guests
 
     return forget_past_guests(engine_session(data), region_id=data.region_id)
+
+
+@hookimpl
+def staff_menu_entries(locale: str) -> list[MenuEntry]:
+    """The staff's list of meetups."""
+    return [entry("Meetups", locale, fr="staff/meetups", en="staff/meetups",
+                  page="staff_meetups", order=40)]
+
+
+@hookimpl
+def page_panels(page: str, member_id: int | None) -> list[Panel]:
+    """On a member's account page, the way to their sign-ups."""
+    if page != "account" or member_id is None:
+        return []
+    return [Panel("meetups/account_panel.html", order=40)]

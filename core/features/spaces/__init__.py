@@ -19,7 +19,7 @@ from campagne.features.demo import region_row
 from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
 from campagne.plugin_data import PluginData, engine_session
-from campagne.plugin_types import MenuEntry, RegionInfo, Routes
+from campagne.plugin_types import MenuEntry, Panel, RegionInfo, Routes
 from campagne.stats.period import Period
 from campagne.stats.schema import Measure
 
@@ -88,3 +88,21 @@ def purge_personal_data(data: PluginData) -> int:
     from campagne.features.spaces.privacy import forget_past_desk_guests
 
     return forget_past_desk_guests(engine_session(data), region_id=data.region_id)
+
+
+@hookimpl
+def staff_menu_entries(locale: str) -> list[MenuEntry]:
+    """The staff's list of spaces."""
+    return [entry("Spaces", locale, fr="staff/spaces", en="staff/spaces",
+                  page="staff_spaces", order=50)]
+
+
+@hookimpl
+def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Panel]:
+    """On a member's account page, their desk bookings from today."""
+    if page != "account" or member_id is None:
+        return []
+    from campagne.features.spaces.pages import member_upcoming_bookings
+
+    return [Panel("account/bookings.html", order=20, context={
+        "bookings": member_upcoming_bookings(engine_session(data), member_id, data.region)})]
