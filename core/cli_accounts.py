@@ -23,9 +23,6 @@ from campagne.auth.accounts import (
 )
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
-from campagne.features.meetups.retention import forget_past_guests
-from campagne.features.spaces.retention import forget_past_desk_guests
-from campagne.features.spreadsheets.uploads import sweep
 from campagne.instance import Instance, load_instance
 from campagne.mail import link_url, send_mail
 from campagne.plugin_migrations import upgrade_all
@@ -76,37 +73,36 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     purge_parser.add_argument("--db", default=None, help="database URL")
     purge_parser.add_argument(
         "region_dirs", nargs="*", type=Path, metavar="REGION_DIR",
-        help="the region folders served (else CAMPAGNE_REGION_DIRS), so that their "
+        help="the region folders served (else CAMPAGNE_REGION_DIRS): their features and "
              "plug-ins purge and erase the personal data they keep")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``users ...`` or ``purge``; return the exit status."""
     settings = settings_for(args.db)
-    instance = _plugin_instance(settings, args)
-    engine = instance.engine if instance is not None else make_engine(settings.database_url)
-    if instance is None:
-        upgrade(engine)
-    else:
-        upgrade_all(engine, instance.plugins)
+    if args.command == "purge":
+        if not (args.region_dirs or settings.region_dirs):
+            print("campagne: purge needs the region folders served (arguments or "
+                  "CAMPAGNE_REGION_DIRS): each feature and plug-in erases what it holds",
+                  file=sys.stderr)
+            return 2
+        instance = load_instance(settings, args.region_dirs or None)
+        upgrade_all(instance.engine, instance.plugins)
+        try:
+            with Session(instance.engine) as session:
+                return _purge(session, instance, args.dry_run)
+        finally:
+            instance.engine.dispose()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
     try:
         with Session(engine) as session:
-            if args.command == "purge":
-                return _purge(session, settings, args.dry_run, instance)
             return _users(session, settings, args)
     except AccountError as exc:
         print(f"campagne: {exc}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
-
-
-def _plugin_instance(settings: CampagneSettings, args: argparse.Namespace) -> Instance | None:
-    """For ``purge``, the instance of the region folders given (or of
-    ``CAMPAGNE_REGION_DIRS``), whose plug-ins take part; ``None`` when there are none."""
-    if args.command != "purge" or not (args.region_dirs or settings.region_dirs):
-        return None
-    return load_instance(settings, args.region_dirs or None)
 
 
 def _read_password() -> str:
@@ -176,9 +172,9 @@ def _create(session: Session, settings: CampagneSettings, args: argparse.Namespa
     return 0
 
 
-def _purge(session: Session, settings: CampagneSettings, dry_run: bool,
-           instance: Instance | None) -> int:
-    expired = purge(session, settings, dry_run=dry_run, instance=instance)
+def _purge(session: Session, instance: Instance, dry_run: bool) -> int:
+    settings = instance.settings
+    expired = purge(session, instance, dry_run=dry_run)
     verb = "would be anonymised" if dry_run else "anonymised"
     for item in expired:
         print(f"member {item.member_id}\t{item.region}\t{item.status}\t{item.rule}\t"
@@ -192,14 +188,10 @@ def _purge(session: Session, settings: CampagneSettings, dry_run: bool,
     if not dry_run:
         print(f"{housekeeping(session, settings)} expired credential(s) and sign-in "
               "failure(s) deleted.")
-        guests = forget_past_guests(session)  # meetups: guests' names three months after
-        desk_guests = forget_past_desk_guests(session)  # desks: the same after the day
-        uploads = sweep(session)  # spreadsheets uploaded for an import never confirmed
-        session.commit()
-        print(f"{guests} meetup guest(s) forgotten.")
-        print(f"{desk_guests} desk booking guest(s) forgotten.")
-        print(f"{uploads} abandoned spreadsheet upload(s) deleted.")
-        if instance is not None:
-            for plugin, count in purge_plugin_data(session, instance).items():
-                print(f"{count} row(s) of plug-in {plugin} purged.")
+        # The features' own periods (guests of meetups and desks, abandoned uploads), then
+        # the other plug-ins'.
+        for plugin, count in purge_plugin_data(session, instance).items():
+            record = instance.plugins.records[plugin]
+            print(f"{count} {record.purged}" if record.purged
+                  else f"{count} row(s) of plug-in {plugin} purged.")
     return 0

@@ -12,13 +12,10 @@ from sqlmodel import Session, col, select
 
 from campagne.api.member_schemas import MemberOut, SelfUpdate
 from campagne.auth.models import UserAccount
-from campagne.features.followup.records import erase_followup, export_followup
-from campagne.features.meetups.rules import Notice
 from campagne.models import Consent, Member, Region, utc_now
 from campagne.operations.history_erasure import erase_member_history
 from campagne.operations.inquiry_privacy import member_inquiries
-from campagne.operations.member_export import member_bookings, member_registrations
-from campagne.operations.member_seats import release_seats
+from campagne.plugin_manager import MemberExportSections
 from campagne.plugin_types import MemberEvent
 from campagne.uniqueness import raise_if_duplicate
 
@@ -73,42 +70,34 @@ def apply_update(session: Session, member: Member, change: SelfUpdate) -> list[s
 
 
 def export_member(session: Session, member: Member, region_slug: str,
-                  account: UserAccount | None, instance: Instance | None = None
-                  ) -> dict[str, Any]:
-    """Everything held about a member, as JSON-ready data (GDPR art. 15 and 20); given
-    the instance, the sections of the plug-ins that keep data of their own (``plugins``,
-    present when one of the region's plug-ins implements ``export_member_data``)."""
-    consents = session.exec(select(Consent).where(Consent.member_id == member.id)).all()
-    sections = plugin_sections(session, member, region_slug, instance)
-    return {**_engine_export(session, member, region_slug, account, consents),
-            **({"plugins": sections} if sections is not None else {})}
-
-
-def plugin_sections(session: Session, member: Member, region_slug: str,
-                    instance: Instance | None) -> dict[str, Any] | None:
-    """The plug-ins' sections of a member's export; ``None`` when no plug-in of the
-    region takes part in exports."""
-    folder = instance.region(region_slug) if instance is not None else None
-    if instance is None or folder is None or not any(
-            "export_member_data" in record.hooks(instance.plugins.pm)
-            for record in instance.plugins.enabled_for(region_slug)):
-        return None
+                  account: UserAccount | None, instance: Instance) -> dict[str, Any]:
+    """Everything held about a member, as JSON-ready data (GDPR art. 15 and 20): the record,
+    consents and account, what each built-in feature holds (its own keys:
+    ``meetup_registrations``, ``desk_bookings``...) and, under ``plugins``, the sections of
+    the other plug-ins that keep data of their own (present when one of the region's
+    plug-ins implements ``export_member_data``)."""
     assert member.id is not None
-    return instance.plugins.export_member_data(folder.info(), session, member.id)
+    consents = session.exec(select(Consent).where(Consent.member_id == member.id)).all()
+    folder = instance.region(region_slug)
+    sections = (instance.plugins.export_member_data(folder.info(), session, member.id)
+                if folder is not None else MemberExportSections())
+    takes_part = folder is not None and any(
+        "export_member_data" in record.hooks(instance.plugins.pm)
+        for record in instance.plugins.enabled_for(region_slug) if record.source != "builtin")
+    return {**_engine_export(member, region_slug, account, consents),
+            "inquiries": member_inquiries(session, member.id),
+            **sections.features,
+            **({"plugins": sections.plugins} if takes_part else {})}
 
 
-def _engine_export(session: Session, member: Member, region_slug: str,
-                   account: UserAccount | None, consents: Any) -> dict[str, Any]:
+def _engine_export(member: Member, region_slug: str, account: UserAccount | None,
+                   consents: Any) -> dict[str, Any]:
     return {
         "exported_at": utc_now().isoformat(),
         "record": member_out(member, region_slug).model_dump(mode="json"),
         "consents": [{"purpose": c.purpose, "given_at": c.given_at.isoformat(),
                       "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
                      for c in consents],
-        **export_followup(session, member),  # milestones and services used
-        "inquiries": member_inquiries(session, member.id),
-        "meetup_registrations": member_registrations(session, member.id),
-        "desk_bookings": member_bookings(session, member.id),
         "account": None if account is None else {
             "email": account.email, "role": account.role,
             "created_at": account.created_at.isoformat(),
@@ -117,20 +106,18 @@ def _engine_export(session: Session, member: Member, region_slug: str,
     }
 
 
-def erase_member(session: Session, member: Member, now: dt.datetime | None = None,
-                 instance: Instance | None = None) -> list[Notice]:
+def erase_member(session: Session, member: Member, instance: Instance) -> None:
     """Anonymise a record: identity and contact details go, the fields aggregates count
     (region, sector, status, origin area and country, arrival year) stay. Any account of
-    the person is deactivated and detached. The seats the person held at meetups and desks
-    to come are given back (:func:`~campagne.operations.member_seats.release_seats`): the
-    notices returned tell the people promoted, after the commit. Given the instance, the
-    region's plug-ins erase what they hold of the person (``erase_member_data``), in the
-    same transaction. The caller commits."""
+    the person is deactivated and detached. First, every feature and plug-in of the region
+    erases what it holds of the person (``erase_member_data``, in the same transaction: the
+    meetups and desks give back the seats to come, and leave the mails to the people
+    promoted for after the commit, see :func:`campagne.after_commit.run_deferred`). The
+    caller commits, then runs the deferred work."""
     assert member.id is not None
-    notices = release_seats(session, member.id, now)  # first: it takes the meetups' locks
     region = session.get(Region, member.region_id)
-    folder = instance.region(region.slug) if instance is not None and region else None
-    if instance is not None and folder is not None:
+    folder = instance.region(region.slug) if region is not None else None
+    if folder is not None:  # first: the meetups take their locks there
         instance.plugins.erase_member_data(folder.info(), session, member.id)
     member.first_name = member.last_name = ERASED_NAME
     for name in ("email", "phone", "business_name", "siret", "naf_code", "commune",
@@ -141,7 +128,6 @@ def erase_member(session: Session, member: Member, now: dt.datetime | None = Non
     member.erased_at = utc_now()
     member.version += 1
     session.add(member)
-    erase_followup(session, member)
     for consent in session.exec(select(Consent).where(Consent.member_id == member.id)):
         session.delete(consent)
     for account in session.exec(select(UserAccount).where(
@@ -152,7 +138,6 @@ def erase_member(session: Session, member: Member, now: dt.datetime | None = Non
         account.password_hash = None
         session.add(account)
     erase_member_history(session, member)  # pipeline: inquiries and timeline
-    return notices
 
 
 def region_member(session: Session, region_slug: str, member_id: int) -> Member | None:

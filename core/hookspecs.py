@@ -34,6 +34,7 @@ from campagne.plugin_types import (
     InquiryEvent,
     MemberEvent,
     MenuEntry,
+    Panel,
     ProfileField,
     RegionInfo,
     Routes,
@@ -337,7 +338,11 @@ def export_member_data(region: RegionInfo, settings: Any, data: PluginData,
 
     Called when a member downloads their data (API ``GET /api/v1/me/export`` and the
     account page). The section appears in the export under ``plugins``, keyed by the
-    plug-in's short name; it must be JSON-ready (dicts, lists, strings, numbers).
+    plug-in's short name; it must be JSON-ready (dicts, lists, strings, numbers). (The
+    engine's own features give a mapping of the export's keys instead, such as
+    ``meetup_registrations``.) The GDPR hooks reach every plug-in enabled in the person's
+    region, and every built-in feature even where it is switched off: rows kept from
+    before are still the person's.
 
     :param region: the person's region.
     :param settings: this plug-in's settings for that region.
@@ -356,7 +361,8 @@ def erase_member_data(region: RegionInfo, settings: Any, data: PluginData,
 
     Called when a member's record is erased: by the staff (API and staff page) and by the
     retention purge (``campagne purge``), before the erasure is committed, in the same
-    transaction. ``on_member_event`` with ``erased`` still follows, after the commit.
+    transaction. ``on_member_event`` with ``erased`` still follows, after the commit. Send
+    nothing from here: the erasure may still be rolled back.
 
     :param region: the person's region.
     :param settings: this plug-in's settings for that region.
@@ -419,6 +425,44 @@ def menu_entries(region: RegionInfo, settings: Any, locale: str) -> list[MenuEnt
     :param settings: this plug-in's settings for that region.
     :param locale: the language of the page (``fr`` or ``en``): give the label in it.
     :return: a list of :class:`~campagne.plugin_types.MenuEntry`.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def staff_menu_entries(region: RegionInfo, settings: Any, locale: str) -> list[MenuEntry]:
+    """Add links to the menu of a region's staff pages (and to the staff's account page).
+
+    Called for the staff pages of the region (keep it cheap: no database). ``path`` is
+    relative to the region's root, like ``staff/meetups`` for ``/gers/staff/meetups``.
+
+    :param region: the region whose staff menu is shown.
+    :param settings: this plug-in's settings for that region.
+    :param locale: the language of the page (``fr`` or ``en``): give the label in it.
+    :return: a list of :class:`~campagne.plugin_types.MenuEntry`.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def page_panels(page: str, region: RegionInfo, settings: Any, data: PluginData,
+                member_id: int | None, locale: str) -> list[Panel]:
+    """Add panels to one of the engine's pages.
+
+    The pages are ``account`` (a member's own account page, ``/account/``: ``member_id``
+    is theirs, and the panel must show nothing of anyone else) and ``staff_home`` (the
+    staff's page of the day, ``/{slug}/staff/``: ``member_id`` is ``None``). Ignore a
+    page you do not know: others may be added.
+
+    :param page: the page's name.
+    :param region: the region of the page (the member's, on ``account``).
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from that region (read only).
+    :param member_id: the member the page is about, if any.
+    :param locale: the language of the page (``fr`` or ``en``).
+    :return: a list of :class:`~campagne.plugin_types.Panel`.
 
     .. versionadded:: 0.2.0
     """

@@ -90,6 +90,7 @@ def _register_builtins(manager: CampagnePluginManager,
         _register(manager, module, name=f"{BUILTIN_PREFIX}{feature.name}",
                   short_name=feature.name, source="builtin", origin=module_name,
                   file=Path(module.__file__ or module_name), errors=errors)
+        manager.records[f"{BUILTIN_PREFIX}{feature.name}"].purged = feature.purged
     return features
 
 

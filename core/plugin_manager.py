@@ -32,6 +32,7 @@ from campagne.plugin_types import (
     InquiryEvent,
     MemberEvent,
     MenuEntry,
+    Panel,
     ProfileField,
     RegionInfo,
     Routes,
@@ -79,6 +80,8 @@ class PluginRecord:
     migrations: Path | None = None
     #: It declares that it stores personal data (``PERSONAL_DATA = True``).
     personal_data: bool = False
+    #: For a built-in feature, what ``campagne purge`` prints after its count of rows.
+    purged: str = ""
 
     @property
     def table_names(self) -> list[str]:
@@ -93,6 +96,15 @@ class PluginRecord:
     def hooks(self, pm: pluggy.PluginManager) -> list[str]:
         """Names of the hooks this plug-in implements."""
         return sorted(caller.name for caller in pm.get_hookcallers(self.plugin) or [])
+
+
+@dataclass
+class MemberExportSections:
+    """The plug-ins' parts of a person's data export: the built-in features' keys, merged
+    into the export itself, and the other plug-ins' sections, by short name."""
+
+    features: dict[str, Any] = field(default_factory=dict)
+    plugins: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -143,23 +155,37 @@ class CampagnePluginManager:
 
     # -- typed hook calls -------------------------------------------------
 
+    def holders_of_personal_data(self, region: str) -> list[PluginRecord]:
+        """The plug-ins the GDPR hooks reach in ``region``: those enabled there, and every
+        built-in feature, even switched off (its rows stay, and are still the person's)."""
+        enabled = self.enabled_for(region)
+        switched_off = [record for record in self.records.values()
+                        if record.source == "builtin" and record not in enabled]
+        return [*(r for r in enabled if r.source == "builtin"), *switched_off,
+                *(r for r in enabled if r.source != "builtin")]
+
     def _call(self, hook_name: str, region: RegionInfo, failed: list[str] | None = None,
-              *, session: Session | None = None, **kwargs: Any) -> list[tuple[str, Any]]:
+              *, session: Session | None = None, personal_data: bool = False,
+              **kwargs: Any) -> list[tuple[str, Any]]:
         """Call ``hook_name`` on each enabled plug-in; names of failing ones go to ``failed``.
 
-        With ``session`` (the GDPR hooks), each plug-in runs in a savepoint of it, so that a
-        failing one leaves nothing half done, and gets its ``data`` over it."""
+        With ``session``, each plug-in runs in a savepoint of it, so that a failing one
+        leaves nothing half done, and gets its ``data`` over it. With ``personal_data``
+        (the GDPR hooks), the built-in features are called even where switched off
+        (:meth:`holders_of_personal_data`)."""
         caller: pluggy.HookCaller = getattr(self.pm.hook, hook_name)
         by_plugin = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
         results: list[tuple[str, Any]] = []
-        for record in self.enabled_for(region.slug):
+        records = (self.holders_of_personal_data(region.slug) if personal_data
+                   else self.enabled_for(region.slug))
+        for record in records:
             impl = by_plugin.get(record.name)
             if impl is None:
                 continue
             # Each plug-in gets its own copy of the region: the configuration holds lists
             # and dicts, which a frozen model does not stop a plug-in from changing.
             own_region = region.model_copy(deep=True) if "region" in impl.argnames else region
-            available = {"region": own_region, "settings": record.settings[region.slug],
+            available = {"region": own_region, "settings": record.settings.get(region.slug),
                          **kwargs}
             if isinstance(kwargs.get("profile"), CandidateProfile) and "profile" in impl.argnames:
                 # Its own copy too: a frozen profile still holds a dict of plug-in values.
@@ -416,26 +442,50 @@ class CampagnePluginManager:
         results = self._call("menu_entries", region, locale=locale)
         entries = self._checked("menu_entries", region, MenuEntry, results)
         return [entry for _, entry in sorted(entries, key=lambda pair: pair[1].order)]
+
+    def staff_menu(self, region: RegionInfo, locale: str) -> list[MenuEntry]:
+        """The region's staff menu entries from its plug-ins, by ``order`` then name."""
+        results = self._call("staff_menu_entries", region, locale=locale)
+        entries = self._checked("staff_menu_entries", region, MenuEntry, results)
+        return [entry for _, entry in sorted(entries, key=lambda pair: pair[1].order)]
+
+    def panels(self, page: str, region: RegionInfo, session: Session, member_id: int | None,
+               locale: str) -> list[tuple[str, Panel]]:
+        """The panels the region's plug-ins add to ``page``, with the name of the plug-in
+        of each, by ``order`` then plug-in name."""
+        results = self._call("page_panels", region, session=session, page=page,
+                             member_id=member_id, locale=locale)
+        panels = self._checked("page_panels", region, Panel, results)
+        return sorted(panels, key=lambda pair: pair[1].order)
+
     # -- personal data (GDPR) ---------------------------------------------
 
     def export_member_data(self, region: RegionInfo, session: Session,
-                           member_id: int) -> dict[str, Any]:
-        """Each plug-in's section of a person's export, by plug-in name (JSON-ready values;
-        a failure or a value JSON cannot hold is left out and recorded)."""
-        sections: dict[str, Any] = {}
+                           member_id: int) -> MemberExportSections:
+        """Each plug-in's section of a person's export (JSON-ready values; a failure or a
+        value JSON cannot hold is left out and recorded). A built-in feature's section is a
+        mapping of the export's own keys; another plug-in's is filed under its short name."""
+        found = MemberExportSections()
         for plugin, section in self._call("export_member_data", region, session=session,
-                                          member_id=member_id):
+                                          personal_data=True, member_id=member_id):
+            record = self.records[plugin]
             try:
                 json.dumps(section)
+                if record.source == "builtin" and not isinstance(section, dict):
+                    raise TypeError(f"expected a mapping of export keys, got {section!r:.80}")
             except (TypeError, ValueError) as exc:
                 self.record_failure(plugin, "export_member_data", region.slug, exc)
                 continue
-            sections[self.records[plugin].short_name] = section
-        return sections
+            if record.source == "builtin":
+                found.features.update(section)
+            else:
+                found.plugins[record.short_name] = section
+        return found
 
     def erase_member_data(self, region: RegionInfo, session: Session, member_id: int) -> None:
         """Let each plug-in erase what it holds about a person, in the erasure's transaction."""
-        self._call("erase_member_data", region, session=session, member_id=member_id)
+        self._call("erase_member_data", region, session=session, personal_data=True,
+                   member_id=member_id)
 
     def demo_data(self, region: RegionInfo, session: Session) -> dict[str, int]:
         """Let each plug-in add its demo records to the region; return how many each added
@@ -452,7 +502,7 @@ class CampagnePluginManager:
         says it removed."""
         removed: dict[str, int] = {}
         for plugin, count in self._call("purge_personal_data", region, session=session,
-                                        today=today):
+                                        personal_data=True, today=today):
             if count is None:
                 continue
             if not isinstance(count, int) or isinstance(count, bool) or count < 0:

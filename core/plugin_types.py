@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -251,6 +251,20 @@ class MenuEntry(Frozen):
     path: str = Field(pattern=r"^[a-z0-9][A-Za-z0-9_./?=&-]*$", max_length=200)
     page: str | None = None
     order: int = Field(default=100, ge=0, le=1000)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A part a plug-in adds to one of the engine's pages (hook ``page_panels``).
+
+    ``template`` is the name of a template of the plug-in's (``site_template_dirs``, or
+    ``template_dirs`` for a region's plug-in), rendered in the region's environment with
+    the page's variables, the values of ``context`` and ``panel`` (this object).
+    Panels are shown by ``order`` (the core's own use 10-90), then by the plug-in's name."""
+
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    order: int = 100
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, delete, select
 
+from campagne.after_commit import run_deferred
 from campagne.auth import audit, throttle
 from campagne.auth.models import Credential, LoginAttempt
-from campagne.features.meetups.mail import build, language, send_all
 from campagne.gdpr import erase_member
 from campagne.models import Consent, Member, MemberStatus, Region, utc_now
 from campagne.operations.inquiry_privacy import anonymise_inquiry
@@ -96,25 +96,22 @@ def expired_records(session: Session, settings: CampagneSettings,
     return found
 
 
-def purge(session: Session, settings: CampagneSettings, *, dry_run: bool,
-          today: dt.date | None = None, instance: Instance | None = None) -> list[Expired]:
-    """Anonymise the expired records (unless ``dry_run``); return them. Given the
-    instance, its plug-ins erase what they hold of each person too."""
-    expired = expired_records(session, settings, today)
+def purge(session: Session, instance: Instance, *, dry_run: bool,
+          today: dt.date | None = None) -> list[Expired]:
+    """Anonymise the expired records (unless ``dry_run``); return them. The region's
+    features and plug-ins erase what they hold of each person too; the mails they leave
+    for after the commit (to people given a freed place) go out then."""
+    expired = expired_records(session, instance.settings, today)
     if dry_run:
         return expired
-    mails = []
     for item in expired:
         member = session.get(Member, item.member_id)
         assert member is not None
-        notices = erase_member(session, member, instance=instance)
+        erase_member(session, member, instance)
         audit.record(session, None, "purge", region_slug=item.region,
                      target=f"member:{item.member_id}", rule=item.rule)
-        mails.append((item.region, notices))
     session.commit()
-    with language(settings.default_locale):  # to the people promoted to a freed place
-        send_all(settings, [mail for slug, notices in mails
-                            for mail in build(session, settings, slug, notices)])
+    run_deferred(session, instance)
     return expired
 
 

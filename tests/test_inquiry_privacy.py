@@ -16,6 +16,7 @@ from campagne.auth.models import AuditEvent, LoginAttempt
 from campagne.cli import main
 from campagne.models import Region, utc_now
 from campagne.operations.models import Inquiry, Interaction
+from campagne.regions import reference_region_paths
 from campagne.retention import expired_inquiries, housekeeping, purge_inquiries
 from campagne.settings import CampagneSettings
 
@@ -91,12 +92,12 @@ def test_purge_command_prints_inquiries_without_names(
         old_id = _add(session, gers.id, "Ancien",
                       last_contact_at=utc_now().date() - dt.timedelta(days=4 * 365)).id
         session.commit()
-    assert main(["purge", "--dry-run", "--db", url]) == 0
+    assert main(["purge", "--dry-run", "--db", url, *map(str, reference_region_paths())]) == 0
     out = capsys.readouterr().out
     assert f"inquiry {old_id}\tgers\tnew\tprospect\tsince " in out
     assert "1 inquiry record(s) would be anonymised." in out
     assert "Ancien" not in out and "example.org" not in out
-    assert main(["purge", "--db", url]) == 0
+    assert main(["purge", "--db", url, *map(str, reference_region_paths())]) == 0
     assert "1 inquiry record(s) anonymised." in capsys.readouterr().out
 
 

@@ -368,7 +368,7 @@ def test_hook_purge_personal_data(
         with Session(instance.engine) as session:
             member = session.get(Member, member_id)
             assert member is not None
-            erase_member(session, member, instance=instance)
+            erase_member(session, member, instance)
             session.commit()
             assert member.erased_at is not None  # erased, though the plug-in failed
         (failure,) = instance.plugins.records["lot.visits"].failures

@@ -37,8 +37,11 @@ class Feature:
     :param name: its key under ``features:`` in ``region.yaml``.
     :param switchable: whether a region may switch it off.
     :param requires: features that must be on where this one is.
+    :param purged: what ``campagne purge`` prints after the count of rows its
+        ``purge_personal_data`` removed (instead of "row(s) of plug-in ... purged").
     """
 
     name: str
     switchable: bool = True
     requires: tuple[str, ...] = ()
+    purged: str = ""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from campagne.api import members
 from campagne.features import Feature
+from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
-from campagne.plugin_types import Routes
+from campagne.plugin_types import MenuEntry, Routes
 from campagne.web import staff_pages
 
 FEATURE = Feature("members", switchable=False)
@@ -15,3 +16,10 @@ FEATURE = Feature("members", switchable=False)
 def app_routes() -> list[Routes]:
     """``/api/v1/regions/{slug}/members`` and the staff pages under ``/{slug}/staff``."""
     return [Routes(members.router, order=109), Routes(staff_pages.router, order=403)]
+
+
+@hookimpl
+def staff_menu_entries(locale: str) -> list[MenuEntry]:
+    """The region's members."""
+    return [entry("Members", locale, fr="staff/members", en="staff/members", page="staff",
+                  order=30)]

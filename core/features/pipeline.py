@@ -5,10 +5,11 @@ from __future__ import annotations
 from campagne.api import inquiry_pipeline
 from campagne.features import Feature
 from campagne.features.demo import region_row
+from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
 from campagne.operations.demo_pipeline import seed_pipeline
 from campagne.plugin_data import PluginData, engine_session
-from campagne.plugin_types import RegionInfo, Routes
+from campagne.plugin_types import MenuEntry, RegionInfo, Routes
 from campagne.web import pipeline_pages
 
 FEATURE = Feature("pipeline", requires=("inquiries",))
@@ -26,3 +27,11 @@ def demo_data(region: RegionInfo, data: PluginData) -> None:
     session = engine_session(data)
     row = region_row(data)
     seed_pipeline(session, row, region.config)
+
+
+@hookimpl
+def staff_menu_entries(locale: str) -> list[MenuEntry]:
+    """The page of the day and the board of inquiries."""
+    return [entry("Today", locale, fr="staff/", en="staff/", page="staff_home", order=10),
+            entry("Pipeline", locale, fr="staff/pipeline", en="staff/pipeline",
+                  page="staff_board", order=20)]

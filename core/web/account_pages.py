@@ -16,8 +16,6 @@ from campagne.auth import audit, ratelimit, signin, tokens
 from campagne.auth.accounts import AccountError, find_account, normalise_email, set_password
 from campagne.auth.models import CredentialKind, Role
 from campagne.auth.signin import SignInRefused
-from campagne.features.followup.context import member_followup_context
-from campagne.features.spaces.pages import upcoming_bookings
 from campagne.gdpr import (
     VersionConflict,
     apply_update,
@@ -148,17 +146,19 @@ def send_reset(request: Request, instance: InstanceDep, session: SessionDep,
 def account_home(request: Request, session: SessionDep, renderer: RendererDep,
                  principal: PagePrincipalDep) -> HTMLResponse:
     """A member's own record; staff and administrators see where they can work."""
-    record, consents, extra = None, [], {}
+    context: dict[str, Any] = {
+        "principal": principal, "record": None, "csrf": request.state.csrf_token,
+        "consents": [], "purposes": CONSENT_PURPOSES, "panels": [],
+        "saved": request.query_params.get("saved") == "1",
+        "booked": request.query_params.get("booked") == "1"}
     if principal.role is Role.MEMBER and principal.user.member_id is not None:
         member, slug = own_record(session, principal)
-        record, consents = member_out(member, slug), consents_of(session, member)
-        extra.update(member_followup_context(session, member, slug))
-    return renderer.render(request, "account/home.html", {
-        "principal": principal, "record": record, "csrf": request.state.csrf_token,
-        "consents": consents, "purposes": CONSENT_PURPOSES,
-        "saved": request.query_params.get("saved") == "1",
-        "bookings": upcoming_bookings(session, principal),
-        "booked": request.query_params.get("booked") == "1", **extra})
+        context.update(record=member_out(member, slug), consents=consents_of(session, member))
+        region = request.app.state.instance.region(slug)
+        if region is not None:  # the features' and plug-ins' parts (hook page_panels)
+            context["panels"] = renderer.panels(request, "account", region, session,
+                                                principal.user.member_id, context)
+    return renderer.render(request, "account/home.html", context)
 
 
 @router.get("/export")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from campagne.api.deps import InstanceDep
-from campagne.features.meetups.retention import GUEST_DAYS
+from campagne.features.meetups.privacy import GUEST_DAYS
 from campagne.retention import rules
 from campagne.web.pages import PageRegionDep, RendererDep
 

@@ -27,6 +27,7 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 from markupsafe import Markup
+from sqlmodel import Session
 
 from campagne import i18n
 from campagne.api.catalogue import ServiceCatalogue
@@ -195,7 +196,38 @@ class Renderer:
         for environment in self.by_region.values():
             environment.globals["region_part"] = self.region_part
             environment.globals["layout_part"] = LayoutParts(self._menu)
+        for environment in (self.site, *self.by_region.values()):
+            environment.globals["staff_menu"] = self.staff_menu
         self._menus: dict[tuple[str, str], list[MenuEntry]] = {}
+        self._staff_menus: dict[tuple[str, str], list[MenuEntry]] = {}
+
+    def staff_menu(self, region: RegionFolder) -> list[MenuEntry]:
+        """The region's staff menu in the current language (hook ``staff_menu_entries``),
+        asked of the plug-ins once per region and language: fixed while the server runs."""
+        key = (region.slug, i18n.current_locale.get())
+        if key not in self._staff_menus:
+            self._staff_menus[key] = self.instance.plugins.staff_menu(region.info(), key[1])
+        return self._staff_menus[key]
+
+    def panels(self, request: Request, page: str, region: RegionFolder, session: Session,
+               member_id: int | None, context: dict[str, Any]) -> list[Markup]:
+        """The panels the region's plug-ins add to ``page`` (hook ``page_panels``), each
+        rendered in the region's environment with ``context``; one whose template fails is
+        left out and recorded as a failure of its plug-in."""
+        locale = i18n.current_locale.get()
+        environment = self.by_region[region.slug]
+        rendered = []
+        for plugin, panel in self.instance.plugins.panels(page, region.info(), session,
+                                                          member_id, locale):
+            values = {**context, **panel.context, "request": request, "locale": locale,
+                      "region": region, "page": page, "panel": panel}
+            try:
+                html = environment.get_template(panel.template).render(values)
+            except Exception as exc:  # noqa: BLE001 - a plug-in must not take the page down
+                self.instance.plugins.record_failure(plugin, "page_panels", region.slug, exc)
+                continue
+            rendered.append(Markup(html))  # noqa: S704 - rendered by an autoescaping template
+        return rendered
 
     def _menu(self, region: RegionFolder, locale: str) -> list[MenuEntry]:
         """The region's menu entries in ``locale``, asked of the plug-ins once."""

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session, select
 
 from campagne.cli import main
+from campagne.features.spaces.models import Booking, Space
+from campagne.gdpr import erase_member, export_member
+from campagne.models import Member, Region
 from campagne.testing import ReferenceCopy, RegionKit
 
 
@@ -99,3 +104,35 @@ def test_switching_a_dependent_feature_off_with_its_requirement_is_valid(
         reference_region_copy: ReferenceCopy, capsys: pytest.CaptureFixture[str]) -> None:
     folder = reference_region_copy("orne", features={"inquiries": False, "pipeline": False})
     assert main(["check", str(folder)]) == 0, capsys.readouterr().err
+
+
+def test_a_feature_switched_off_still_answers_for_the_personal_data_it_holds(
+        two_regions: tuple[RegionKit, list[Path]]) -> None:
+    """Rows kept from before the switch are still the person's: exported, and released at
+    erasure, even where the feature is off (here the desks of the Orne)."""
+    kit, folders = two_regions
+    instance = kit.instance(folders)
+    try:
+        with Session(instance.engine) as session:
+            orne = session.exec(select(Region).where(Region.slug == "orne")).one()
+            assert orne.id is not None
+            member = Member(region_id=orne.id, first_name="Odile", last_name="Vasseur",
+                            email="odile@example.org", sector_slug="it_internet_ecommerce")
+            space = Space(region_id=orne.id, name="Tiers-lieu du bocage", commune="Flers",
+                          seats=4)
+            session.add_all([member, space])
+            session.flush()
+            assert member.id is not None and space.id is not None
+            booking = Booking(space_id=space.id, day=dt.date.today() + dt.timedelta(days=30),
+                              slot="day", member_id=member.id)
+            session.add(booking)
+            session.commit()
+            exported = export_member(session, member, "orne", None, instance)
+            assert [row["space"] for row in exported["desk_bookings"]] == [
+                "Tiers-lieu du bocage"]
+            erase_member(session, member, instance)
+            session.commit()
+            session.refresh(booking)
+            assert booking.cancelled_at is not None
+    finally:
+        instance.engine.dispose()

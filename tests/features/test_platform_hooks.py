@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from accounts_kit import populate, sign_in
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from campagne.app import create_app
 from campagne.demo import generate_region_demo
 from campagne.models import Region
 from campagne.testing import RegionKit
@@ -145,3 +150,110 @@ def test_hook_demo_data(tmp_path: Path) -> None:
         assert (failure.hook, failure.message) == ("demo_data", "RuntimeError: no demo today")
     finally:
         instance.engine.dispose()
+
+
+PAYMENTS = '''
+from pathlib import Path
+
+from campagne.toolkit import MenuEntry, Panel, hookimpl
+
+
+@hookimpl
+def staff_menu_entries(locale):
+    label = "Versements" if locale == "fr" else "Grant payments"
+    return [MenuEntry(label=label, path="staff/payments", page="staff_payments", order=60)]
+
+
+@hookimpl
+def page_panels(page, member_id):
+    if page == "account" and member_id is not None:
+        return [Panel("payments_panel.html", context={"who": f"member {member_id}"}, order=50)]
+    if page == "broken":
+        raise RuntimeError("never asked")
+    return []
+
+
+@hookimpl
+def template_dirs():
+    return [Path(__file__).parent / "payments-templates"]
+'''
+
+
+def _gers_with_payments(kit: RegionKit) -> Path:
+    gers = kit.reference_copy("gers")
+    (gers / "plugins" / "payments.py").write_text(PAYMENTS, encoding="utf-8")
+    (gers / "plugins" / "payments-templates").mkdir()
+    (gers / "plugins" / "payments-templates" / "payments_panel.html").write_text(
+        '<section id="payments"><h2>{{ _("Grant payments") }}</h2>'
+        "<p>{{ who }} · {{ panel.order }} · {{ record.region }}</p></section>",
+        encoding="utf-8")
+    return gers
+
+
+@contextmanager
+def _clients(kit: RegionKit, folders: list[Path]) -> Iterator[Callable[[str], TestClient]]:
+    """Serve ``folders`` with the test accounts; yield a maker of clients signed in as a
+    role."""
+    instance = kit.instance(folders)
+    populate(instance)
+    app = create_app(instance)
+    opened: list[TestClient] = []
+
+    def signed_in(role: str) -> TestClient:
+        client = TestClient(app, raise_server_exceptions=False)
+        opened.append(client.__enter__())
+        sign_in(client, role)
+        return client
+
+    try:
+        yield signed_in
+    finally:
+        for client in opened:
+            client.__exit__(None, None, None)
+        instance.engine.dispose()
+
+
+def test_hook_staff_menu_entries(region_kit: RegionKit) -> None:
+    """A plug-in's link joins the staff menu of its region, after the core's, and the
+    staff's account page lists it for that region only."""
+    gers, orne = _gers_with_payments(region_kit), region_kit.reference_copy("orne")
+    with _clients(region_kit, [gers, orne]) as signed_in:
+        client = signed_in("staff_gers")
+        members = client.get("/gers/staff/members?lang=fr").text
+        links = [members.index(f'href="/gers/staff/{path}"')
+                 for path in ("", "pipeline", "members", "meetups", "spaces", "payments")]
+        assert links == sorted(links)
+        assert 'href="/gers/staff/payments">Versements</a>' in members
+        assert 'href="/gers/staff/members" aria-current="page"' in members
+        assert 'href="/gers/staff/payments">Grant payments</a>' in client.get(
+            "/account/?lang=en").text
+        client = signed_in("staff_orne")
+        assert "staff/payments" not in client.get("/account/").text
+        assert "staff/payments" not in client.get("/orne/staff/members").text
+
+
+def test_hook_page_panels(region_kit: RegionKit) -> None:
+    """A plug-in's panel shows on the account page of a member of its region, among the
+    features' panels by order, with the page's variables and its own."""
+    gers = _gers_with_payments(region_kit)
+    with _clients(region_kit, [gers, region_kit.reference_copy("orne")]) as signed_in:
+        page = signed_in("member").get("/account/?lang=en").text
+    assert '<section id="payments"><h2>Grant payments</h2>' in page
+    assert "member " in page and "· 50 · gers</p>" in page
+    order = [page.index(marker) for marker in
+             ('id="my-follow-up"', 'id="bookings"', 'id="payments"', 'href="/account/meetups"')]
+    assert order[:3] == sorted(order[:3]) and order[3] > order[1]
+
+
+def test_a_failing_panel_leaves_the_page_whole(region_kit: RegionKit) -> None:
+    gers = _gers_with_payments(region_kit)
+    (gers / "plugins" / "payments-templates" / "payments_panel.html").write_text(
+        "{{ who|money|nope }}", encoding="utf-8")  # an unknown filter fails at rendering
+    with _clients(region_kit, [gers, region_kit.reference_copy("orne")]) as signed_in:
+        client = signed_in("member")
+        page = client.get("/account/")
+        assert page.status_code == 200 and 'id="my-follow-up"' in page.text
+        plugins = {p["name"]: p for p in client.get("/api/v1/plugins").json()}
+    failures = plugins["gers.payments"]["failures"]  # one per view of the page
+    assert {(f["hook"], f["region"]) for f in failures} == {("page_panels", "gers")}
+    assert "No filter named 'nope'" in failures[-1]["message"]

@@ -6,10 +6,13 @@ pages import them in turn."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from campagne.features import Feature
 from campagne.hookspecs import hookimpl
 from campagne.plugin_data import PluginData
-from campagne.plugin_types import RegionInfo, Routes
+from campagne.plugin_types import Panel, RegionInfo, Routes
 
 FEATURE = Feature("followup")
 
@@ -30,3 +33,39 @@ def demo_data(region: RegionInfo, data: PluginData) -> None:
     from campagne.plugin_data import engine_session
 
     seed_followup(engine_session(data), region_row(data))
+
+
+@hookimpl
+def export_member_data(data: PluginData, member_id: int) -> dict[str, Any]:
+    """The member's milestones and services used (``milestones``, ``services_used``)."""
+    from campagne.features.followup.records import export_followup
+    from campagne.plugin_data import engine_session
+
+    return export_followup(engine_session(data), member_id)
+
+
+@hookimpl
+def erase_member_data(data: PluginData, member_id: int) -> None:
+    """Forget the notes and advisors of the member's follow-up (kinds and days stay)."""
+    from campagne.features.followup.records import erase_followup
+    from campagne.plugin_data import engine_session
+
+    erase_followup(engine_session(data), member_id)
+
+
+@hookimpl
+def site_template_dirs() -> list[Path]:
+    """The member's view of their own follow-up (``account/my_followup.html``)."""
+    return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Panel]:
+    """On a member's account page, their milestones and the services they used."""
+    if page != "account" or member_id is None:
+        return []
+    from campagne.features.followup.context import member_followup_context
+    from campagne.plugin_data import engine_session
+
+    return [Panel("account/my_followup.html", order=10, context=member_followup_context(
+        engine_session(data), member_id, data.region))]

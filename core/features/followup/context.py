@@ -31,9 +31,11 @@ def staff_followup_context(session: Session, region_slug: str, member: Member,
             "followup_notice": notice if notice in NOTICES else None}
 
 
-def member_followup_context(session: Session, member: Member, region_slug: str
+def member_followup_context(session: Session, member_id: int, region_slug: str
                             ) -> dict[str, Any]:
     """What ``account/my_followup.html`` shows a member about their own project."""
+    member = session.get(Member, member_id)
+    assert member is not None
     return {"followup": followup.follow_up(session, member, region_slug),
             "milestone_labels": followup.MILESTONE_LABELS,
             "service_categories": SERVICE_CATEGORIES}

@@ -181,24 +181,23 @@ def service_used_event(region_slug: str, member: Member, service: Service,
                        occurred_at=dt.datetime.combine(use.used_on, dt.time(), tzinfo=dt.UTC))
 
 
-def export_followup(session: Session, member: Member) -> dict[str, list[dict[str, Any]]]:
+def export_followup(session: Session, member_id: int) -> dict[str, list[dict[str, Any]]]:
     """A member's milestones and services delivered, JSON-ready (GDPR art. 15 and 20)."""
-    assert member.id is not None
     return {
         "milestones": [{"kind": m.kind, "reached_on": m.reached_on.isoformat(),
-                        "note": m.note} for m in milestones_of(session, member.id)],
+                        "note": m.note} for m in milestones_of(session, member_id)],
         "services_used": [{"service_id": u.service_id, "service": s.slug,
                            "category": s.category, "used_on": u.used_on.isoformat(),
-                           "advisor": u.advisor} for u, s in services_of(session, member.id)],
+                           "advisor": u.advisor} for u, s in services_of(session, member_id)],
     }
 
 
-def erase_followup(session: Session, member: Member) -> None:
+def erase_followup(session: Session, member_id: int) -> None:
     """Forget the notes and advisors of an erased member's follow-up; the kinds and days
     stay, so that the figures do not change (the caller commits)."""
-    for milestone in session.exec(select(Milestone).where(Milestone.member_id == member.id)):
+    for milestone in session.exec(select(Milestone).where(Milestone.member_id == member_id)):
         milestone.note = milestone.advisor_id = None
         session.add(milestone)
-    for use in session.exec(select(ServiceUse).where(ServiceUse.member_id == member.id)):
+    for use in session.exec(select(ServiceUse).where(ServiceUse.member_id == member_id)):
         use.advisor = use.advisor_id = None
         session.add(use)

@@ -11,6 +11,7 @@ the migrations) and :mod:`.rules` (for erasure) without pulling in the web layer
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from campagne.features import Feature
 from campagne.features.demo import region_row
@@ -18,11 +19,11 @@ from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
 from campagne.models import utc_now
 from campagne.plugin_data import PluginData, engine_session
-from campagne.plugin_types import MenuEntry, RegionInfo, Routes
+from campagne.plugin_types import MenuEntry, Panel, RegionInfo, Routes
 from campagne.stats.period import Period
 from campagne.stats.schema import Count, Measure
 
-FEATURE = Feature("meetups")
+FEATURE = Feature("meetups", purged="meetup guest(s) forgotten.")
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -67,3 +68,43 @@ def operations_figures(data: PluginData, period: Period,
     from campagne.features.meetups.figures import meetup_figures
 
     return meetup_figures(engine_session(data), data.region_id, period, threshold, utc_now())
+
+
+@hookimpl
+def export_member_data(data: PluginData, member_id: int) -> dict[str, Any]:
+    """The member's sign-ups (``meetup_registrations`` in the export)."""
+    from campagne.features.meetups.privacy import member_registrations
+
+    return {"meetup_registrations": member_registrations(engine_session(data), member_id)}
+
+
+@hookimpl
+def erase_member_data(data: PluginData, member_id: int) -> None:
+    """Give back the seats to come of an erased member (the people promoted are told after
+    the commit); past sign-ups stay with the anonymised record."""
+    from campagne.features.meetups.privacy import release_member_seats
+
+    release_member_seats(engine_session(data), data.region, member_id)
+
+
+@hookimpl
+def purge_personal_data(data: PluginData) -> int:
+    """Forget the guests of the region's meetups ended three months ago."""
+    from campagne.features.meetups.privacy import forget_past_guests
+
+    return forget_past_guests(engine_session(data), region_id=data.region_id)
+
+
+@hookimpl
+def staff_menu_entries(locale: str) -> list[MenuEntry]:
+    """The staff's list of meetups."""
+    return [entry("Meetups", locale, fr="staff/meetups", en="staff/meetups",
+                  page="staff_meetups", order=40)]
+
+
+@hookimpl
+def page_panels(page: str, member_id: int | None) -> list[Panel]:
+    """On a member's account page, the way to their sign-ups."""
+    if page != "account" or member_id is None:
+        return []
+    return [Panel("meetups/account_panel.html", order=40)]

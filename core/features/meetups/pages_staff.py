@@ -79,7 +79,7 @@ def staff_list(request: Request, session: SessionDep, renderer: RendererDep,
                                               since=since))[::-1]
     return renderer.render(request, "meetups/staff_list.html", {
         "items": items, "when": when_text, "can_write": principal.can_write_region(region.slug)},
-        region=region, page="staff")
+        region=region, page="staff_meetups")
 
 
 @router.get("/new", response_class=HTMLResponse)
@@ -95,7 +95,7 @@ def _form(request: Request, renderer: RendererDep, region: RegionFolder,
           status: int = 200) -> HTMLResponse:
     return renderer.render(request, "meetups/staff_form.html", {
         "meetup": meetup, "values": values, "errors": errors,
-        "csrf": request.state.csrf_token}, region=region, page="staff", status_code=status)
+        "csrf": request.state.csrf_token}, region=region, page="staff_meetups", status_code=status)
 
 
 def _values(meetup: Meetup) -> dict[str, Any]:
@@ -148,7 +148,7 @@ def staff_detail(request: Request, session: SessionDep, renderer: RendererDep,
         "item": summary(session, meetup), "rows": rows, "values": _values(meetup),
         "when": when_text, "csrf": request.state.csrf_token,
         "can_write": principal.can_write_region(region.slug),
-        "notice": request.query_params.get("notice")}, region=region, page="staff")
+        "notice": request.query_params.get("notice")}, region=region, page="staff_meetups")
 
 
 @router.post("/{event_id}", dependencies=[CSRF_CHECKED])

@@ -12,17 +12,18 @@ which itself imports them."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from campagne.features import Feature
 from campagne.features.demo import region_row
 from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
 from campagne.plugin_data import PluginData, engine_session
-from campagne.plugin_types import MenuEntry, RegionInfo, Routes
+from campagne.plugin_types import MenuEntry, Panel, RegionInfo, Routes
 from campagne.stats.period import Period
 from campagne.stats.schema import Measure
 
-FEATURE = Feature("spaces")
+FEATURE = Feature("spaces", purged="desk booking guest(s) forgotten.")
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -63,3 +64,45 @@ def operations_figures(data: PluginData, period: Period, threshold: int
     from campagne.features.spaces import figures
     return {"desk_occupancy": figures.desk_occupancy(engine_session(data), data.region_id,
                                                      period, threshold)}
+
+
+@hookimpl
+def export_member_data(data: PluginData, member_id: int) -> dict[str, Any]:
+    """The member's desk bookings (``desk_bookings`` in the export)."""
+    from campagne.features.spaces.privacy import member_bookings
+
+    return {"desk_bookings": member_bookings(engine_session(data), member_id)}
+
+
+@hookimpl
+def erase_member_data(data: PluginData, member_id: int) -> None:
+    """Free the desks an erased member booked for the days to come."""
+    from campagne.features.spaces.privacy import release_member_desks
+
+    release_member_desks(engine_session(data), member_id)
+
+
+@hookimpl
+def purge_personal_data(data: PluginData) -> int:
+    """Forget the guests' names on the region's bookings of three months ago."""
+    from campagne.features.spaces.privacy import forget_past_desk_guests
+
+    return forget_past_desk_guests(engine_session(data), region_id=data.region_id)
+
+
+@hookimpl
+def staff_menu_entries(locale: str) -> list[MenuEntry]:
+    """The staff's list of spaces."""
+    return [entry("Spaces", locale, fr="staff/spaces", en="staff/spaces",
+                  page="staff_spaces", order=50)]
+
+
+@hookimpl
+def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Panel]:
+    """On a member's account page, their desk bookings from today."""
+    if page != "account" or member_id is None:
+        return []
+    from campagne.features.spaces.pages import member_upcoming_bookings
+
+    return [Panel("account/bookings.html", order=20, context={
+        "bookings": member_upcoming_bookings(engine_session(data), member_id, data.region)})]

@@ -89,16 +89,12 @@ def _can_book(session: Session, principal: Principal | None, slug: str) -> bool:
     return found is not None and found[1] == slug
 
 
-def upcoming_bookings(session: Session, principal: Principal) -> list[dict[str, Any]]:
-    """A member's bookings from today, for the account page (empty for other accounts)."""
-    found = _member_region(session, principal)
-    if found is None:
-        return []
-    member, slug = found
-    assert member.id is not None
-    return [{"booking": booking_out(booking, space, slug),
-             "path": space_path(slug, booking.space_id)}
-            for booking, space in bookings.member_bookings(session, member.id, bookings.today())]
+def member_upcoming_bookings(session: Session, member_id: int, region_slug: str
+                             ) -> list[dict[str, Any]]:
+    """A member's bookings from today, for their account page."""
+    return [{"booking": booking_out(booking, space, region_slug),
+             "path": space_path(region_slug, booking.space_id)}
+            for booking, space in bookings.member_bookings(session, member_id, bookings.today())]
 
 
 @account.post("", dependencies=[CSRF_CHECKED])

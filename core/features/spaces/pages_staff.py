@@ -91,7 +91,7 @@ def _list(request: Request, session: Session, renderer: RendererDep, region: Reg
     return renderer.render(request, "account/staff_spaces.html", {
         "spaces": region_spaces(session, region.slug, active_only=False), "values": values,
         "problems": problems, "can_write": principal.can_write_region(region.slug),
-        "csrf": request.state.csrf_token}, region=region, page="staff", status_code=status)
+        "csrf": request.state.csrf_token}, region=region, page="staff_spaces", status_code=status)
 
 
 @router.post("", dependencies=[CSRF_CHECKED])
@@ -140,7 +140,7 @@ def _detail(request: Request, session: Session, renderer: RendererDep, region: R
         "can_write": principal.can_write_region(region.slug),
         "conflict": request.query_params.get("conflict"),
         "notice": notice if notice in (*_NOTICES, "booked") else None,
-        "csrf": request.state.csrf_token}, region=region, page="staff", status_code=status)
+        "csrf": request.state.csrf_token}, region=region, page="staff_spaces", status_code=status)
 
 
 _NOTICES = ("past", "horizon", "closed", "full", "duplicate", "person")

@@ -21,9 +21,10 @@ from pathlib import Path
 from campagne.features import Feature
 from campagne.features.spreadsheets import api, cli, pages
 from campagne.hookspecs import hookimpl
+from campagne.plugin_data import PluginData, engine_session
 from campagne.plugin_types import Commands, Routes
 
-FEATURE = Feature("spreadsheets")
+FEATURE = Feature("spreadsheets", purged="abandoned spreadsheet upload(s) deleted.")
 TEMPLATES = Path(__file__).with_name("templates")
 
 
@@ -44,3 +45,11 @@ def site_template_dirs() -> list[Path]:
 def cli_commands() -> list[Commands]:
     """``campagne import`` and ``campagne export``."""
     return [Commands(names=("import", "export"), add_parsers=cli.add_parsers, run=cli.run)]
+
+
+@hookimpl
+def purge_personal_data(data: PluginData) -> int:
+    """Delete the region's uploaded spreadsheets whose import was never confirmed."""
+    from campagne.features.spreadsheets.uploads import sweep
+
+    return sweep(engine_session(data), data.region)

@@ -54,8 +54,11 @@ def discard(session: Session, upload: SheetUpload) -> None:
     session.delete(upload)
 
 
-def sweep(session: Session) -> int:
-    """Delete every expired upload; return how many (the caller commits)."""
-    result = session.execute(delete(SheetUpload).where(
-        col(SheetUpload.expires_at) <= utc_now()))
+def sweep(session: Session, region_slug: str | None = None) -> int:
+    """Delete every expired upload (of ``region_slug``, or of every region); return how many
+    (the caller commits)."""
+    statement = delete(SheetUpload).where(col(SheetUpload.expires_at) <= utc_now())
+    if region_slug is not None:
+        statement = statement.where(col(SheetUpload.region_slug) == region_slug)
+    result = session.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from campagne.auth.models import AuditEvent, UserAccount
 from campagne.cli import main
 from campagne.models import Consent, Member, MemberStatus
+from campagne.regions import reference_region_paths
 from campagne.retention import purge
 from campagne.settings import CampagneSettings
 
@@ -110,23 +111,31 @@ def test_purge_follows_the_retention_rules(tmp_path: Path) -> None:
         session.add(Consent(member_id=kept.id or 0, purpose="keep_application"))
         session.add_all(rows)
         session.commit()
-        settings = CampagneSettings()
-        listed = purge(session, settings, dry_run=True, today=today)
+        listed = purge(session, w.instance, dry_run=True, today=today)
         mine = {row.id for row in rows}
         assert {i.member_id for i in listed} & mine == {old_prospect.id, declined.id}
         assert {i.rule for i in listed if i.member_id not in mine} <= {"left"}
         assert session.get(Member, declined.id).erased_at is None  # type: ignore[union-attr]
-        purge(session, settings, dry_run=False, today=today)
+        purge(session, w.instance, dry_run=False, today=today)
         assert session.get(Member, declined.id).erased_at is not None  # type: ignore[union-attr]
         assert session.get(Member, kept.id).erased_at is None  # type: ignore[union-attr]
-        assert purge(session, settings, dry_run=True, today=today) == []
+        assert purge(session, w.instance, dry_run=True, today=today) == []
 
 
 def test_purge_command_dry_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                capsys: pytest.CaptureFixture[str]) -> None:
     demo_folder(tmp_path, monkeypatch)
-    assert main(["purge", "--dry-run"]) == 0
+    assert main(["purge", "--dry-run", *map(str, reference_region_paths())]) == 0
     assert "would be anonymised" in capsys.readouterr().out
+
+
+def test_purge_needs_the_region_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Without them the features could not erase what they hold: nothing is done."""
+    demo_folder(tmp_path, monkeypatch)
+    monkeypatch.delenv("CAMPAGNE_REGION_DIRS", raising=False)
+    assert main(["purge"]) == 2
+    assert "purge needs the region folders" in capsys.readouterr().err
 
 
 def test_production_refuses_demo_and_missing_key(

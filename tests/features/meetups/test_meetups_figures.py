@@ -9,7 +9,7 @@ import uuid
 from sqlmodel import Session, select
 
 from campagne.features.meetups.models import Meetup, Registration
-from campagne.features.meetups.retention import ERASED_GUEST, forget_past_guests
+from campagne.features.meetups.privacy import ERASED_GUEST, forget_past_guests
 from campagne.features.meetups.views import MeetupFigures, meetup_figures
 from campagne.models import Member, Region
 from campagne.taxonomy import SECTORS

@@ -98,7 +98,7 @@ def erase(w: World, how: str, member_id: int) -> None:
         assert answer.status_code == 303
     else:
         with Session(w.instance.engine) as session:
-            purged = purge(session, w.instance.settings, dry_run=False)
+            purged = purge(session, w.instance, dry_run=False)
             assert member_id in {item.member_id for item in purged}
 
 

@@ -96,7 +96,7 @@ def test_erased_members_never_collide(w: World) -> None:
         for _ in range(2):
             first = member(gers, email="parti@example.org", siret=SIRET)
             assert refused(session, first) is None
-            erase_member(session, first)
+            erase_member(session, first, w.instance)
             session.commit()
         erased = session.exec(select(Member).where(col(Member.erased_at).is_not(None))).all()
         assert [(m.email, m.siret) for m in erased] == [(None, None), (None, None)]

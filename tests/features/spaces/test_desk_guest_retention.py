@@ -13,12 +13,13 @@ from sqlmodel import Session, select
 
 from campagne.auth.models import UserAccount
 from campagne.cli import main
-from campagne.features.meetups.retention import ERASED_GUEST
+from campagne.features.meetups.privacy import ERASED_GUEST
 from campagne.features.spaces.models import Booking, Space
 from campagne.features.spaces.occupancy import region_occupancy
-from campagne.features.spaces.retention import forget_past_desk_guests
+from campagne.features.spaces.privacy import forget_past_desk_guests
 from campagne.features.spreadsheets.models import SheetUpload
 from campagne.models import Member, Region
+from campagne.regions import reference_region_paths
 from campagne.taxonomy import SECTORS
 from campagne.testing import RegionKit
 
@@ -86,7 +87,7 @@ def test_purge_clears_old_desk_guests_and_abandoned_uploads(
         session.commit()
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CAMPAGNE_DATABASE_URL", raising=False)
-    assert main(["purge"]) == 0
+    assert main(["purge", *map(str, reference_region_paths())]) == 0
     out = capsys.readouterr().out
     assert "1 desk booking guest(s) forgotten." in out
     assert "1 abandoned spreadsheet upload(s) deleted." in out

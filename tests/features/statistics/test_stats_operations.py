@@ -272,7 +272,7 @@ def test_erasure_changes_no_figure(instance: Instance) -> None:
     before = _stats(instance, options=EXACT).indicators
     with Session(instance.engine) as session:
         for member in session.exec(select(Member).where(col(Member.first_name).in_(("A", "B")))):
-            erase_member(session, member)
+            erase_member(session, member, instance)
         session.commit()
     after = _stats(instance, options=EXACT).indicators
     assert after == before
