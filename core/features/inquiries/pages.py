@@ -15,10 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
-from campagne.i18n import current_locale, gettext
-from campagne.operations.acknowledgement import acknowledgement
-from campagne.operations.inquiry_form import GROUPS, InquiryFormSpec, clean, form_spec
-from campagne.operations.intake import (
+from campagne.features.inquiries.acknowledgement import acknowledgement
+from campagne.features.inquiries.form import GROUPS, InquiryFormSpec, clean, form_spec
+from campagne.features.inquiries.intake import (
     after_commit,
     count_sending,
     entry_stage,
@@ -27,6 +26,7 @@ from campagne.operations.intake import (
     retry_after,
     store_inquiry,
 )
+from campagne.i18n import current_locale, gettext
 from campagne.operations.models import InquirySource
 from campagne.plugin_types import ProfileField
 from campagne.regions import RegionFolder

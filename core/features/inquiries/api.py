@@ -12,24 +12,24 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.security import client_address
-from campagne.i18n import current_locale
-from campagne.input_types import Flag, InputModel
-from campagne.operations.acknowledgement import acknowledgement
-from campagne.operations.inquiry_form import clean, form_spec
-from campagne.operations.intake import (
+from campagne.features.inquiries.acknowledgement import acknowledgement
+from campagne.features.inquiries.form import clean, form_spec
+from campagne.features.inquiries.intake import (
     SimulatorProfile,
     after_commit,
     entry_stage,
     retry_after,
     store_inquiry,
 )
+from campagne.i18n import current_locale
+from campagne.input_types import Flag, InputModel
 from campagne.operations.models import InquirySource
 
 router = APIRouter(prefix="/api/v1/regions/{slug}/inquiries", tags=["inquiries"])
 Short = str | None
 # A region asks a few questions of its own (region.yaml: inquiry_form.extra_fields), whose
 # keys have 40 characters at most; unknown ones are named, a few of them only.
-MAX_ANSWERS = 100  # as many as the page form takes fields (inquiry_pages.MAX_FIELDS)
+MAX_ANSWERS = 100  # as many as the page form takes fields (pages.MAX_FIELDS)
 KEY_LENGTH = 40
 UNKNOWN_SHOWN = 5
 
