@@ -1,11 +1,11 @@
 """Inquiries: the public form of people thinking of moving, and its API.
 
 The feature lives in this package: the form's rules (:mod:`.form`), the intake of an
-inquiry (:mod:`.intake`), the acknowledgement e-mail, the event plug-ins receive
-(:mod:`.events`), the API (:mod:`.api`), the pages (:mod:`.pages`), their templates and
-the demo inquiries. The tables (``Inquiry``, ``Interaction``) stay in
-:mod:`campagne.operations.models`: the pipeline, the members' timelines, erasure and the
-statistics read them too.
+inquiry (:mod:`.intake`) and its submission written once for the API and the form
+(:mod:`.actions`), the acknowledgement e-mail, the event plug-ins receive (:mod:`.events`),
+the API (:mod:`.api`), the pages (:mod:`.pages`), their templates and the demo inquiries.
+The tables (``Inquiry``, ``Interaction``) stay in :mod:`campagne.operations.models`: the
+pipeline, the members' timelines, erasure and the statistics read them too.
 
 Modules with routes are imported inside the hooks: the simulator imports :mod:`.intake`
 (its prefilled link to the form) without pulling in the web layer.

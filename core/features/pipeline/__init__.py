@@ -1,7 +1,8 @@
 """The staff pipeline of inquiries: stages, assignment, conversion into members.
 
-The feature lives in this package: its rules (:mod:`.rules`), the notices plug-ins receive
-after a change (:mod:`.notices`), the eligibility verdict (:mod:`.eligibility`), the API
+The feature lives in this package: its rules (:mod:`.rules`), its state changes written
+once for the API and the pages (:mod:`.actions`), the notices plug-ins receive after a
+change (:mod:`.notices`), the eligibility verdict (:mod:`.eligibility`), the API
 (:mod:`.api`, :mod:`.schemas`), the staff pages (:mod:`.pages`), their templates and the
 demo inquiries at every stage. The tables stay in :mod:`campagne.operations.models` and
 what the members' pages share with it in :mod:`campagne.operations.timeline` and

@@ -24,7 +24,7 @@ from campagne.api.security import (
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.config import localize
-from campagne.features.pipeline import notices, rules
+from campagne.features.pipeline import actions, rules
 from campagne.features.pipeline.eligibility import eligibility
 from campagne.features.pipeline.rules import (
     AlreadyConverted,
@@ -130,6 +130,11 @@ def detail_of(instance: Instance, session: Session, region: RegionFolder,
                          timeline=[entry_out(row, emails, locale) for row in entries])
 
 
+def _context(request: Request, instance: Instance, region: RegionFolder,
+             session: Session) -> actions.Context:
+    return actions.Context(instance, region, session, client_address(request))
+
+
 def _found(session: Session, region: RegionFolder, inquiry_id: int) -> Inquiry:
     inquiry = rules.region_inquiry(session, region.slug, inquiry_id)
     if inquiry is None:
@@ -160,45 +165,33 @@ def patch_inquiry(request: Request, instance: InstanceDep, region: WriterRegionD
     ``advisor_id`` must be writing staff of the region."""
     inquiry = _found(session, region, inquiry_id)
     try:
-        fields, move = rules.update_inquiry(
-            session, inquiry, region.config.pipeline, region.slug, change.values(),
-            change.version, principal.user)
+        actions.change(_context(request, instance, region, session), principal, inquiry,
+                       change.values(), change.version)
     except PipelineError as error:
         return invalid(error)
     except VersionConflict:
         raise CONFLICT from None
     except InquiryErased:
         raise ERASED from None
-    address = client_address(request)
-    audit.record(session, principal.user, "update", region_slug=region.slug,
-                 target=f"inquiry:{inquiry_id}", address=address, fields=fields)
-    session.commit()
-    if move is not None:
-        notices.stage_moved(instance, session, region, inquiry, move, principal.user,
-                                    address)
-        session.refresh(inquiry)
     return detail_of(instance, session, region, inquiry)
 
 
 @router.post("/inquiries/{inquiry_id}/interactions", status_code=201,
              summary="Record a call, e-mail, meeting, visit or note",
              response_model=TimelineEntryOut)
-def add_interaction(request: Request, region: WriterRegionDep, session: SessionDep,
-                    principal: PrincipalDep, inquiry_id: Id, entry: InteractionIn) -> Any:
+def add_interaction(request: Request, instance: InstanceDep, region: WriterRegionDep,
+                    session: SessionDep, principal: PrincipalDep, inquiry_id: Id,
+                    entry: InteractionIn) -> Any:
     """Added to the inquiry's timeline (and its member's, once converted)."""
     inquiry = _found(session, region, inquiry_id)
     try:
-        row = rules.add_interaction(session, inquiry, entry.kind, entry.summary,
-                                       entry.on or timeline.programme_today(), principal.user)
+        row = actions.record_interaction(_context(request, instance, region, session),
+                                         principal, inquiry, entry.kind, entry.summary,
+                                         entry.on)
     except PipelineError as error:
         return invalid(error)
     except InquiryErased:
         raise ERASED from None
-    audit.record(session, principal.user, "interaction", region_slug=region.slug,
-                 target=f"inquiry:{inquiry_id}", address=client_address(request),
-                 kind=entry.kind)
-    session.commit()
-    session.refresh(row)
     return entry_out(row, {principal.user_id: principal.user.email}, current_locale.get())
 
 
@@ -213,8 +206,9 @@ def convert(request: Request, instance: InstanceDep, region: WriterRegionDep,
     inquiry = _found(session, region, inquiry_id)
     options = body or ConvertIn()
     try:
-        member = rules.convert(session, inquiry, region.config.pipeline, principal.user,
-                                  sector=options.sector, origin_country=options.origin_country)
+        member = actions.convert(_context(request, instance, region, session), principal,
+                                 inquiry, sector=options.sector,
+                                 origin_country=options.origin_country)
     except AlreadyConverted as done:
         return JSONResponse({"detail": "The inquiry was already converted",
                              "member_id": done.member_id}, status_code=409)
@@ -223,11 +217,6 @@ def convert(request: Request, instance: InstanceDep, region: WriterRegionDep,
     except InquiryErased:
         raise ERASED from None
     assert member.id is not None
-    audit.record(session, principal.user, "convert", region_slug=region.slug,
-                 target=f"inquiry:{inquiry_id}", address=client_address(request),
-                 member_id=member.id)
-    session.commit()
-    notices.converted(instance, session, region, member)
     return ConvertedOut(inquiry_id=inquiry_id, member_id=member.id)
 
 

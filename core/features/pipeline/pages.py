@@ -18,7 +18,7 @@ from campagne.api.security import client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.features.meetups.models import Meetup
-from campagne.features.pipeline import notices, rules
+from campagne.features.pipeline import actions, rules
 from campagne.features.pipeline.eligibility import eligibility
 from campagne.features.pipeline.rules import (
     AlreadyConverted,
@@ -29,6 +29,7 @@ from campagne.features.pipeline.rules import (
 from campagne.gdpr import VersionConflict
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
+from campagne.instance import Instance
 from campagne.models import Region, utc_now
 from campagne.operations import timeline
 from campagne.operations.models import Inquiry
@@ -186,26 +187,24 @@ def inquiry_page(request: Request, instance: InstanceDep, session: SessionDep,
     return _detail(request, instance, session, renderer, region, principal, inquiry)
 
 
+def _context(request: Request, instance: Instance, region: RegionFolder,
+             session: Session) -> actions.Context:
+    return actions.Context(instance, region, session, client_address(request))
+
+
 def _apply(request: Request, instance: InstanceDep, session: Session, renderer: RendererDep,
            region: RegionFolder, principal: Principal, inquiry: Inquiry,
            values: dict[str, Any], version: int, back: str) -> Response:
     """Save ``values``; conflicts go back with a notice, refused values show the page with
     the field named."""
     try:
-        fields, move = rules.update_inquiry(session, inquiry, region.config.pipeline,
-                                               region.slug, values, version, principal.user)
+        actions.change(_context(request, instance, region, session), principal, inquiry,
+                       values, version)
     except PipelineError as error:
         return _detail(request, instance, session, renderer, region, principal, inquiry,
                        problem=error.field)
     except (VersionConflict, InquiryErased):
         return RedirectResponse(f"{back}?conflict=1", status_code=303)
-    address = client_address(request)
-    audit.record(session, principal.user, "update", region_slug=region.slug,
-                 target=f"inquiry:{inquiry.id}", address=address, fields=fields)
-    session.commit()
-    if move is not None:
-        notices.stage_moved(instance, session, region, inquiry, move, principal.user,
-                                    address)
     return RedirectResponse(back, status_code=303)
 
 
@@ -264,8 +263,9 @@ def interaction(request: Request, instance: InstanceDep, session: SessionDep,
         return _detail(request, instance, session, renderer, region, principal, inquiry,
                        problem="summary")
     try:
-        day = dt.date.fromisoformat(on) if on else timeline.programme_today()
-        rules.add_interaction(session, inquiry, kind, summary, day, principal.user)
+        day = dt.date.fromisoformat(on) if on else None
+        actions.record_interaction(_context(request, instance, region, session), principal,
+                                   inquiry, kind, summary, day)
     except ValueError as error:
         field = error.field if isinstance(error, PipelineError) else "on"
         return _detail(request, instance, session, renderer, region, principal, inquiry,
@@ -273,9 +273,6 @@ def interaction(request: Request, instance: InstanceDep, session: SessionDep,
     except InquiryErased:
         return RedirectResponse(f"/{region.slug}/staff/inquiries/{inquiry_id}?conflict=1",
                                 status_code=303)
-    audit.record(session, principal.user, "interaction", region_slug=region.slug,
-                 target=f"inquiry:{inquiry_id}", address=client_address(request), kind=kind)
-    session.commit()
     return RedirectResponse(f"/{region.slug}/staff/inquiries/{inquiry_id}", status_code=303)
 
 
@@ -288,8 +285,8 @@ def convert(request: Request, instance: InstanceDep, session: SessionDep,
     require_writer(region, principal)
     inquiry = _inquiry(session, region, inquiry_id)
     try:
-        member = rules.convert(session, inquiry, region.config.pipeline, principal.user,
-                                  sector=sector or None)
+        member = actions.convert(_context(request, instance, region, session), principal,
+                                 inquiry, sector=sector or None)
     except AlreadyConverted as done:
         return RedirectResponse(f"/{region.slug}/staff/members/{done.member_id}",
                                 status_code=303)
@@ -299,9 +296,4 @@ def convert(request: Request, instance: InstanceDep, session: SessionDep,
     except InquiryErased:
         return RedirectResponse(f"/{region.slug}/staff/inquiries/{inquiry_id}?conflict=1",
                                 status_code=303)
-    audit.record(session, principal.user, "convert", region_slug=region.slug,
-                 target=f"inquiry:{inquiry_id}", address=client_address(request),
-                 member_id=member.id)
-    session.commit()
-    notices.converted(instance, session, region, member)
     return RedirectResponse(f"/{region.slug}/staff/members/{member.id}", status_code=303)
