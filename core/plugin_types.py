@@ -176,7 +176,7 @@ class MemberEvent(Frozen):
 
 class InquiryEvent(Frozen):
     """Something that happened to an inquiry; carries no name nor contact. Built by
-    :func:`campagne.operations.events.inquiry_event`."""
+    :func:`campagne.features.inquiries.events.inquiry_event`."""
 
     kind: Literal["received", "stage_changed", "converted"]
     region_slug: str

@@ -155,7 +155,7 @@ def housekeeping(session: Session, settings: CampagneSettings) -> int:
 # --- inquiries (intake) ---------------------------------------------------------------
 #: Stages of a pipeline that mean "not pursued" (the candidate was turned down or gave up).
 NOT_PURSUED_STAGES = ("not_pursued",)
-#: The rate limit counters of the inquiry form (see campagne.operations.intake).
+#: The rate limit counters of the inquiry form (see campagne.features.inquiries.intake).
 INQUIRY_KEY = "inquiry:"
 
 

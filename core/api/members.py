@@ -37,7 +37,7 @@ from campagne.gdpr import (
 )
 from campagne.models import Member, Region
 from campagne.operations import member_erasure
-from campagne.operations.pipeline_events import member_status_changed
+from campagne.operations.member_events import member_status_changed
 
 router = APIRouter(prefix="/api/v1/regions/{slug}/members", tags=["members"],
                    dependencies=[SIGNED_IN])

@@ -26,8 +26,8 @@ from campagne.gdpr import (
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
 from campagne.operations import member_erasure
-from campagne.operations.pipeline import member_timeline
-from campagne.operations.pipeline_events import member_status_changed
+from campagne.operations.member_events import member_status_changed
+from campagne.operations.timeline import member_timeline
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
 from campagne.web.pages import PageRegionDep, RendererDep

@@ -13,7 +13,7 @@ from campagne.i18n import current_locale, gettext
 from campagne.i18n_markers import N_
 from campagne.models import Member, Region
 from campagne.operations.models import Interaction
-from campagne.operations.pipeline import PROGRAMME_ZONE, account_emails
+from campagne.operations.timeline import PROGRAMME_ZONE, account_emails
 from campagne.regions import RegionFolder
 
 KIND_LABELS = {"call": N_("Phone call"), "email": N_("E-mail sent or received"),

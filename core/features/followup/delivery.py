@@ -16,7 +16,7 @@ from campagne.auth.models import UserAccount
 from campagne.features.followup.records import add_service_use, service_used_event
 from campagne.instance import Instance
 from campagne.models import Member, Service, ServiceUse
-from campagne.operations.pipeline_events import record_notes
+from campagne.operations.member_events import record_notes
 from campagne.regions import RegionFolder
 
 

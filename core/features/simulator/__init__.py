@@ -3,7 +3,7 @@
 The whole feature lives in this package: the simulation itself (:mod:`.simulation`, which
 stores nothing), ``POST /api/v1/simulator`` (:mod:`.api`), the pages ``/simulateur`` and
 ``/{slug}/simulateur`` (:mod:`.pages`) and their template. The inquiries' eligibility
-verdict runs the same simulation (:mod:`campagne.operations.eligibility` imports
+verdict runs the same simulation (:mod:`campagne.features.pipeline.eligibility` imports
 :mod:`.simulation`), so it works in a region where the simulator's pages are switched off.
 Checking the values of the plug-ins' profile fields stays in the engine
 (:mod:`campagne.profile_fields`): the inquiry form asks them too.

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
 from campagne.api.deps import InstanceDep
+from campagne.features.inquiries.intake import prefill_query
 from campagne.features.simulator.simulation import (
     FieldsByRegion,
     Simulation,
@@ -24,7 +25,6 @@ from campagne.features.simulator.simulation import (
 )
 from campagne.i18n import gettext
 from campagne.incentive_figures import reference_figures
-from campagne.operations.intake import prefill_query
 from campagne.plugin_types import CORE_PROFILE_FIELDS, CandidateProfile, ProfileField
 from campagne.taxonomy import SECTORS
 from campagne.web.pages import PageRegionDep, RendererDep

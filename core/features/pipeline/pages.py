@@ -18,19 +18,21 @@ from campagne.api.security import client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.features.meetups.models import Meetup
-from campagne.gdpr import VersionConflict
-from campagne.i18n import gettext
-from campagne.i18n_markers import N_
-from campagne.models import Region, utc_now
-from campagne.operations import pipeline, pipeline_events
-from campagne.operations.eligibility import eligibility
-from campagne.operations.models import Inquiry
-from campagne.operations.pipeline import (
+from campagne.features.pipeline import actions, rules
+from campagne.features.pipeline.eligibility import eligibility
+from campagne.features.pipeline.rules import (
     AlreadyConverted,
     InquiryCriteria,
     InquiryErased,
     PipelineError,
 )
+from campagne.gdpr import VersionConflict
+from campagne.i18n import gettext
+from campagne.i18n_markers import N_
+from campagne.instance import Instance
+from campagne.models import Region, utc_now
+from campagne.operations import timeline
+from campagne.operations.models import Inquiry
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
 from campagne.web.pages import RendererDep
@@ -54,7 +56,7 @@ def require_writer(region: RegionFolder, principal: Principal) -> None:
 
 
 def _inquiry(session: Session, region: RegionFolder, inquiry_id: int) -> Inquiry:
-    inquiry = pipeline.region_inquiry(session, region.slug, inquiry_id)
+    inquiry = rules.region_inquiry(session, region.slug, inquiry_id)
     if inquiry is None:
         raise HTTPException(status_code=404, detail=gettext("This record does not exist."))
     return inquiry
@@ -64,7 +66,7 @@ def _common(request: Request, region: RegionFolder, principal: Principal) -> dic
     return {"csrf": request.state.csrf_token, "staff_nav": True,
             "can_write": principal.can_write_region(region.slug),
             "stages": [(s.key, stage_label(region, s.key)) for s in region.config.pipeline.stages],
-            "today": pipeline.programme_today()}
+            "today": timeline.programme_today()}
 
 
 # -- today's page --------------------------------------------------------------------------
@@ -74,7 +76,7 @@ def _common(request: Request, region: RegionFolder, principal: Principal) -> dic
 def staff_home(request: Request, session: SessionDep, renderer: RendererDep,
                region: StaffRegionDep, principal: PagePrincipalDep) -> HTMLResponse:
     """Follow-ups due today or overdue, new inquiries, upcoming meetups, stage counts."""
-    today = pipeline.programme_today()
+    today = timeline.programme_today()
     config = region.config.pipeline
     open_keys = [stage.key for stage in config.stages if stage.open]
     base = (select(Inquiry).join(Region, col(Region.id) == col(Inquiry.region_id))
@@ -85,7 +87,7 @@ def staff_home(request: Request, session: SessionDep, renderer: RendererDep,
                             .limit(100)).all())
     new = list(session.exec(base.where(Inquiry.stage == config.entry.key)
                             .order_by(col(Inquiry.created_at).desc()).limit(10)).all())
-    counts = pipeline.stage_counts(session, region.slug)
+    counts = rules.stage_counts(session, region.slug)
     meetups = list(session.exec(
         select(Meetup).join(Region, col(Region.id) == col(Meetup.region_id))
         .where(Region.slug == region.slug, col(Meetup.starts_at) >= utc_now(),
@@ -94,7 +96,7 @@ def staff_home(request: Request, session: SessionDep, renderer: RendererDep,
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
                  address=client_address(request), count=len(due) + len(new), part="today")
     session.commit()
-    advisors = pipeline.account_emails(session, {i.advisor_id for i in due if i.advisor_id})
+    advisors = timeline.account_emails(session, {i.advisor_id for i in due if i.advisor_id})
     return renderer.render(request, "staff/home.html", {
         **_common(request, region, principal), "due": due, "new": new, "advisors": advisors,
         "counts": counts, "meetups": meetups}, region=region, page="staff_home")
@@ -110,10 +112,10 @@ def board(request: Request, session: SessionDep, renderer: RendererDep,
     card: in open stages those waiting longest first, in the others the latest first; at
     most ``BOARD_LIMIT`` cards a column."""
     config = region.config.pipeline
-    counts = pipeline.stage_counts(session, region.slug)
+    counts = rules.stage_counts(session, region.slug)
     columns: list[dict[str, Any]] = []
     for stage in config.stages:
-        cards = pipeline.stage_cards(session, region.slug, [stage.key],
+        cards = rules.stage_cards(session, region.slug, [stage.key],
                                      newest_first=not stage.open, limit=BOARD_LIMIT)
         columns.append({"key": stage.key, "label": stage_label(region, stage.key),
                         "count": counts.get(stage.key, 0), "open": stage.open,
@@ -122,13 +124,13 @@ def board(request: Request, session: SessionDep, renderer: RendererDep,
     if unknown:
         columns.append({"key": "", "label": gettext("Stage no longer configured"),
                         "count": sum(counts[key] for key in unknown), "open": True,
-                        "cards": pipeline.stage_cards(session, region.slug, unknown,
+                        "cards": rules.stage_cards(session, region.slug, unknown,
                                                       newest_first=False, limit=BOARD_LIMIT)})
     shown = [card for column in columns for card in column["cards"]]
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
                  address=client_address(request), count=len(shown), part="board")
     session.commit()
-    advisors = pipeline.account_emails(session, {c.advisor_id for c in shown if c.advisor_id})
+    advisors = timeline.account_emails(session, {c.advisor_id for c in shown if c.advisor_id})
     return renderer.render(request, "staff/board.html", {
         **_common(request, region, principal), "columns": columns, "advisors": advisors,
         "conflict": request.query_params.get("conflict")}, region=region, page="staff_board")
@@ -141,7 +143,7 @@ def search(request: Request, session: SessionDep, renderer: RendererDep,
     """Inquiries by name or e-mail address (sent in the body, never in the URL)."""
     criteria = InquiryCriteria(name=name.strip() or None, email=email.strip() or None,
                                per_page=100)
-    total, rows = pipeline.find_inquiries(session, region.slug, criteria)
+    total, rows = rules.find_inquiries(session, region.slug, criteria)
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
                  address=client_address(request), count=len(rows), part="search")
     session.commit()
@@ -156,14 +158,14 @@ def search(request: Request, session: SessionDep, renderer: RendererDep,
 def _detail(request: Request, instance: InstanceDep, session: Session, renderer: RendererDep,
             region: RegionFolder, principal: Principal, inquiry: Inquiry,
             problem: str | None = None) -> HTMLResponse:
-    rows = pipeline.inquiry_timeline(session, inquiry)
-    advisor = pipeline.account_emails(session, {inquiry.advisor_id} if inquiry.advisor_id
+    rows = rules.inquiry_timeline(session, inquiry)
+    advisor = timeline.account_emails(session, {inquiry.advisor_id} if inquiry.advisor_id
                                       else set())
     return renderer.render(request, "staff/inquiry.html", {
         **_common(request, region, principal), "inquiry": inquiry,
         "stage_name": stage_label(region, inquiry.stage),
         "advisor": advisor.get(inquiry.advisor_id or 0),
-        "advisors": pipeline.region_advisors(session, region.slug),
+        "advisors": rules.region_advisors(session, region.slug),
         "timeline": timeline_items(session, region, rows),
         "verdict": eligibility(instance, region.slug, inquiry),
         "kinds": [(kind, kind_label(kind)) for kind in STAFF_KINDS],
@@ -185,26 +187,24 @@ def inquiry_page(request: Request, instance: InstanceDep, session: SessionDep,
     return _detail(request, instance, session, renderer, region, principal, inquiry)
 
 
+def _context(request: Request, instance: Instance, region: RegionFolder,
+             session: Session) -> actions.Context:
+    return actions.Context(instance, region, session, client_address(request))
+
+
 def _apply(request: Request, instance: InstanceDep, session: Session, renderer: RendererDep,
            region: RegionFolder, principal: Principal, inquiry: Inquiry,
            values: dict[str, Any], version: int, back: str) -> Response:
     """Save ``values``; conflicts go back with a notice, refused values show the page with
     the field named."""
     try:
-        fields, move = pipeline.update_inquiry(session, inquiry, region.config.pipeline,
-                                               region.slug, values, version, principal.user)
+        actions.change(_context(request, instance, region, session), principal, inquiry,
+                       values, version)
     except PipelineError as error:
         return _detail(request, instance, session, renderer, region, principal, inquiry,
                        problem=error.field)
     except (VersionConflict, InquiryErased):
         return RedirectResponse(f"{back}?conflict=1", status_code=303)
-    address = client_address(request)
-    audit.record(session, principal.user, "update", region_slug=region.slug,
-                 target=f"inquiry:{inquiry.id}", address=address, fields=fields)
-    session.commit()
-    if move is not None:
-        pipeline_events.stage_moved(instance, session, region, inquiry, move, principal.user,
-                                    address)
     return RedirectResponse(back, status_code=303)
 
 
@@ -263,8 +263,9 @@ def interaction(request: Request, instance: InstanceDep, session: SessionDep,
         return _detail(request, instance, session, renderer, region, principal, inquiry,
                        problem="summary")
     try:
-        day = dt.date.fromisoformat(on) if on else pipeline.programme_today()
-        pipeline.add_interaction(session, inquiry, kind, summary, day, principal.user)
+        day = dt.date.fromisoformat(on) if on else None
+        actions.record_interaction(_context(request, instance, region, session), principal,
+                                   inquiry, kind, summary, day)
     except ValueError as error:
         field = error.field if isinstance(error, PipelineError) else "on"
         return _detail(request, instance, session, renderer, region, principal, inquiry,
@@ -272,9 +273,6 @@ def interaction(request: Request, instance: InstanceDep, session: SessionDep,
     except InquiryErased:
         return RedirectResponse(f"/{region.slug}/staff/inquiries/{inquiry_id}?conflict=1",
                                 status_code=303)
-    audit.record(session, principal.user, "interaction", region_slug=region.slug,
-                 target=f"inquiry:{inquiry_id}", address=client_address(request), kind=kind)
-    session.commit()
     return RedirectResponse(f"/{region.slug}/staff/inquiries/{inquiry_id}", status_code=303)
 
 
@@ -287,8 +285,8 @@ def convert(request: Request, instance: InstanceDep, session: SessionDep,
     require_writer(region, principal)
     inquiry = _inquiry(session, region, inquiry_id)
     try:
-        member = pipeline.convert(session, inquiry, region.config.pipeline, principal.user,
-                                  sector=sector or None)
+        member = actions.convert(_context(request, instance, region, session), principal,
+                                 inquiry, sector=sector or None)
     except AlreadyConverted as done:
         return RedirectResponse(f"/{region.slug}/staff/members/{done.member_id}",
                                 status_code=303)
@@ -298,9 +296,4 @@ def convert(request: Request, instance: InstanceDep, session: SessionDep,
     except InquiryErased:
         return RedirectResponse(f"/{region.slug}/staff/inquiries/{inquiry_id}?conflict=1",
                                 status_code=303)
-    audit.record(session, principal.user, "convert", region_slug=region.slug,
-                 target=f"inquiry:{inquiry_id}", address=client_address(request),
-                 member_id=member.id)
-    session.commit()
-    pipeline_events.converted(instance, session, region, member)
     return RedirectResponse(f"/{region.slug}/staff/members/{member.id}", status_code=303)

@@ -1,4 +1,4 @@
-"""Telling plug-ins what happened in the pipeline, and recording the notes they give back.
+"""Telling plug-ins what happened to a member, and recording the notes they give back.
 
 A plug-in never gets a database session (docs/decisions/0010-pipeline-events-and-notes.md):
 the event hooks receive frozen payloads without name nor contact, and may return
@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from campagne.auth import audit
-from campagne.auth.models import UserAccount
 from campagne.config import localize
 from campagne.gdpr import region_member
 from campagne.instance import Instance
 from campagne.models import Member, MemberStatus, utc_now
-from campagne.operations.models import Inquiry, Interaction, InteractionKind
-from campagne.operations.pipeline import StageMove, programme_today, settle_member
-from campagne.plugin_types import MemberEvent, StageChange, TimelineNote
+from campagne.operations.models import Interaction, InteractionKind
+from campagne.plugin_types import MemberEvent, TimelineNote
 from campagne.regions import RegionFolder
 
 
@@ -71,42 +68,4 @@ def member_status_changed(instance: Instance, session: Session, region: RegionFo
     plug-ins as the ``settled`` event."""
     if previous_status != MemberStatus.SETTLED.value \
             and member.status == MemberStatus.SETTLED.value:
-        notify_member(instance, session, region, "settled", member)
-
-
-def stage_moved(instance: Instance, session: Session, region: RegionFolder, inquiry: Inquiry,
-                move: StageMove, actor: UserAccount | None, address: str | None) -> None:
-    """After a saved stage change: tell plug-ins and record their notes; when the inquiry
-    reached the settled stage and became a member, settle the member (audited) and send
-    ``settled``. Commits."""
-    assert inquiry.id is not None
-    stage = region.config.pipeline.stage(move.new)
-    change = StageChange(region_slug=region.slug, inquiry_id=inquiry.id,
-                         previous_stage=move.previous, new_stage=move.new,
-                         settled=bool(stage and stage.settled),
-                         closed=bool(stage and stage.closed),
-                         member_id=inquiry.member_id, occurred_at=move.at)
-    notes = instance.plugins.stage_changed_notes(region.info(), change)
-    record_notes(instance, session, region, "on_stage_changed", notes,
-                 inquiry_id=inquiry.id, member_id=inquiry.member_id)
-    session.commit()
-    if not change.settled or inquiry.member_id is None:
-        return
-    member = session.get(Member, inquiry.member_id)
-    if member is None or member.erased_at is not None:
-        return
-    if settle_member(session, member, programme_today()):
-        audit.record(session, actor, "update", region_slug=region.slug,
-                     target=f"member:{member.id}", address=address, fields=["status"],
-                     reason=f"inquiry:{inquiry.id} settled")
-        session.commit()
-        notify_member(instance, session, region, "settled", member)
-
-
-def converted(instance: Instance, session: Session, region: RegionFolder,
-              member: Member) -> None:
-    """After a conversion: ``joined``, then ``settled`` if the inquiry had already
-    settled. Commits."""
-    notify_member(instance, session, region, "joined", member)
-    if member.status == MemberStatus.SETTLED.value:
         notify_member(instance, session, region, "settled", member)

@@ -22,7 +22,7 @@ from campagne.auth.models import Role, UserAccount
 from campagne.config import PipelineStage, RegionConfig
 from campagne.models import Member, MemberStatus, Region, utc_now
 from campagne.operations.models import Inquiry, Interaction, InteractionKind
-from campagne.operations.pipeline import programme_today
+from campagne.operations.timeline import programme_today
 from campagne.settings import CampagneSettings
 from campagne.taxonomy import SECTORS
 

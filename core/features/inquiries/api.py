@@ -12,24 +12,21 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.security import client_address
+from campagne.features.inquiries import actions
+from campagne.features.inquiries.form import clean, form_spec
+from campagne.features.inquiries.intake import (
+    SimulatorProfile,
+    retry_after,
+)
 from campagne.i18n import current_locale
 from campagne.input_types import Flag, InputModel
-from campagne.operations.acknowledgement import acknowledgement
-from campagne.operations.inquiry_form import clean, form_spec
-from campagne.operations.intake import (
-    SimulatorProfile,
-    after_commit,
-    entry_stage,
-    retry_after,
-    store_inquiry,
-)
 from campagne.operations.models import InquirySource
 
 router = APIRouter(prefix="/api/v1/regions/{slug}/inquiries", tags=["inquiries"])
 Short = str | None
 # A region asks a few questions of its own (region.yaml: inquiry_form.extra_fields), whose
 # keys have 40 characters at most; unknown ones are named, a few of them only.
-MAX_ANSWERS = 100  # as many as the page form takes fields (inquiry_pages.MAX_FIELDS)
+MAX_ANSWERS = 100  # as many as the page form takes fields (pages.MAX_FIELDS)
 KEY_LENGTH = 40
 UNKNOWN_SHOWN = 5
 
@@ -116,13 +113,8 @@ def send_inquiry(request: Request, body: InquiryIn, region: RegionDep, instance:
     unknown = sorted(set(body.answers) - known)
     if inquiry is None or unknown:
         raise RequestValidationError(_problems(errors, unknown))
-    profile = body.profile.model_dump(exclude_none=True)
-    row = store_inquiry(session, region.slug, inquiry, source=InquirySource.API,
-                        profile=profile, address=address,
-                        stage=entry_stage(region.config))
-    assert row.id is not None and row.email is not None
-    background.add_task(after_commit(
-        instance.plugins, region.info(), row, instance.settings,
-        acknowledgement(region.config, instance.settings, first_name=row.first_name,
-                        email=row.email, locale=locale)))
+    row = actions.submit(actions.Context(instance, region, session, background, address),
+                         inquiry, source=InquirySource.API,
+                         profile=body.profile.model_dump(exclude_none=True), locale=locale)
+    assert row.id is not None
     return InquiryAccepted(id=row.id, detail="Inquiry received; the programme will answer.")

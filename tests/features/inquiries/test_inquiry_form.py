@@ -153,7 +153,7 @@ def test_a_form_without_its_token_is_shown_again_and_nothing_stored(tmp_path: Pa
 def test_honeypot_looks_accepted_but_nothing_is_stored_nor_sent(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="campagne.web.inquiry_pages")
+    caplog.set_level(logging.WARNING, logger="campagne.features.inquiries.pages")
     with smtp_server(monkeypatch) as inbox, serve(tmp_path) as (client, instance):
         caught = send_form(client, website="http://spam.example")
         assert caught.status_code == 303
@@ -185,7 +185,7 @@ def test_an_smtp_server_that_is_down_loses_no_inquiry(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("CAMPAGNE_SMTP_PORT", str(free_port()))  # nobody listens there
-    caplog.set_level(logging.WARNING, logger="campagne.operations.acknowledgement")
+    caplog.set_level(logging.WARNING, logger="campagne.features.inquiries.acknowledgement")
     with serve(tmp_path) as (client, instance):
         assert send_form(client).status_code == 303
         [row] = inquiries(instance)

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from campagne.auth.models import AuditEvent
 from campagne.models import Member
 from campagne.operations.models import Inquiry, Interaction
-from campagne.operations.pipeline import programme_today
+from campagne.operations.timeline import programme_today
 
 API = "/api/v1/regions"
 PROFILE = {"household_size": 2, "commute_minutes_one_way": 50, "commute_km_one_way": 30,

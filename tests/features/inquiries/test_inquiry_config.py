@@ -13,12 +13,12 @@ import yaml
 from campagne.cli import main
 from campagne.config import INQUIRY_DEFAULT_FIELDS, InquiryForm, RegionConfig
 from campagne.errors import ConfigInvalid
-from campagne.operations.inquiry_form import DEFAULTS, form_spec
-from campagne.operations.intake import entry_stage
+from campagne.features.inquiries.form import DEFAULTS, form_spec
+from campagne.features.inquiries.intake import entry_stage
 from campagne.regions import load_region_folder
 from campagne.testing import RegionKit, minimal_region
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_defaults_when_the_section_is_absent() -> None:

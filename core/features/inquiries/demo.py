@@ -13,9 +13,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from campagne.config import RegionConfig
+from campagne.features.inquiries.form import DEFAULT_CONSENT, HEARD_FROM, STATUSES, TIMINGS
+from campagne.features.inquiries.intake import entry_stage
 from campagne.models import Region, utc_now
-from campagne.operations.inquiry_form import DEFAULT_CONSENT, HEARD_FROM, STATUSES, TIMINGS
-from campagne.operations.intake import entry_stage
 from campagne.operations.models import Inquiry, InquirySource
 from campagne.taxonomy import SECTORS
 

@@ -24,19 +24,15 @@ from campagne.api.security import (
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.config import localize
-from campagne.gdpr import VersionConflict, region_member
-from campagne.i18n import current_locale
-from campagne.instance import Instance
-from campagne.operations import pipeline, pipeline_events
-from campagne.operations.eligibility import eligibility
-from campagne.operations.models import Inquiry, Interaction
-from campagne.operations.pipeline import (
+from campagne.features.pipeline import actions, rules
+from campagne.features.pipeline.eligibility import eligibility
+from campagne.features.pipeline.rules import (
     AlreadyConverted,
     InquiryCriteria,
     InquiryErased,
     PipelineError,
 )
-from campagne.operations.pipeline_schemas import (
+from campagne.features.pipeline.schemas import (
     ConvertedOut,
     ConvertIn,
     InquiryDetail,
@@ -49,6 +45,11 @@ from campagne.operations.pipeline_schemas import (
     entry_out,
     inquiry_out,
 )
+from campagne.gdpr import VersionConflict, region_member
+from campagne.i18n import current_locale
+from campagne.instance import Instance
+from campagne.operations import timeline
+from campagne.operations.models import Inquiry, Interaction
 from campagne.regions import RegionFolder
 
 router = APIRouter(prefix="/api/v1/regions/{slug}", tags=["inquiries"],
@@ -69,7 +70,7 @@ def invalid(error: PipelineError) -> JSONResponse:
 def page_of(session: Session, region: RegionFolder, total: int, rows: list[Inquiry],
             criteria: InquiryCriteria) -> InquiryPage:
     """One page of inquiries in the API shape."""
-    emails = pipeline.account_emails(session, {r.advisor_id for r in rows if r.advisor_id})
+    emails = timeline.account_emails(session, {r.advisor_id for r in rows if r.advisor_id})
     return InquiryPage(total=total, page=criteria.page, per_page=criteria.per_page,
                        items=[_out(region, row, emails) for row in rows])
 
@@ -83,7 +84,7 @@ def _out(region: RegionFolder, row: Inquiry, emails: dict[int, str]) -> InquiryO
 
 def _listed(request: Request, session: Session, principal: Principal, region: RegionFolder,
             criteria: InquiryCriteria) -> InquiryPage:
-    total, rows = pipeline.find_inquiries(session, region.slug, criteria)
+    total, rows = rules.find_inquiries(session, region.slug, criteria)
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
                  address=client_address(request), count=len(rows))
     session.commit()
@@ -118,19 +119,24 @@ def search_inquiries(request: Request, region: ReaderRegionDep, session: Session
 def detail_of(instance: Instance, session: Session, region: RegionFolder,
               inquiry: Inquiry) -> InquiryDetail:
     """An inquiry with its verdict and timeline, in the API shape."""
-    timeline = pipeline.inquiry_timeline(session, inquiry)
-    emails = pipeline.account_emails(
-        session, {r.author_id for r in timeline if r.author_id} | (
+    entries = rules.inquiry_timeline(session, inquiry)
+    emails = timeline.account_emails(
+        session, {r.author_id for r in entries if r.author_id} | (
             {inquiry.advisor_id} if inquiry.advisor_id else set()))
     base = _out(region, inquiry, emails)
     locale = current_locale.get()
     return InquiryDetail(**base.model_dump(),
                          eligibility=eligibility(instance, region.slug, inquiry),
-                         timeline=[entry_out(row, emails, locale) for row in timeline])
+                         timeline=[entry_out(row, emails, locale) for row in entries])
+
+
+def _context(request: Request, instance: Instance, region: RegionFolder,
+             session: Session) -> actions.Context:
+    return actions.Context(instance, region, session, client_address(request))
 
 
 def _found(session: Session, region: RegionFolder, inquiry_id: int) -> Inquiry:
-    inquiry = pipeline.region_inquiry(session, region.slug, inquiry_id)
+    inquiry = rules.region_inquiry(session, region.slug, inquiry_id)
     if inquiry is None:
         raise NOT_FOUND
     return inquiry
@@ -159,45 +165,33 @@ def patch_inquiry(request: Request, instance: InstanceDep, region: WriterRegionD
     ``advisor_id`` must be writing staff of the region."""
     inquiry = _found(session, region, inquiry_id)
     try:
-        fields, move = pipeline.update_inquiry(
-            session, inquiry, region.config.pipeline, region.slug, change.values(),
-            change.version, principal.user)
+        actions.change(_context(request, instance, region, session), principal, inquiry,
+                       change.values(), change.version)
     except PipelineError as error:
         return invalid(error)
     except VersionConflict:
         raise CONFLICT from None
     except InquiryErased:
         raise ERASED from None
-    address = client_address(request)
-    audit.record(session, principal.user, "update", region_slug=region.slug,
-                 target=f"inquiry:{inquiry_id}", address=address, fields=fields)
-    session.commit()
-    if move is not None:
-        pipeline_events.stage_moved(instance, session, region, inquiry, move, principal.user,
-                                    address)
-        session.refresh(inquiry)
     return detail_of(instance, session, region, inquiry)
 
 
 @router.post("/inquiries/{inquiry_id}/interactions", status_code=201,
              summary="Record a call, e-mail, meeting, visit or note",
              response_model=TimelineEntryOut)
-def add_interaction(request: Request, region: WriterRegionDep, session: SessionDep,
-                    principal: PrincipalDep, inquiry_id: Id, entry: InteractionIn) -> Any:
+def add_interaction(request: Request, instance: InstanceDep, region: WriterRegionDep,
+                    session: SessionDep, principal: PrincipalDep, inquiry_id: Id,
+                    entry: InteractionIn) -> Any:
     """Added to the inquiry's timeline (and its member's, once converted)."""
     inquiry = _found(session, region, inquiry_id)
     try:
-        row = pipeline.add_interaction(session, inquiry, entry.kind, entry.summary,
-                                       entry.on or pipeline.programme_today(), principal.user)
+        row = actions.record_interaction(_context(request, instance, region, session),
+                                         principal, inquiry, entry.kind, entry.summary,
+                                         entry.on)
     except PipelineError as error:
         return invalid(error)
     except InquiryErased:
         raise ERASED from None
-    audit.record(session, principal.user, "interaction", region_slug=region.slug,
-                 target=f"inquiry:{inquiry_id}", address=client_address(request),
-                 kind=entry.kind)
-    session.commit()
-    session.refresh(row)
     return entry_out(row, {principal.user_id: principal.user.email}, current_locale.get())
 
 
@@ -212,8 +206,9 @@ def convert(request: Request, instance: InstanceDep, region: WriterRegionDep,
     inquiry = _found(session, region, inquiry_id)
     options = body or ConvertIn()
     try:
-        member = pipeline.convert(session, inquiry, region.config.pipeline, principal.user,
-                                  sector=options.sector, origin_country=options.origin_country)
+        member = actions.convert(_context(request, instance, region, session), principal,
+                                 inquiry, sector=options.sector,
+                                 origin_country=options.origin_country)
     except AlreadyConverted as done:
         return JSONResponse({"detail": "The inquiry was already converted",
                              "member_id": done.member_id}, status_code=409)
@@ -222,11 +217,6 @@ def convert(request: Request, instance: InstanceDep, region: WriterRegionDep,
     except InquiryErased:
         raise ERASED from None
     assert member.id is not None
-    audit.record(session, principal.user, "convert", region_slug=region.slug,
-                 target=f"inquiry:{inquiry_id}", address=client_address(request),
-                 member_id=member.id)
-    session.commit()
-    pipeline_events.converted(instance, session, region, member)
     return ConvertedOut(inquiry_id=inquiry_id, member_id=member.id)
 
 
@@ -241,7 +231,7 @@ def member_timeline(request: Request, region: ReaderRegionDep, session: SessionD
                  target=f"member:{member_id}", address=client_address(request),
                  part="timeline")
     session.commit()
-    rows: list[Interaction] = pipeline.member_timeline(session, member)
-    emails = pipeline.account_emails(session, {r.author_id for r in rows if r.author_id})
+    rows: list[Interaction] = timeline.member_timeline(session, member)
+    emails = timeline.account_emails(session, {r.author_id for r in rows if r.author_id})
     locale = current_locale.get()
     return [entry_out(row, emails, locale) for row in rows]

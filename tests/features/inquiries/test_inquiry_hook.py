@@ -11,7 +11,7 @@ from inquiry_kit import inquiries, send_form, smtp_server
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from campagne.operations.events import inquiry_event
+from campagne.features.inquiries.events import inquiry_event
 from campagne.operations.models import Inquiry
 from campagne.plugin_types import InquiryEvent
 from campagne.testing import RegionKit

@@ -15,18 +15,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
-from campagne.i18n import current_locale, gettext
-from campagne.operations.acknowledgement import acknowledgement
-from campagne.operations.inquiry_form import GROUPS, InquiryFormSpec, clean, form_spec
-from campagne.operations.intake import (
-    after_commit,
+from campagne.features.inquiries import actions
+from campagne.features.inquiries.form import GROUPS, InquiryFormSpec, clean, form_spec
+from campagne.features.inquiries.intake import (
     count_sending,
-    entry_stage,
     prefill_values,
     profile_from,
     retry_after,
-    store_inquiry,
 )
+from campagne.i18n import current_locale, gettext
 from campagne.operations.models import InquirySource
 from campagne.plugin_types import ProfileField
 from campagne.regions import RegionFolder
@@ -121,14 +118,8 @@ def send_inquiry(request: Request, region: PageRegionDep, instance: InstanceDep,
     if inquiry is None:
         return _render(request, renderer, region, spec, {**context, "errors": errors},
                        status=422)
-    row = store_inquiry(session, region.slug, inquiry, source=InquirySource.FORM,
-                        profile=profile, address=address,
-                        stage=entry_stage(region.config))
-    assert row.email is not None
-    background.add_task(after_commit(
-        instance.plugins, region.info(), row, instance.settings,
-        acknowledgement(region.config, instance.settings, first_name=row.first_name,
-                        email=row.email, locale=locale)))
+    actions.submit(actions.Context(instance, region, session, background, address), inquiry,
+                   source=InquirySource.FORM, profile=profile, locale=locale)
     return RedirectResponse(_thanks_path(request), status_code=303)
 
 

@@ -20,10 +20,10 @@ from sqlmodel import Session, col, select
 from campagne.auth import audit
 from campagne.auth.models import LoginAttempt
 from campagne.config import RegionConfig
+from campagne.features.inquiries.acknowledgement import Acknowledgement, send_acknowledgement
+from campagne.features.inquiries.events import inquiry_event
+from campagne.features.inquiries.form import CleanInquiry, InquiryFormSpec
 from campagne.models import Region, utc_now
-from campagne.operations.acknowledgement import Acknowledgement, send_acknowledgement
-from campagne.operations.events import inquiry_event
-from campagne.operations.inquiry_form import CleanInquiry, InquiryFormSpec
 from campagne.operations.models import Inquiry, InquirySource
 from campagne.plugin_manager import CampagnePluginManager
 from campagne.plugin_types import CandidateProfile, InquiryEvent, ProfileField, RegionInfo

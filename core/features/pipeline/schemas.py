@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne.api.bounds import Id, Page, Version
 from campagne.config import localize
+from campagne.features.pipeline.eligibility import EligibilityVerdict
 from campagne.input_types import EMAIL_PATTERN, Flag, InputModel, IsoDate, not_nullable
-from campagne.operations.eligibility import EligibilityVerdict
 from campagne.operations.models import Inquiry, Interaction
 
 InteractionKindIn = Literal["call", "email", "meeting", "visit", "note"]

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from campagne.features.meetups.models import Meetup
 from campagne.models import Region
 from campagne.operations.models import Inquiry
-from campagne.operations.pipeline import programme_today
+from campagne.operations.timeline import programme_today
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from campagne.demo import generate_region_demo
+from campagne.features.inquiries.demo import DEMO_DOMAIN, DEMO_INQUIRIES, generate_region_inquiries
 from campagne.models import Region, utc_now
-from campagne.operations.demo_intake import DEMO_DOMAIN, DEMO_INQUIRIES, generate_region_inquiries
 from campagne.operations.models import Inquiry
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit

@@ -1,13 +1,13 @@
 """The staff pipeline of a region's inquiries: finding them, moving them through the stages,
-assigning them, recording what happened, converting them into members, and the timeline of
-a person. Callers check access, write the audit trail and commit."""
+assigning them, recording what happened, converting them into members, and an inquiry's
+timeline. The use cases of :mod:`campagne.features.pipeline.actions` call these rules and
+own the transaction: they write the audit trail and commit."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, func, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -18,10 +18,10 @@ from campagne.config import Pipeline
 from campagne.gdpr import VersionConflict
 from campagne.models import Member, MemberStatus, Region, utc_now
 from campagne.operations.models import Inquiry, Interaction, InteractionKind
+from campagne.operations.timeline import PROGRAMME_ZONE, programme_today
 from campagne.taxonomy import SECTORS_BY_SLUG
 from campagne.uniqueness import raise_if_duplicate
 
-PROGRAMME_ZONE = ZoneInfo("Europe/Paris")
 STAFF_KINDS = (InteractionKind.CALL, InteractionKind.EMAIL, InteractionKind.MEETING,
                InteractionKind.VISIT, InteractionKind.NOTE)
 FIELD_MAP = {"sector": "sector_slug"}
@@ -69,11 +69,6 @@ class InquiryCriteria:
     email: str | None = None
     page: int = 1
     per_page: int = 50
-
-
-def programme_today() -> dt.date:
-    """Today in France, where the programmes' staff work (follow-ups are due by this day)."""
-    return dt.datetime.now(PROGRAMME_ZONE).date()
 
 
 def region_inquiry(session: Session, region_slug: str, inquiry_id: int) -> Inquiry | None:
@@ -292,20 +287,3 @@ def inquiry_timeline(session: Session, inquiry: Inquiry) -> list[Interaction]:
                              .order_by(col(Interaction.at), col(Interaction.id))).all())
 
 
-def member_timeline(session: Session, member: Member) -> list[Interaction]:
-    """A member's whole history: their own entries and those of the inquiries they came
-    from, oldest first."""
-    inquiries = select(Inquiry.id).where(Inquiry.member_id == member.id)
-    return list(session.exec(
-        select(Interaction).where(or_(col(Interaction.member_id) == member.id,
-                                      col(Interaction.inquiry_id).in_(inquiries)))
-        .order_by(col(Interaction.at), col(Interaction.id))).all())
-
-
-def account_emails(session: Session, ids: set[int]) -> dict[int, str]:
-    """The e-mail address of each account id (the advisors and authors shown to staff)."""
-    if not ids:
-        return {}
-    rows = session.exec(select(UserAccount.id, UserAccount.email)
-                        .where(col(UserAccount.id).in_(ids))).all()
-    return {int(user_id): email for user_id, email in rows if user_id is not None}

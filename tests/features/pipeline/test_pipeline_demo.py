@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 
 from campagne.auth.models import UserAccount
 from campagne.demo import generate_region_demo
+from campagne.features.pipeline.demo import seed_pipeline
 from campagne.models import Member, Region
-from campagne.operations.demo_pipeline import seed_pipeline
 from campagne.operations.models import Inquiry, Interaction
-from campagne.operations.pipeline import programme_today
+from campagne.operations.timeline import programme_today
 from campagne.testing import RegionKit
 
 

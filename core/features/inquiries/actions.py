@@ -1,0 +1,56 @@
+"""The public inquiry's submission as a use case, written once for the API and the form.
+
+:func:`submit` stores a checked inquiry (audited as ``inquiry_received``, committed by
+:func:`~campagne.features.inquiries.intake.store_inquiry`) and queues what follows once the
+answer has gone: the plug-ins' ``on_inquiry_received`` and the acknowledgement e-mail. The
+rate limit and the checks of what was sent stay with each adapter, which answers them its
+own way (a JSON error for the API, the form again for the page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import BackgroundTasks
+from sqlmodel import Session
+
+from campagne.features.inquiries.acknowledgement import acknowledgement
+from campagne.features.inquiries.form import CleanInquiry
+from campagne.features.inquiries.intake import after_commit, entry_stage, store_inquiry
+from campagne.instance import Instance
+from campagne.operations.models import Inquiry, InquirySource
+from campagne.regions import RegionFolder
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the use case needs of the request that asks for it.
+
+    :param instance: the running instance (settings, plug-ins).
+    :param region: the region written to.
+    :param session: the request's session; the use case commits it.
+    :param tasks: tasks run after the response (the plug-ins' hook, the e-mail).
+    :param address: the client's address, for the audit trail and the rate limit.
+    """
+
+    instance: Instance
+    region: RegionFolder
+    session: Session
+    tasks: BackgroundTasks
+    address: str | None
+
+
+def submit(req: Context, inquiry: CleanInquiry, *, source: InquirySource,
+           profile: dict[str, Any], locale: str) -> Inquiry:
+    """Store ``inquiry`` at the first stage of the region's pipeline, then, after the
+    answer, tell the plug-ins and acknowledge it by e-mail in ``locale``."""
+    settings = req.instance.settings
+    row = store_inquiry(req.session, req.region.slug, inquiry, source=source, profile=profile,
+                        address=req.address, stage=entry_stage(req.region.config))
+    assert row.email is not None  # the form requires an address
+    req.tasks.add_task(after_commit(
+        req.instance.plugins, req.region.info(), row, settings,
+        acknowledgement(req.region.config, settings, first_name=row.first_name,
+                        email=row.email, locale=locale)))
+    return row
