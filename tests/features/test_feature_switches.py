@@ -7,8 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from accounts_kit import populate, sign_in
+from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from campagne.app import create_app
 from campagne.cli import main
 from campagne.features.spaces.models import Booking, Space
 from campagne.gdpr import erase_member, export_member
@@ -134,5 +137,35 @@ def test_a_feature_switched_off_still_answers_for_the_personal_data_it_holds(
             session.commit()
             session.refresh(booking)
             assert booking.cancelled_at is not None
+    finally:
+        instance.engine.dispose()
+
+
+def test_staff_and_account_pages_leave_out_a_feature_switched_off(
+        region_kit: RegionKit, reference_region_copy: ReferenceCopy) -> None:
+    """No staff link, panel of the day nor account panel of meetups and desks where they
+    are off (the Gers here); the Orne keeps them."""
+    gers = reference_region_copy("gers", features={"meetups": False, "spaces": False})
+    orne = reference_region_copy("orne")
+    instance = region_kit.instance([gers, orne])
+    try:
+        populate(instance)
+        with TestClient(create_app(instance), raise_server_exceptions=False) as client:
+            sign_in(client, "staff_gers")
+            today = client.get("/gers/staff/")
+            assert today.status_code == 200 and 'id="new"' in today.text
+            assert 'id="meetups"' not in today.text
+            assert "/gers/staff/meetups" not in today.text
+            assert "/gers/staff/spaces" not in today.text
+            assert "/gers/staff/spaces" not in client.get("/account/").text
+            client.cookies.clear()
+            sign_in(client, "member")
+            account = client.get("/account/").text
+            assert 'id="my-follow-up"' in account
+            assert 'id="bookings"' not in account and "/account/meetups" not in account
+            client.cookies.clear()
+            sign_in(client, "staff_orne")
+            orne_today = client.get("/orne/staff/").text
+            assert 'id="meetups"' in orne_today and "/orne/staff/spaces" in orne_today
     finally:
         instance.engine.dispose()

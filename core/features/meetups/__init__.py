@@ -103,8 +103,14 @@ def staff_menu_entries(locale: str) -> list[MenuEntry]:
 
 
 @hookimpl
-def page_panels(page: str, member_id: int | None) -> list[Panel]:
-    """On a member's account page, the way to their sign-ups."""
-    if page != "account" or member_id is None:
-        return []
-    return [Panel("meetups/account_panel.html", order=40)]
+def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Panel]:
+    """On a member's account page, the way to their sign-ups; on the staff's page of the
+    day, the next five meetups."""
+    if page == "account" and member_id is not None:
+        return [Panel("meetups/account_panel.html", order=40)]
+    if page == "staff_home":
+        from campagne.features.meetups.views import upcoming_meetups
+
+        return [Panel("meetups/staff_home_panel.html", order=30, context={
+            "meetups": upcoming_meetups(engine_session(data), data.region_id, limit=5)})]
+    return []

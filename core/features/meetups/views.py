@@ -103,6 +103,14 @@ def region_meetups(session: Session, region_id: int, *, since: dt.datetime | Non
         .order_by(col(Meetup.starts_at), col(Meetup.id))).all())
 
 
+def upcoming_meetups(session: Session, region_id: int, *, limit: int) -> list[Meetup]:
+    """The region's next ``limit`` meetups not cancelled, soonest first."""
+    return list(session.exec(select(Meetup).where(
+        Meetup.region_id == region_id, col(Meetup.starts_at) >= utc_now(),
+        col(Meetup.cancelled_at).is_(None))
+        .order_by(col(Meetup.starts_at), col(Meetup.id)).limit(limit)).all())
+
+
 @dataclass(frozen=True)
 class SignUpRow:
     """One sign-up as the region's staff see it (personal data)."""

@@ -17,7 +17,6 @@ from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
-from campagne.features.meetups.models import Meetup
 from campagne.features.pipeline import actions, rules
 from campagne.features.pipeline.eligibility import eligibility
 from campagne.features.pipeline.rules import (
@@ -30,7 +29,7 @@ from campagne.gdpr import VersionConflict
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
 from campagne.instance import Instance
-from campagne.models import Region, utc_now
+from campagne.models import Region
 from campagne.operations import timeline
 from campagne.operations.models import Inquiry
 from campagne.regions import RegionFolder
@@ -75,7 +74,8 @@ def _common(request: Request, region: RegionFolder, principal: Principal) -> dic
 @router.get("/", response_class=HTMLResponse)
 def staff_home(request: Request, session: SessionDep, renderer: RendererDep,
                region: StaffRegionDep, principal: PagePrincipalDep) -> HTMLResponse:
-    """Follow-ups due today or overdue, new inquiries, upcoming meetups, stage counts."""
+    """Follow-ups due today or overdue, new inquiries, stage counts, and the panels of the
+    region's other features (upcoming meetups)."""
     today = timeline.programme_today()
     config = region.config.pipeline
     open_keys = [stage.key for stage in config.stages if stage.open]
@@ -88,18 +88,16 @@ def staff_home(request: Request, session: SessionDep, renderer: RendererDep,
     new = list(session.exec(base.where(Inquiry.stage == config.entry.key)
                             .order_by(col(Inquiry.created_at).desc()).limit(10)).all())
     counts = rules.stage_counts(session, region.slug)
-    meetups = list(session.exec(
-        select(Meetup).join(Region, col(Region.id) == col(Meetup.region_id))
-        .where(Region.slug == region.slug, col(Meetup.starts_at) >= utc_now(),
-               col(Meetup.cancelled_at).is_(None))
-        .order_by(col(Meetup.starts_at)).limit(5)).all())
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
                  address=client_address(request), count=len(due) + len(new), part="today")
     session.commit()
     advisors = timeline.account_emails(session, {i.advisor_id for i in due if i.advisor_id})
-    return renderer.render(request, "staff/home.html", {
-        **_common(request, region, principal), "due": due, "new": new, "advisors": advisors,
-        "counts": counts, "meetups": meetups}, region=region, page="staff_home")
+    context = {**_common(request, region, principal), "due": due, "new": new,
+               "advisors": advisors, "counts": counts}
+    # The other features' parts of the day (hook page_panels: the meetups to come...).
+    context["panels"] = renderer.panels(request, "staff_home", region, session, None, context)
+    return renderer.render(request, "staff/home.html", context, region=region,
+                           page="staff_home")
 
 
 # -- the board -----------------------------------------------------------------------------
