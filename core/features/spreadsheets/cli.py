@@ -36,9 +36,8 @@ from campagne.features.spreadsheets.importer import (
     COMMAND_LINE,
     ImportConflict,
     Report,
-    record_import,
+    import_rows,
     region_by_slug,
-    run_import,
     system_user,
 )
 from campagne.features.spreadsheets.reading import (
@@ -138,27 +137,22 @@ def _import(session: Session, args: argparse.Namespace, limits: Limits) -> int:
     mapping = _mapping(kind, sheet, _map_lines(args))
     _print_mapping(sheet, mapping)
     try:
-        report = run_import(session, region, kind, sheet, mapping, dry_run=args.dry_run,
-                            progress=_log_progress, waiting=_say_waiting)
+        report = import_rows(session, region, kind, sheet, mapping, actor=None,
+                             filename=args.file.name, dry_run=args.dry_run,
+                             progress=_log_progress, waiting=_say_waiting)
     except MappingInvalid as exc:
         for problem in exc.problems:
             print(problem.describe(), file=sys.stderr)
         return EXIT_REJECTED
     except ImportConflict:
-        session.rollback()
         print(gettext("A record changed while the file was being imported: nothing was "
                       "written; import it again."), file=sys.stderr)
         return EXIT_REJECTED
     except ImportBusy:
-        session.rollback()
         print(gettext("Another import into this region is still being written: nothing "
                       "was written; import the file again when it has ended."),
               file=sys.stderr)
         return EXIT_REJECTED
-    if report.written:
-        record_import(session, None, region.slug, report, filename=args.file.name,
-                      address=None)
-        session.commit()
     print_report(report)
     return 0 if report.ok else EXIT_REJECTED
 

@@ -241,6 +241,34 @@ def _update(session: Session, table: type[Member] | type[Inquiry], record: Recor
         raise ImportConflict
 
 
+def import_rows(session: Session, region: Region, kind: Kind, sheet: Sheet,
+                mapping: Sequence[str], *, actor: UserAccount | None, filename: str,
+                address: str | None = None, dry_run: bool = False,
+                progress: Progress | None = None, waiting: Callable[[], None] | None = None,
+                also: Callable[[], None] | None = None) -> Report:
+    """Import the rows of ``sheet``: the one use case behind the import page and
+    ``campagne import``. The rows are written in one transaction with their audit event
+    (and ``also``, the caller's part of it, such as forgetting the uploaded file), then
+    committed; nothing at all is written when a row is refused or on a ``dry_run``.
+    :class:`~.validation.MappingInvalid`, :class:`ImportConflict` and
+    :class:`~.import_lock.ImportBusy` roll back and propagate."""
+    assert region.slug is not None
+    try:
+        report = run_import(session, region, kind, sheet, mapping, dry_run=dry_run,
+                            progress=progress, waiting=waiting)
+    except BaseException:
+        session.rollback()
+        raise
+    if not report.written:
+        session.rollback()
+        return report
+    record_import(session, actor, region.slug, report, filename=filename, address=address)
+    if also is not None:
+        also()
+    session.commit()
+    return report
+
+
 def record_import(session: Session, actor: UserAccount | None, region_slug: str,
                   report: Report, *, filename: str, address: str | None = None) -> None:
     """The audit event of a written import (in the same transaction as its rows). Without an

@@ -28,7 +28,7 @@ from campagne.features.spreadsheets.import_lock import ImportBusy, hold_import_l
 from campagne.features.spreadsheets.importer import (
     ImportConflict,
     Report,
-    record_import,
+    import_rows,
     region_by_slug,
     run_import,
 )
@@ -188,7 +188,9 @@ def confirm(request: Request, session: SessionDep, renderer: RendererDep,
         stored, sheet = _stored(request, session, region, principal, token)
         kind = Kind(stored.kind)
         try:
-            report = run_import(session, row, kind, sheet, mapping)
+            report = import_rows(session, row, kind, sheet, mapping, actor=principal.user,
+                                 filename=stored.filename, address=client_address(request),
+                                 also=lambda: uploads.discard(session, stored))
         except MappingInvalid as exc:
             return _mapping_page(request, renderer, region, kind, sheet, token,
                                  list(mapping), exc.problems, status_code=422)
@@ -203,12 +205,7 @@ def confirm(request: Request, session: SessionDep, renderer: RendererDep,
             "Another import into this region is still being written: nothing was "
             "written; confirm again when it has ended."))
     if not report.written:
-        session.rollback()
         return _report_page(request, renderer, region, report, token, mapping, 422)
-    record_import(session, principal.user, region.slug, report, filename=stored.filename,
-                  address=client_address(request))
-    uploads.discard(session, stored)
-    session.commit()
     return _report_page(request, renderer, region, report, None, mapping)
 
 
