@@ -6,9 +6,6 @@ declaring personal data without them is refused by ``campagne check``."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import sys
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ from accounts_kit import EMAILS, PASSWORD, populate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
+from packages_kit import install_example
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel, col, select
 
@@ -33,7 +31,6 @@ from campagne.regions import reference_region_paths
 from campagne.taxonomy import SECTORS_BY_SLUG
 from campagne.testing import RegionKit, minimal_region
 
-EXAMPLE_PACKAGE = Path(__file__).parent / "example_package"
 EXAMPLE = "example_incentive"
 MODULE = "campagne_example_incentive"
 TABLE = "example_incentive_claim"
@@ -42,24 +39,11 @@ DAY = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
 @pytest.fixture
 def example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """``tests/example_package`` as ``pip install`` leaves it (its code and a .dist-info
-    with the entry points of its pyproject.toml), loaded by the commands run here."""
-    site = tmp_path / "site-packages"
-    shutil.copytree(EXAMPLE_PACKAGE / MODULE, site / MODULE,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    project = tomllib.loads((EXAMPLE_PACKAGE / "pyproject.toml").read_text("utf-8"))["project"]
-    info = site / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n",
-        encoding="utf-8")
-    (info / "entry_points.txt").write_text("[campagne]\n" + "".join(
-        f"{name} = {target}\n" for name, target in project["entry-points"]["campagne"].items()),
-        encoding="utf-8")
-    monkeypatch.syspath_prepend(str(site))
-    monkeypatch.delitem(sys.modules, MODULE, raising=False)
+    """``tests/example_package`` as ``pip install`` leaves it, loaded by the commands run
+    here."""
+    name = install_example(tmp_path, monkeypatch)
     monkeypatch.setenv("CAMPAGNE_LOAD_ENTRY_POINTS", "true")
-    yield project["name"]
+    yield name
 
 
 def _regions(kit: RegionKit) -> list[Path]:

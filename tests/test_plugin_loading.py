@@ -5,9 +5,7 @@ disabled or blocked; settings validated per region; routes mounted per region.""
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tomllib
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -15,22 +13,27 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from packages_kit import (
+    EXAMPLE_MODULE,
+    EXAMPLE_PACKAGE,
+    OPTIN_MODULE,
+    OPTIN_PACKAGE,
+    install_project,
+    site_folder,
+    write_dist_info,
+)
 
 from campagne.cli import main
 from campagne.cli_plugins import add_plugin_commands
 from campagne.errors import ConfigInvalid
-from campagne.plugin_loading import ENTRY_POINT_GROUP, build_plugin_manager
+from campagne.plugin_loading import build_plugin_manager
 from campagne.plugin_manager import CampagnePluginManager
 from campagne.plugin_types import CandidateProfile
 from campagne.regions import RegionFolder, load_region_folders
 from campagne.testing import RegionKit, minimal_region
 
-EXAMPLE_PACKAGE = Path(__file__).parent / "example_package"
 EXAMPLE = "example_incentive"
-EXAMPLE_MODULE = "campagne_example_incentive"
-OPTIN_PACKAGE = Path(__file__).parent / "example_optin_package"
 OPTIN = "example_optin"
-OPTIN_MODULE = "campagne_example_optin"
 FOUNDER = CandidateProfile(status="founder", commute_days_per_week=5)
 
 SPY = '''
@@ -230,36 +233,10 @@ def test_an_unknown_plugin_is_reported_at_its_line(kit: RegionKit) -> None:
 # -- installed packages (entry points) -------------------------------------------
 
 
-def install(site: Path, name: str, version: str, entry_points_text: str) -> None:
-    """Write the ``.dist-info`` an installer would write for a distribution."""
-    dist_info = site / f"{name.replace('-', '_')}-{version}.dist-info"
-    dist_info.mkdir(parents=True)
-    (dist_info / "METADATA").write_text(
-        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8")
-    (dist_info / "entry_points.txt").write_text(entry_points_text, encoding="utf-8")
-
-
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty site folder on ``sys.path`` for this test only."""
-    folder = tmp_path / "site-packages"
-    folder.mkdir()
-    monkeypatch.syspath_prepend(str(folder))
-    return folder
-
-
-def install_project(site: Path, project_folder: Path, module: str,
-                    monkeypatch: pytest.MonkeyPatch) -> str:
-    """A project of ``tests/`` installed as a distribution: its code and a ``.dist-info``
-    whose entry points are those its ``pyproject.toml`` declares; return its name."""
-    project = tomllib.loads((project_folder / "pyproject.toml").read_text("utf-8"))["project"]
-    shutil.copytree(project_folder / module, site / module,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    lines = [f"[{ENTRY_POINT_GROUP}]"] + [
-        f"{name} = {target}" for name, target in project["entry-points"]["campagne"].items()]
-    install(site, project["name"], project["version"], "\n".join(lines) + "\n")
-    monkeypatch.delitem(sys.modules, module, raising=False)
-    return str(project["name"])
+    return site_folder(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -359,7 +336,7 @@ def test_settings_of_a_package_not_loaded_are_still_checked(
 def test_a_package_not_loaded_that_fails_to_import_is_named_at_its_settings(
         kit: RegionKit, site: Path) -> None:
     (site / "broken_package.py").write_text("raise RuntimeError('no luck')\n", "utf-8")
-    install(site, "campagne-broken", "1.0", "[campagne]\nbroken = broken_package\n")
+    write_dist_info(site, "campagne-broken", "1.0", "[campagne]\nbroken = broken_package\n")
     lot = kit.region("lot", config=minimal_region(plugins={"broken": {"level": 1}}))
     errors = load_errors([lot], load_entry_points=False)
     assert errors == [
@@ -402,7 +379,8 @@ def test_the_kit_blocks_installed_plugins_by_default(kit: RegionKit,
 
 def test_an_installed_package_that_fails_to_import_is_reported(kit: RegionKit,
                                                                site: Path) -> None:
-    install(site, "campagne-broken", "1.0", "[campagne]\nbroken = campagne_no_such_module\n")
+    write_dist_info(site, "campagne-broken", "1.0",
+                    "[campagne]\nbroken = campagne_no_such_module\n")
     errors = load_errors([kit_region(kit, "lot", "46")], load_entry_points=True)
     assert len(errors) == 1
     assert errors[0].startswith("<entry point broken of campagne-broken>:1:1: plug-in failed "

@@ -3,19 +3,17 @@ the side-by-side comparison, invalid profiles, failing plug-ins and a third-part
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
+from packages_kit import install_example
 
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit, minimal_region
 
-EXAMPLE_PACKAGE = Path(__file__).parents[2] / "example_package"
 CONSULTANT: dict[str, Any] = {
     "origin_department": "75", "status": "independent", "sector": "it_internet_ecommerce",
     "commute_minutes_one_way": 45, "commute_mode": "public_transport",
@@ -158,25 +156,9 @@ def test_a_region_replaces_the_block_inquiry_link_of_the_feature_template(
         assert "results-title" in page.text  # the rest of the feature's page is there
 
 
-def _install_example_package(target: Path) -> None:
-    """What ``pip install tests/example_package`` leaves: the code and its .dist-info."""
-    shutil.copytree(EXAMPLE_PACKAGE / "campagne_example_incentive",
-                    target / "campagne_example_incentive")
-    info = target / "campagne_example_incentive-0.1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: campagne-example-incentive\n"
-                                   "Version: 0.1.0\n", encoding="utf-8")
-    (info / "entry_points.txt").write_text(
-        "[campagne]\nexample_incentive = campagne_example_incentive\n", encoding="utf-8")
-
-
 def test_a_third_party_package_adds_its_incentive(kit: RegionKit, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    _install_example_package(site)
-    monkeypatch.syspath_prepend(str(site))
-    monkeypatch.delitem(sys.modules, "campagne_example_incentive", raising=False)
+    install_example(tmp_path, monkeypatch)
     with kit.client(reference_region_paths(), load_entry_points=True) as client:
         founder = {**CONSULTANT, "status": "founder"}
         for region in _simulate(client, founder)["regions"]:
