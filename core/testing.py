@@ -69,8 +69,15 @@ def minimal_region(slug: str = "lot", code: str = "46", **overrides: Any) -> dic
     return data
 
 
+#: Argon2 parameters of the kit's instances: the cheapest Argon2id accepts, since a test's
+#: passwords protect nothing and a suite signs in hundreds of times. Production keeps the
+#: settings' defaults (``campagne serve`` refuses weaker ones in production mode).
+TEST_ARGON2_TIME_COST, TEST_ARGON2_MEMORY_KIB, TEST_ARGON2_PARALLELISM = 1, 8, 1
+
+
 class RegionKit:
-    """Builds region folders under ``root`` and serves them on a fresh database."""
+    """Builds region folders under ``root`` and serves them on a fresh database (with
+    fast password hashing: ``TEST_ARGON2_*``)."""
 
     def __init__(self, root: Path, database_url: str | None = None) -> None:
         self.root = root
@@ -110,7 +117,10 @@ class RegionKit:
     def instance(self, folders: list[Path], *, load_entry_points: bool = False) -> Instance:
         """Load the folders, migrate the database and copy the configuration into it."""
         settings = CampagneSettings(database_url=self.database_url,
-                                    load_entry_points=load_entry_points)
+                                    load_entry_points=load_entry_points,
+                                    argon2_time_cost=TEST_ARGON2_TIME_COST,
+                                    argon2_memory_kib=TEST_ARGON2_MEMORY_KIB,
+                                    argon2_parallelism=TEST_ARGON2_PARALLELISM)
         instance = load_instance(settings, folders)
         upgrade_all(instance.engine, instance.plugins)  # the engine's and plug-ins' tables
         with Session(instance.engine) as session:

@@ -3,7 +3,10 @@ per role (administrator, Gers staff, Gers read-only staff, Orne staff, a Gers me
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -79,16 +82,49 @@ def populate(instance: Instance) -> tuple[int, int]:
 def world(folder: Path, database_url: str | None = None,
           base_url: str = "http://testserver", *, populated: bool = False) -> Iterator[World]:
     """Build the instance and serve it to a test client (``populated``: the database
-    already holds the members and accounts)."""
+    already holds the members and accounts). A new SQLite database starts as a copy of one
+    populated once per process (:func:`populated_sqlite_copy`); PostgreSQL's is populated."""
     kit = RegionKit(folder, database_url)
-    instance = kit.instance(reference_region_paths())
-    gers, orne = (0, 0) if populated else populate(instance)
+    if not populated and (ids := populated_sqlite_copy(kit.database_url)) is not None:
+        instance, (gers, orne) = kit.instance(reference_region_paths()), ids
+    else:
+        instance = kit.instance(reference_region_paths())
+        gers, orne = (0, 0) if populated else populate(instance)
     try:
         with TestClient(create_app(instance), raise_server_exceptions=False,
                         base_url=base_url) as client:
             yield World(client, instance, gers, orne)
     finally:
         instance.engine.dispose()
+
+
+_POPULATED: dict[str, tuple[Path, tuple[int, int]]] = {}
+
+
+def populated_sqlite_copy(database_url: str) -> tuple[int, int] | None:
+    """Put a copy of a database populated once per process (reference regions, demo data,
+    the accounts) where the SQLite ``database_url`` points; return the Gers and Orne
+    member ids. ``None`` for another database, or a file that already exists. Populating
+    takes seconds; copying the file, milliseconds."""
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix):
+        return None
+    target = Path(database_url.removeprefix(prefix))
+    if target.exists():
+        return None
+    if "reference" not in _POPULATED:
+        folder = Path(tempfile.mkdtemp(prefix="campagne-populated-"))
+        atexit.register(shutil.rmtree, folder, True)
+        instance = RegionKit(folder).instance(reference_region_paths())
+        try:
+            ids = populate(instance)
+        finally:
+            instance.engine.dispose()
+        _POPULATED["reference"] = (folder / "campagne-test.db", ids)
+    template, ids = _POPULATED["reference"]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, target)
+    return ids
 
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
