@@ -452,9 +452,11 @@ def page_panels(page: str, region: RegionInfo, settings: Any, data: PluginData,
     """Add panels to one of the engine's pages.
 
     The pages are ``account`` (a member's own account page, ``/account/``: ``member_id``
-    is theirs, and the panel must show nothing of anyone else) and ``staff_home`` (the
-    staff's page of the day, ``/{slug}/staff/``: ``member_id`` is ``None``). Ignore a
-    page you do not know: others may be added.
+    is theirs, and the panel must show nothing of anyone else), ``staff_member`` (the
+    staff's page of a member), ``staff_home`` (the staff's page of the day: ``member_id``
+    is ``None``) and ``privacy`` (the region's privacy notice: one ``<li>`` saying what
+    else the plug-in keeps about people, why and how long). Ignore a page you do not
+    know: others may be added.
 
     :param page: the page's name.
     :param region: the region of the page (the member's, on ``account``).

@@ -29,7 +29,6 @@ from pydantic import BaseModel, Field
 from starlette.routing import BaseRoute
 
 from campagne.api import documented_inputs, security
-from campagne.features.meetups.api import optional_principal
 
 ResponsesDict = dict[int | str, dict[str, Any]]
 
@@ -63,7 +62,7 @@ _DESCRIPTIONS = {
     503: "Busy (no database connection free in time); the Retry-After header says when to "
          "try again",
 }
-_SIGNED_IN: set[Callable[..., Any]] = {security.api_principal, optional_principal}
+_SIGNED_IN: set[Callable[..., Any]] = {security.api_principal, security.optional_principal}
 
 
 def api_routes(routes: list[BaseRoute]) -> Iterator[Any]:

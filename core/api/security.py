@@ -43,6 +43,22 @@ SIGNED_IN = Depends(api_principal)
 PrincipalDep = Annotated[Principal, SIGNED_IN]
 
 
+def optional_principal(request: Request, instance: InstanceDep, session: SessionDep,
+                       token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal | None:
+    """The account behind a bearer token if one is sent (401 if it is not valid): for
+    routes open to everyone that answer a signed-in caller more."""
+    if not token:
+        return None
+    found = tokens.resolve(session, instance.settings, token, CredentialKind.API)
+    if found is None:
+        raise UNAUTHORIZED
+    request.state.private = True
+    return principal_for(session, found[1])
+
+
+MaybePrincipalDep = Annotated[Principal | None, Depends(optional_principal)]
+
+
 def deny(session: Session, request: Request, principal: Principal,
          region_slug: str | None = None) -> HTTPException:
     """Record a refused access in the audit trail; return the 403 to raise."""

@@ -10,6 +10,7 @@ programme's backbone, which a region cannot do without.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 
 #: The built-in features' modules, registered in this order before any other plug-in; their
@@ -45,3 +46,14 @@ class Feature:
     switchable: bool = True
     requires: tuple[str, ...] = ()
     purged: str = ""
+
+
+def import_feature_tables() -> None:
+    """Import the ``models`` module of each built-in feature that has one, so that the
+    engine's migrations see every table (a feature's tables are the engine's: they predate
+    plug-in tables and are migrated with the engine's chain)."""
+    for module_name in BUILTIN_FEATURES:
+        spec = importlib.util.find_spec(module_name)
+        is_package = spec is not None and spec.submodule_search_locations is not None
+        if is_package and importlib.util.find_spec(f"{module_name}.models") is not None:
+            importlib.import_module(f"{module_name}.models")

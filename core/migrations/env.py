@@ -7,13 +7,11 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
-import campagne.features.followup.models
 import campagne.models
 import campagne.operations.models  # noqa: F401 - inquiries
-from campagne.features.meetups import models as meetup_models  # noqa: F401
-from campagne.features.spaces import models as spaces_models  # noqa: F401
-from campagne.features.spreadsheets import models as sheet_models  # noqa: F401 - uploaded spreadsheets
+from campagne.features import import_feature_tables
 
+import_feature_tables()  # the built-in features' own tables (meetups, spaces...)
 target_metadata = SQLModel.metadata
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,7 +14,6 @@ from campagne.api.members import search_members
 from campagne.api.security import client_address, deny
 from campagne.auth import audit
 from campagne.auth.access import Principal
-from campagne.features.followup.context import staff_followup_context
 from campagne.gdpr import (
     VersionConflict,
     apply_update,
@@ -103,17 +102,19 @@ def member_page(request: Request, session: SessionDep, renderer: RendererDep,
     audit.record(session, principal.user, "read", region_slug=region.slug,
                  target=f"member:{member_id}", address=client_address(request))
     session.commit()
-    return renderer.render(request, "account/staff_member.html", {
+    context: dict[str, Any] = {
         "record": member_out(member, region.slug), "statuses": STATUSES,
         "consents": consents_of(session, member), "purposes": CONSENT_PURPOSES,
-        "can_write": principal.can_write_region(region.slug),
+        "can_write": principal.can_write_region(region.slug), "principal": principal,
         "csrf": request.state.csrf_token, "conflict": request.query_params.get("conflict"),
-        **staff_followup_context(session, region.slug, member, principal,
-                                 request.query_params.get("followup")),
-        # pipeline: the member's whole history, their inquiries' included
+        # the member's whole history, their inquiries' included
         "staff_nav": True,
-        "timeline": timeline_items(session, region, member_timeline(session, member))},
-        region=region, page="staff")
+        "timeline": timeline_items(session, region, member_timeline(session, member))}
+    # The features' parts of a member's page (hook page_panels: the follow-up...).
+    context["panels"] = renderer.panels(request, "staff_member", region, session, member_id,
+                                        context)
+    return renderer.render(request, "account/staff_member.html", context, region=region,
+                           page="staff")
 
 
 @router.post("/members/{member_id}", dependencies=[CSRF_CHECKED])

@@ -167,5 +167,9 @@ def test_staff_and_account_pages_leave_out_a_feature_switched_off(
             sign_in(client, "staff_orne")
             orne_today = client.get("/orne/staff/").text
             assert 'id="meetups"' in orne_today and "/orne/staff/spaces" in orne_today
+            assert 'id="guests"' not in client.get("/gers/privacy").text
+            orne_notice = client.get("/orne/privacy?lang=en").text
+            assert "sign up to a meetup without an account" in orne_notice
+            assert "If a desk is booked for you" in orne_notice
     finally:
         instance.engine.dispose()

@@ -61,11 +61,18 @@ def site_template_dirs() -> list[Path]:
 
 @hookimpl
 def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Panel]:
-    """On a member's account page, their milestones and the services they used."""
-    if page != "account" or member_id is None:
+    """On a member's account page, their milestones and the services they used; on the
+    staff's page of a member, the same with the forms to record them."""
+    if member_id is None or page not in ("account", "staff_member"):
         return []
-    from campagne.features.followup.context import member_followup_context
+    from campagne.features.followup.context import (
+        member_followup_context,
+        staff_followup_context,
+    )
     from campagne.plugin_data import engine_session
 
+    if page == "staff_member":
+        return [Panel("account/staff_followup.html", order=10, context=staff_followup_context(
+            engine_session(data), data.region, member_id))]
     return [Panel("account/my_followup.html", order=10, context=member_followup_context(
         engine_session(data), member_id, data.region))]

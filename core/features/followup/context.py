@@ -8,27 +8,23 @@ from typing import Any
 
 from sqlmodel import Session
 
-from campagne.auth.access import Principal
-from campagne.auth.models import Role
 from campagne.features.followup import records as followup
 from campagne.models import Member
 from campagne.taxonomy import SERVICE_CATEGORIES
 
-NOTICES = ("saved", "removed", "duplicate", "invalid-date", "invalid-kind", "invalid-service",
-           "invalid-advisor")
 
-
-def staff_followup_context(session: Session, region_slug: str, member: Member,
-                           principal: Principal, notice: str | None) -> dict[str, Any]:
-    """What ``account/staff_followup.html`` needs (added to the member's page context)."""
+def staff_followup_context(session: Session, region_slug: str, member_id: int
+                           ) -> dict[str, Any]:
+    """What ``account/staff_followup.html`` needs beside the member page's own variables
+    (``record``, ``can_write``, ``principal``, ``csrf``)."""
+    member = session.get(Member, member_id)
+    assert member is not None
     return {"followup": followup.follow_up(session, member, region_slug),
             "milestone_labels": followup.MILESTONE_LABELS,
             "service_categories": SERVICE_CATEGORIES,
             "followup_services": followup.catalogue(session, region_slug),
             "followup_advisors": followup.region_advisors(session, region_slug),
-            "followup_me": principal.user_id if principal.role is Role.STAFF else None,
-            "followup_today": dt.date.today().isoformat(),
-            "followup_notice": notice if notice in NOTICES else None}
+            "followup_today": dt.date.today().isoformat()}
 
 
 def member_followup_context(session: Session, member_id: int, region_slug: str

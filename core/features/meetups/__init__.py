@@ -105,9 +105,13 @@ def staff_menu_entries(locale: str) -> list[MenuEntry]:
 @hookimpl
 def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Panel]:
     """On a member's account page, the way to their sign-ups; on the staff's page of the
-    day, the next five meetups."""
+    day, the next five meetups; in the privacy notice, how long guests are kept."""
     if page == "account" and member_id is not None:
         return [Panel("meetups/account_panel.html", order=40)]
+    if page == "privacy":
+        from campagne.features.meetups.privacy import GUEST_DAYS
+
+        return [Panel("meetups/privacy_panel.html", order=40, context={"guest_days": GUEST_DAYS})]
     if page == "staff_home":
         from campagne.features.meetups.views import upcoming_meetups
 

@@ -6,18 +6,13 @@ attendance."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from sqlmodel import Session
 
 from campagne.api.bounds import Id
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
-from campagne.api.security import UNAUTHORIZED, client_address, deny, oauth2_scheme
-from campagne.auth import tokens
-from campagne.auth.access import Principal, principal_for
-from campagne.auth.models import CredentialKind
+from campagne.api.security import UNAUTHORIZED, MaybePrincipalDep, client_address, deny
 from campagne.features.meetups import actions
 from campagne.features.meetups.models import Meetup, Registration
 from campagne.features.meetups.rules import (
@@ -44,21 +39,6 @@ from campagne.regions import RegionFolder
 
 public = APIRouter(prefix="/api/v1/regions/{slug}/events", tags=["events"])
 NOT_FOUND = HTTPException(status_code=404, detail="Unknown meetup")
-
-
-def optional_principal(request: Request, instance: InstanceDep, session: SessionDep,
-                       token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal | None:
-    """The account behind a bearer token if one is sent (401 if it is not valid)."""
-    if not token:
-        return None
-    found = tokens.resolve(session, instance.settings, token, CredentialKind.API)
-    if found is None:
-        raise UNAUTHORIZED
-    request.state.private = True
-    return principal_for(session, found[1])
-
-
-MaybePrincipalDep = Annotated[Principal | None, Depends(optional_principal)]
 
 
 def meetup_or_404(session: Session, region_slug: str, event_id: int) -> Meetup:

@@ -99,7 +99,12 @@ def staff_menu_entries(locale: str) -> list[MenuEntry]:
 
 @hookimpl
 def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Panel]:
-    """On a member's account page, their desk bookings from today."""
+    """On a member's account page, their desk bookings from today; in the privacy notice,
+    how long the names of guests are kept."""
+    if page == "privacy":
+        from campagne.features.meetups.privacy import GUEST_DAYS
+
+        return [Panel("spaces/privacy_panel.html", order=50, context={"guest_days": GUEST_DAYS})]
     if page != "account" or member_id is None:
         return []
     from campagne.features.spaces.pages import member_upcoming_bookings
