@@ -18,6 +18,7 @@ Only ``httpx`` is needed besides Campagne (``pip install campagne[test]``).
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 import threading
 import time
@@ -70,8 +71,8 @@ def minimal_region(slug: str = "lot", code: str = "46", **overrides: Any) -> dic
 
 
 #: Argon2 parameters of the kit's instances: the cheapest Argon2id accepts, since a test's
-#: passwords protect nothing and a suite signs in hundreds of times. Production keeps the
-#: settings' defaults (``campagne serve`` refuses weaker ones in production mode).
+#: passwords protect nothing and a suite signs in hundreds of times. A test that sets
+#: ``CAMPAGNE_ARGON2_*`` or production mode gets the settings it asked for.
 TEST_ARGON2_TIME_COST, TEST_ARGON2_MEMORY_KIB, TEST_ARGON2_PARALLELISM = 1, 8, 1
 
 
@@ -117,10 +118,13 @@ class RegionKit:
     def instance(self, folders: list[Path], *, load_entry_points: bool = False) -> Instance:
         """Load the folders, migrate the database and copy the configuration into it."""
         settings = CampagneSettings(database_url=self.database_url,
-                                    load_entry_points=load_entry_points,
-                                    argon2_time_cost=TEST_ARGON2_TIME_COST,
-                                    argon2_memory_kib=TEST_ARGON2_MEMORY_KIB,
-                                    argon2_parallelism=TEST_ARGON2_PARALLELISM)
+                                    load_entry_points=load_entry_points)
+        if not settings.production and not any(
+                name.startswith("CAMPAGNE_ARGON2_") for name in os.environ):
+            settings = settings.model_copy(update={
+                "argon2_time_cost": TEST_ARGON2_TIME_COST,
+                "argon2_memory_kib": TEST_ARGON2_MEMORY_KIB,
+                "argon2_parallelism": TEST_ARGON2_PARALLELISM})
         instance = load_instance(settings, folders)
         upgrade_all(instance.engine, instance.plugins)  # the engine's and plug-ins' tables
         with Session(instance.engine) as session:
