@@ -24,7 +24,8 @@ from campagne.auth.accounts import (
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
 from campagne.instance import Instance, load_instance
-from campagne.mail import link_url, send_mail
+from campagne.mail import link_url
+from campagne.outbox.queue import queue_mail
 from campagne.plugin_migrations import upgrade_all
 from campagne.retention import housekeeping, purge, purge_inquiries, purge_plugin_data
 from campagne.settings import CampagneSettings, settings_for
@@ -160,13 +161,15 @@ def _create(session: Session, settings: CampagneSettings, args: argparse.Namespa
     print(f"Created {args.role} account {user.email}.")
     if args.invite:
         issued = tokens.issue(session, settings, user, CredentialKind.INVITE)
-        session.commit()
         url = link_url(settings, issued.secret)
         if args.send:
-            send_mail(settings, user.email, "Campagne: your invitation",
-                      f"An account was opened for you. Choose your password here "
-                      f"(valid {settings.link_hours} hours):\n\n{url}\n")
-            print(f"Invitation sent to {user.email}.")
+            queue_mail(session, settings, kind="invitation", to=user.email,
+                       subject="Campagne: your invitation",
+                       body=f"An account was opened for you. Choose your password here "
+                            f"(valid {settings.link_hours} hours):\n\n{url}\n")
+        session.commit()
+        if args.send:
+            print(f"Invitation queued for {user.email}; campagne worker sends it.")
         else:
             print(f"Invitation link (valid {settings.link_hours} hours): {url}")
     return 0

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from fastapi import BackgroundTasks
 from sqlmodel import Session
 
-from campagne.features.meetups.mail import Mail, build, language, send_all
+from campagne.features.meetups.mail import Mail, build, language, queue_all
 from campagne.features.meetups.rules import Notice
 from campagne.instance import Instance
 from campagne.plugin_types import EventRegistration
@@ -24,9 +24,10 @@ def payload(notice: Notice) -> EventRegistration:
 def after_commit(instance: Instance, region: RegionFolder, session: Session,
                  notices: Sequence[Notice], tasks: BackgroundTasks,
                  extra: Iterable[Mail] = ()) -> None:
-    """Queue the e-mails (sent after the response) and call ``on_event_registration`` for
-    each notice. The person acting is written to in the request's language; people promoted
-    from the waiting list in the instance's default language."""
+    """Put the e-mails in the mail outbox (committed at once; ``campagne worker`` sends
+    them) and call ``on_event_registration`` for each notice. The person acting is written
+    to in the request's language; people promoted from the waiting list in the instance's
+    default language."""
     settings = instance.settings
     mails = build(session, settings, region.slug,
                   [n for n in notices if n.kind != "promoted"])
@@ -35,7 +36,8 @@ def after_commit(instance: Instance, region: RegionFolder, session: Session,
                        [n for n in notices if n.kind == "promoted"])
     mails += list(extra)
     if mails:
-        tasks.add_task(send_all, settings, mails)
+        queue_all(session, settings, region.slug, mails)
+        session.commit()
     info = region.info()
     for notice in notices:
         instance.plugins.notify_event_registration(info, payload(notice))
