@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         print(f"Sending the outbox every {settings.outbox_interval_seconds:g} s; "
-              "stop with Ctrl-C or SIGTERM.")
+              "stop with Ctrl-C or SIGTERM.", flush=True)
         run_rounds(engine, settings, stop)
         return 0
     finally:
