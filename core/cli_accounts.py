@@ -25,7 +25,9 @@ from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
 from campagne.instance import Instance, load_instance
 from campagne.mail import link_url
+from campagne.models import utc_now
 from campagne.outbox.queue import queue_mail
+from campagne.outbox.retention import purge_outbox
 from campagne.plugin_migrations import upgrade_all
 from campagne.retention import housekeeping, purge, purge_inquiries, purge_plugin_data
 from campagne.settings import CampagneSettings, settings_for
@@ -191,6 +193,10 @@ def _purge(session: Session, instance: Instance, dry_run: bool) -> int:
     if not dry_run:
         print(f"{housekeeping(session, settings)} expired credential(s) and sign-in "
               "failure(s) deleted.")
+        mails = purge_outbox(session, settings, utc_now())
+        session.commit()
+        print(f"{mails} sent or failed e-mail(s) older than {settings.outbox_keep_days} "
+              "days deleted.")
         # The features' own periods (guests of meetups and desks, abandoned uploads), then
         # the other plug-ins'.
         for plugin, count in purge_plugin_data(session, instance).items():

@@ -71,6 +71,8 @@ class CampagneSettings(BaseSettings):
         default=60, ge=1, description="Wait after a first failure; doubled at each one")
     outbox_retry_max_seconds: int = Field(
         default=3600, ge=1, description="Longest wait between two attempts")
+    outbox_keep_days: int = Field(
+        default=30, ge=1, description="Days sent and failed e-mails are kept (campagne purge)")
     retention: dict[str, dict[str, int]] = Field(
         default_factory=dict,
         description="Per-region retention overrides in days, e.g. {\"gers\": {\"prospect\": 730}}")

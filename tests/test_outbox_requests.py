@@ -18,8 +18,9 @@ from meetups_kit import new_event
 from sqlmodel import Session, col, select
 
 from campagne.auth.models import AuditEvent
-from campagne.models import utc_now
+from campagne.models import Member, utc_now
 from campagne.outbox.models import OutboxMail
+from campagne.outbox.queue import queue_mail
 
 INQUIRY = {"first_name": "Noé", "last_name": "Martin", "email": "noe@example.org",
            "consent": True}
@@ -96,6 +97,10 @@ def test_administrators_read_the_mails_and_staff_see_their_regions_state(
         assert "noe@example.org" not in admin.get("/admin/outbox?state=sent").text
         assert "noe@example.org" in admin.get("/admin/outbox?state=queued").text
         assert "/admin/outbox" in admin.get("/account/").text
+        assert reset(w, "staff-orne@example.org")[0] == 200
+        reset_link = admin.get("/admin/outbox").text
+        assert "set-password?token=…" in reset_link and "set-password?token=" in reset_link
+        assert not re.search(r"set-password\?token=[^…]", reset_link)  # the secret stays out
 
         staff, _ = signed_in_client(w, "staff_gers")
         assert staff.get("/admin/outbox").status_code == 403
@@ -108,5 +113,20 @@ def test_administrators_read_the_mails_and_staff_see_their_regions_state(
             seen = session.exec(select(AuditEvent).where(
                 AuditEvent.target == "outbox").order_by(col(AuditEvent.id))).all()
         assert [(e.actor_email, e.action, e.region_slug) for e in seen] == [
-            ("admin@example.org", "list", None)] * 3 + [
+            ("admin@example.org", "list", None)] * 4 + [
             ("staff-gers@example.org", "list", "gers")]
+
+
+def test_erasing_a_member_deletes_the_mails_to_their_address(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        with Session(w.instance.engine) as session:
+            member = session.get(Member, w.gers_member)
+            assert member is not None and member.email
+            for to in (member.email.upper(), "someone-else@example.org"):
+                queue_mail(session, w.instance.settings, kind="test", to=to, subject="Bonjour",
+                           body="Bonjour\n", region_slug="gers")
+            session.commit()
+        erased = w.client.post(f"/api/v1/regions/gers/members/{w.gers_member}/erase",
+                               headers=w.headers("staff_gers"))
+        assert erased.status_code in (200, 204), erased.text
+        assert [m.recipient for m in outbox(w)] == ["someone-else@example.org"]

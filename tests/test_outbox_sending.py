@@ -21,6 +21,7 @@ from campagne.models import utc_now
 from campagne.outbox.claim import claim
 from campagne.outbox.models import OutboxMail
 from campagne.outbox.queue import queue_mail
+from campagne.outbox.retention import forget_recipient, purge_outbox
 from campagne.outbox.sending import retry_delay, send_due
 from campagne.settings import CampagneSettings
 
@@ -154,3 +155,26 @@ def test_message_ids_are_unique_and_name_the_public_host(tmp_path: Path) -> None
     ids = queue(engine, settings, 5)
     assert len(set(ids)) == 5 and all(i.endswith("@campagne.example.org>") for i in ids)
     engine.dispose()
+
+
+def test_a_sent_mail_keeps_no_usable_link_and_old_mail_is_purged(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    with smtp_server(monkeypatch) as inbox:
+        settings = CampagneSettings(outbox_keep_days=30)
+        with Session(engine) as session:
+            for n in range(3):
+                queue_mail(session, settings, kind="password_reset", to=f"P{n}@Example.org",
+                           subject="Lien", body=f"https://x.example/set?token=secret{n}&a=1\n")
+            session.commit()
+        now = utc_now()
+        assert send_due(engine, settings, limit=2, now=now).sent == 2
+    assert "token=secret0&a=1" in inbox.body(inbox.messages[0])  # the person gets the link
+    sent, _, waiting = rows(engine)
+    assert sent.body == "https://x.example/set?token=…&a=1\n"
+    assert waiting.body == "https://x.example/set?token=secret2&a=1\n"
+    with Session(engine) as session:
+        assert purge_outbox(session, settings, now + dt.timedelta(days=29)) == 0
+        assert purge_outbox(session, settings, now + dt.timedelta(days=31)) == 2
+        assert forget_recipient(session, "p2@example.ORG") == 1
+        session.commit()
+    assert rows(engine) == []

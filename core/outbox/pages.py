@@ -1,6 +1,7 @@
-"""The outbox's pages: administrators see every e-mail with its text (in the demo, where no
-mail server runs, this is where what would have been sent is read); a region's staff see the
-state of their region's e-mails, without their text. Each view is audited."""
+"""The outbox's pages: administrators see every e-mail with its text, the secrets of its
+links masked (in the demo, where no mail server runs, this is where what would have been
+sent is read); a region's staff see the state of their region's e-mails, without their
+text. Each view is audited."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from campagne.api.security import client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.outbox.models import MailState, OutboxMail
+from campagne.outbox.retention import mask_links
 from campagne.web.admin_pages import AdminPageDep
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import SIGNED_IN_PAGE, PagePrincipalDep
@@ -51,6 +53,7 @@ def admin_outbox(request: Request, session: SessionDep, renderer: RendererDep,
     _audit(request, session, principal, None, len(mails))
     return renderer.render(request, "account/outbox.html", {
         "mails": mails, "states": STATES, "chosen": _chosen(state), "full": True,
+        "mask": mask_links,
         "action": "/admin/outbox"}, page="admin")
 
 

@@ -15,6 +15,7 @@ from campagne import mail as smtp
 from campagne.models import utc_now
 from campagne.outbox.claim import claim
 from campagne.outbox.models import MailState, OutboxMail
+from campagne.outbox.retention import mask_links
 from campagne.settings import CampagneSettings
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,13 @@ def _send_one(engine: Engine, settings: CampagneSettings, row: OutboxMail,
                        reply_to=row.reply_to, message_id=row.message_id)
     except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: bad header
         return _record_failure(engine, settings, row, now, exc)
+    except Exception as exc:  # noqa: BLE001 - one bad e-mail must not stop the others
+        return _record_failure(engine, settings, row, now, exc)
     with Session(engine) as session:
         stored = session.get(OutboxMail, row.id)
         if stored is not None:
             stored.state, stored.sent_at, stored.last_error = MailState.SENT.value, now, None
+            stored.body = mask_links(stored.body)
             session.commit()
     return "sent"
 
@@ -68,6 +72,7 @@ def _record_failure(engine: Engine, settings: CampagneSettings, row: OutboxMail,
             stored.last_error = reason
             if given_up:
                 stored.state = MailState.FAILED.value
+                stored.body = mask_links(stored.body)
             else:
                 stored.state = MailState.QUEUED.value
                 stored.next_attempt_at = now + retry_delay(settings, row.attempts)

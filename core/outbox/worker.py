@@ -23,6 +23,8 @@ def run_rounds(engine: Engine, settings: CampagneSettings, stop: threading.Event
             report = send_due(engine, settings, limit=settings.outbox_batch)
         except SQLAlchemyError as exc:
             log.warning("the outbox could not be read: %s", type(exc).__name__)
+        except Exception:  # the worker outlives one bad round (logged with its traceback)
+            log.exception("a round of sending the outbox failed")
         else:
             if report.sent or report.retried or report.failed:
                 log.info("outbox: %d sent, %d to retry, %d failed", report.sent,
