@@ -5,9 +5,10 @@ instance key, under its own label), so nobody can make one for someone else's si
 nothing needs storing. It cancels that one sign-up, once: afterwards it only says the
 sign-up is cancelled (a new sign-up gets a new id, hence a new link).
 
-Messages are built while the request's data is at hand and put in the mail outbox right
-after the change is committed; ``campagne worker`` sends them, and a mail server that is down
-never undoes the sign-up nor loses the message.
+Messages are built while the request's data is at hand and written to the mail outbox in the
+change's transaction (the seats an erasure gives back: right after its commit);
+``campagne worker`` sends them, and a mail server that is down never undoes the sign-up nor
+loses the message.
 """
 
 from __future__ import annotations
