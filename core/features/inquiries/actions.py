@@ -31,7 +31,7 @@ class Context:
     :param instance: the running instance (settings, plug-ins).
     :param region: the region written to.
     :param session: the request's session; the use case commits it.
-    :param tasks: tasks run after the response (the plug-ins' hook, the e-mail).
+    :param tasks: tasks run after the response (the plug-ins' hook).
     :param address: the client's address, for the audit trail and the rate limit.
     """
 
