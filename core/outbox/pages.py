@@ -67,7 +67,7 @@ def staff_outbox(request: Request, session: SessionDep, renderer: RendererDep,
     return renderer.render(request, "account/outbox.html", {
         "mails": mails, "states": STATES, "chosen": _chosen(state), "full": False,
         "staff_nav": True, "action": f"/{region.slug}/staff/outbox"},
-        region=region, page="staff")
+        region=region, page="staff_outbox")
 
 
 def _audit(request: Request, session: Session, principal: Principal, region_slug: str | None,
