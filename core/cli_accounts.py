@@ -24,7 +24,10 @@ from campagne.auth.accounts import (
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
 from campagne.instance import Instance, load_instance
-from campagne.mail import link_url, send_mail
+from campagne.mail import link_url
+from campagne.models import utc_now
+from campagne.outbox.queue import queue_mail
+from campagne.outbox.retention import purge_outbox
 from campagne.plugin_migrations import upgrade_all
 from campagne.retention import housekeeping, purge, purge_inquiries, purge_plugin_data
 from campagne.settings import CampagneSettings, settings_for
@@ -160,13 +163,15 @@ def _create(session: Session, settings: CampagneSettings, args: argparse.Namespa
     print(f"Created {args.role} account {user.email}.")
     if args.invite:
         issued = tokens.issue(session, settings, user, CredentialKind.INVITE)
-        session.commit()
         url = link_url(settings, issued.secret)
         if args.send:
-            send_mail(settings, user.email, "Campagne: your invitation",
-                      f"An account was opened for you. Choose your password here "
-                      f"(valid {settings.link_hours} hours):\n\n{url}\n")
-            print(f"Invitation sent to {user.email}.")
+            queue_mail(session, settings, kind="invitation", to=user.email,
+                       subject="Campagne: your invitation",
+                       body=f"An account was opened for you. Choose your password here "
+                            f"(valid {settings.link_hours} hours):\n\n{url}\n")
+        session.commit()
+        if args.send:
+            print(f"Invitation queued for {user.email}; campagne worker sends it.")
         else:
             print(f"Invitation link (valid {settings.link_hours} hours): {url}")
     return 0
@@ -188,6 +193,10 @@ def _purge(session: Session, instance: Instance, dry_run: bool) -> int:
     if not dry_run:
         print(f"{housekeeping(session, settings)} expired credential(s) and sign-in "
               "failure(s) deleted.")
+        mails = purge_outbox(session, settings, utc_now())
+        session.commit()
+        print(f"{mails} sent or failed e-mail(s) older than {settings.outbox_keep_days} "
+              "days deleted.")
         # The features' own periods (guests of meetups and desks, abandoned uploads), then
         # the other plug-ins'.
         for plugin, count in purge_plugin_data(session, instance).items():

@@ -15,6 +15,7 @@ from campagne.auth.models import UserAccount
 from campagne.models import Consent, Member, Region, utc_now
 from campagne.operations.history_erasure import erase_member_history
 from campagne.operations.inquiry_privacy import member_inquiries
+from campagne.outbox.retention import forget_recipient
 from campagne.plugin_manager import MemberExportSections
 from campagne.plugin_types import MemberEvent
 from campagne.uniqueness import raise_if_duplicate
@@ -119,6 +120,7 @@ def erase_member(session: Session, member: Member, instance: Instance) -> None:
     folder = instance.region(region.slug) if region is not None else None
     if folder is not None:  # first: the meetups take their locks there
         instance.plugins.erase_member_data(folder.info(), session, member.id)
+    forget_recipient(session, member.email)  # e-mails waiting or kept for the record
     member.first_name = member.last_name = ERASED_NAME
     for name in ("email", "phone", "business_name", "siret", "naf_code", "commune",
                  "consent_purpose", "consent_given_at", "last_contact_at"):
@@ -132,6 +134,7 @@ def erase_member(session: Session, member: Member, instance: Instance) -> None:
         session.delete(consent)
     for account in session.exec(select(UserAccount).where(
             UserAccount.member_id == member.id)):
+        forget_recipient(session, account.email)
         account.active = False
         account.member_id = None
         account.email = f"erased-{account.id}@invalid"

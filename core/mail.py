@@ -1,4 +1,5 @@
-"""Sending e-mail (password reset, invitations) over SMTP, configured by the settings."""
+"""Sending one e-mail over SMTP, configured by the settings (the outbox's worker calls it:
+see :mod:`campagne.outbox`), and the links that e-mails carry."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from campagne.settings import CampagneSettings
 
 
 def send_mail(settings: CampagneSettings, to: str, subject: str, body: str,
-              reply_to: str | None = None) -> None:
-    """Send a plain-text message (answers go to ``reply_to`` when given); raises
-    ``OSError``/``smtplib.SMTPException`` on failure."""
+              reply_to: str | None = None, message_id: str | None = None) -> None:
+    """Send a plain-text message (answers go to ``reply_to`` when given; ``message_id`` is
+    its Message-ID header); raises ``OSError``/``smtplib.SMTPException`` on failure."""
     message = EmailMessage()
     message["From"] = settings.smtp_sender
     message["To"] = to
     message["Subject"] = subject
     if reply_to:
         message["Reply-To"] = reply_to
+    if message_id:
+        message["Message-ID"] = message_id
     message.set_content(body)
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as client:
         if settings.smtp_starttls:

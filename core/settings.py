@@ -59,6 +59,20 @@ class CampagneSettings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = False
     smtp_sender: str = "campagne@localhost"
+    # The mail outbox and campagne worker (see docs/operations.md)
+    outbox_interval_seconds: float = Field(
+        default=5.0, gt=0, le=3600, description="Pause of campagne worker between rounds")
+    outbox_batch: int = Field(default=50, ge=1, description="E-mails one round sends at most")
+    outbox_max_attempts: int = Field(
+        default=8, ge=1, description="Attempts before an e-mail is marked failed")
+    outbox_lease_seconds: int = Field(
+        default=300, ge=30, description="After this, an e-mail left 'sending' is taken again")
+    outbox_retry_seconds: int = Field(
+        default=60, ge=1, description="Wait after a first failure; doubled at each one")
+    outbox_retry_max_seconds: int = Field(
+        default=3600, ge=1, description="Longest wait between two attempts")
+    outbox_keep_days: int = Field(
+        default=30, ge=1, description="Days sent and failed e-mails are kept (campagne purge)")
     retention: dict[str, dict[str, int]] = Field(
         default_factory=dict,
         description="Per-region retention overrides in days, e.g. {\"gers\": {\"prospect\": 730}}")

@@ -8,7 +8,7 @@ from typing import Any
 
 from accounts_kit import EMAILS, World
 from fastapi.testclient import TestClient
-from mail_kit import Inbox, free_port, smtp_server
+from mail_kit import Inbox, deliver, free_port, smtp_server
 from sqlmodel import Session, col, select
 
 from campagne.auth.accounts import find_account
@@ -16,8 +16,8 @@ from campagne.instance import Instance
 from campagne.models import Region
 from campagne.operations.models import Inquiry
 
-__all__ = ["Inbox", "account_id", "answers", "csrf_of", "free_port", "inquiries", "new_inquiry",
-           "send_form", "smtp_server"]
+__all__ = ["Inbox", "account_id", "answers", "csrf_of", "deliver", "free_port", "inquiries",
+           "new_inquiry", "send_form", "smtp_server"]
 
 
 def csrf_of(html: str) -> str:

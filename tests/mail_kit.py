@@ -1,10 +1,11 @@
 """A real SMTP server on loopback (aiosmtpd) for the e-mail tests: it keeps every message it
-receives, and the instances built after it send their e-mail there."""
+receives, and the instances built after it send their e-mail there. E-mail waits in the
+outbox until :func:`deliver` sends it (what ``campagne worker`` does)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
@@ -13,6 +14,9 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from campagne.instance import Instance
+from campagne.outbox.sending import SendReport, send_due
 
 
 class Inbox:
@@ -36,11 +40,12 @@ class Inbox:
         text: str = message.get_content()
         return text
 
-    def wait_for(self, count: int, timeout: float = 10) -> None:
-        """Wait until ``count`` messages have arrived (some are sent after the response)."""
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
+
+
+def deliver(instance: Instance, now: dt.datetime | None = None) -> SendReport:
+    """Send every e-mail of ``instance``'s outbox due at ``now`` (once, as the worker would);
+    the SMTP server has them when this returns."""
+    return send_due(instance.engine, instance.settings, limit=1000, now=now)
 
 
 def free_port() -> int:
@@ -52,10 +57,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
-    """A local SMTP server, and the settings that send to it (set before the instance)."""
+def smtp_server(monkeypatch: pytest.MonkeyPatch, port: int | None = None) -> Iterator[Inbox]:
+    """A local SMTP server (on ``port``, else a free one), and the settings that send to it
+    (set before the instance). Starting it on the port of an instance built while nobody
+    listened there is the mail server coming back."""
     inbox = Inbox()
-    port = free_port()
+    port = port or free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setenv("CAMPAGNE_SMTP_HOST", "127.0.0.1")

@@ -9,13 +9,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from accounts_kit import World
-from mail_kit import Inbox, smtp
+from mail_kit import Inbox, deliver, smtp
 
 from campagne.app import create_app
 from campagne.instance import Instance
 from campagne.testing import served
 
-__all__ = ["Inbox", "in_days", "new_event", "serve", "smtp"]
+__all__ = ["Inbox", "deliver", "in_days", "new_event", "serve", "smtp"]
 
 
 def in_days(days: float, hour: int = 18) -> str:

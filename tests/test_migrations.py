@@ -12,7 +12,8 @@ from sqlmodel import SQLModel
 
 import campagne.auth.models
 import campagne.models
-import campagne.operations.models  # noqa: F401
+import campagne.operations.models
+import campagne.outbox.models  # noqa: F401
 from campagne.db import make_engine, schema_is_current, upgrade
 from campagne.features.meetups import models as meetup_models  # noqa: F401
 from campagne.plugin_data import is_plugin_table

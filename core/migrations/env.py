@@ -8,7 +8,8 @@ from sqlmodel import SQLModel
 
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
 import campagne.models
-import campagne.operations.models  # noqa: F401 - inquiries
+import campagne.operations.models  # inquiries
+import campagne.outbox.models  # noqa: F401 - the mail outbox
 from campagne.features import import_feature_tables
 
 import_feature_tables()  # the built-in features' own tables (meetups, spaces...)

@@ -25,7 +25,8 @@ from campagne.gdpr import (
     withdraw_consent,
 )
 from campagne.i18n import gettext
-from campagne.mail import link_url, send_mail
+from campagne.mail import link_url
+from campagne.outbox.queue import queue_mail
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import (
     CSRF_CHECKED,
@@ -128,17 +129,20 @@ def reset_form(request: Request, renderer: RendererDep) -> HTMLResponse:
 @public.post("/reset", dependencies=[CSRF_CHECKED])
 def send_reset(request: Request, instance: InstanceDep, session: SessionDep,
                renderer: RendererDep, email: Text) -> HTMLResponse:
-    """E-mail a reset link if the account exists; the answer is the same either way. A few
-    links per address and per window at most, so the form cannot flood a mailbox."""
+    """E-mail a reset link if the account exists; the answer is the same either way, and
+    whatever the mail server does: the link waits in the outbox, written with its token, and
+    ``campagne worker`` sends it. A few links per address and per window at most, so the
+    form cannot flood a mailbox."""
     user = find_account(session, email)
     allowed = all(ratelimit.take(session, instance.settings, key) for key in (
         f"reset:{normalise_email(email)}", f"reset-from:{client_address(request)}"))
     if user is not None and user.active and allowed:
         issued = tokens.issue(session, instance.settings, user, CredentialKind.RESET)
-        session.commit()
-        send_mail(instance.settings, user.email, gettext("Campagne: choose a new password"),
-                  gettext("Open this link to choose a new password:") + "\n\n"
-                  + link_url(instance.settings, issued.secret) + "\n")
+        queue_mail(session, instance.settings, kind="password_reset", to=user.email,
+                   subject=gettext("Campagne: choose a new password"),
+                   body=gettext("Open this link to choose a new password:") + "\n\n"
+                   + link_url(instance.settings, issued.secret) + "\n")
+    session.commit()
     return _form(request, renderer, "account/reset.html", {"sent": True})
 
 

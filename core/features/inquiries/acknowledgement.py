@@ -3,17 +3,15 @@ programme and how to reach it."""
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from dataclasses import dataclass
+
+from sqlmodel import Session
 
 from campagne.config import RegionConfig
 from campagne.i18n import translations
 from campagne.i18n_markers import N_
-from campagne.mail import send_mail
+from campagne.outbox.queue import queue_mail
 from campagne.settings import CampagneSettings
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -56,14 +54,9 @@ def _reach_lines(title: str, reach: list[tuple[str, str | None]]) -> list[str]:
     return [title, *given, ""] if given else []
 
 
-def send_acknowledgement(settings: CampagneSettings, message: Acknowledgement,
-                         inquiry_id: int) -> bool:
-    """Send ``message``; a failure is logged (without the address) and the inquiry stays."""
-    try:
-        send_mail(settings, message.to, message.subject, message.body,
-                  reply_to=message.reply_to)
-    except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: bad header
-        log.warning("the acknowledgement of inquiry %s was not sent: %s: %s", inquiry_id,
-                    type(exc).__name__, exc)
-        return False
-    return True
+def queue_acknowledgement(session: Session, settings: CampagneSettings, region_slug: str,
+                          message: Acknowledgement) -> None:
+    """Put ``message`` in the mail outbox, in the inquiry's transaction."""
+    queue_mail(session, settings, kind="inquiry_acknowledgement", to=message.to,
+               subject=message.subject, body=message.body, reply_to=message.reply_to,
+               region_slug=region_slug)

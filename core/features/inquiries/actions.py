@@ -1,8 +1,9 @@
 """The public inquiry's submission as a use case, written once for the API and the form.
 
 :func:`submit` stores a checked inquiry (audited as ``inquiry_received``, committed by
-:func:`~campagne.features.inquiries.intake.store_inquiry`) and queues what follows once the
-answer has gone: the plug-ins' ``on_inquiry_received`` and the acknowledgement e-mail. The
+:func:`~campagne.features.inquiries.intake.store_inquiry`) with its acknowledgement in the
+mail outbox, and queues what follows once the answer has gone: the plug-ins'
+``on_inquiry_received``. The
 rate limit and the checks of what was sent stay with each adapter, which answers them its
 own way (a JSON error for the API, the form again for the page).
 """
@@ -15,7 +16,7 @@ from typing import Any
 from fastapi import BackgroundTasks
 from sqlmodel import Session
 
-from campagne.features.inquiries.acknowledgement import acknowledgement
+from campagne.features.inquiries.acknowledgement import acknowledgement, queue_acknowledgement
 from campagne.features.inquiries.form import CleanInquiry
 from campagne.features.inquiries.intake import after_commit, entry_stage, store_inquiry
 from campagne.instance import Instance
@@ -30,7 +31,7 @@ class Context:
     :param instance: the running instance (settings, plug-ins).
     :param region: the region written to.
     :param session: the request's session; the use case commits it.
-    :param tasks: tasks run after the response (the plug-ins' hook, the e-mail).
+    :param tasks: tasks run after the response (the plug-ins' hook).
     :param address: the client's address, for the audit trail and the rate limit.
     """
 
@@ -43,14 +44,18 @@ class Context:
 
 def submit(req: Context, inquiry: CleanInquiry, *, source: InquirySource,
            profile: dict[str, Any], locale: str) -> Inquiry:
-    """Store ``inquiry`` at the first stage of the region's pipeline, then, after the
-    answer, tell the plug-ins and acknowledge it by e-mail in ``locale``."""
+    """Store ``inquiry`` at the first stage of the region's pipeline with its
+    acknowledgement by e-mail in ``locale`` (in the outbox), then, after the answer, tell
+    the plug-ins."""
     settings = req.instance.settings
+    config = req.region.config
+
+    def acknowledge(session: Session, row: Inquiry) -> None:
+        assert row.email is not None  # the form requires an address
+        queue_acknowledgement(session, settings, req.region.slug, acknowledgement(
+            config, settings, first_name=row.first_name, email=row.email, locale=locale))
+
     row = store_inquiry(req.session, req.region.slug, inquiry, source=source, profile=profile,
-                        address=req.address, stage=entry_stage(req.region.config))
-    assert row.email is not None  # the form requires an address
-    req.tasks.add_task(after_commit(
-        req.instance.plugins, req.region.info(), row, settings,
-        acknowledgement(req.region.config, settings, first_name=row.first_name,
-                        email=row.email, locale=locale)))
+                        address=req.address, stage=entry_stage(config), also=acknowledge)
+    req.tasks.add_task(after_commit(req.instance.plugins, req.region.info(), row))
     return row

@@ -1,15 +1,16 @@
 """Receiving an inquiry from someone thinking of moving: the rate limit per client address,
-storing it, then (after the commit) telling the plug-ins and acknowledging it by e-mail.
+storing it with its acknowledgement in the mail outbox, then (after the commit) telling the
+plug-ins.
 
 The inquiry is stored before anything else happens: an e-mail server that is down or a
-failing plug-in never loses it."""
+failing plug-in never loses it, nor its acknowledgement (``campagne worker`` sends it)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -20,7 +21,6 @@ from sqlmodel import Session, col, select
 from campagne.auth import audit
 from campagne.auth.models import LoginAttempt
 from campagne.config import RegionConfig
-from campagne.features.inquiries.acknowledgement import Acknowledgement, send_acknowledgement
 from campagne.features.inquiries.events import inquiry_event
 from campagne.features.inquiries.form import CleanInquiry, InquiryFormSpec
 from campagne.models import Region, utc_now
@@ -144,8 +144,10 @@ def entry_stage(config: RegionConfig) -> str:
 
 def store_inquiry(session: Session, region_slug: str, inquiry: CleanInquiry, *,
                   source: InquirySource, profile: dict[str, Any], address: str | None,
-                  stage: str = FIRST_STAGE) -> Inquiry:
-    """Add the inquiry at ``stage`` (the pipeline's first), with its consent, and commit."""
+                  stage: str = FIRST_STAGE,
+                  also: Callable[[Session, Inquiry], None] | None = None) -> Inquiry:
+    """Add the inquiry at ``stage`` (the pipeline's first), with its consent, and commit;
+    ``also`` adds what belongs to the same transaction (the acknowledgement's e-mail)."""
     region = session.exec(select(Region).where(Region.slug == region_slug)).one()
     assert region.id is not None
     values = dict(inquiry.values)
@@ -165,6 +167,8 @@ def store_inquiry(session: Session, region_slug: str, inquiry: CleanInquiry, *,
     session.flush()
     audit.record(session, None, "inquiry_received", region_slug=region_slug,
                  target=f"inquiry:{row.id}", address=address, source=source.value)
+    if also is not None:
+        also(session, row)
     session.commit()
     session.refresh(row)
     return row
@@ -172,23 +176,19 @@ def store_inquiry(session: Session, region_slug: str, inquiry: CleanInquiry, *,
 
 @dataclass(frozen=True)
 class AfterCommit:
-    """What follows a stored inquiry, once the answer has gone: the plug-ins' hook and
-    the acknowledgement e-mail. Holds no database object, so it outlives the request."""
+    """What follows a stored inquiry, once the answer has gone: the plug-ins' hook. Holds
+    no database object, so it outlives the request."""
 
     plugins: CampagnePluginManager
     region: RegionInfo
     event: InquiryEvent
-    settings: CampagneSettings
-    acknowledgement: Acknowledgement
 
     def __call__(self) -> None:
-        """Tell the plug-ins (contained), then send the e-mail (a failure is logged)."""
+        """Tell the plug-ins (contained)."""
         self.plugins.notify_inquiry_received(self.region, self.event)
-        send_acknowledgement(self.settings, self.acknowledgement, self.event.inquiry_id)
 
 
-def after_commit(plugins: CampagnePluginManager, region: RegionInfo, inquiry: Inquiry,
-                 settings: CampagneSettings, acknowledgement: Acknowledgement) -> AfterCommit:
+def after_commit(plugins: CampagnePluginManager, region: RegionInfo,
+                 inquiry: Inquiry) -> AfterCommit:
     """The work to run once ``inquiry`` is committed and answered."""
-    return AfterCommit(plugins, region, inquiry_event(region.slug, inquiry, "received"),
-                       settings, acknowledgement)
+    return AfterCommit(plugins, region, inquiry_event(region.slug, inquiry, "received"))

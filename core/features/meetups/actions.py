@@ -22,7 +22,7 @@ from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.features.meetups.mail import meetup_cancelled
 from campagne.features.meetups.models import Meetup, Registration
-from campagne.features.meetups.notify import after_commit
+from campagne.features.meetups.notify import after_commit, queue_notices
 from campagne.features.meetups.rules import (
     MeetupError,
     cancel_registration,
@@ -43,7 +43,8 @@ class Context:
     :param instance: the running instance (settings, plug-ins).
     :param region: the region of the meetup.
     :param session: the request's session; the use case commits it.
-    :param tasks: tasks run after the response (the e-mails).
+    :param tasks: tasks run after the response (the e-mails need none: they are written to
+        the mail outbox with the change).
     :param address: the client's address, for the audit trail.
     """
 
@@ -88,10 +89,11 @@ def edit(req: Context, staff: Principal, event_id: int, version: int,
             session, region_id_of(session, req.region.slug), event_id, version, changes)
     audit.record(session, staff.user, "update", region_slug=req.region.slug,
                  target=f"meetup:{event_id}", address=req.address, fields=fields)
-    session.commit()
     extra = meetup_cancelled(session, meetup) if "cancelled" in fields and \
         meetup.cancelled_at is not None else []
-    after_commit(req.instance, req.region, session, notices, req.tasks, extra)
+    queue_notices(req.instance, req.region, session, notices, extra)
+    session.commit()
+    after_commit(req.instance, req.region, notices)
     return meetup, fields
 
 
@@ -108,8 +110,9 @@ def sign_up(req: Context, event_id: int, who: Who, by: Principal | None) -> Regi
     if who.registered_by_id is not None and by is not None:
         audit.record(session, by.user, "register", region_slug=req.region.slug,
                      target=f"registration:{registration.id}", address=req.address)
+    queue_notices(req.instance, req.region, session, [notice])
     session.commit()
-    after_commit(req.instance, req.region, session, [notice], req.tasks)
+    after_commit(req.instance, req.region, [notice])
     return registration
 
 
@@ -124,6 +127,7 @@ def cancel_sign_up(req: Context, event_id: int, registration_id: int,
     if on_behalf is not None:
         audit.record(session, on_behalf.user, "cancel", region_slug=req.region.slug,
                      target=f"registration:{registration_id}", address=req.address)
+    queue_notices(req.instance, req.region, session, notices)
     session.commit()
-    after_commit(req.instance, req.region, session, notices, req.tasks)
+    after_commit(req.instance, req.region, notices)
     return registration

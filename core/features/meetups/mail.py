@@ -5,15 +5,16 @@ instance key, under its own label), so nobody can make one for someone else's si
 nothing needs storing. It cancels that one sign-up, once: afterwards it only says the
 sign-up is cancelled (a new sign-up gets a new id, hence a new link).
 
-Messages are built while the request's data is at hand, then sent after the response
-(``BackgroundTasks``); a failure to send is logged and never undoes the sign-up.
+Messages are built while the request's data is at hand and written to the mail outbox in the
+change's transaction (the seats an erasure gives back: right after its commit);
+``campagne worker`` sends them, and a mail server that is down never undoes the sign-up nor
+loses the message.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,11 +27,10 @@ from campagne.features.meetups.models import Meetup, Registration
 from campagne.features.meetups.rules import LIVE, Notice, waiting_position
 from campagne.features.meetups.views import when_text
 from campagne.i18n import gettext
-from campagne.mail import send_mail
 from campagne.models import Member
+from campagne.outbox.queue import queue_mail
 from campagne.settings import CampagneSettings
 
-log = logging.getLogger(__name__)
 LABEL = b"meetup-cancel:"
 
 
@@ -41,6 +41,7 @@ class Mail:
     to: str
     subject: str
     body: str
+    kind: str = "meetup"
 
 
 def cancel_token(settings: CampagneSettings, registration_id: int) -> str:
@@ -94,7 +95,7 @@ def build(session: Session, settings: CampagneSettings, region_slug: str,
         to = _address(session, registration)
         if to:
             mails.append(Mail(to, *_text(session, settings, region_slug, meetup,
-                                         registration, notice)))
+                                         registration, notice), kind=f"meetup_{notice.kind}"))
     return mails
 
 
@@ -131,13 +132,12 @@ def _text(session: Session, settings: CampagneSettings, region_slug: str, meetup
     return subject, "\n\n".join(lines) + "\n"
 
 
-def send_all(settings: CampagneSettings, mails: Iterable[Mail]) -> None:
-    """Send each message; a failure is logged (without the address) and the rest go on."""
+def queue_all(session: Session, settings: CampagneSettings, region_slug: str,
+              mails: Iterable[Mail]) -> None:
+    """Put each message in the mail outbox (the caller commits)."""
     for mail in mails:
-        try:
-            send_mail(settings, mail.to, mail.subject, mail.body)
-        except Exception as exc:  # noqa: BLE001 - e-mail is best effort, the sign-up stands
-            log.warning("meetup e-mail not sent: %s: %s", type(exc).__name__, exc)
+        queue_mail(session, settings, kind=mail.kind, to=mail.to, subject=mail.subject,
+                   body=mail.body, region_slug=region_slug)
 
 
 def meetup_cancelled(session: Session, meetup: Meetup) -> list[Mail]:
@@ -148,4 +148,5 @@ def meetup_cancelled(session: Session, meetup: Meetup) -> list[Mail]:
     subject = gettext("Cancelled: %(title)s") % facts
     body = gettext("%(title)s, planned for %(when)s at %(place)s, is cancelled. "
                    "We are sorry.") % facts + "\n"
-    return [Mail(to, subject, body) for to in (_address(session, r) for r in rows) if to]
+    return [Mail(to, subject, body, kind="meetup_cancelled")
+            for to in (_address(session, r) for r in rows) if to]

@@ -1,13 +1,13 @@
-"""After a sign-up change is committed: e-mail the people concerned and tell the plug-ins."""
+"""A sign-up change's consequences: the e-mails to the people concerned, written to the
+outbox with the change, then, once it is committed, the plug-ins told."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from fastapi import BackgroundTasks
 from sqlmodel import Session
 
-from campagne.features.meetups.mail import Mail, build, language, send_all
+from campagne.features.meetups.mail import Mail, build, language, queue_all
 from campagne.features.meetups.rules import Notice
 from campagne.instance import Instance
 from campagne.plugin_types import EventRegistration
@@ -21,12 +21,12 @@ def payload(notice: Notice) -> EventRegistration:
                              occurred_at=notice.occurred_at)
 
 
-def after_commit(instance: Instance, region: RegionFolder, session: Session,
-                 notices: Sequence[Notice], tasks: BackgroundTasks,
-                 extra: Iterable[Mail] = ()) -> None:
-    """Queue the e-mails (sent after the response) and call ``on_event_registration`` for
-    each notice. The person acting is written to in the request's language; people promoted
-    from the waiting list in the instance's default language."""
+def queue_notices(instance: Instance, region: RegionFolder, session: Session,
+                  notices: Sequence[Notice], extra: Iterable[Mail] = ()) -> None:
+    """Put the e-mails of ``notices`` (and ``extra``) in the mail outbox, in the change's
+    transaction (the caller commits; ``campagne worker`` sends them). The person acting is
+    written to in the request's language; people promoted from the waiting list in the
+    instance's default language."""
     settings = instance.settings
     mails = build(session, settings, region.slug,
                   [n for n in notices if n.kind != "promoted"])
@@ -34,8 +34,11 @@ def after_commit(instance: Instance, region: RegionFolder, session: Session,
         mails += build(session, settings, region.slug,
                        [n for n in notices if n.kind == "promoted"])
     mails += list(extra)
-    if mails:
-        tasks.add_task(send_all, settings, mails)
+    queue_all(session, settings, region.slug, mails)
+
+
+def after_commit(instance: Instance, region: RegionFolder, notices: Sequence[Notice]) -> None:
+    """Call ``on_event_registration`` for each notice, once the change is committed."""
     info = region.info()
     for notice in notices:
         instance.plugins.notify_event_registration(info, payload(notice))

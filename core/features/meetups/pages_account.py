@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from campagne.api.bounds import Id
@@ -10,7 +10,7 @@ from campagne.api.deps import InstanceDep, SessionDep
 from campagne.auth.models import Role
 from campagne.features.meetups.api_staff import my_registrations
 from campagne.features.meetups.models import Meetup, Registration
-from campagne.features.meetups.notify import after_commit
+from campagne.features.meetups.notify import after_commit, queue_notices
 from campagne.features.meetups.pages import STARTED
 from campagne.features.meetups.rules import (
     CancellationClosed,
@@ -38,8 +38,7 @@ def my_meetups(request: Request, session: SessionDep, renderer: RendererDep,
 
 @router.post("/{registration_id}/cancel", dependencies=[CSRF_CHECKED])
 def cancel_mine(request: Request, instance: InstanceDep, session: SessionDep,
-                principal: PagePrincipalDep, registration_id: Id,
-                tasks: BackgroundTasks) -> Response:
+                principal: PagePrincipalDep, registration_id: Id) -> Response:
     """Cancel one of the member's own sign-ups; the place goes to the first person waiting."""
     row = session.get(Registration, registration_id)
     meetup = session.get(Meetup, row.meetup_id) if row is not None else None
@@ -55,7 +54,8 @@ def cancel_mine(request: Request, instance: InstanceDep, session: SessionDep,
     except CancellationClosed:
         session.rollback()
         raise HTTPException(status_code=409, detail=gettext(STARTED)) from None
+    queue_notices(instance, region, session, notices)
     session.commit()
-    after_commit(instance, region, session, notices, tasks)
+    after_commit(instance, region, notices)
     return RedirectResponse("/account/meetups", status_code=303)
 

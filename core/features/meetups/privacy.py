@@ -69,12 +69,14 @@ def _tell(instance: Instance, region_slug: str, notices: list[Notice],
           promoted: list[Notice]) -> None:
     """After the commit: write to the people given a place (in the instance's language;
     the erased person is not written to) and tell the plug-ins of every change."""
-    from campagne.features.meetups.mail import build, language, send_all
+    from campagne.features.meetups.mail import build, language, queue_all
     from campagne.features.meetups.notify import payload
 
     region = instance.region(region_slug)
     with Session(instance.engine) as session, language(instance.settings.default_locale):
-        send_all(instance.settings, build(session, instance.settings, region_slug, promoted))
+        queue_all(session, instance.settings, region_slug,
+                  build(session, instance.settings, region_slug, promoted))
+        session.commit()
     if region is not None:
         info = region.info()
         for notice in notices:

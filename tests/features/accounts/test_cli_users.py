@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from accounts_kit import EMAILS, PASSWORD, world
 from fastapi.testclient import TestClient
-from mail_kit import Inbox, smtp
+from mail_kit import Inbox, deliver, smtp
 from sqlmodel import Session, select
 
 from campagne.auth.models import AuditEvent, UserAccount
@@ -62,6 +62,8 @@ def test_invitation_by_email_then_password_then_sign_in(
     folder = demo_folder(tmp_path, monkeypatch)
     assert main(["users", "create", "invited@example.org", "--role", "staff",
                  "--region", "orne", "--invite", "--send"]) == 0
+    assert smtp.messages == []  # queued in the outbox: the worker sends it
+    assert main(["worker", "--once"]) == 0
     body = smtp.messages[0].get_payload(decode=True).decode()
     link = re.search(r"/account/set-password\?token=(\S+)", body)
     assert link and smtp.messages[0]["To"] == "invited@example.org"
@@ -89,10 +91,12 @@ def test_password_reset_by_email(tmp_path: Path, smtp: Inbox) -> None:
         for email in ("admin@example.org", "nobody@example.org"):
             sent = client.post("/account/reset", data={"csrf": csrf.group(1), "email": email})
             assert sent.status_code == 200
+        deliver(w.instance)
         assert len(smtp.messages) == 1 and smtp.messages[0]["To"] == "admin@example.org"
         for _ in range(6):
             client.post("/account/reset", data={"csrf": csrf.group(1),
                                                 "email": "admin@example.org"})
+        deliver(w.instance)
         assert len(smtp.messages) == 4  # five requests per address and window, one unknown
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from inquiry_kit import inquiries, smtp_server
+from inquiry_kit import deliver, inquiries, smtp_server
 
 from campagne.app import create_app
 from campagne.instance import Instance
@@ -107,6 +107,7 @@ def test_acknowledgement_follows_the_request_language(
         url = "/api/v1/regions/lot/inquiries"
         assert client.post(url, json=BODY, headers={"Accept-Language": "en"}).status_code == 201
         assert client.post(url, json={**BODY, "email": "fr@example.org"}).status_code == 201
+        deliver(client.app.state.instance)  # type: ignore[attr-defined]
         english, french = inbox.messages
         assert english["Subject"] == "Programme d'essai: we have received your inquiry"
         assert english["Reply-To"] == "bonjour@cci-lot.example"

@@ -16,13 +16,22 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from inquiry_kit import answers, csrf_of, free_port, inquiries, send_form, smtp_server
+from inquiry_kit import (
+    answers,
+    csrf_of,
+    deliver,
+    free_port,
+    inquiries,
+    send_form,
+    smtp_server,
+)
 from sqlmodel import Session, select
 
 from campagne.app import create_app
 from campagne.auth.models import AuditEvent
 from campagne.instance import Instance
 from campagne.models import utc_now
+from campagne.outbox.models import OutboxMail
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit, minimal_region
 
@@ -85,6 +94,7 @@ def test_sending_stores_the_inquiry_and_acknowledges_it_in_french(
         assert row.consent_given_at is not None
         assert utc_now() - row.consent_given_at < dt.timedelta(minutes=1)
         assert not row.synthetic and row.member_id is None
+        deliver(instance)
         [mail] = inbox.messages
         assert mail["To"] == "camille@example.org"
         assert mail["Subject"] == "Soho Solo Gers\u00a0: nous avons bien reçu votre demande"
@@ -102,11 +112,12 @@ def test_sending_stores_the_inquiry_and_acknowledges_it_in_french(
 
 def test_english_route_acknowledges_in_english(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    with smtp_server(monkeypatch) as inbox, serve(tmp_path) as (client, _):
+    with smtp_server(monkeypatch) as inbox, serve(tmp_path) as (client, instance):
         client.get("/orne/apply?lang=en")  # the language choice is remembered in a cookie
         sent = send_form(client, "/orne/apply", email="sam@example.org", first_name="Sam")
         assert sent.headers["location"] == "/orne/apply/thanks"
         assert "Thank you, your inquiry is sent" in client.get("/orne/apply/thanks").text
+        deliver(instance)
         [mail] = inbox.messages
         assert mail["Subject"].endswith(": we have received your inquiry")
         body = mail.get_content().replace("\r\n", "\n")
@@ -159,6 +170,7 @@ def test_honeypot_looks_accepted_but_nothing_is_stored_nor_sent(
         assert caught.status_code == 303
         assert caught.headers["location"] == "/gers/candidater/merci"
         assert inquiries(instance) == []
+        deliver(instance)
         assert inbox.messages == []
         assert "the hidden field was filled; nothing stored" in caplog.text
         assert "camille" not in caplog.text.lower()
@@ -185,12 +197,17 @@ def test_an_smtp_server_that_is_down_loses_no_inquiry(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("CAMPAGNE_SMTP_PORT", str(free_port()))  # nobody listens there
-    caplog.set_level(logging.WARNING, logger="campagne.features.inquiries.acknowledgement")
+    caplog.set_level(logging.WARNING, logger="campagne.outbox.sending")
     with serve(tmp_path) as (client, instance):
         assert send_form(client).status_code == 303
-        [row] = inquiries(instance)
-        assert f"the acknowledgement of inquiry {row.id} was not sent" in caplog.text
-        assert "camille@example.org" not in caplog.text
+        assert len(inquiries(instance)) == 1
+        assert deliver(instance).retried == 1
+        with Session(instance.engine) as session:
+            [mail] = session.exec(select(OutboxMail)).all()
+        assert (mail.kind, mail.state, mail.region_slug) == (
+            "inquiry_acknowledgement", "queued", "gers")
+        assert mail.last_error and "ConnectionRefusedError" in mail.last_error
+        assert "not sent" in caplog.text and "camille@example.org" not in caplog.text
 
 
 PROFILE = {"status": "founder", "sector": "communication_design", "origin_department": "69"}

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from inquiry_kit import inquiries, send_form, smtp_server
+from inquiry_kit import deliver, inquiries, send_form, smtp_server
 from pydantic import ValidationError
 from sqlmodel import Session
 
@@ -68,6 +68,7 @@ def test_a_failing_plugin_is_contained(tmp_path: Path, monkeypatch: pytest.Monke
         sent = send_form(client, "/lot/candidater")
         assert sent.status_code == 303
         assert len(inquiries(instance)) == 1
+        deliver(instance)
         assert len(inbox.messages) == 1  # the acknowledgement still went
         [failure] = instance.plugins.records["lot.listener"].failures
         assert (failure.hook, failure.region) == ("on_inquiry_received", "lot")

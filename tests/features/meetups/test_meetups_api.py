@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from accounts_kit import World, world
-from meetups_kit import Inbox, in_days, new_event
+from meetups_kit import Inbox, deliver, in_days, new_event
 from meetups_kit import smtp as smtp
 from sqlmodel import Session, col, select
 
@@ -59,7 +59,7 @@ def test_ten_places_fifteen_sign_ups_and_a_cancellation_promotes_the_first_waiti
         detail = w.client.get(f"{GERS}/{event['id']}").json()
         assert (detail["places_left"], detail["waiting"]) == (0, 4)
 
-        smtp.wait_for(17)
+        deliver(w.instance)
         assert len(smtp.messages) == 17  # 15 sign-ups, 1 cancellation, 1 promotion
         promoted = smtp.to("invitee-11@example.org")
         assert len(promoted) == 2
@@ -131,7 +131,7 @@ def test_guest_cancels_with_the_link_received(tmp_path: Path, database_url: str,
         first = w.client.post(f"{GERS}/{event['id']}/registrations", json=guest(1)).json()
         second = w.client.post(f"{GERS}/{event['id']}/registrations", json=guest(2)).json()
         assert (first["status"], second["status"]) == ("confirmed", "waitlisted")
-        smtp.wait_for(2)
+        deliver(w.instance)
         link = re.search(r"https?://\S+/gers/rencontres/annulation\?token=(\S+)",
                          smtp.body(smtp.to("invitee-1@example.org")[0]))
         assert link
@@ -144,7 +144,7 @@ def test_guest_cancels_with_the_link_received(tmp_path: Path, database_url: str,
         done = w.client.post("/gers/rencontres/annulation",
                              data={"csrf": csrf.group(1), "token": token})
         assert done.status_code == 200
-        smtp.wait_for(4)
+        deliver(w.instance)
         assert smtp.to("invitee-2@example.org")[-1]["Subject"].startswith(
             ("Une place", "A place"))
         # The link is used up: it only says the sign-up is cancelled.
@@ -194,7 +194,7 @@ def test_staff_edits_check_the_version_and_raise_the_sequence(
                              headers=headers).json()
         assert off["status"] == "cancelled" and off["sequence"] == moved["sequence"] + 1
         assert sign_up(w, event["id"], guest(9)).status_code == 409
-        smtp.wait_for(7)
+        deliver(w.instance)
         notices = [m for m in smtp.messages if m["Subject"].startswith(("Annul", "Cancel"))]
         assert len(notices) == 3  # everyone still signed up or waiting is told
         with Session(w.instance.engine) as session:

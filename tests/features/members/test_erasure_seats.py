@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from accounts_kit import World, world
 from accounts_kit import sign_in_world as sign_in
-from meetups_kit import Inbox
+from meetups_kit import Inbox, deliver
 from meetups_kit import smtp as smtp
 from sqlmodel import Session, select
 
@@ -124,7 +124,7 @@ def test_erasure_gives_back_the_seats_to_come(tmp_path: Path, database_url: str,
             bookings.book(session, ids["space"], FAR_DAY, BookingSlot.DAY, member_id=None,
                           guest_name="Nouvelle", booked_by_id=None, horizon_days=400_000)
             session.commit()
-        smtp.wait_for(1)
+        deliver(w.instance)
         told = smtp.to("waiting@example.org")
         assert len(told) == 1 and told[0]["Subject"].startswith(("Une place", "A place"))
         assert smtp.to("holder@example.org") == []
