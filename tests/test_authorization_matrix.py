@@ -69,6 +69,8 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/admin/users/{user_id}/access"): only(AD, 200, 403, 303),
     ("POST", "/admin/users/{user_id}/reactivate"): only(AD, 200, 403, 303),
     ("GET", "/admin/audit"): only(AD, 200, 403, 303),
+    ("GET", "/admin/outbox"): only(AD, 200, 403, 303),
+    ("GET", "/{slug}/staff/outbox"): PAGE_STAFF_READ,
     ("POST", "/admin/audit"): only(AD, 200, 403, 303),
     ("GET", "/{slug}/staff/members"): PAGE_STAFF_READ,
     ("POST", "/{slug}/staff/members"): PAGE_STAFF_READ,
