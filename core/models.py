@@ -19,6 +19,11 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def iso_or_none(value: dt.date | dt.datetime | None) -> str | None:
+    """``value`` in ISO 8601, for JSON (``None`` stays ``None``)."""
+    return value.isoformat() if value is not None else None
+
+
 class Region(SQLModel, table=True):
     """A département served by this instance."""
 

@@ -439,14 +439,15 @@ class CampagnePluginManager:
 
     def menu(self, region: RegionInfo, locale: str) -> list[MenuEntry]:
         """The region's menu entries from its plug-ins, by ``order`` then plug-in name."""
-        results = self._call("menu_entries", region, locale=locale)
-        entries = self._checked("menu_entries", region, MenuEntry, results)
-        return [entry for _, entry in sorted(entries, key=lambda pair: pair[1].order)]
+        return self._menu_entries("menu_entries", region, locale)
 
     def staff_menu(self, region: RegionInfo, locale: str) -> list[MenuEntry]:
         """The region's staff menu entries from its plug-ins, by ``order`` then name."""
-        results = self._call("staff_menu_entries", region, locale=locale)
-        entries = self._checked("staff_menu_entries", region, MenuEntry, results)
+        return self._menu_entries("staff_menu_entries", region, locale)
+
+    def _menu_entries(self, hook: str, region: RegionInfo, locale: str) -> list[MenuEntry]:
+        results = self._call(hook, region, locale=locale)
+        entries = self._checked(hook, region, MenuEntry, results)
         return [entry for _, entry in sorted(entries, key=lambda pair: pair[1].order)]
 
     def panels(self, page: str, region: RegionInfo, session: Session, member_id: int | None,

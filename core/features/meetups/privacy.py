@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from campagne.after_commit import defer
 from campagne.features.meetups.models import Meetup, Registration
 from campagne.features.meetups.rules import LIVE, Notice, cancel_registration
-from campagne.models import utc_now
+from campagne.models import iso_or_none, utc_now
 
 if TYPE_CHECKING:
     from campagne.instance import Instance
@@ -27,19 +27,16 @@ GUEST_DAYS = 92
 ERASED_GUEST = "—"
 
 
-def _iso(value: Any) -> Any:
-    return value.isoformat() if value is not None else None
-
-
 def member_registrations(session: Session, member_id: int) -> list[dict[str, Any]]:
     """The member's sign-ups to meetups, cancelled ones included, oldest first."""
     rows = session.exec(
         select(Registration, Meetup).join(Meetup, col(Meetup.id) == col(Registration.meetup_id))
         .where(Registration.member_id == member_id).order_by(col(Registration.id))).all()
-    return [{"meetup_id": meetup.id, "meetup": meetup.title, "starts_at": _iso(meetup.starts_at),
+    return [{"meetup_id": meetup.id, "meetup": meetup.title,
+             "starts_at": iso_or_none(meetup.starts_at),
              "status": registration.status, "attended": registration.attended,
-             "registered_at": _iso(registration.created_at),
-             "cancelled_at": _iso(registration.cancelled_at)}
+             "registered_at": iso_or_none(registration.created_at),
+             "cancelled_at": iso_or_none(registration.cancelled_at)}
             for registration, meetup in rows]
 
 

@@ -16,11 +16,7 @@ from sqlmodel import Session, col, select
 from campagne.features.meetups.privacy import ERASED_GUEST, GUEST_DAYS
 from campagne.features.spaces import bookings
 from campagne.features.spaces.models import Booking, Space
-from campagne.models import utc_now
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if value is not None else None
+from campagne.models import iso_or_none, utc_now
 
 
 def member_bookings(session: Session, member_id: int) -> list[dict[str, Any]]:
@@ -29,8 +25,9 @@ def member_bookings(session: Session, member_id: int) -> list[dict[str, Any]]:
         select(Booking, Space).join(Space, col(Space.id) == col(Booking.space_id))
         .where(Booking.member_id == member_id).order_by(col(Booking.id))).all()
     return [{"space_id": space.id, "space": space.name, "commune": space.commune,
-             "day": _iso(booking.day), "slot": booking.slot,
-             "booked_at": _iso(booking.created_at), "cancelled_at": _iso(booking.cancelled_at)}
+             "day": iso_or_none(booking.day), "slot": booking.slot,
+             "booked_at": iso_or_none(booking.created_at),
+             "cancelled_at": iso_or_none(booking.cancelled_at)}
             for booking, space in rows]
 
 
