@@ -22,12 +22,12 @@ from campagne.demo import generate_region_demo
 from campagne.errors import ConfigError, ConfigInvalid
 from campagne.instance import Instance, load_instance
 from campagne.models import Region
-from campagne.outbox.worker import start_in_background
 from campagne.plugin_loading import build_plugin_manager
 from campagne.plugin_migrations import UnknownPlugin, downgrade_plugin, upgrade_all
 from campagne.regions import read_region_folders, reference_region_paths
 from campagne.settings import CampagneSettings
 from campagne.sync import sync_instance
+from campagne.worker import start_in_background
 
 EXIT_INVALID = 2
 DEMO_DATABASE = "sqlite:///campagne-demo.db"
@@ -198,8 +198,9 @@ def command_demo(args: argparse.Namespace) -> int:
     print("Demo data is synthetic (generated, fixed seed); no real person is shown.")
     print("To sign in, create an account from this folder, for example: "
           "campagne users create you@example.org --role staff --region gers --password-stdin")
-    print("E-mails are sent from this process; administrators read them at /admin/outbox.")
-    thread, stop = start_in_background(instance.engine, settings)
+    print("E-mails are sent and scheduled jobs run from this process; administrators read "
+          "the e-mails at /admin/outbox.")
+    thread, stop = start_in_background(instance)
     try:
         return run_server(instance, args.host, args.port)
     finally:

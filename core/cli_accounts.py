@@ -25,11 +25,9 @@ from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
 from campagne.instance import Instance, load_instance
 from campagne.mail import link_url
-from campagne.models import utc_now
 from campagne.outbox.queue import queue_mail
-from campagne.outbox.retention import purge_outbox
 from campagne.plugin_migrations import upgrade_all
-from campagne.retention import housekeeping, purge, purge_inquiries, purge_plugin_data
+from campagne.purge_run import purge_all
 from campagne.settings import CampagneSettings, settings_for
 
 
@@ -178,29 +176,6 @@ def _create(session: Session, settings: CampagneSettings, args: argparse.Namespa
 
 
 def _purge(session: Session, instance: Instance, dry_run: bool) -> int:
-    settings = instance.settings
-    expired = purge(session, instance, dry_run=dry_run)
-    verb = "would be anonymised" if dry_run else "anonymised"
-    for item in expired:
-        print(f"member {item.member_id}\t{item.region}\t{item.status}\t{item.rule}\t"
-              f"since {item.since.isoformat()}")
-    print(f"{len(expired)} record(s) {verb}.")
-    inquiries = purge_inquiries(session, settings, dry_run=dry_run)
-    for inquiry in inquiries:
-        print(f"inquiry {inquiry.inquiry_id}\t{inquiry.region}\t{inquiry.stage}\t"
-              f"{inquiry.rule}\tsince {inquiry.since.isoformat()}")
-    print(f"{len(inquiries)} inquiry record(s) {verb}.")
-    if not dry_run:
-        print(f"{housekeeping(session, settings)} expired credential(s) and sign-in "
-              "failure(s) deleted.")
-        mails = purge_outbox(session, settings, utc_now())
-        session.commit()
-        print(f"{mails} sent or failed e-mail(s) older than {settings.outbox_keep_days} "
-              "days deleted.")
-        # The features' own periods (guests of meetups and desks, abandoned uploads), then
-        # the other plug-ins'.
-        for plugin, count in purge_plugin_data(session, instance).items():
-            record = instance.plugins.records[plugin]
-            print(f"{count} {record.purged}" if record.purged
-                  else f"{count} row(s) of plug-in {plugin} purged.")
+    for line in purge_all(session, instance, dry_run=dry_run).lines:
+        print(line)
     return 0

@@ -38,6 +38,7 @@ from campagne.plugin_types import (
     ProfileField,
     RegionInfo,
     Routes,
+    ScheduledJob,
     ServiceSpec,
     StageChange,
     TimelineNote,
@@ -515,6 +516,23 @@ def cli_commands() -> list[Commands]:
     on without it.
 
     :return: a list of :class:`~campagne.plugin_types.Commands`.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def scheduled_jobs() -> list[ScheduledJob]:
+    """Register recurring work: reminders, digests, retention, harvests.
+
+    Asked when ``campagne worker`` (or ``campagne demo``) starts, of every plug-in enabled
+    in at least one region. Each job runs once per due time, whatever the number of
+    workers: the first worker to record the run does it, the others skip it. A job is given
+    the regions where its plug-in is enabled and decides there what to do; it must be safe
+    to run again after a failure (queue e-mails with a ``dedupe_key`` so that a second run
+    sends nothing twice).
+
+    :return: a list of :class:`~campagne.plugin_types.ScheduledJob`.
 
     .. versionadded:: 0.2.0
     """

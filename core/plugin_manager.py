@@ -36,6 +36,7 @@ from campagne.plugin_types import (
     ProfileField,
     RegionInfo,
     Routes,
+    ScheduledJob,
     ServiceSpec,
     StageChange,
     TimelineNote,
@@ -419,6 +420,21 @@ class CampagnePluginManager:
                 continue
             kept.extend((plugin, item) for item in value)
         return sorted(kept, key=lambda pair: pair[1].order)
+
+    def scheduled_jobs(self) -> list[tuple[str, ScheduledJob]]:
+        """Every plug-in's scheduled jobs, by plug-in then job name; a value of the wrong
+        shape is recorded as that plug-in's failure."""
+        kept: list[tuple[str, ScheduledJob]] = []
+        for plugin, value in self._call_global("scheduled_jobs"):
+            if value is None:
+                continue
+            if not isinstance(value, list | tuple) or not all(
+                    isinstance(item, ScheduledJob) for item in value):
+                self.record_failure(plugin, "scheduled_jobs", None, TypeError(
+                    f"expected a list of ScheduledJob, got {value!r:.80}"))
+                continue
+            kept.extend((plugin, item) for item in value)
+        return sorted(kept, key=lambda pair: (pair[0], pair[1].name))
 
     def site_template_dirs(self, *, builtin_only: bool = False) -> list[Path]:
         """Template folders every page may use, in plug-in name order; with

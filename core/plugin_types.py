@@ -299,3 +299,52 @@ class Commands:
     names: tuple[str, ...]
     add_parsers: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]
     run: Callable[[argparse.Namespace], int]
+
+
+#: A job's short name: lower-case words joined by dots, dashes or underscores.
+JOB_NAME = re.compile(r"^[a-z][a-z0-9_.-]{0,59}$")
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a scheduled job is given when it runs.
+
+    :param now: the due time this run is for (UTC); reminders and digests compute "tomorrow"
+        and "due today" from it, not from the clock, so that a late run does the same work.
+    :param settings: the instance's settings.
+    :param regions: the regions where the job's plug-in is enabled.
+    :param store_for: the plug-in's own tables in a region:
+        ``with context.store_for(region.slug).open() as data: ...``.
+    :param instance: the running instance, through which the engine's own features reach
+        the database and the region folders; it is internal, outside the toolkit's
+        stability promise, and other plug-ins use ``store_for``.
+    """
+
+    now: dt.datetime
+    settings: Any
+    regions: tuple[RegionInfo, ...]
+    store_for: Callable[[str], Any]
+    instance: Any
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """Recurring work ``campagne worker`` runs (hook ``scheduled_jobs``).
+
+    ``schedule`` is a cron expression of five fields read in Paris time (``"0 7 * * *"``:
+    every day at 7:00). The job is run once per due time across all workers; a worker that
+    was stopped runs the latest missed one when it starts again, not each of them.
+    ``run`` does the work and returns a one-line account of it (``"12 reminders queued"``)
+    or ``None``; an exception is recorded as the run's failure, the next due time tries
+    again. Its full name is the plug-in's followed by ``name``
+    (``campagne.followup.digest``); ``CAMPAGNE_JOB_SCHEDULES`` may change the schedule or
+    switch the job off."""
+
+    name: str
+    schedule: str
+    run: Callable[[JobContext], str | None]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not JOB_NAME.match(self.name):
+            raise ValueError(f"job name {self.name!r} must match {JOB_NAME.pattern}")

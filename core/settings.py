@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from campagne.jobs.schedule import check_schedule
 
 DEFAULT_DATABASE_URL = "sqlite:///campagne.db"
 
@@ -73,6 +75,10 @@ class CampagneSettings(BaseSettings):
         default=3600, ge=1, description="Longest wait between two attempts")
     outbox_keep_days: int = Field(
         default=30, ge=1, description="Days sent and failed e-mails are kept (campagne purge)")
+    job_schedules: dict[str, str] = Field(
+        default_factory=dict,
+        description="Scheduled jobs' cron schedules (Paris time) or 'off', by full name, e.g. "
+                    "{\"campagne.platform.purge\": \"30 2 * * *\"}")
     retention: dict[str, dict[str, int]] = Field(
         default_factory=dict,
         description="Per-region retention overrides in days, e.g. {\"gers\": {\"prospect\": 730}}")
@@ -100,6 +106,17 @@ class CampagneSettings(BaseSettings):
     # Desk bookings in offices and coworking spaces (see docs/operations.md)
     booking_horizon_days: int = Field(
         default=90, ge=1, le=730, description="How many days ahead a desk may be booked")
+
+    @field_validator("job_schedules")
+    @classmethod
+    def _schedules_are_cron(cls, value: dict[str, str]) -> dict[str, str]:
+        """Refuse a schedule croniter cannot read, naming the job."""
+        for name, schedule in value.items():
+            try:
+                check_schedule(schedule)
+            except ValueError as exc:
+                raise ValueError(f"job {name}: {exc}") from None
+        return value
 
 
 #: The database of ``campagne demo``, which the maintenance commands use when no other is set.

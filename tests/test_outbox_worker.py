@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from campagne.db import make_engine, upgrade
 from campagne.outbox.queue import queue_mail
-from campagne.outbox.worker import run_rounds
 from campagne.settings import CampagneSettings
+from campagne.worker import run_rounds
 
 
 class OneRound(threading.Event):
@@ -56,7 +56,8 @@ def test_the_command_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         assert process.stdout is not None
-        assert process.stdout.readline().startswith(b"Sending the outbox every 3600 s")
+        first_line = process.stdout.readline()
+        assert first_line.startswith(b"Sending the outbox every 3600 s and no region folders")
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
     finally:

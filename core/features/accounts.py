@@ -7,7 +7,6 @@ from campagne.api import admin, auth, me
 from campagne.features import Feature
 from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
-from campagne.outbox import cli as outbox_cli
 from campagne.outbox import pages as outbox_pages
 from campagne.plugin_types import Commands, MenuEntry, Routes
 from campagne.web import account_pages, admin_pages
@@ -28,11 +27,9 @@ def app_routes() -> list[Routes]:
 
 @hookimpl
 def cli_commands() -> list[Commands]:
-    """``campagne users``, ``campagne purge`` and ``campagne worker`` (the mail outbox)."""
+    """``campagne users`` and ``campagne purge``."""
     return [Commands(names=("users", "purge"), add_parsers=cli_accounts.add_parsers,
-                     run=cli_accounts.run),
-            Commands(names=("worker",), add_parsers=outbox_cli.add_parsers,
-                     run=outbox_cli.run)]
+                     run=cli_accounts.run)]
 
 
 @hookimpl

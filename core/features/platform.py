@@ -1,11 +1,15 @@
-"""The instance itself: liveness, the list of regions and of the loaded plug-ins."""
+"""The instance itself: liveness, the list of regions and of the loaded plug-ins, and the
+nightly retention run."""
 
 from __future__ import annotations
 
+from sqlmodel import Session
+
+from campagne import worker_cli
 from campagne.api import health, plugins, regions
 from campagne.features import Feature
 from campagne.hookspecs import hookimpl
-from campagne.plugin_types import Routes
+from campagne.plugin_types import Commands, JobContext, Routes, ScheduledJob
 
 FEATURE = Feature("platform", switchable=False)
 
@@ -15,3 +19,25 @@ def app_routes() -> list[Routes]:
     """``/healthz``, ``/api/v1/regions`` and ``/api/v1/plugins``."""
     return [Routes(health.router, order=100), Routes(regions.router, order=101),
             Routes(plugins.router, order=104)]
+
+
+@hookimpl
+def cli_commands() -> list[Commands]:
+    """``campagne worker`` (the mail outbox and the scheduled jobs) and ``campagne jobs``."""
+    return [Commands(names=("worker", "jobs"), add_parsers=worker_cli.add_parsers,
+                     run=worker_cli.run)]
+
+
+@hookimpl
+def scheduled_jobs() -> list[ScheduledJob]:
+    """``purge``: what ``campagne purge`` does, every night at 3:30."""
+    return [ScheduledJob("purge", "30 3 * * *", _purge,
+                         description="Anonymise and delete what is past its retention period")]
+
+
+def _purge(context: JobContext) -> str:
+    # Imported when run: the retention modules import every feature's tables.
+    from campagne.purge_run import purge_all
+
+    with Session(context.instance.engine) as session:
+        return purge_all(session, context.instance, dry_run=False).summary()

@@ -7,6 +7,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
+import campagne.jobs.models
 import campagne.models
 import campagne.operations.models  # inquiries
 import campagne.outbox.models  # noqa: F401 - the mail outbox

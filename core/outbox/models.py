@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Text
+from sqlalchemy import JSON, Text
 from sqlmodel import Field, SQLModel
 
 from campagne.models import utc_now
@@ -28,6 +29,10 @@ class OutboxMail(SQLModel, table=True):
     __tablename__ = "outbox_mail"
 
     id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str | None = Field(
+        default=None, max_length=200, unique=True,
+        description="Set by work that may run twice (a job's reminders): a second e-mail "
+                    "with the same key is not queued")
     message_id: str = Field(max_length=250, unique=True, description="RFC 5322 Message-ID")
     kind: str = Field(max_length=40, index=True, description="e.g. password_reset")
     region_slug: str | None = Field(default=None, max_length=40, index=True)
@@ -35,6 +40,12 @@ class OutboxMail(SQLModel, table=True):
     reply_to: str | None = Field(default=None, max_length=320)
     subject: str = Field(max_length=500)
     body: str = Field(sa_type=Text)
+    headers: dict[str, str] = Field(
+        default_factory=dict, sa_type=JSON,
+        description="Extra headers, e.g. List-Unsubscribe and List-Unsubscribe-Post")
+    attachments: list[dict[str, Any]] = Field(
+        default_factory=list, sa_type=JSON,
+        description="Text attachments: filename, content_type and content (an .ics)")
     state: str = Field(default=MailState.QUEUED.value, max_length=10, index=True,
                        description="One of MailState")
     attempts: int = 0

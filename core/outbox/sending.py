@@ -46,7 +46,8 @@ def _send_one(engine: Engine, settings: CampagneSettings, row: OutboxMail,
               now: dt.datetime) -> str:
     try:
         smtp.send_mail(settings, row.recipient, row.subject, row.body,
-                       reply_to=row.reply_to, message_id=row.message_id)
+                       reply_to=row.reply_to, message_id=row.message_id,
+                       headers=row.headers, attachments=row.attachments)
     except (OSError, smtplib.SMTPException, ValueError) as exc:  # ValueError: bad header
         return _record_failure(engine, settings, row, now, exc)
     except Exception as exc:  # noqa: BLE001 - one bad e-mail must not stop the others
