@@ -73,6 +73,7 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/admin/outbox"): only(AD, 200, 403, 303),
     ("GET", "/{slug}/staff/outbox"): PAGE_STAFF_READ,
     ("POST", "/admin/outbox/{mail_id}/retry"): only(AD, 303, 403, 303),
+    ("GET", "/admin/jobs"): only(AD, 200, 403, 303),
     ("POST", "/admin/audit"): only(AD, 200, 403, 303),
     ("GET", "/{slug}/staff/members"): PAGE_STAFF_READ,
     ("POST", "/{slug}/staff/members"): PAGE_STAFF_READ,
