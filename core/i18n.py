@@ -12,8 +12,8 @@ import logging
 import re
 from contextvars import ContextVar
 from functools import cache, lru_cache
-from zoneinfo import ZoneInfo
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date

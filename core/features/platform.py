@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from campagne import worker_cli
-from campagne.jobs import pages as job_pages
 from campagne.api import health, plugins, regions
 from campagne.features import Feature
 from campagne.hookspecs import hookimpl
+from campagne.jobs import pages as job_pages
 from campagne.plugin_types import Commands, JobContext, Routes, ScheduledJob
 
 FEATURE = Feature("platform", switchable=False)
