@@ -21,6 +21,8 @@ from campagne.auth.production import check_production, tls_declared
 from campagne.auth.secret import InsecureSettings, secret_key
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
+from campagne.observability.metrics import InstanceMetrics
+from campagne.observability.middleware import RequestTiming
 from campagne.plugin_types import Routes
 from campagne.schema_state import SchemaMismatch, schema_state
 from campagne.settings import CampagneSettings
@@ -57,9 +59,12 @@ def create_app(instance: Instance) -> FastAPI:
     app.state.renderer = Renderer(instance, app.state.catalogue)
     route_sets = instance.plugins.app_routes()
     upload_paths = [pattern for _, routes in route_sets for pattern in routes.upload_paths]
+    app.state.metrics = InstanceMetrics(instance)
     app.add_middleware(RequestGuard, limits=body_limits(instance.settings, upload_paths))
     app.add_middleware(LanguageAndSecurityMiddleware,  # outside: the guard's answers too
                        default_locale=instance.settings.default_locale)
+    # Outside the guard and the language layer: their own answers are timed too.
+    app.add_middleware(RequestTiming, metrics=app.state.metrics)
     if tls_declared(instance.settings):  # outermost: every layer sees an HTTPS request
         app.add_middleware(DeclaredTlsMiddleware)
     _mount_routes(app, instance, route_sets)
@@ -118,7 +123,7 @@ def _mount_region_plugin_routes(app: FastAPI, instance: Instance) -> None:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+    return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/readyz")
 
 
 def allowed_methods(request: Request) -> str:

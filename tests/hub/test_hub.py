@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from hub_kit import demo_transport
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
@@ -106,6 +107,19 @@ def test_an_instance_never_reached_is_unreachable(tmp_path: Path,
     with TestClient(create_hub_app(config, engine, schedule=False)) as hub:
         orne = hub.get("/api/v1/network/instances").json()[1]
         assert orne["status"] == "unreachable" and orne["last_harvest_at"] is None
+        assert hub.get("/metrics").status_code == 404  # the test client is no address
+    with TestClient(create_hub_app(config, engine, schedule=False),
+                    client=("127.0.0.1", 40000)) as local:
+        scraped = {(s.name, tuple(sorted(s.labels.items()))): s.value
+                   for family in text_string_to_metric_families(local.get("/metrics").text)
+                   for s in family.samples}
+    outcome = "campagne_hub_instance_last_outcome"
+    assert scraped[(outcome, (("instance", "Orne"), ("outcome", "unreachable")))] == 1
+    assert scraped[(outcome, (("instance", "Orne"), ("outcome", "ok")))] == 0
+    assert scraped[(outcome, (("instance", "CCI du Gers"), ("outcome", "ok")))] == 1
+    assert ("campagne_hub_instance_last_success_timestamp_seconds",
+            (("instance", "CCI du Gers"),)) in scraped
+    assert ("campagne_hub_harvest_runs", (("state", "done"),)) in scraped
 
 
 def test_one_harvest_per_due_time_whatever_the_processes(tmp_path: Path,
