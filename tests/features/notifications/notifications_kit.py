@@ -3,9 +3,11 @@ sent through the API, the messages one address received."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from accounts_kit import EMAILS, PASSWORD, World
 from sqlmodel import Session
 
 from campagne.auth.accounts import create_account
@@ -57,3 +59,18 @@ def switch_off(instance: Instance, account_id: int, kind: str) -> None:
         assert account is not None
         preferences.save(session, account, off=[kind], shown=[kind], language=account.language)
         session.commit()
+
+
+def page_sign_in(w: World, role: str) -> str:
+    """Open a page session as ``role``; return its CSRF token."""
+    w.client.cookies.clear()
+    form = w.client.get("/account/sign-in").text
+    token = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert token
+    signed = w.client.post("/account/sign-in", data={
+        "csrf": token.group(1), "email": EMAILS[role], "password": PASSWORD},
+        follow_redirects=False)
+    assert signed.status_code == 303
+    found = re.search(r'name="csrf" value="([^"]+)"', w.client.get("/account/").text)
+    assert found
+    return found.group(1)
