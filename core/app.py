@@ -22,6 +22,7 @@ from campagne.auth.secret import InsecureSettings, secret_key
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
 from campagne.plugin_types import Routes
+from campagne.schema_state import SchemaMismatch, schema_state
 from campagne.settings import CampagneSettings
 from campagne.web import busy_answers
 from campagne.web.declared_tls import DeclaredTlsMiddleware
@@ -185,9 +186,15 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory``: reads ``CAMPAGNE_*`` settings (several workers).
-    Unsafe production settings stop the worker with the message, not a traceback."""
+    Unsafe production settings, and a schema that is not this release's (migrations
+    pending, or a newer release's), stop the worker with the message, not a traceback."""
     try:
-        return create_app(load_instance(CampagneSettings()))
-    except InsecureSettings as exc:
+        instance = load_instance(CampagneSettings())
+        app = create_app(instance)
+        state = schema_state(instance.engine, instance.plugins)
+        if not state.is_current:  # workers do not migrate: campagne db upgrade does
+            raise SchemaMismatch(state.describe())
+        return app
+    except (InsecureSettings, SchemaMismatch) as exc:
         print(f"campagne: refusing to start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -1,5 +1,5 @@
 """The hub in process: its configuration (file:line errors), its own tables and
-migrations, harvest outcomes (ok, invalid, unreachable, stale) and the harvest lease."""
+migrations, harvest outcomes (ok, invalid, unreachable, stale) and one harvest per due time."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from campagne.hub.app import create_hub_app
 from campagne.hub.config import load_hub_config
 from campagne.hub.db import upgrade_hub
 from campagne.hub.harvest import harvest
-from campagne.hub.models import HubSnapshot, hub_metadata
-from campagne.hub.scheduler import acquire_lease
+from campagne.hub.models import HubJobRun, HubSnapshot, hub_metadata
+from campagne.hub.scheduler import take_due_harvest
+from campagne.jobs.runner import finish_run
 
 HUB_YAML = """instances:
   - name: CCI du Gers
@@ -63,7 +64,7 @@ def test_hub_tables_never_mix_with_an_instance(tmp_path: Path) -> None:
     upgrade(engine)
     upgrade_hub(engine)  # same database: separate tables and version tables
     tables = set(inspect(engine).get_table_names())
-    assert {"hub_instance", "hub_snapshot", "hub_lease", "hub_alembic_version",
+    assert {"hub_instance", "hub_snapshot", "hub_job_run", "hub_alembic_version",
             "alembic_version", "member"} <= tables
 
 
@@ -107,14 +108,19 @@ def test_an_instance_never_reached_is_unreachable(tmp_path: Path,
         assert orne["status"] == "unreachable" and orne["last_harvest_at"] is None
 
 
-def test_the_harvest_lease_has_one_holder(tmp_path: Path, database_url: str) -> None:
+def test_one_harvest_per_due_time_whatever_the_processes(tmp_path: Path,
+                                                         database_url: str) -> None:
+    config = load_hub_config(_config(tmp_path))  # every 3600 s
     engine = make_engine(database_url)
     upgrade_hub(engine)
-    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    assert acquire_lease(engine, "worker-1", 60, now)
-    assert not acquire_lease(engine, "worker-2", 60, now + dt.timedelta(seconds=30))
-    assert acquire_lease(engine, "worker-1", 60, now + dt.timedelta(seconds=30)), "renewal"
-    assert acquire_lease(engine, "worker-2", 60, now + dt.timedelta(seconds=200)), "expired"
+    now = dt.datetime(2026, 1, 1, 10, 20, tzinfo=dt.UTC)
+    slot = take_due_harvest(engine, config, "process-1", now)
+    assert slot == dt.datetime(2026, 1, 1, 10, 0, tzinfo=dt.UTC)
+    assert take_due_harvest(engine, config, "process-2", now) is None, "same due time"
+    later = now + dt.timedelta(hours=1)
+    assert take_due_harvest(engine, config, "process-2", later) is None, "one still running"
+    finish_run(engine, HubJobRun, "hub.harvest", slot, "done", "gers: ok")
+    assert take_due_harvest(engine, config, "process-2", later) == slot + dt.timedelta(hours=1)
     engine.dispose()
 
 
