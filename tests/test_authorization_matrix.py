@@ -64,6 +64,8 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/account/erasure"): signed_in(200, 303),
     ("POST", "/account/consents/withdraw"): signed_in(303, 303),
     ("POST", "/account/sign-out"): signed_in(303, 303),
+    ("GET", "/account/notifications"): signed_in(200, 303),
+    ("POST", "/account/notifications"): signed_in(303, 303),
     ("GET", "/admin/users"): only(AD, 200, 403, 303),
     ("POST", "/admin/users"): only(AD, 200, 403, 303),
     ("POST", "/admin/users/{user_id}/block"): only(AD, 200, 403, 303),
