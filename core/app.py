@@ -21,8 +21,9 @@ from campagne.auth.production import check_production, tls_declared
 from campagne.auth.secret import InsecureSettings, secret_key
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
+from campagne.observability.logs import configure_logging
 from campagne.observability.metrics import InstanceMetrics
-from campagne.observability.middleware import RequestTiming
+from campagne.observability.middleware import RequestObserver
 from campagne.plugin_types import Routes
 from campagne.schema_state import SchemaMismatch, schema_state
 from campagne.settings import CampagneSettings
@@ -63,8 +64,8 @@ def create_app(instance: Instance) -> FastAPI:
     app.add_middleware(RequestGuard, limits=body_limits(instance.settings, upload_paths))
     app.add_middleware(LanguageAndSecurityMiddleware,  # outside: the guard's answers too
                        default_locale=instance.settings.default_locale)
-    # Outside the guard and the language layer: their own answers are timed too.
-    app.add_middleware(RequestTiming, metrics=app.state.metrics)
+    # Outside the guard and the language layer: their own answers are timed and logged too.
+    app.add_middleware(RequestObserver, metrics=app.state.metrics)
     if tls_declared(instance.settings):  # outermost: every layer sees an HTTPS request
         app.add_middleware(DeclaredTlsMiddleware)
     _mount_routes(app, instance, route_sets)
@@ -194,7 +195,9 @@ def create_app_from_env() -> FastAPI:
     Unsafe production settings, and a schema that is not this release's (migrations
     pending, or a newer release's), stop the worker with the message, not a traceback."""
     try:
-        instance = load_instance(CampagneSettings())
+        settings = CampagneSettings()
+        configure_logging(settings)
+        instance = load_instance(settings)
         app = create_app(instance)
         state = schema_state(instance.engine, instance.plugins)
         if not state.is_current:  # workers do not migrate: campagne db upgrade does

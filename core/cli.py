@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from campagne.demo import generate_region_demo
 from campagne.errors import ConfigError, ConfigInvalid
 from campagne.instance import Instance, load_instance
 from campagne.models import Region
+from campagne.observability.logs import configure_logging
 from campagne.plugin_loading import build_plugin_manager
 from campagne.plugin_migrations import UnknownPlugin, downgrade_plugin, upgrade_all
 from campagne.regions import read_region_folders, reference_region_paths
@@ -104,9 +104,10 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit status (never raises for user errors)."""
     args = build_parser().parse_args(argv)
-    level = os.environ.get("CAMPAGNE_LOG_LEVEL", "INFO").upper()
-    logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "INFO",
-                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        configure_logging(CampagneSettings())
+    except ValidationError:
+        configure_logging(CampagneSettings.model_construct())  # reported below, by name
     try:
         if args.command == "check":
             return command_check(args.region_dirs, verbose=args.verbose)
@@ -267,8 +268,10 @@ def run_server(instance: Instance, host: str, port: int) -> int:
     from campagne.app import create_app
 
     print(f"Serving {', '.join(sorted(instance.regions))} on http://{host}:{port}/")
-    uvicorn.run(create_app(instance), host=host, port=port, log_level="info",
-                proxy_headers=True, server_header=False)
+    # Logging stays as configure_logging set it (JSON in production); the instance writes
+    # its own access lines, with the request id.
+    uvicorn.run(create_app(instance), host=host, port=port, log_level="info", log_config=None,
+                access_log=False, proxy_headers=True, server_header=False)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -76,6 +77,8 @@ class CampagneSettings(BaseSettings):
         default=3600, ge=1, description="Longest wait between two attempts")
     outbox_keep_days: int = Field(
         default=30, ge=1, description="Days sent and failed e-mails are kept (campagne purge)")
+    log_format: Literal["json", "text"] | None = Field(
+        default=None, description="Log lines as JSON objects or text (JSON in production)")
     metrics_allow: list[str] = Field(
         default_factory=lambda: ["127.0.0.1/32", "::1/128"],
         description="Networks whose callers may read /metrics (JSON list of CIDR blocks)")

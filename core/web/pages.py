@@ -40,6 +40,7 @@ class ServedRegionHome(Route):
             slug = child_scope.get("path_params", {}).get("slug")
             if slug not in scope["app"].state.instance.regions:
                 return Match.NONE, {}
+            child_scope["route"] = self  # as FastAPI's routes do: metrics and logs read it
         return match, child_scope
 
 
