@@ -113,8 +113,6 @@ def _member(archive: Path, name: str) -> bytes:
 
 def test_the_manifest_describes_the_archive(
         instance: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-
-
     archive = tmp_path / "b.tar.gz"
     assert _run("backup", "--db", instance, str(archive)) == 0
     manifest = json.loads(_member(archive, "manifest.json"))
