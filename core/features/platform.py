@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from campagne import worker_cli
 from campagne.api import health, plugins, regions
+from campagne.backup import cli as backup_cli
 from campagne.features import Feature
 from campagne.hookspecs import hookimpl
 from campagne.jobs import pages as job_pages
@@ -27,9 +28,12 @@ def app_routes() -> list[Routes]:
 
 @hookimpl
 def cli_commands() -> list[Commands]:
-    """``campagne worker`` (the mail outbox and the scheduled jobs) and ``campagne jobs``."""
+    """``campagne worker`` (the mail outbox and the scheduled jobs), ``campagne jobs``,
+    ``campagne backup`` and ``campagne restore``."""
     return [Commands(names=("worker", "jobs"), add_parsers=worker_cli.add_parsers,
-                     run=worker_cli.run)]
+                     run=worker_cli.run),
+            Commands(names=("backup", "restore"), add_parsers=backup_cli.add_parsers,
+                     run=backup_cli.run)]
 
 
 @hookimpl
