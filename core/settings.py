@@ -75,6 +75,9 @@ class CampagneSettings(BaseSettings):
         default=3600, ge=1, description="Longest wait between two attempts")
     outbox_keep_days: int = Field(
         default=30, ge=1, description="Days sent and failed e-mails are kept (campagne purge)")
+    newsletter_rate_per_minute: int = Field(
+        default=60, ge=1, description="Newsletter e-mails all workers together send per minute "
+                                      "at most (other e-mails are not held back)")
     job_schedules: dict[str, str] = Field(
         default_factory=dict,
         description="Scheduled jobs' cron schedules (Paris time) or 'off', by full name, e.g. "

@@ -33,11 +33,13 @@ class SendReport:
 
 def send_due(engine: Engine, settings: CampagneSettings, *, limit: int = 50,
              now: dt.datetime | None = None) -> SendReport:
-    """Take up to ``limit`` due e-mails, send each, and record how it went."""
+    """Take up to ``limit`` due e-mails (newsletters last, and no more of them than
+    ``newsletter_rate_per_minute`` allows), send each, and record how it went."""
     now = now or utc_now()
     lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
     counts = {"sent": 0, "retried": 0, "failed": 0}
-    for row in claim(engine, limit=limit, now=now, lease=lease):
+    for row in claim(engine, limit=limit, now=now, lease=lease,
+                     bulk_rate=settings.newsletter_rate_per_minute):
         counts[_send_one(engine, settings, row, now)] += 1
     return SendReport(**counts)
 
