@@ -10,18 +10,19 @@ import hashlib
 from campagne.features.newsletters.models import Newsletter
 from campagne.features.newsletters.tokens import unsubscribe_url
 from campagne.i18n import translations
+from campagne.i18n_markers import N_
 from campagne.settings import CampagneSettings
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
+WHY = N_("You receive this newsletter from %(programme)s because you agreed to it.")
+HOW_TO_STOP = N_("To stop receiving it, open this link:")
 
 
 def mail_text(settings: CampagneSettings, programme: str, newsletter: Newsletter,
               link: str) -> str:
     """The body of the e-mail."""
     text = translations(settings.default_locale).gettext
-    footer = [text("You receive this newsletter from %(programme)s because you agreed to "
-                   "it.") % {"programme": programme},
-              text("To stop receiving it, open this link:"), link]
+    footer = [text(WHY) % {"programme": programme}, text(HOW_TO_STOP), link]
     return newsletter.body.rstrip() + "\n\n-- \n" + "\n".join(footer) + "\n"
 
 

@@ -81,12 +81,12 @@ def test_consent_send_and_one_click_unsubscribe(tmp_path: Path, database_url: st
         stranger = TestClient(w.client.app)  # no cookie, no form token: a mail client
         done = stranger.post(path_of(link), content="List-Unsubscribe=One-Click",
                              headers={"Content-Type": "application/x-www-form-urlencoded"})
-        assert done.status_code == 200 and "Vous êtes désinscrit" in done.text
+        assert done.status_code == 200 and "Votre désabonnement est enregistré" in done.text
         gone = subscription(w, prospect.id or 0)
         assert gone is not None and gone.unsubscribed_at is not None
         twice = stranger.post(path_of(link), content="List-Unsubscribe=One-Click",
                               headers={"Content-Type": "application/x-www-form-urlencoded"})
-        assert twice.status_code == 200 and "Vous n’êtes plus abonné" in twice.text
+        assert twice.status_code == 200 and "Vous ne recevez plus la lettre" in twice.text
         stored = newsletter(w, letter)
         assert (stored.sent_count, stored.unsubscribed_count) == (1, 1)
         listing = w.client.get("/gers/staff/newsletters").text
