@@ -29,7 +29,6 @@ from campagne.plugin_types import (
     InquiryEvent,
     MenuEntry,
     Panel,
-    RegionInfo,
     Routes,
 )
 

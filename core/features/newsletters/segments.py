@@ -96,8 +96,8 @@ def _condition(choice: Choice, region_id: int) -> Any:
     if choice.segment is Segment.MEETUPS:
         return _at_meetups(region_id)
     if choice.segment is Segment.SECTOR:
-        return or_(and_(_live_member(), Member.sector_slug == choice.value),
-                   and_(_live_inquiry(), Inquiry.sector_slug == choice.value))
+        return or_(and_(_live_member(), col(Member.sector_slug) == choice.value),
+                   and_(_live_inquiry(), col(Inquiry.sector_slug) == choice.value))
     return and_(_live_member(),
                 func.lower(Member.commune) == (choice.value or "").lower())
 

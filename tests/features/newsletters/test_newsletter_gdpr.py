@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from accounts_kit import world
 from accounts_kit import sign_in_world as sign_in
+from accounts_kit import world
 from inquiry_kit import new_inquiry
 from newsletters_kit import newsletter, subscribe, subscription, written
 from sqlmodel import Session, select

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from accounts_kit import world
 from accounts_kit import sign_in_world as sign_in
+from accounts_kit import world
 from fastapi.testclient import TestClient
 from inquiry_kit import deliver, inquiries, send_form, smtp_server
 from newsletters_kit import LINK, newsletter, path_of, subscription, written

@@ -14,8 +14,8 @@ from newsletters_kit import subscribe, subscription, written
 from sqlmodel import Session, select
 
 from campagne.auth.models import AuditEvent
-from campagne.features.newsletters.tokens import token_subject, unsubscribe_token
 from campagne.features.newsletters.models import Newsletter
+from campagne.features.newsletters.tokens import token_subject, unsubscribe_token
 from campagne.plugin_data import region_id_of
 
 URL = "/gers/newsletters/unsubscribe"
