@@ -21,7 +21,10 @@ from campagne.auth.production import check_production, tls_declared
 from campagne.auth.secret import InsecureSettings, secret_key
 from campagne.i18n import gettext
 from campagne.instance import Instance, load_instance
+from campagne.observability.metrics import InstanceMetrics
+from campagne.observability.middleware import RequestTiming
 from campagne.plugin_types import Routes
+from campagne.schema_state import SchemaMismatch, schema_state
 from campagne.settings import CampagneSettings
 from campagne.web import busy_answers
 from campagne.web.declared_tls import DeclaredTlsMiddleware
@@ -56,9 +59,12 @@ def create_app(instance: Instance) -> FastAPI:
     app.state.renderer = Renderer(instance, app.state.catalogue)
     route_sets = instance.plugins.app_routes()
     upload_paths = [pattern for _, routes in route_sets for pattern in routes.upload_paths]
+    app.state.metrics = InstanceMetrics(instance)
     app.add_middleware(RequestGuard, limits=body_limits(instance.settings, upload_paths))
     app.add_middleware(LanguageAndSecurityMiddleware,  # outside: the guard's answers too
                        default_locale=instance.settings.default_locale)
+    # Outside the guard and the language layer: their own answers are timed too.
+    app.add_middleware(RequestTiming, metrics=app.state.metrics)
     if tls_declared(instance.settings):  # outermost: every layer sees an HTTPS request
         app.add_middleware(DeclaredTlsMiddleware)
     _mount_routes(app, instance, route_sets)
@@ -117,7 +123,7 @@ def _mount_region_plugin_routes(app: FastAPI, instance: Instance) -> None:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+    return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/readyz")
 
 
 def allowed_methods(request: Request) -> str:
@@ -185,9 +191,15 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory``: reads ``CAMPAGNE_*`` settings (several workers).
-    Unsafe production settings stop the worker with the message, not a traceback."""
+    Unsafe production settings, and a schema that is not this release's (migrations
+    pending, or a newer release's), stop the worker with the message, not a traceback."""
     try:
-        return create_app(load_instance(CampagneSettings()))
-    except InsecureSettings as exc:
+        instance = load_instance(CampagneSettings())
+        app = create_app(instance)
+        state = schema_state(instance.engine, instance.plugins)
+        if not state.is_current:  # workers do not migrate: campagne db upgrade does
+            raise SchemaMismatch(state.describe())
+        return app
+    except (InsecureSettings, SchemaMismatch) as exc:
         print(f"campagne: refusing to start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
@@ -25,6 +26,7 @@ from campagne.models import Region
 from campagne.plugin_loading import build_plugin_manager
 from campagne.plugin_migrations import UnknownPlugin, downgrade_plugin, upgrade_all
 from campagne.regions import read_region_folders, reference_region_paths
+from campagne.schema_state import SchemaMismatch, schema_state
 from campagne.settings import CampagneSettings
 from campagne.sync import sync_instance
 from campagne.worker import start_in_background
@@ -62,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_upgrade = db_commands.add_parser("upgrade", help="apply the schema migrations")
     db_upgrade.add_argument("--db", default=None, help="database URL (else CAMPAGNE_DATABASE_URL)")
+    db_upgrade.add_argument("--check", action="store_true",
+                            help="change nothing: exit 0 when the schema is current, 1 when "
+                                 "migrations are pending or the schema is unknown")
     db_upgrade.add_argument("region_dirs", nargs="*", type=Path, metavar="REGION_DIR",
                             help="also copy these regions' configuration into the database "
                                  "(what serve does at start-up; needed before starting workers "
@@ -107,8 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_check(args.region_dirs, verbose=args.verbose)
         if args.command == "db" and args.db_command == "downgrade":
             return command_downgrade(args)
+        if args.command == "db" and args.check:
+            return command_upgrade_check(args)
         if args.command == "db":
             settings = _settings(args.db)
+            refuse_unknown_schema(make_engine(settings.database_url))
             if args.region_dirs:
                 prepare(settings, args.region_dirs, with_demo_data=False)
             else:
@@ -125,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigInvalid as exc:
         _print_errors(exc.errors)
         return EXIT_INVALID
-    except InsecureSettings as exc:
+    except (InsecureSettings, SchemaMismatch) as exc:
         print(f"campagne: refusing to start: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except ValidationError as exc:
@@ -145,6 +153,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
+
+
+def command_upgrade_check(args: argparse.Namespace) -> int:
+    """``campagne db upgrade --check``: say where the schema stands; change nothing."""
+    settings = _settings(args.db)
+    engine = make_engine(settings.database_url)
+    plugins = load_instance(settings, args.region_dirs).plugins if args.region_dirs else None
+    try:
+        state = schema_state(engine, plugins)
+    finally:
+        engine.dispose()
+    print(f"{_safe_url(settings.database_url)}: {state.describe()}")
+    return 0 if state.is_current else 1
+
+
+def refuse_unknown_schema(engine: Engine) -> None:
+    """Stop with a message when the database was migrated by a newer release."""
+    state = schema_state(engine)
+    if not state.known:
+        raise SchemaMismatch(state.describe())
 
 
 def command_check(paths: list[Path], *, verbose: bool = False) -> int:
@@ -217,6 +245,7 @@ def command_serve(args: argparse.Namespace) -> int:
 def prepare(settings: CampagneSettings, paths: list[Path], *, with_demo_data: bool) -> Instance:
     """Load the regions, migrate the database, copy the configuration into it."""
     instance = load_instance(settings, paths)
+    refuse_unknown_schema(instance.engine)
     upgrade_all(instance.engine, instance.plugins)
     with Session(instance.engine) as session:
         sync_instance(instance, session)

@@ -23,6 +23,8 @@ from campagne.auth.accounts import (
 )
 from campagne.auth.models import CredentialKind, Role, UserAccount
 from campagne.db import make_engine, upgrade
+from campagne.i18n import SUPPORTED, translations
+from campagne.i18n_markers import N_
 from campagne.instance import Instance, load_instance
 from campagne.mail import link_url
 from campagne.outbox.queue import queue_mail
@@ -48,6 +50,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     how.add_argument("--invite", action="store_true",
                      help="print an invitation link (and e-mail it with --send)")
     create.add_argument("--send", action="store_true", help="e-mail the invitation (SMTP)")
+    create.add_argument("--lang", choices=SUPPORTED, default="fr",
+                        help="the language of the invitation e-mail (fr)")
     password = actions.add_parser("set-password", help="change a password (standard input)")
     password.add_argument("email")
     off = actions.add_parser("deactivate", help="block an account and end its sessions")
@@ -163,10 +167,12 @@ def _create(session: Session, settings: CampagneSettings, args: argparse.Namespa
         issued = tokens.issue(session, settings, user, CredentialKind.INVITE)
         url = link_url(settings, issued.secret)
         if args.send:
+            text = translations(args.lang).gettext
             queue_mail(session, settings, kind="invitation", to=user.email,
-                       subject="Campagne: your invitation",
-                       body=f"An account was opened for you. Choose your password here "
-                            f"(valid {settings.link_hours} hours):\n\n{url}\n")
+                       subject=text(N_("Campagne: your invitation")),
+                       body=text(N_("An account was opened for you. Choose your password "
+                                    "here (the link is valid %(hours)s hours):")) % {
+                           "hours": settings.link_hours} + f"\n\n{url}\n")
         session.commit()
         if args.send:
             print(f"Invitation queued for {user.email}; campagne worker sends it.")

@@ -361,6 +361,16 @@ def default_pipeline() -> Pipeline:
                       closed=key == "not_pursued") for key, fr, en in labels])
 
 
+class RegionNotifications(StrictModel):
+    """Which notifications the region's features send (each is on unless switched off)."""
+
+    new_inquiry: bool = Field(default=True, description="Tell the staff of each new inquiry")
+    followup_digest: bool = Field(default=True, description=(
+        "Send each adviser the follow-ups due, every morning"))
+    meetup_reminder: bool = Field(default=True, description=(
+        "Remind the people signed up to a meetup the day before"))
+
+
 class RegionConfig(StrictModel):
     """The whole of ``region.yaml``."""
 
@@ -380,6 +390,7 @@ class RegionConfig(StrictModel):
     theme: Theme = Theme()
     inquiry_form: InquiryForm = InquiryForm()
     pipeline: Pipeline = Field(default_factory=default_pipeline)
+    notifications: RegionNotifications = RegionNotifications()
 
     @field_validator("services")
     @classmethod

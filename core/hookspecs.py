@@ -35,6 +35,7 @@ from campagne.plugin_types import (
     InquiryEvent,
     MemberEvent,
     MenuEntry,
+    NotificationKind,
     Panel,
     ProfileField,
     RegionInfo,
@@ -553,6 +554,24 @@ def scheduled_jobs() -> list[ScheduledJob]:
     sends nothing twice).
 
     :return: a list of :class:`~campagne.plugin_types.ScheduledJob`.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def notification_kinds() -> list[NotificationKind]:
+    """Declare the kinds of e-mail this plug-in sends to people, so that each person sees
+    them on their notifications page (``/account/notifications``) and may switch off the
+    optional ones.
+
+    Asked of every plug-in enabled in at least one region. Staff see the ``staff`` kinds of
+    the plug-ins enabled in their regions, members the ``member`` kinds of those of their
+    region. Before sending an optional kind to an account, check
+    :func:`campagne.notifications.preferences.wants` (the engine's features do); a key
+    declared twice is recorded as a failure of the second plug-in and left out.
+
+    :return: a list of :class:`~campagne.plugin_types.NotificationKind`.
 
     .. versionadded:: 0.2.0
     """

@@ -13,9 +13,11 @@ import re
 from contextvars import ContextVar
 from functools import cache, lru_cache
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import NumberPattern, format_decimal, parse_pattern
@@ -23,6 +25,8 @@ from babel.numbers import format_currency as babel_format_currency
 from babel.support import Translations
 
 SUPPORTED = ("fr", "en")
+#: Moments are shown in the time of the programmes (metropolitan France).
+PARIS = ZoneInfo("Europe/Paris")
 DEFAULT = "fr"
 LANG_COOKIE = "campagne_lang"
 
@@ -152,6 +156,13 @@ def format_money(value: float, currency: str = "EUR", *, locale: str | None = No
     """Format an amount of money for ``locale``, by default the current language
     (``1 200,00 €`` in French)."""
     return str(babel_format_currency(value, currency,
+                                     locale=babel_locale(locale or current_locale.get())))
+
+
+def format_moment(value: dt.datetime, *, locale: str | None = None) -> str:
+    """Format a moment in Paris time for ``locale``, by default the current language
+    (``7 déc. 2026, 03:30:00`` in French)."""
+    return str(babel_format_datetime(value, format="medium", tzinfo=PARIS,
                                      locale=babel_locale(locale or current_locale.get())))
 
 

@@ -33,6 +33,7 @@ from campagne.plugin_types import (
     InquiryEvent,
     MemberEvent,
     MenuEntry,
+    NotificationKind,
     Panel,
     ProfileField,
     RegionInfo,
@@ -450,6 +451,25 @@ class CampagnePluginManager:
                 continue
             kept.extend((plugin, item) for item in value)
         return sorted(kept, key=lambda pair: (pair[0], pair[1].name))
+
+    def notification_kinds(self) -> list[tuple[str, NotificationKind]]:
+        """Every plug-in's notification kinds with the plug-in of each, in plug-in order; a
+        key already declared, or a value of the wrong shape, is that plug-in's failure."""
+        kept: dict[str, tuple[str, NotificationKind]] = {}
+        for plugin, value in self._call_global("notification_kinds"):
+            if not isinstance(value, list | tuple) or not all(
+                    isinstance(item, NotificationKind) for item in value):
+                if value is not None:
+                    self.record_failure(plugin, "notification_kinds", None, TypeError(
+                        f"expected a list of NotificationKind, got {value!r:.80}"))
+                continue
+            for kind in value:
+                if kind.key in kept:
+                    self.record_failure(plugin, "notification_kinds", None, ValueError(
+                        f"kind '{kind.key}' is declared by {kept[kind.key][0]}"))
+                    continue
+                kept[kind.key] = (plugin, kind)
+        return list(kept.values())
 
     def site_template_dirs(self, *, builtin_only: bool = False) -> list[Path]:
         """Template folders every page may use, in plug-in name order; with

@@ -360,3 +360,37 @@ class ScheduledJob:
     def __post_init__(self) -> None:
         if not JOB_NAME.match(self.name):
             raise ValueError(f"job name {self.name!r} must match {JOB_NAME.pattern}")
+
+
+# --- notifications -----------------------------------------------------------------------
+
+
+class NotificationKind(Frozen):
+    """A kind of e-mail the engine or a plug-in sends to people (hook
+    ``notification_kinds``), shown on their notifications page.
+
+    ``key`` names the kind (``new_inquiry``); ``label`` is a text marked for translation
+    (``N_("A new inquiry in my regions")``) or a mapping of languages (``{"fr": ..., "en":
+    ...}``); ``audience`` says who receives it: ``staff`` (the staff of the regions where the
+    plug-in is on) or ``member``; an ``optional`` kind may be switched off by each person,
+    the others are always sent (a booking's confirmation) and are listed for information."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
+    label: str | dict[str, str]
+    audience: Literal["staff", "member"]
+    optional: bool = True
+
+    @field_validator("label")
+    @classmethod
+    def _french_label(cls, label: str | dict[str, str]) -> str | dict[str, str]:
+        if isinstance(label, dict) and "fr" not in label:
+            raise ValueError("a French label ('fr') is required")
+        return label
+
+    def label_in(self, locale: str) -> str:
+        """The label in ``locale`` (a marked text is translated, a mapping looked up)."""
+        from campagne.i18n import translations
+
+        if isinstance(self.label, str):
+            return translations(locale).gettext(self.label)
+        return self.label.get(locale) or self.label["fr"]

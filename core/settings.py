@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -78,6 +79,12 @@ class CampagneSettings(BaseSettings):
     newsletter_rate_per_minute: int = Field(
         default=60, ge=1, description="Newsletter e-mails all workers together send per minute "
                                       "at most (other e-mails are not held back)")
+    metrics_allow: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1/32", "::1/128"],
+        description="Networks whose callers may read /metrics (JSON list of CIDR blocks)")
+    metrics_token: str | None = Field(
+        default=None, min_length=16,
+        description="When set, /metrics also needs 'Authorization: Bearer <token>'")
     job_schedules: dict[str, str] = Field(
         default_factory=dict,
         description="Scheduled jobs' cron schedules (Paris time) or 'off', by full name, e.g. "
@@ -109,6 +116,17 @@ class CampagneSettings(BaseSettings):
     # Desk bookings in offices and coworking spaces (see docs/operations.md)
     booking_horizon_days: int = Field(
         default=90, ge=1, le=730, description="How many days ahead a desk may be booked")
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        """Refuse what is not a network, naming it."""
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise ValueError(f"{network!r} is not a network (e.g. 10.0.0.0/8)") from None
+        return value
 
     @field_validator("job_schedules")
     @classmethod

@@ -36,8 +36,10 @@ class Inbox:
         return [m for m in self.messages if m["To"] == address]
 
     def body(self, message: EmailMessage) -> str:
-        """The text of a message."""
-        text: str = message.get_content()
+        """The text of a message (its plain-text part when it has attachments)."""
+        part = message.get_body(("plain",))
+        assert part is not None, "no text in the message"
+        text: str = part.get_content()
         return text
 
 

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from accounts_kit import signed_in_client, world
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
@@ -144,7 +145,10 @@ def test_settings_change_a_schedule_or_switch_a_job_off(tmp_path: Path) -> None:
     assert [job.name for job in jobs if job.switched_off] == [broken]
     assert unknown_overrides(moved, jobs) == ["campagne.nothing"]
     reports = run_due(moved, jobs, worker="w1", now=MORNING)
-    assert [r.job for r in reports] == ["campagne.platform.purge", census]
+    # Every job without a run yet runs its latest due time (the features' notifications too).
+    assert [r.job for r in reports] == ["campagne.meetups.meetup_reminder",
+                                        "campagne.pipeline.followup_digest",
+                                        "campagne.platform.purge", census]
     with pytest.raises(ValidationError, match="job x: 'every day' is not a cron schedule"):
         CampagneSettings(job_schedules={"x": "every day"})
     instance.engine.dispose()
@@ -190,3 +194,17 @@ def test_the_jobs_command_lists_and_runs(tmp_path: Path, capsys: pytest.CaptureF
     broken = census.removesuffix(".census") + ".broken"
     assert main(["jobs", "--run", broken, *database]) == 1
     assert "failed, RuntimeError: the census office is closed" in capsys.readouterr().out
+
+
+def test_administrators_see_the_jobs_and_their_last_runs(tmp_path: Path) -> None:
+    with world(tmp_path) as w:
+        admin, _ = signed_in_client(w, "admin")
+        page = admin.get("/admin/jobs")
+        assert page.status_code == 200
+        assert "campagne.platform.purge" in page.text and "jamais" in page.text
+        assert "/admin/jobs" in admin.get("/account/").text
+        run_due(w.instance, registered_jobs(w.instance), worker="w1", now=MORNING)
+        english = admin.get("/admin/jobs?lang=en").text
+        assert "Dec 8, 2026, 3:30:00\u202fAM" in english and ">done<" in english
+        staff, _ = signed_in_client(w, "staff_gers")
+        assert staff.get("/admin/jobs").status_code == 403

@@ -12,6 +12,7 @@ from sqlmodel import SQLModel
 
 import campagne.auth.models
 import campagne.models
+import campagne.notifications.models
 import campagne.operations.models
 import campagne.outbox.models  # noqa: F401
 from campagne.db import make_engine, schema_is_current, upgrade

@@ -130,3 +130,40 @@ def test_erasing_a_member_deletes_the_mails_to_their_address(tmp_path: Path) -> 
                                headers=w.headers("staff_gers"))
         assert erased.status_code in (200, 204), erased.text
         assert [m.recipient for m in outbox(w)] == ["someone-else@example.org"]
+
+
+def test_an_administrator_sends_a_failed_mail_again_unless_its_link_was_masked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = free_port()  # the mail server comes back there after the failures
+    monkeypatch.setenv("CAMPAGNE_SMTP_PORT", str(port))
+    with world(tmp_path) as w:
+        with Session(w.instance.engine) as session:
+            plain = queue_mail(session, w.instance.settings, kind="test", to="a@example.org",
+                               subject="Bonjour", body="Bonjour\n", region_slug="gers")
+            linked = queue_mail(session, w.instance.settings, kind="password_reset",
+                                to="b@example.org", subject="Lien",
+                                body="https://x.example/account/set-password?token=…\n")
+            assert plain is not None and linked is not None
+            for mail in (plain, linked):
+                mail.state, mail.attempts, mail.last_error = "failed", 8, "SMTPRecipientsRefused"
+            session.commit()
+            plain_id, linked_id = plain.id, linked.id
+        admin, _ = signed_in_client(w, "admin")
+        page = admin.get("/admin/outbox?state=failed").text
+        assert page.count("Renvoyer") == 1 and "Son lien a été masqué" in page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        again = admin.post(f"/admin/outbox/{plain_id}/retry", data={"csrf": csrf.group(1)},
+                           follow_redirects=False)
+        assert again.status_code == 303
+        assert admin.post(f"/admin/outbox/{linked_id}/retry",
+                          data={"csrf": csrf.group(1)}).status_code == 404
+        assert admin.post(f"/admin/outbox/{plain_id}/retry",
+                          data={"csrf": "forged"}).status_code == 403
+        with smtp_server(monkeypatch, port) as inbox:
+            assert deliver(w.instance).sent == 1
+        assert [m["To"] for m in inbox.messages] == ["a@example.org"]
+        with Session(w.instance.engine) as session:
+            [event] = session.exec(select(AuditEvent).where(
+                AuditEvent.action == "outbox_retry")).all()
+            assert event.target == f"outbox:{plain_id}" and event.region_slug == "gers"

@@ -89,6 +89,16 @@ class Health(BaseModel):
     regions: list[str] = Field(examples=[["gers", "orne"]])
 
 
+class Readiness(BaseModel):
+    """Whether the instance may take requests: database reachable, schema current."""
+
+    status: str = Field(examples=["ready"], description="ready or not_ready")
+    database: str = Field(examples=["ok"], description="ok or unreachable")
+    schema_: str = Field(alias="schema", examples=["current"],
+                         description="current, pending, unknown, or not read")
+    detail: str = Field(examples=["the schema is current (revision 0010)"])
+
+
 class ErrorOut(BaseModel):
     """An error answer."""
 

@@ -44,6 +44,8 @@ class UserAccount(SQLModel, table=True):
     active: bool = True
     created_at: dt.datetime = Field(default_factory=utc_now)
     last_login_at: dt.datetime | None = None
+    language: str = Field(default="fr", max_length=2,
+                          description="The language of the e-mails sent to the person (fr, en)")
 
 
 class UserRegion(SQLModel, table=True):

@@ -9,6 +9,8 @@ from campagne import worker_cli
 from campagne.api import health, plugins, regions
 from campagne.features import Feature
 from campagne.hookspecs import hookimpl
+from campagne.jobs import pages as job_pages
+from campagne.observability import route as metrics_route
 from campagne.plugin_types import Commands, JobContext, Routes, ScheduledJob
 
 FEATURE = Feature("platform", switchable=False)
@@ -16,9 +18,11 @@ FEATURE = Feature("platform", switchable=False)
 
 @hookimpl
 def app_routes() -> list[Routes]:
-    """``/healthz``, ``/api/v1/regions`` and ``/api/v1/plugins``."""
-    return [Routes(health.router, order=100), Routes(regions.router, order=101),
-            Routes(plugins.router, order=104)]
+    """``/healthz``, ``/readyz``, ``/metrics``, ``/api/v1/regions``, ``/api/v1/plugins`` and
+    the administrators' page of the scheduled jobs (``/admin/jobs``)."""
+    return [Routes(health.router, order=100), Routes(metrics_route.router, order=100),
+            Routes(regions.router, order=101),
+            Routes(plugins.router, order=104), Routes(job_pages.admin, order=405)]
 
 
 @hookimpl

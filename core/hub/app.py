@@ -27,6 +27,7 @@ from campagne.features.statistics.api_network import comparison_response
 from campagne.features.statistics.pages import compare_context
 from campagne.hub.config import HubConfig
 from campagne.hub.harvest import _aware, instance_status, latest_snapshots
+from campagne.hub.metrics import metrics_router
 from campagne.hub.models import HubInstance, HubSnapshot
 from campagne.hub.scheduler import harvest_forever
 from campagne.hub.trend_routes import add_trend_routes
@@ -189,5 +190,6 @@ def create_hub_app(config: HubConfig, engine: Engine, *, schedule: bool = True) 
     i18n.load_catalogues()
     app.add_middleware(LanguageAndSecurityMiddleware, default_locale="fr")
     app.include_router(build_router(config, engine))
+    app.include_router(metrics_router(config, engine))
     app.mount("/static/core", StaticFiles(directory=CORE_STATIC), name="static-core")
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Index, MetaData
+from sqlalchemy import JSON, Index, MetaData, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -53,11 +53,18 @@ class HubSnapshot(HubModel, table=True):
                     "null for snapshots kept before: trends then read the payload")
 
 
-class HubLease(HubModel, table=True):
-    """Who may harvest now: one holder at a time, whatever the number of processes."""
+class HubJobRun(HubModel, table=True):
+    """One run of the hub's harvest job for one due time; the unique (job, slot) pair lets
+    one process run it, whatever the number of hub processes (docs/decisions/0023)."""
 
-    __tablename__ = "hub_lease"
+    __tablename__ = "hub_job_run"
+    __table_args__ = (UniqueConstraint("job", "slot", name="uq_hub_job_run_job_slot"),)
 
-    name: str = Field(primary_key=True, max_length=40)
-    holder: str = Field(max_length=80)
-    expires_at: dt.datetime
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=120, index=True)
+    slot: dt.datetime
+    worker: str = Field(max_length=80)
+    state: str = Field(default="running", max_length=10)
+    started_at: dt.datetime = Field(default_factory=utc_now, index=True)
+    finished_at: dt.datetime | None = None
+    outcome: str | None = Field(default=None, max_length=500)

@@ -12,7 +12,9 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -67,16 +69,38 @@ def run_now(instance: Instance, job: RegisteredJob, *, worker: str,
 
 def claim(instance: Instance, job: str, slot: dt.datetime, worker: str) -> bool:
     """Record that ``worker`` runs ``job`` for ``slot``; False when a run is recorded."""
-    with Session(instance.engine) as session:
-        if session.exec(select(JobRun.id).where(JobRun.job == job,
-                                                JobRun.slot == slot)).first() is not None:
+    return claim_run(instance.engine, JobRun, job, slot, worker)
+
+
+def claim_run(engine: Engine, table: type[Any], job: str, slot: dt.datetime, worker: str,
+              *, exclusive: dt.timedelta | None = None) -> bool:
+    """Insert ``table``'s row for (``job``, ``slot``) as ``worker``'s run; False when one is
+    recorded (another worker has it). With ``exclusive``, also False while a run of the job
+    started less than that long ago is still ``running`` (one run at a time)."""
+    with Session(engine) as session:
+        if session.exec(select(table.id).where(table.job == job,
+                                               table.slot == slot)).first() is not None:
             return False
-        session.add(JobRun(job=job, slot=slot, worker=worker[:80], started_at=utc_now()))
+        if exclusive is not None and session.exec(select(table.id).where(
+                table.job == job, table.state == RunState.RUNNING.value,
+                table.started_at > utc_now() - exclusive)).first() is not None:
+            return False
+        session.add(table(job=job, slot=slot, worker=worker[:80], started_at=utc_now()))
         try:
             session.commit()
         except IntegrityError:  # another worker recorded it between the read and the write
             return False
     return True
+
+
+def finish_run(engine: Engine, table: type[Any], job: str, slot: dt.datetime, state: str,
+               outcome: str | None) -> None:
+    """Record how the run of ``job`` for ``slot`` ended."""
+    text = None if outcome is None else str(outcome)[:OUTCOME_LENGTH]
+    with Session(engine) as session:
+        run = session.exec(select(table).where(table.job == job, table.slot == slot)).one()
+        run.state, run.outcome, run.finished_at = state, text, utc_now()
+        session.commit()
 
 
 def execute(instance: Instance, job: RegisteredJob, slot: dt.datetime) -> RunReport:
@@ -89,11 +113,7 @@ def execute(instance: Instance, job: RegisteredJob, slot: dt.datetime) -> RunRep
         instance.plugins.record_failure(job.plugin, "scheduled_jobs", None, exc)
         outcome, state = f"{type(exc).__name__}: {exc}", RunState.FAILED.value
     text = None if outcome is None else str(outcome)[:OUTCOME_LENGTH]
-    with Session(instance.engine) as session:
-        run = session.exec(select(JobRun).where(JobRun.job == job.name,
-                                                JobRun.slot == slot)).one()
-        run.state, run.outcome, run.finished_at = state, text, utc_now()
-        session.commit()
+    finish_run(instance.engine, JobRun, job.name, slot, state, text)
     log.log(logging.INFO if state == RunState.DONE.value else logging.WARNING,
             "job %s (%s): %s%s", job.name, slot.isoformat(), state,
             f", {text}" if text else "")

@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
 import campagne.jobs.models
 import campagne.models
+import campagne.notifications.models  # opt-outs of notifications
 import campagne.operations.models  # inquiries
 import campagne.outbox.models  # noqa: F401 - the mail outbox
 from campagne.features import import_feature_tables

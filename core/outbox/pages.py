@@ -7,19 +7,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session, col, select
 
+from campagne.api.bounds import Id
 from campagne.api.deps import SessionDep
 from campagne.api.security import client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
+from campagne.i18n import gettext
+from campagne.models import utc_now
 from campagne.outbox.models import MailState, OutboxMail
-from campagne.outbox.retention import mask_links
+from campagne.outbox.retention import has_masked_link, mask_links
 from campagne.web.admin_pages import AdminPageDep
 from campagne.web.pages import RendererDep
-from campagne.web.sessions import SIGNED_IN_PAGE, PagePrincipalDep
+from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import StaffRegionDep
 
 admin = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[SIGNED_IN_PAGE])
@@ -53,8 +56,29 @@ def admin_outbox(request: Request, session: SessionDep, renderer: RendererDep,
     _audit(request, session, principal, None, len(mails))
     return renderer.render(request, "account/outbox.html", {
         "mails": mails, "states": STATES, "chosen": _chosen(state), "full": True,
-        "mask": mask_links,
+        "mask": mask_links, "can_retry": _can_retry, "csrf": request.state.csrf_token,
         "action": "/admin/outbox"}, page="admin")
+
+
+@admin.post("/outbox/{mail_id}/retry", dependencies=[CSRF_CHECKED])
+def retry_mail(request: Request, session: SessionDep, principal: AdminPageDep,
+               mail_id: Id) -> RedirectResponse:
+    """Put a failed e-mail back in the queue, once what made it fail is fixed (the SMTP
+    settings, a refused address); one whose link was masked cannot be sent again."""
+    mail = session.get(OutboxMail, mail_id)
+    if mail is None or not _can_retry(mail):
+        raise HTTPException(status_code=404,
+                            detail=gettext("This e-mail cannot be sent again."))
+    mail.state, mail.attempts, mail.next_attempt_at = MailState.QUEUED.value, 0, utc_now()
+    audit.record(session, principal.user, "outbox_retry", region_slug=mail.region_slug,
+                 target=f"outbox:{mail.id}", address=client_address(request),
+                 last_error=mail.last_error or "")
+    session.commit()
+    return RedirectResponse("/admin/outbox?state=queued", status_code=303)
+
+
+def _can_retry(mail: OutboxMail) -> bool:
+    return mail.state == MailState.FAILED.value and not has_masked_link(mail.body)
 
 
 @staff.get("/outbox", response_class=HTMLResponse)

@@ -26,6 +26,12 @@ def mask_links(text: str) -> str:
     return LINK_SECRET.sub(rf"\g<1>{MASK}", text)
 
 
+def has_masked_link(text: str) -> bool:
+    """Whether ``text`` carried a link whose secret was masked (sending it again would send
+    a dead link: the person asks for a new one instead)."""
+    return f"token={MASK}" in text
+
+
 def purge_outbox(session: Session, settings: CampagneSettings, now: dt.datetime) -> int:
     """Delete the sent and failed e-mails older than ``outbox_keep_days``; return how many
     (the caller commits)."""

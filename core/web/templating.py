@@ -74,7 +74,8 @@ def build_environment(extra_dirs: list[Path], engine_dirs: list[Path] | None = N
     environment.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext)
     filters: dict[str, Callable[..., str]] = {
         "number": i18n.format_number, "percent": i18n.format_percent,
-        "money": i18n.format_money, "day": i18n.format_day, "t": _localize,
+        "money": i18n.format_money, "day": i18n.format_day, "moment": i18n.format_moment,
+        "t": _localize,
     }
     environment.filters.update({name: _per_request(f) for name, f in filters.items()})
     environment.globals["layout_part"] = LayoutParts()

@@ -1,5 +1,5 @@
 """The hub in process: its configuration (file:line errors), its own tables and
-migrations, harvest outcomes (ok, invalid, unreachable, stale) and the harvest lease."""
+migrations, harvest outcomes (ok, invalid, unreachable, stale) and one harvest per due time."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from hub_kit import demo_transport
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, select
 
@@ -20,8 +21,9 @@ from campagne.hub.app import create_hub_app
 from campagne.hub.config import load_hub_config
 from campagne.hub.db import upgrade_hub
 from campagne.hub.harvest import harvest
-from campagne.hub.models import HubSnapshot, hub_metadata
-from campagne.hub.scheduler import acquire_lease
+from campagne.hub.models import HubJobRun, HubSnapshot, hub_metadata
+from campagne.hub.scheduler import take_due_harvest
+from campagne.jobs.runner import finish_run
 
 HUB_YAML = """instances:
   - name: CCI du Gers
@@ -63,7 +65,7 @@ def test_hub_tables_never_mix_with_an_instance(tmp_path: Path) -> None:
     upgrade(engine)
     upgrade_hub(engine)  # same database: separate tables and version tables
     tables = set(inspect(engine).get_table_names())
-    assert {"hub_instance", "hub_snapshot", "hub_lease", "hub_alembic_version",
+    assert {"hub_instance", "hub_snapshot", "hub_job_run", "hub_alembic_version",
             "alembic_version", "member"} <= tables
 
 
@@ -105,16 +107,34 @@ def test_an_instance_never_reached_is_unreachable(tmp_path: Path,
     with TestClient(create_hub_app(config, engine, schedule=False)) as hub:
         orne = hub.get("/api/v1/network/instances").json()[1]
         assert orne["status"] == "unreachable" and orne["last_harvest_at"] is None
+        assert hub.get("/metrics").status_code == 404  # the test client is no address
+    with TestClient(create_hub_app(config, engine, schedule=False),
+                    client=("127.0.0.1", 40000)) as local:
+        scraped = {(s.name, tuple(sorted(s.labels.items()))): s.value
+                   for family in text_string_to_metric_families(local.get("/metrics").text)
+                   for s in family.samples}
+    outcome = "campagne_hub_instance_last_outcome"
+    assert scraped[(outcome, (("instance", "Orne"), ("outcome", "unreachable")))] == 1
+    assert scraped[(outcome, (("instance", "Orne"), ("outcome", "ok")))] == 0
+    assert scraped[(outcome, (("instance", "CCI du Gers"), ("outcome", "ok")))] == 1
+    assert ("campagne_hub_instance_last_success_timestamp_seconds",
+            (("instance", "CCI du Gers"),)) in scraped
+    assert ("campagne_hub_harvest_runs", (("state", "done"),)) in scraped
 
 
-def test_the_harvest_lease_has_one_holder(tmp_path: Path, database_url: str) -> None:
+def test_one_harvest_per_due_time_whatever_the_processes(tmp_path: Path,
+                                                         database_url: str) -> None:
+    config = load_hub_config(_config(tmp_path))  # every 3600 s
     engine = make_engine(database_url)
     upgrade_hub(engine)
-    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    assert acquire_lease(engine, "worker-1", 60, now)
-    assert not acquire_lease(engine, "worker-2", 60, now + dt.timedelta(seconds=30))
-    assert acquire_lease(engine, "worker-1", 60, now + dt.timedelta(seconds=30)), "renewal"
-    assert acquire_lease(engine, "worker-2", 60, now + dt.timedelta(seconds=200)), "expired"
+    now = dt.datetime(2026, 1, 1, 10, 20, tzinfo=dt.UTC)
+    slot = take_due_harvest(engine, config, "process-1", now)
+    assert slot == dt.datetime(2026, 1, 1, 10, 0, tzinfo=dt.UTC)
+    assert take_due_harvest(engine, config, "process-2", now) is None, "same due time"
+    later = now + dt.timedelta(hours=1)
+    assert take_due_harvest(engine, config, "process-2", later) is None, "one still running"
+    finish_run(engine, HubJobRun, "hub.harvest", slot, "done", "gers: ok")
+    assert take_due_harvest(engine, config, "process-2", later) == slot + dt.timedelta(hours=1)
     engine.dispose()
 
 

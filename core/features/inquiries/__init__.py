@@ -19,8 +19,9 @@ from campagne.features import Feature
 from campagne.features.demo import region_row
 from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
+from campagne.i18n_markers import N_
 from campagne.plugin_data import PluginData, engine_session
-from campagne.plugin_types import MenuEntry, RegionInfo, Routes
+from campagne.plugin_types import MenuEntry, NotificationKind, RegionInfo, Routes
 
 FEATURE = Feature("inquiries")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -55,3 +56,10 @@ def demo_data(region: RegionInfo, data: PluginData) -> None:
     session = engine_session(data)
     row = region_row(data)
     generate_region_inquiries(session, row, region.config)
+
+
+@hookimpl
+def notification_kinds() -> list[NotificationKind]:
+    """``new_inquiry``: the staff are told of each inquiry (:mod:`.staff_notice`)."""
+    return [NotificationKind(key="new_inquiry", label=N_("A new inquiry in my regions"),
+                             audience="staff")]

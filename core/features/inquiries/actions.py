@@ -1,11 +1,11 @@
 """The public inquiry's submission as a use case, written once for the API and the form.
 
 :func:`submit` stores a checked inquiry (audited as ``inquiry_received``, committed by
-:func:`~campagne.features.inquiries.intake.store_inquiry`) with its acknowledgement in the
-mail outbox, and queues what follows once the answer has gone: the plug-ins'
-``on_inquiry_received``. The
-rate limit and the checks of what was sent stay with each adapter, which answers them its
-own way (a JSON error for the API, the form again for the page).
+:func:`~campagne.features.inquiries.intake.store_inquiry`) with its acknowledgement and the
+staff's notices (:mod:`.staff_notice`) in the mail outbox, and queues what follows once the
+answer has gone: the plug-ins' ``on_inquiry_received``. The rate limit and the checks of
+what was sent stay with each adapter, which answers them its own way (a JSON error for the
+API, the form again for the page).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlmodel import Session
 from campagne.features.inquiries.acknowledgement import acknowledgement, queue_acknowledgement
 from campagne.features.inquiries.form import CleanInquiry
 from campagne.features.inquiries.intake import after_commit, entry_stage, store_inquiry
+from campagne.features.inquiries.staff_notice import queue_staff_notices
 from campagne.instance import Instance
 from campagne.operations.models import Inquiry, InquirySource
 from campagne.regions import RegionFolder
@@ -45,8 +46,9 @@ class Context:
 def submit(req: Context, inquiry: CleanInquiry, *, source: InquirySource,
            profile: dict[str, Any], locale: str, consents: tuple[str, ...] = ()) -> Inquiry:
     """Store ``inquiry`` at the first stage of the region's pipeline with its
-    acknowledgement by e-mail in ``locale`` (in the outbox), then, after the answer, tell
-    the plug-ins (with ``consents``, the keys of their consent boxes ticked)."""
+    acknowledgement by e-mail in ``locale`` and the notices to the region's staff (in the
+    outbox, same transaction), then, after the answer, tell the plug-ins (with
+    ``consents``, the keys of their consent boxes ticked)."""
     settings = req.instance.settings
     config = req.region.config
 
@@ -54,6 +56,7 @@ def submit(req: Context, inquiry: CleanInquiry, *, source: InquirySource,
         assert row.email is not None  # the form requires an address
         queue_acknowledgement(session, settings, req.region.slug, acknowledgement(
             config, settings, first_name=row.first_name, email=row.email, locale=locale))
+        queue_staff_notices(session, req.instance, req.region, row)
 
     row = store_inquiry(req.session, req.region.slug, inquiry, source=source, profile=profile,
                         address=req.address, stage=entry_stage(config), also=acknowledge)

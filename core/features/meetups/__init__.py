@@ -17,9 +17,18 @@ from campagne.features import Feature
 from campagne.features.demo import region_row
 from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
+from campagne.i18n_markers import N_
 from campagne.models import utc_now
 from campagne.plugin_data import PluginData, engine_session
-from campagne.plugin_types import MenuEntry, Panel, RegionInfo, Routes
+from campagne.plugin_types import (
+    JobContext,
+    MenuEntry,
+    NotificationKind,
+    Panel,
+    RegionInfo,
+    Routes,
+    ScheduledJob,
+)
 from campagne.stats.period import Period
 from campagne.stats.schema import Count, Measure
 
@@ -118,3 +127,25 @@ def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Pane
         return [Panel("meetups/staff_home_panel.html", order=30, context={
             "meetups": upcoming_meetups(engine_session(data), data.region_id, limit=5)})]
     return []
+
+
+@hookimpl
+def notification_kinds() -> list[NotificationKind]:
+    """``meetup_reminder``: the reminder the day before a meetup one signed up for."""
+    return [NotificationKind(key="meetup_reminder",
+                             label=N_("A reminder the day before a meetup I signed up for"),
+                             audience="member")]
+
+
+@hookimpl
+def scheduled_jobs() -> list[ScheduledJob]:
+    """``meetup_reminder``: every day at 10:00, the reminders of tomorrow's meetups
+    (:mod:`.reminders`)."""
+    return [ScheduledJob("meetup_reminder", "0 10 * * *", _remind,
+                         description="Remind the people signed up to tomorrow's meetups")]
+
+
+def _remind(context: JobContext) -> str:
+    from campagne.features.meetups.reminders import run_reminders
+
+    return run_reminders(context)

@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 from campagne import __version__
 from campagne.features.meetups.models import Meetup
 from campagne.features.meetups.rules import PARIS, aware
+from campagne.outbox.queue import Attachment
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 
@@ -55,3 +56,10 @@ def calendar(name: str, meetups: Iterable[Meetup], page_url: str) -> bytes:
     feed.add_missing_timezones()
     body: bytes = feed.to_ical()
     return body
+
+
+def invitation(meetup: Meetup, page_url: str) -> Attachment:
+    """The meetup as an ``.ics`` file to attach to an e-mail (the same event, UID and
+    SEQUENCE as in the region's feed, so a calendar keeps one copy)."""
+    content = calendar(meetup.title, [meetup], page_url).decode("utf-8")
+    return Attachment(filename="meetup.ics", content_type="text/calendar", content=content)

@@ -23,12 +23,13 @@ from sqlmodel import Session, col, select
 
 from campagne import i18n
 from campagne.auth.secret import secret_key
+from campagne.features.meetups.calendar import invitation
 from campagne.features.meetups.models import Meetup, Registration
 from campagne.features.meetups.rules import LIVE, Notice, waiting_position
 from campagne.features.meetups.views import when_text
 from campagne.i18n import gettext
 from campagne.models import Member
-from campagne.outbox.queue import queue_mail
+from campagne.outbox.queue import Attachment, queue_mail
 from campagne.settings import CampagneSettings
 
 LABEL = b"meetup-cancel:"
@@ -42,6 +43,7 @@ class Mail:
     subject: str
     body: str
     kind: str = "meetup"
+    attachments: tuple[Attachment, ...] = ()
 
 
 def cancel_token(settings: CampagneSettings, registration_id: int) -> str:
@@ -85,7 +87,8 @@ def when(meetup: Meetup) -> str:
 def build(session: Session, settings: CampagneSettings, region_slug: str,
           notices: Iterable[Notice]) -> list[Mail]:
     """The messages for ``notices`` (confirmation, waiting list, promotion, cancellation);
-    people without an e-mail address are skipped."""
+    people without an e-mail address are skipped. A confirmed place comes with the meetup
+    as an ``.ics`` file."""
     mails = []
     for notice in notices:
         registration = session.get(Registration, notice.registration_id)
@@ -94,9 +97,17 @@ def build(session: Session, settings: CampagneSettings, region_slug: str,
             continue
         to = _address(session, registration)
         if to:
+            attached = (invitation(meetup, page_url(settings, region_slug)),) \
+                if notice.kind in ("confirmed", "promoted") else ()
             mails.append(Mail(to, *_text(session, settings, region_slug, meetup,
-                                         registration, notice), kind=f"meetup_{notice.kind}"))
+                                         registration, notice), kind=f"meetup_{notice.kind}",
+                              attachments=attached))
     return mails
+
+
+def page_url(settings: CampagneSettings, region_slug: str) -> str:
+    """The region's list of meetups (each one's page is under it)."""
+    return f"{settings.public_url.rstrip('/')}/{region_slug}/rencontres"
 
 
 def _address(session: Session, registration: Registration) -> str | None:
@@ -137,7 +148,7 @@ def queue_all(session: Session, settings: CampagneSettings, region_slug: str,
     """Put each message in the mail outbox (the caller commits)."""
     for mail in mails:
         queue_mail(session, settings, kind=mail.kind, to=mail.to, subject=mail.subject,
-                   body=mail.body, region_slug=region_slug)
+                   body=mail.body, region_slug=region_slug, attachments=mail.attachments)
 
 
 def meetup_cancelled(session: Session, meetup: Meetup) -> list[Mail]:

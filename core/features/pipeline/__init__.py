@@ -19,8 +19,16 @@ from campagne.features import Feature
 from campagne.features.demo import region_row
 from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
+from campagne.i18n_markers import N_
 from campagne.plugin_data import PluginData, engine_session
-from campagne.plugin_types import MenuEntry, RegionInfo, Routes
+from campagne.plugin_types import (
+    JobContext,
+    MenuEntry,
+    NotificationKind,
+    RegionInfo,
+    Routes,
+    ScheduledJob,
+)
 
 FEATURE = Feature("pipeline", requires=("inquiries",))
 TEMPLATES = Path(__file__).parent / "templates"
@@ -56,3 +64,24 @@ def staff_menu_entries(locale: str) -> list[MenuEntry]:
     return [entry("Today", locale, fr="staff/", en="staff/", page="staff_home", order=10),
             entry("Pipeline", locale, fr="staff/pipeline", en="staff/pipeline",
                   page="staff_board", order=20)]
+
+
+@hookimpl
+def notification_kinds() -> list[NotificationKind]:
+    """``followup_digest``: the morning list of each adviser's follow-ups due."""
+    return [NotificationKind(key="followup_digest", label=N_("My follow-ups due, each morning"),
+                             audience="staff")]
+
+
+@hookimpl
+def scheduled_jobs() -> list[ScheduledJob]:
+    """``followup_digest``: every day at 7:00, each adviser's follow-ups due
+    (:mod:`.digest`)."""
+    return [ScheduledJob("followup_digest", "0 7 * * *", _digest,
+                         description="E-mail each adviser the follow-ups due today")]
+
+
+def _digest(context: JobContext) -> str:
+    from campagne.features.pipeline.digest import run_digest
+
+    return run_digest(context)

@@ -18,8 +18,9 @@ from campagne.features import Feature
 from campagne.features.demo import region_row
 from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
+from campagne.i18n_markers import N_
 from campagne.plugin_data import PluginData, engine_session
-from campagne.plugin_types import MenuEntry, Panel, RegionInfo, Routes
+from campagne.plugin_types import MenuEntry, NotificationKind, Panel, RegionInfo, Routes
 from campagne.stats.period import Period
 from campagne.stats.schema import Measure
 
@@ -111,3 +112,11 @@ def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Pane
 
     return [Panel("account/bookings.html", order=20, context={
         "bookings": member_upcoming_bookings(engine_session(data), member_id, data.region)})]
+
+
+@hookimpl
+def notification_kinds() -> list[NotificationKind]:
+    """``desk_booking``: the confirmation of a desk booked for a member (always sent)."""
+    return [NotificationKind(key="desk_booking", label=N_("The confirmation of a desk booked "
+                                                          "for me, with its calendar file"),
+                             audience="member", optional=False)]

@@ -97,7 +97,7 @@ def create_booking(request: Request, instance: InstanceDep, region: RegionDep,
         raise NO_SPACE
     try:
         booking = booking_actions.book_desk(
-            session, principal, region.slug, space_id, wanted.day, wanted.slot,
+            session, instance, principal, region.slug, space_id, wanted.day, wanted.slot,
             member_id=member_id, guest_name=None if member_id else wanted.guest_name,
             horizon_days=instance.settings.booking_horizon_days,
             address=client_address(request))

@@ -114,7 +114,7 @@ def book(request: Request, instance: InstanceDep, session: SessionDep,
         return RedirectResponse(f"{back}?error=region", status_code=303)
     try:
         booking_actions.book_desk(
-            session, principal, slug, space.id, day, slot, member_id=member.id,
+            session, instance, principal, slug, space.id, day, slot, member_id=member.id,
             guest_name=None, horizon_days=instance.settings.booking_horizon_days,
             address=client_address(request))
     except bookings.BookingRefused as refused:

@@ -205,7 +205,7 @@ def book_for(request: Request, instance: InstanceDep, session: SessionDep,
         return RedirectResponse(f"{url}&notice=person", status_code=303)
     try:
         booking_actions.book_desk(
-            session, principal, region.slug, space_id, day, slot, member_id=member,
+            session, instance, principal, region.slug, space_id, day, slot, member_id=member,
             guest_name=None if member else guest,
             horizon_days=instance.settings.booking_horizon_days,
             address=client_address(request))

@@ -63,10 +63,17 @@ def test_invitation_by_email_then_password_then_sign_in(
     assert main(["users", "create", "invited@example.org", "--role", "staff",
                  "--region", "orne", "--invite", "--send"]) == 0
     assert smtp.messages == []  # queued in the outbox: the worker sends it
+    assert main(["users", "create", "guest@example.org", "--role", "staff",
+                 "--region", "orne", "--invite", "--send", "--lang", "en"]) == 0
     assert main(["worker", "--once"]) == 0
-    body = smtp.messages[0].get_payload(decode=True).decode()
+    french, english = smtp.messages
+    assert french["Subject"] == "Campagne\u00a0: votre invitation"
+    assert english["Subject"] == "Campagne: your invitation"
+    assert "(the link is valid 48 hours)" in english.get_content()
+    body = french.get_payload(decode=True).decode()
+    assert "Choisissez votre mot de passe ici (le lien est valable 48\u00a0heures)" in body
     link = re.search(r"/account/set-password\?token=(\S+)", body)
-    assert link and smtp.messages[0]["To"] == "invited@example.org"
+    assert link and french["To"] == "invited@example.org"
     with world(folder / "again", f"sqlite:///{folder / 'campagne-demo.db'}",
                populated=True) as w:
         page = w.client.get(f"/account/set-password?token={link.group(1)}").text
