@@ -77,6 +77,10 @@ def test_consent_send_and_one_click_unsubscribe(tmp_path: Path, database_url: st
         assert found, mail["List-Unsubscribe"]
         link = found.group(1)
         assert link in inbox.body(mail) and "La **rencontre**." in inbox.body(mail)
+        token = link.split("token=")[1]
+        with Session(w.instance.engine) as session:
+            [kept] = session.exec(select(OutboxMail).where(OutboxMail.kind == "newsletter")).all()
+        assert token not in kept.body and token not in str(kept.headers)  # masked once sent
 
         stranger = TestClient(w.client.app)  # no cookie, no form token: a mail client
         done = stranger.post(path_of(link), content="List-Unsubscribe=One-Click",
