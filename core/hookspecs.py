@@ -29,6 +29,7 @@ from campagne.plugin_data import PluginData, PluginStore
 from campagne.plugin_types import (
     CandidateProfile,
     Commands,
+    ConsentQuestion,
     EventRegistration,
     Incentive,
     InquiryEvent,
@@ -300,6 +301,25 @@ def on_inquiry_received(region: RegionInfo, settings: Any, inquiry: InquiryEvent
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0
        ``store`` is passed.
+    """
+
+
+@hookspec
+def consent_questions(region: RegionInfo, settings: Any, locale: str) -> list[ConsentQuestion]:
+    """Add consent boxes to the region's inquiry form (and keys to its API's ``consents``).
+
+    Each question is shown unticked under the form's own consent; the keys of those the
+    person ticked reach :func:`on_inquiry_received` in ``inquiry.consents``, where the
+    plug-in records the consent it asked for (the event names no one: read the inquiry by
+    its id). A key given by two plug-ins of a region is a failure of both and is left out.
+    Called for every showing and sending of the form: keep it cheap (no database).
+
+    :param region: the region whose form is shown.
+    :param settings: this plug-in's settings for that region.
+    :param locale: the language of the form (``fr`` or ``en``): give the label in it.
+    :return: a list of :class:`~campagne.plugin_types.ConsentQuestion`.
+
+    .. versionadded:: 0.2.0
     """
 
 

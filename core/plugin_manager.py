@@ -27,6 +27,7 @@ from campagne import hookspecs
 from campagne.plugin_data import PluginData, PluginStore, RegionScoped, region_id_of
 from campagne.plugin_types import (
     CandidateProfile,
+    ConsentQuestion,
     EventRegistration,
     Incentive,
     InquiryEvent,
@@ -276,6 +277,20 @@ class CampagnePluginManager:
                                    f"{', '.join(dict.fromkeys(others))}")
                 self.record_failure(plugin, "profile_fields", region.slug, error)
         return [(plugin, f) for plugin, f in declared if len(owners[f.key]) == 1]
+
+    def consent_questions(self, region: RegionInfo, locale: str) -> list[ConsentQuestion]:
+        """The consent boxes the region's plug-ins add to its inquiry form; a key given by
+        two plug-ins is a failure of both and is left out."""
+        results = self._call("consent_questions", region, locale=locale)
+        asked = self._checked("consent_questions", region, ConsentQuestion, results)
+        owners: dict[str, list[str]] = {}
+        for plugin, question in asked:
+            owners.setdefault(question.key, []).append(plugin)
+        for key, plugins in owners.items():
+            for plugin in dict.fromkeys(plugins) if len(plugins) > 1 else ():
+                self.record_failure(plugin, "consent_questions", region.slug, ValueError(
+                    f"consent question '{key}' is also asked by {', '.join(plugins)}"))
+        return [question for _, question in asked if len(owners[question.key]) == 1]
 
     def routers(self, region: RegionInfo, hook: str) -> list[tuple[str, APIRouter]]:
         """API or page routers (``hook`` is ``register_api_routes`` or ``register_pages``)."""

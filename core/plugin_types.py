@@ -192,6 +192,18 @@ class InquiryEvent(Frozen):
     origin_department: str | None = Field(default=None, description="INSEE code")
     timing: str | None = Field(default=None, description="When the person plans to move")
     occurred_at: dt.datetime
+    consents: tuple[str, ...] = Field(
+        default=(), description="Keys of the consent questions (hook consent_questions) the "
+                                "person ticked; empty for other kinds")
+
+
+class ConsentQuestion(Frozen):
+    """A box a plug-in adds to a region's inquiry form (hook ``consent_questions``), shown
+    unticked; the keys of the boxes ticked reach ``on_inquiry_received`` in
+    ``InquiryEvent.consents``. ``label`` is in the language the hook was asked for."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    label: str = Field(min_length=1, max_length=300)
 
 
 class EventRegistration(Frozen):

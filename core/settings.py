@@ -79,6 +79,9 @@ class CampagneSettings(BaseSettings):
         default=30, ge=1, description="Days sent and failed e-mails are kept (campagne purge)")
     log_format: Literal["json", "text"] | None = Field(
         default=None, description="Log lines as JSON objects or text (JSON in production)")
+    newsletter_rate_per_minute: int = Field(
+        default=60, ge=1, description="Newsletter e-mails all workers together send per minute "
+                                      "at most (other e-mails are not held back)")
     metrics_allow: list[str] = Field(
         default_factory=lambda: ["127.0.0.1/32", "::1/128"],
         description="Networks whose callers may read /metrics (JSON list of CIDR blocks)")

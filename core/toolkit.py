@@ -33,6 +33,7 @@ from campagne.plugin_data import NotYourTable, PluginData, PluginStore, RegionSc
 from campagne.plugin_types import (
     CandidateProfile,
     Commands,
+    ConsentQuestion,
     EventRegistration,
     Incentive,
     InquiryEvent,
@@ -75,6 +76,7 @@ __all__ = [
     "TOOLKIT_VERSION",
     "CandidateProfile",
     "Commands",
+    "ConsentQuestion",
     "Count",
     "EventRegistration",
     "ExtraIndicator",

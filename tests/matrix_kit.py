@@ -11,6 +11,7 @@ from typing import Any
 import matrix_followup
 import matrix_inquiries
 import matrix_meetups
+import matrix_newsletters
 import matrix_spaces
 import matrix_spreadsheets
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -34,7 +35,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/admin/users/{user_id}/access"): {"role": "staff", "region": "orne"},
 }
 # Each area of operations keeps its own expectations and sample rows in tests/matrix_*.py.
-AREAS = [matrix_inquiries, matrix_followup, matrix_meetups, matrix_spaces, matrix_spreadsheets]
+AREAS = [matrix_inquiries, matrix_followup, matrix_meetups, matrix_spaces, matrix_spreadsheets,
+         matrix_newsletters]
 for _area in AREAS:
     BODIES.update(_area.BODIES)
 SIGN_IN_MARKERS: set[Callable[..., Any]] = {api_principal, page_principal}

@@ -16,6 +16,7 @@ from typing import Any
 import matrix_followup
 import matrix_inquiries
 import matrix_meetups
+import matrix_newsletters
 import matrix_spaces
 from accounts_kit import EMAILS, PASSWORD, World, world
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -178,7 +179,8 @@ def _samples(w: World) -> dict[str, str]:
         assert other is not None
         found = {"slug": "gers", "purpose": "programme", "member_id": str(other),
                  "service": "accueil", "user_id": "1"}
-        for area in (matrix_inquiries, matrix_followup, matrix_meetups, matrix_spaces):
+        for area in (matrix_inquiries, matrix_followup, matrix_meetups, matrix_spaces,
+                     matrix_newsletters):
             found.update(area.samples(session, member.region_id, other))
         session.commit()
     services = w.client.get("/api/v1/regions/gers/services").json()

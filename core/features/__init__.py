@@ -28,6 +28,7 @@ BUILTIN_FEATURES = (
     "campagne.features.meetups",
     "campagne.features.spaces",
     "campagne.features.spreadsheets",
+    "campagne.features.newsletters",
 )
 
 

@@ -52,6 +52,9 @@ class OutboxMail(SQLModel, table=True):
     next_attempt_at: dt.datetime = Field(default_factory=utc_now, index=True,
                                          description="Not sent before; for 'sending', "
                                                      "the end of the worker's lease")
+    claimed_at: dt.datetime | None = Field(
+        default=None, index=True,
+        description="When a worker last took it: bounds the rate of newsletters")
     last_error: str | None = Field(default=None, max_length=500,
                                    description="The last failure, without the address")
     created_at: dt.datetime = Field(default_factory=utc_now, index=True)

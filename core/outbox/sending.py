@@ -33,11 +33,13 @@ class SendReport:
 
 def send_due(engine: Engine, settings: CampagneSettings, *, limit: int = 50,
              now: dt.datetime | None = None) -> SendReport:
-    """Take up to ``limit`` due e-mails, send each, and record how it went."""
+    """Take up to ``limit`` due e-mails (newsletters last, and no more of them than
+    ``newsletter_rate_per_minute`` allows), send each, and record how it went."""
     now = now or utc_now()
     lease = dt.timedelta(seconds=settings.outbox_lease_seconds)
     counts = {"sent": 0, "retried": 0, "failed": 0}
-    for row in claim(engine, limit=limit, now=now, lease=lease):
+    for row in claim(engine, limit=limit, now=now, lease=lease,
+                     bulk_rate=settings.newsletter_rate_per_minute):
         counts[_send_one(engine, settings, row, now)] += 1
     return SendReport(**counts)
 
@@ -56,7 +58,7 @@ def _send_one(engine: Engine, settings: CampagneSettings, row: OutboxMail,
         stored = session.get(OutboxMail, row.id)
         if stored is not None:
             stored.state, stored.sent_at, stored.last_error = MailState.SENT.value, now, None
-            stored.body = mask_links(stored.body)
+            _mask(stored)
             session.commit()
     return "sent"
 
@@ -73,12 +75,19 @@ def _record_failure(engine: Engine, settings: CampagneSettings, row: OutboxMail,
             stored.last_error = reason
             if given_up:
                 stored.state = MailState.FAILED.value
-                stored.body = mask_links(stored.body)
+                _mask(stored)
             else:
                 stored.state = MailState.QUEUED.value
                 stored.next_attempt_at = now + retry_delay(settings, row.attempts)
             session.commit()
     return "failed" if given_up else "retried"
+
+
+def _mask(row: OutboxMail) -> None:
+    """Mask the secrets of the links a sent or given-up e-mail carried, in its text and
+    its headers (a newsletter's List-Unsubscribe)."""
+    row.body = mask_links(row.body)
+    row.headers = {name: mask_links(value) for name, value in row.headers.items()}
 
 
 def retry_delay(settings: CampagneSettings, attempts: int) -> dt.timedelta:

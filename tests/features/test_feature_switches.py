@@ -143,9 +143,10 @@ def test_a_feature_switched_off_still_answers_for_the_personal_data_it_holds(
 
 def test_staff_and_account_pages_leave_out_a_feature_switched_off(
         region_kit: RegionKit, reference_region_copy: ReferenceCopy) -> None:
-    """No staff link, panel of the day nor account panel of meetups and desks where they
-    are off (the Gers here); the Orne keeps them."""
-    gers = reference_region_copy("gers", features={"meetups": False, "spaces": False})
+    """No staff link, panel of the day, account panel nor privacy notice part of meetups,
+    desks and newsletters where they are off (the Gers here); the Orne keeps them."""
+    gers = reference_region_copy("gers", features={"meetups": False, "spaces": False,
+                                                   "newsletters": False})
     orne = reference_region_copy("orne")
     instance = region_kit.instance([gers, orne])
     try:
@@ -163,6 +164,7 @@ def test_staff_and_account_pages_leave_out_a_feature_switched_off(
             account = client.get("/account/").text
             assert 'id="my-follow-up"' in account
             assert 'id="bookings"' not in account and "/account/meetups" not in account
+            assert 'id="newsletter"' not in account
             client.cookies.clear()
             sign_in(client, "staff_orne")
             orne_today = client.get("/orne/staff/").text
@@ -171,5 +173,6 @@ def test_staff_and_account_pages_leave_out_a_feature_switched_off(
             orne_notice = client.get("/orne/privacy?lang=en").text
             assert "sign up to a meetup without an account" in orne_notice
             assert "If a desk is booked for you" in orne_notice
+            assert "we do not track opens or clicks" in orne_notice
     finally:
         instance.engine.dispose()

@@ -44,10 +44,11 @@ class Context:
 
 
 def submit(req: Context, inquiry: CleanInquiry, *, source: InquirySource,
-           profile: dict[str, Any], locale: str) -> Inquiry:
+           profile: dict[str, Any], locale: str, consents: tuple[str, ...] = ()) -> Inquiry:
     """Store ``inquiry`` at the first stage of the region's pipeline with its
     acknowledgement by e-mail in ``locale`` and the notices to the region's staff (in the
-    outbox, same transaction), then, after the answer, tell the plug-ins."""
+    outbox, same transaction), then, after the answer, tell the plug-ins (with
+    ``consents``, the keys of their consent boxes ticked)."""
     settings = req.instance.settings
     config = req.region.config
 
@@ -59,5 +60,5 @@ def submit(req: Context, inquiry: CleanInquiry, *, source: InquirySource,
 
     row = store_inquiry(req.session, req.region.slug, inquiry, source=source, profile=profile,
                         address=req.address, stage=entry_stage(config), also=acknowledge)
-    req.tasks.add_task(after_commit(req.instance.plugins, req.region.info(), row))
+    req.tasks.add_task(after_commit(req.instance.plugins, req.region.info(), row, consents))
     return row

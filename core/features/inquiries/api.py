@@ -3,7 +3,7 @@ programme. Public: it answers the new inquiry's id and a status message, never w
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.security import client_address
 from campagne.features.inquiries import actions
+from campagne.features.inquiries.consents import questions, unknown_keys
 from campagne.features.inquiries.form import clean, form_spec
 from campagne.features.inquiries.intake import (
     SimulatorProfile,
@@ -52,6 +53,10 @@ class InquiryIn(InputModel):
                                                   description="Answers to the region's questions")
     consent: Flag = Field(default=False, description="The person agrees to the form's purpose")
     keep_application: Flag = False
+    consents: list[Annotated[str, Field(max_length=KEY_LENGTH)]] = Field(
+        default_factory=list, max_length=20,
+        description="Keys of the region's optional consent questions the person agrees to "
+                    "(the boxes the plug-ins add to the form, such as newsletter)")
     profile: SimulatorProfile = SimulatorProfile()
 
     @field_validator("answers", mode="before")
@@ -75,9 +80,13 @@ class InquiryAccepted(BaseModel):
     detail: str
 
 
-def _problems(errors: dict[str, str], unknown: list[str]) -> list[dict[str, Any]]:
+def _problems(errors: dict[str, str], unknown: list[str],
+              unasked: list[str]) -> list[dict[str, Any]]:
     """Errors in the shape FastAPI gives its own, so the API answers them alike."""
     found: list[dict[str, Any]] = [
+        {"type": "unknown_consent", "loc": ("body", "consents", key),
+         "msg": f"unknown consent question '{key}'", "input": None}
+        for key in unasked[:UNKNOWN_SHOWN]] + [
         {"type": "unknown_answer", "loc": ("body", "answers", key),
          "msg": f"unknown question '{key}'", "input": None} for key in unknown[:UNKNOWN_SHOWN]]
     if len(unknown) > UNKNOWN_SHOWN:
@@ -111,10 +120,12 @@ def send_inquiry(request: Request, body: InquiryIn, region: RegionDep, instance:
     known = {field.name for field in spec.extras}
     inquiry, errors = clean(spec, raw)
     unknown = sorted(set(body.answers) - known)
-    if inquiry is None or unknown:
-        raise RequestValidationError(_problems(errors, unknown))
+    unasked = unknown_keys(questions(instance.plugins, region, locale), body.consents)
+    if inquiry is None or unknown or unasked:
+        raise RequestValidationError(_problems(errors, unknown, unasked))
     row = actions.submit(actions.Context(instance, region, session, background, address),
                          inquiry, source=InquirySource.API,
-                         profile=body.profile.model_dump(exclude_none=True), locale=locale)
+                         profile=body.profile.model_dump(exclude_none=True), locale=locale,
+                         consents=tuple(dict.fromkeys(body.consents)))
     assert row.id is not None
     return InquiryAccepted(id=row.id, detail="Inquiry received; the programme will answer.")

@@ -189,6 +189,8 @@ class AfterCommit:
 
 
 def after_commit(plugins: CampagnePluginManager, region: RegionInfo,
-                 inquiry: Inquiry) -> AfterCommit:
-    """The work to run once ``inquiry`` is committed and answered."""
-    return AfterCommit(plugins, region, inquiry_event(region.slug, inquiry, "received"))
+                 inquiry: Inquiry, consents: tuple[str, ...] = ()) -> AfterCommit:
+    """The work to run once ``inquiry`` is committed and answered (``consents``: the keys
+    of the plug-ins' consent boxes ticked)."""
+    return AfterCommit(plugins, region, inquiry_event(region.slug, inquiry, "received",
+                                                      consents=consents))

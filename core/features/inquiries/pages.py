@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.features.inquiries import actions
+from campagne.features.inquiries.consents import questions, ticked_boxes
 from campagne.features.inquiries.form import GROUPS, InquiryFormSpec, clean, form_spec
 from campagne.features.inquiries.intake import (
     count_sending,
@@ -53,10 +54,12 @@ def _thanks_path(request: Request) -> str:
 def _render(request: Request, renderer: RendererDep, region: RegionFolder,
             spec: InquiryFormSpec, context: dict[str, Any], status: int = 200,
             headers: dict[str, str] | None = None) -> HTMLResponse:
-    """The form, with a fresh or the browser's double-submit token."""
+    """The form, with a fresh or the browser's double-submit token and the plug-ins'
+    consent boxes."""
     token = pre_session_token(request)
+    asked = questions(request.app.state.instance.plugins, region, spec.locale)
     full = {"spec": spec, "groups": GROUPS, "values": {}, "errors": {}, "profile": {},
-            "notice": None, "csrf": token, **context}
+            "notice": None, "csrf": token, "consent_questions": asked, **context}
     response = renderer.render(request, "inquiry_form.html", full, region=region,
                                page="inquiry_form", status_code=status)
     set_cookie(request, response, PRE_CSRF, token)
@@ -118,8 +121,9 @@ def send_inquiry(request: Request, region: PageRegionDep, instance: InstanceDep,
     if inquiry is None:
         return _render(request, renderer, region, spec, {**context, "errors": errors},
                        status=422)
+    ticked = ticked_boxes(questions(instance.plugins, region, locale), values)
     actions.submit(actions.Context(instance, region, session, background, address), inquiry,
-                   source=InquirySource.FORM, profile=profile, locale=locale)
+                   source=InquirySource.FORM, profile=profile, locale=locale, consents=ticked)
     return RedirectResponse(_thanks_path(request), status_code=303)
 
 
