@@ -220,21 +220,34 @@ def command_demo(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_INVALID
         paths = [path for path in paths if path.name in args.region]
-    settings = _settings(args.db)
+    settings = demo_settings(_settings(args.db))
     if settings.production:
         raise InsecureSettings("the demo serves generated data and cannot run in production")
     instance = prepare(settings, paths, with_demo_data=True)
     print("Demo data is synthetic (generated, fixed seed); no real person is shown.")
     print("To sign in, create an account from this folder, for example: "
           "campagne users create you@example.org --role staff --region gers --password-stdin")
-    print("E-mails are sent and scheduled jobs run from this process; administrators read "
-          "the e-mails at /admin/outbox.")
+    print("E-mails are sent and scheduled jobs run from this process (not the nightly purge, "
+          "which would anonymise demo people); administrators read the e-mails at "
+          "/admin/outbox and the jobs at /admin/jobs.")
     thread, stop = start_in_background(instance)
     try:
         return run_server(instance, args.host, args.port)
     finally:
         stop.set()
         thread.join(timeout=settings.outbox_interval_seconds + 15)
+
+
+#: The demo keeps its generated people as they are: some are past their retention period, so
+#: that ``campagne purge --dry-run`` has something to show; the nightly job would anonymise
+#: them at the first start. CAMPAGNE_JOB_SCHEDULES still decides when it names the job.
+DEMO_JOBS_OFF = {"campagne.platform.purge": "off"}
+
+
+def demo_settings(settings: CampagneSettings) -> CampagneSettings:
+    """The demo's settings: the nightly purge off unless the operator scheduled it."""
+    schedules = {**DEMO_JOBS_OFF, **settings.job_schedules}
+    return settings.model_copy(update={"job_schedules": schedules})
 
 
 def command_serve(args: argparse.Namespace) -> int:

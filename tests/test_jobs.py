@@ -208,3 +208,11 @@ def test_administrators_see_the_jobs_and_their_last_runs(tmp_path: Path) -> None
         assert "Dec 8, 2026, 3:30:00\u202fAM" in english and ">done<" in english
         staff, _ = signed_in_client(w, "staff_gers")
         assert staff.get("/admin/jobs").status_code == 403
+
+
+def test_the_demo_does_not_purge_its_people_unless_told() -> None:
+    from campagne.cli import demo_settings
+
+    assert demo_settings(CampagneSettings()).job_schedules == {"campagne.platform.purge": "off"}
+    told = CampagneSettings(job_schedules={"campagne.platform.purge": "0 4 * * *"})
+    assert demo_settings(told).job_schedules == {"campagne.platform.purge": "0 4 * * *"}

@@ -33,7 +33,7 @@ PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 #: Ids of records anyone may see (their existence is public by design).
 PUBLIC_IDS = {"event_id", "space_id"}
 #: Path parameters that name no region's record.
-NOT_REGION_RECORDS = {"user_id"}
+NOT_REGION_RECORDS = {"user_id", "mail_id"}  # accounts; the outbox (administrators only)
 MISSING = 2_000_000_000  # within every backend's integer range, never given
 #: Callers with no right on a region's records (its members' own rows are not samples).
 OUTSIDERS = {"gers": (A, M, SO), "orne": (A, M, SG, RG)}
