@@ -178,7 +178,7 @@ def _samples(w: World) -> dict[str, str]:
             Member.region_id == member.region_id, Member.id != member.id)).first()
         assert other is not None
         found = {"slug": "gers", "purpose": "programme", "member_id": str(other),
-                 "service": "accueil", "user_id": "1"}
+                 "service": "accueil", "user_id": "1", "mail_id": "1"}
         for area in (matrix_inquiries, matrix_followup, matrix_meetups, matrix_spaces,
                      matrix_newsletters):
             found.update(area.samples(session, member.region_id, other))
