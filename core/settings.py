@@ -88,6 +88,9 @@ class CampagneSettings(BaseSettings):
     metrics_token: str | None = Field(
         default=None, min_length=16,
         description="When set, /metrics also needs 'Authorization: Bearer <token>'")
+    backup_dir: str | None = Field(
+        default=None, description="Where campagne backup writes its archives: campagne "
+                                  "doctor checks the age of the newest")
     job_schedules: dict[str, str] = Field(
         default_factory=dict,
         description="Scheduled jobs' cron schedules (Paris time) or 'off', by full name, e.g. "

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from campagne import worker_cli
 from campagne.api import health, plugins, regions
 from campagne.backup import cli as backup_cli
+from campagne.doctor import cli as doctor_cli
 from campagne.features import Feature
 from campagne.hookspecs import hookimpl
 from campagne.jobs import pages as job_pages
@@ -29,11 +30,13 @@ def app_routes() -> list[Routes]:
 @hookimpl
 def cli_commands() -> list[Commands]:
     """``campagne worker`` (the mail outbox and the scheduled jobs), ``campagne jobs``,
-    ``campagne backup`` and ``campagne restore``."""
+    ``campagne backup``, ``campagne restore`` and ``campagne doctor``."""
     return [Commands(names=("worker", "jobs"), add_parsers=worker_cli.add_parsers,
                      run=worker_cli.run),
             Commands(names=("backup", "restore"), add_parsers=backup_cli.add_parsers,
-                     run=backup_cli.run)]
+                     run=backup_cli.run),
+            Commands(names=("doctor",), add_parsers=doctor_cli.add_parsers,
+                     run=doctor_cli.run)]
 
 
 @hookimpl
