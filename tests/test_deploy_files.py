@@ -47,10 +47,11 @@ def tool(name: str, package: str) -> str:
     return path
 
 
-def run(*command: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(*command: str | Path,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run a checker; its output, both streams, is in ``stdout``."""
-    return subprocess.run([str(part) for part in command], capture_output=False, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+    return subprocess.run([str(part) for part in command], text=True, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           timeout=120, check=False)
 
 
