@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from campagne import __version__
@@ -192,10 +193,17 @@ def _install_error_handlers(app: FastAPI) -> None:
 
 def create_app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory``: reads ``CAMPAGNE_*`` settings (several workers).
-    Unsafe production settings, and a schema that is not this release's (migrations
-    pending, or a newer release's), stop the worker with the message, not a traceback."""
+    An invalid setting, unsafe production settings, and a schema that is not this
+    release's (migrations pending, or a newer release's) stop the worker with the message,
+    not a traceback, and exit status 2."""
     try:
         settings = CampagneSettings()
+    except ValidationError as exc:  # named as the command line names it
+        for error in exc.errors():
+            name = "CAMPAGNE_" + "_".join(str(part) for part in error["loc"]).upper()
+            print(f"campagne: {name}: {error['msg']}", file=sys.stderr)
+        raise SystemExit(2) from None
+    try:
         configure_logging(settings)
         instance = load_instance(settings)
         app = create_app(instance)

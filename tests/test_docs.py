@@ -194,7 +194,8 @@ def test_decisions_are_numbered_once() -> None:
         assert title.startswith(f"# {path.name[:4]}. "), path.name
 
 
-@pytest.mark.parametrize("doc", ["plugins.md", "configuration.md", "decisions"])
+@pytest.mark.parametrize("doc", ["plugins.md", "configuration.md", "deployment.md",
+                                 "decisions"])
 def test_relative_links_lead_somewhere(doc: str) -> None:
     target = DOCS / doc
     files = sorted(target.glob("*.md")) if target.is_dir() else [target]
@@ -213,7 +214,8 @@ def anchors(file: Path) -> set[str]:
             for heading in headings}
 
 
-@pytest.mark.parametrize("doc", [PLUGINS_DOC, CONFIG_DOC], ids=lambda path: path.name)
+@pytest.mark.parametrize("doc", [PLUGINS_DOC, CONFIG_DOC, DOCS / "deployment.md"],
+                         ids=lambda path: path.name)
 def test_links_to_sections_name_real_headings(doc: Path) -> None:
     text = doc.read_text(encoding="utf-8")
     for target, anchor in re.findall(r"\]\(([\w./-]*\.md)?#([\w-]+)\)", text):

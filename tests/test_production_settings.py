@@ -138,6 +138,18 @@ def test_worker_factory_refuses_without_a_traceback(
     assert "CAMPAGNE_PUBLIC_URL must start with https://" in capsys.readouterr().err
 
 
+def test_worker_factory_names_an_invalid_setting_without_a_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 2, which the systemd unit of docs/deployment.md does not restart."""
+    monkeypatch.setenv("CAMPAGNE_SMTP_PORT", "five-eight-seven")
+    with pytest.raises(SystemExit) as stopped:
+        create_app_from_env()
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "campagne: CAMPAGNE_SMTP_PORT: Input should be a valid integer" in err
+    assert "Traceback" not in err
+
+
 def production_ready(monkeypatch: pytest.MonkeyPatch) -> None:
     """The settings production mode accepts."""
     monkeypatch.setenv("CAMPAGNE_PRODUCTION", "true")
