@@ -11,40 +11,31 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from deploy_kit import (
+    CERT_DIR,
+    DEPLOY,
+    ENV_EXAMPLE,
+    ROOT,
+    TEST_KEY,
+    UNITS,
+    VENV,
+    env_lines,
+    self_signed_certificate,
+    tool,
+)
 from sqlmodel import create_engine
 
 from campagne.app import MULTIPART_ROOM
 from campagne.auth.production import EXAMPLE_KEYS, production_problems
 from campagne.settings import CampagneSettings
 
-ROOT = Path(__file__).resolve().parents[1]
-DEPLOY = ROOT / "deploy"
-ENV_EXAMPLE = DEPLOY / "campagne.env.example"
-UNITS = DEPLOY / "systemd"
 GUIDE = ROOT / "docs" / "deployment.md"
 OPERATIONS = ROOT / "docs" / "operations.md"
-#: Where the units and campagne-admin expect the virtual environment.
-VENV = "/srv/campagne/venv"
-CERT_DIR = "/etc/letsencrypt/live/campagne.example.org"
-#: A key for the tests only: production mode must accept it, as it accepts a generated one.
-TEST_KEY = "tD3v9QeLw0Zr7XnKp2HsYb5MuJ8cAgF1oRiE4lNq6VxTzWmB"
-
-
-def tool(name: str, package: str) -> str:
-    """The path of ``name``; skip (or fail, when the tools are required) without it."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (Debian package {package})"
-        if os.environ.get("CAMPAGNE_TEST_REQUIRE_DEPLOY_TOOLS") == "1":
-            pytest.fail(f"CAMPAGNE_TEST_REQUIRE_DEPLOY_TOOLS=1 but {message}")
-        pytest.skip(message)
-    return path
 
 
 def run(*command: str | Path,
@@ -88,15 +79,12 @@ NGINX_FILES = ("campagne-http.conf", "campagne.conf")
 def nginx_setup(folder: Path, replace: tuple[str, str] = ("", "")) -> Path:
     """A main nginx.conf in ``folder`` that includes the server blocks, with a self-signed
     certificate in place of Let's Encrypt's and the logs in ``folder``."""
-    subprocess.run([tool("openssl", "openssl"), "req", "-x509", "-newkey", "rsa:2048",
-                    "-nodes", "-days", "1", "-subj", "/CN=campagne.example.org",
-                    "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
-                   check=True, capture_output=True, timeout=60)
+    cert, key = self_signed_certificate(folder)
     includes = []
     for name in NGINX_FILES:
         text = (DEPLOY / "nginx" / name).read_text()
-        text = (text.replace(f"{CERT_DIR}/fullchain.pem", str(folder / "cert.pem"))
-                .replace(f"{CERT_DIR}/privkey.pem", str(folder / "key.pem"))
+        text = (text.replace(f"{CERT_DIR}/fullchain.pem", str(cert))
+                .replace(f"{CERT_DIR}/privkey.pem", str(key))
                 .replace("/var/log/nginx/", f"{folder}/")
                 .replace(*replace))
         (folder / name).write_text(text)
@@ -185,19 +173,6 @@ def test_web_unit_serves_the_factory_behind_the_proxy() -> None:
 
 
 # -- the environment file -------------------------------------------------------------------
-
-def env_lines(text: str) -> dict[str, str]:
-    """The settings of an environment file as systemd reads them, for the forms the file
-    may use: ``NAME=value`` with no quote, or ``NAME='value'``."""
-    values = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        match = re.fullmatch(r"([A-Z][A-Z0-9_]*)=(?:'([^']*)'|([^'\"\s\\$`]*))", line)
-        assert match, f"line {number}: {line!r} is read differently by systemd and a shell"
-        values[match[1]] = match[2] if match[2] is not None else match[3]
-    return values
-
 
 def settings_names() -> set[str]:
     return {f"CAMPAGNE_{name.upper()}" for name in CampagneSettings.model_fields}
