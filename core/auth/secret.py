@@ -35,12 +35,8 @@ def shared_key(path: Path) -> str:
     if path.exists():
         return _read(path)
     key = secrets.token_urlsafe(48)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    temporary = private_copy(path, key)
     try:
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(key)
-            handle.flush()
-            os.fsync(handle.fileno())
         try:
             os.link(temporary, path)
         except FileExistsError:
@@ -48,6 +44,21 @@ def shared_key(path: Path) -> str:
     finally:
         os.unlink(temporary)
     return key
+
+
+def private_copy(path: Path, key: str) -> str:
+    """Write ``key`` to a new private file (mode 0600) beside ``path``, flushed to disk;
+    return its name, for the caller to link or rename to ``path``."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return temporary
 
 
 def _read(path: Path) -> str:

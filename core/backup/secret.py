@@ -4,10 +4,9 @@ the key file only when asked (``restore --with-key``)."""
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
-from campagne.auth.secret import shared_key
+from campagne.auth.secret import private_copy, shared_key
 from campagne.backup.errors import BackupError, Refused
 from campagne.settings import CampagneSettings
 
@@ -46,12 +45,8 @@ def refuse_conflicting_key(settings: CampagneSettings, archived: str) -> None:
 def write_key_file(settings: CampagneSettings, key: str) -> Path:
     """Write ``key`` to the key file, mode 0600, whole or not at all."""
     path = Path(settings.secret_key_file)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    temporary = private_copy(path, key)
     try:
-        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-            handle.write(key)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -20,6 +20,7 @@ from campagne.models import Member, Region
 from campagne.notifications.links import settings_url, site_url
 from campagne.notifications.preferences import language_of, wants
 from campagne.notifications.recipients import member_account
+from campagne.notifications.regions import queue_in_regions
 from campagne.notifications.templates import render_mail
 from campagne.outbox.queue import queue_mail
 from campagne.plugin_types import JobContext
@@ -30,15 +31,9 @@ KIND = "meetup_reminder"
 
 def run_reminders(context: JobContext) -> str:
     """The job: queue the reminders of every region where the meetups are on."""
-    instance: Instance = context.instance
     tomorrow = context.now.astimezone(PARIS).date() + dt.timedelta(days=1)
-    queued = 0
-    with Session(instance.engine) as session:
-        for info in context.regions:
-            folder = instance.region(info.slug)
-            if folder is not None and folder.config.notifications.meetup_reminder:
-                queued += queue_region_reminders(session, instance, folder, tomorrow)
-        session.commit()
+    queued = queue_in_regions(context, "meetup_reminder", lambda session, instance, folder:
+                              queue_region_reminders(session, instance, folder, tomorrow))
     return f"{queued} reminder(s) queued for {tomorrow.isoformat()}"
 
 

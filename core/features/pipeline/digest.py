@@ -19,6 +19,7 @@ from campagne.instance import Instance
 from campagne.models import Region
 from campagne.notifications.links import settings_url, site_url
 from campagne.notifications.preferences import language_of, wants
+from campagne.notifications.regions import queue_in_regions
 from campagne.notifications.templates import render_mail
 from campagne.operations.models import Inquiry
 from campagne.operations.timeline import PROGRAMME_ZONE
@@ -41,15 +42,9 @@ class DueItem:
 
 def run_digest(context: JobContext) -> str:
     """The job: queue the digests of every region where the pipeline is on."""
-    instance: Instance = context.instance
     today = context.now.astimezone(PROGRAMME_ZONE).date()
-    queued = 0
-    with Session(instance.engine) as session:
-        for info in context.regions:
-            folder = instance.region(info.slug)
-            if folder is not None and folder.config.notifications.followup_digest:
-                queued += queue_region_digests(session, instance, folder, today)
-        session.commit()
+    queued = queue_in_regions(context, "followup_digest", lambda session, instance, folder:
+                              queue_region_digests(session, instance, folder, today))
     return f"{queued} digest(s) queued for {today.isoformat()}"
 
 
