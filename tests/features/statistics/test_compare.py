@@ -72,3 +72,16 @@ def test_compare_page_shows_no_small_count(demo_client: TestClient) -> None:
     for cell in cells:
         value = int(cell.replace(",", ""))
         assert value == 0 or value >= 11, value
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fr", "moins de 11 personnes, non diffusé"),
+    ("en", "fewer than 11 people, not published"),
+])
+def test_a_withheld_count_is_said_in_plain_words(demo_client: TestClient, lang: str,
+                                                 words: str) -> None:
+    html = demo_client.get(f"/compare?lang={lang}").text
+    withheld = re.findall(r'<span class="suppressed">([^<]+)</span>', html)
+    assert withheld, "the demo data withholds some counts"
+    assert set(withheld) == {words}
+    assert ">secret<" not in html and ">withheld<" not in html
