@@ -30,6 +30,7 @@ from campagne.schema_state import SchemaMismatch, schema_state
 from campagne.settings import CampagneSettings
 from campagne.web import busy_answers
 from campagne.web.declared_tls import DeclaredTlsMiddleware
+from campagne.web.error_pages import error_message, install_slash_redirects, render_error
 from campagne.web.middleware import LanguageAndSecurityMiddleware
 from campagne.web.region_gate import region_gate
 from campagne.web.request_guard import BodyLimits, InputRefused, RequestGuard
@@ -71,6 +72,7 @@ def create_app(instance: Instance) -> FastAPI:
         app.add_middleware(DeclaredTlsMiddleware)
     _mount_routes(app, instance, route_sets)
     _install_error_handlers(app)
+    install_slash_redirects(app)
     busy_answers.install(app, app.state.renderer, _wants_json)  # 503 pool, 409 duplicate
     documented_errors.install(app)
     return app
@@ -160,12 +162,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             return RedirectResponse("/account/sign-in", status_code=303)
         shown = isinstance(exc, InputRefused) or (
             exc.status_code == 404 and exc.detail != "Not Found")
-        message = exc.detail if shown else (
-            gettext("This page does not exist.") if exc.status_code == 404
-            else gettext("The request could not be served."))
-        return renderer.render(request, "error.html",
-                                         {"status": exc.status_code, "message": message},
-                                         status_code=exc.status_code)
+        return render_error(renderer, request, exc.status_code,
+                            error_message(exc.status_code, exc.detail, shown))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
@@ -175,20 +173,15 @@ def _install_error_handlers(app: FastAPI) -> None:
         ]
         if _wants_json(request):
             return JSONResponse({"detail": "Invalid input", "errors": problems}, status_code=422)
-        return renderer.render(
-            request, "error.html",
-            {"status": 422, "message": gettext("Some of the values sent are not valid.")},
-            status_code=422)
+        return render_error(renderer, request, 422,
+                            gettext("Some of the values sent are not valid."))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.error("unexpected error on %s", request.url.path, exc_info=exc)
         if _wants_json(request):
             return JSONResponse({"detail": "Internal error"}, status_code=500)
-        return renderer.render(
-            request, "error.html",
-            {"status": 500, "message": gettext("Something went wrong on our side.")},
-            status_code=500)
+        return render_error(renderer, request, 500, gettext("Something went wrong on our side."))
 
 
 def create_app_from_env() -> FastAPI:

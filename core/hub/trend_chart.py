@@ -234,7 +234,7 @@ def _rows(series: list[TrendSeries], days: list[dt.date], unit: str) -> list[Tab
             if point is None:
                 cells.append(("", "missing"))
             elif point.value is None:
-                cells.append((i18n.gettext("withheld"), "suppressed"))
+                cells.append((i18n.gettext("not published"), "suppressed"))
             else:
                 cells.append((format_value(point.value, unit), "published"))
         rows.append(TableRow(day, i18n.format_day(day, "long"), cells))

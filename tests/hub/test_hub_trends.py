@@ -162,9 +162,9 @@ def _table_rows(html: str) -> list[str]:
 
 @pytest.mark.parametrize(("path", "language", "heading", "month", "withheld"), [
     ("/tendances", "fr", "Évolution dans le temps", "janvier|février|mars|avril|mai|juin|"
-     "juillet|août|septembre|octobre|novembre|décembre", "secret"),
+     "juillet|août|septembre|octobre|novembre|décembre", "non diffusé"),
     ("/trends?lang=en", "en", "Trends over time", "January|February|March|April|May|June|"
-     "July|August|September|October|November|December", "withheld"),
+     "July|August|September|October|November|December", "not published"),
 ])
 def test_trends_page_in_both_languages(hub: TestClient, path: str, language: str,
                                        heading: str, month: str, withheld: str) -> None:
