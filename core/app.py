@@ -29,6 +29,7 @@ from campagne.plugin_types import Routes
 from campagne.schema_state import SchemaMismatch, schema_state
 from campagne.settings import CampagneSettings
 from campagne.web import busy_answers
+from campagne.web.api_docs import install_api_docs
 from campagne.web.declared_tls import DeclaredTlsMiddleware
 from campagne.web.error_pages import error_message, install_slash_redirects, render_error
 from campagne.web.middleware import LanguageAndSecurityMiddleware
@@ -54,6 +55,7 @@ def create_app(instance: Instance) -> FastAPI:
     check_production(instance.settings, instance.engine)
     secret_key(instance.settings)  # made or read now: a broken key file stops the start
     app = FastAPI(title="Campagne", version=__version__, description=DESCRIPTION,
+                  docs_url=None, redoc_url=None,  # served by install_api_docs, offline
                   openapi_tags=[{"name": "regions", "description": "Regions and services"},
                                 {"name": "plugins", "description": "Loaded plug-ins"},
                                 {"name": "health", "description": "Liveness"}])
@@ -70,6 +72,7 @@ def create_app(instance: Instance) -> FastAPI:
     app.add_middleware(RequestObserver, metrics=app.state.metrics)
     if tls_declared(instance.settings):  # outermost: every layer sees an HTTPS request
         app.add_middleware(DeclaredTlsMiddleware)
+    install_api_docs(app)
     _mount_routes(app, instance, route_sets)
     _install_error_handlers(app)
     install_slash_redirects(app)

@@ -26,7 +26,7 @@ SECURITY_HEADERS = {
     "referrer-policy": "strict-origin-when-cross-origin",
 }
 # The interactive API documentation loads its own scripts; it gets no CSP.
-NO_CSP_PREFIXES = ("/docs", "/redoc")
+NO_CSP_PREFIXES = ("/docs",)
 # The same headers as ASGI raw headers, encoded once.
 RAW_SECURITY_HEADERS = tuple((name.encode(), value.encode())
                              for name, value in SECURITY_HEADERS.items())
