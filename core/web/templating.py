@@ -5,6 +5,7 @@ the original."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from functools import lru_cache
 from importlib import resources
@@ -41,6 +42,8 @@ K = TypeVar("K", bound=Hashable)
 # Parts rendered with values (region_part) kept at most, all regions and languages together.
 MAX_VALUED_PARTS = 512
 CORE_TEMPLATES = Path(str(resources.files("campagne") / "templates"))
+# The pages for signed-in people only: no language alternates nor sharing tags there.
+PRIVATE_PAGE = re.compile(r"^/(account|admin)(/|$)|^/[^/]+/staff(/|$)")
 
 
 def build_environment(extra_dirs: list[Path], engine_dirs: list[Path] | None = None
@@ -199,6 +202,9 @@ class Renderer:
             environment.globals["layout_part"] = LayoutParts(self._menu)
         for environment in (self.site, *self.by_region.values()):
             environment.globals["staff_menu"] = self.staff_menu
+        public_url = instance.settings.public_url.rstrip("/")
+        for environment in (self.site, *self.by_region.values()):
+            environment.globals["public_url"] = public_url  # absolute links (hreflang, og:)
         self._menus: dict[tuple[str, str], list[MenuEntry]] = {}
         self._staff_menus: dict[tuple[str, str], list[MenuEntry]] = {}
 
@@ -283,6 +289,7 @@ class Renderer:
             "regions": self.instance.regions,
             "page": page,
             "switch_language": _switch_links(request),
+            "public_page": not PRIVATE_PAGE.match(request.scope["path"]),
             "session_csrf": session_csrf(request),  # the footer's sign-out form, signed in
         }
         html = environment.get_template(template).render(full)
