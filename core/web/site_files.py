@@ -76,7 +76,8 @@ def sitemap_xml(base: str, paths: list[str]) -> bytes:
             for hreflang, href in links.items():
                 ElementTree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate",
                                        hreflang=hreflang, href=href)
-    return ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True)
+    document: bytes = ElementTree.tostring(urlset, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def robots_txt(base: str, region_slugs: list[str]) -> str:
