@@ -10,6 +10,7 @@ with the number of records (docs/decisions/0025-streamed-exports.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -207,8 +208,21 @@ def xlsx_file(kind: Kind, titles: Sequence[str], rows: Iterable[Sequence[Any]]
         handle.seek(0)
     except BaseException:
         handle.close()
+        _discard_rows_written(sheet)
         raise
     return handle
+
+
+def _discard_rows_written(sheet: Any) -> None:
+    """End and delete the temporary file where openpyxl wrote the rows of an unfinished
+    workbook: it holds personal data, and openpyxl would delete it only at exit."""
+    writer = sheet._writer
+    if writer is None or sheet.closed:
+        return
+    with contextlib.suppress(Exception):
+        sheet.close()
+    with contextlib.suppress(OSError, ValueError):
+        writer.cleanup()
 
 
 def file_chunks(handle: BinaryIO) -> Iterator[bytes]:
