@@ -1,7 +1,8 @@
 """Streamed exports (SQLite and PostgreSQL): the CSV sent in pieces is byte for byte the file
 the in-memory export wrote (header, BOM, formula protection, order, filters); records are
 read by batches up to the last id counted; a failure after the first bytes ends the transfer
-broken and logged, never like a complete file; the XLSX export still answers whole."""
+broken and logged, never like a complete file (and ``campagne export -o`` leaves the target
+as it was); the XLSX export still answers whole."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import inspect
 import io
 import logging
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +23,8 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from campagne.app import create_app
+from campagne.auth.models import AuditEvent
+from campagne.cli import main
 from campagne.features.spreadsheets import exporter
 from campagne.features.spreadsheets.exporter import (
     MemberFilter,
@@ -167,3 +171,29 @@ def test_the_xlsx_export_is_whole_and_formula_free(w: World) -> None:
     assert len(rows) == in_memory_csv(w).count(b"\r\n")
     evil = next(row for row in rows if row[2] == "formula@example.org")
     assert evil[4] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+
+
+def test_a_command_line_export_that_fails_leaves_the_file_as_it_was(
+        w: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(exporter, "BATCH_ROWS", 50)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    output = folder / "membres.csv"
+    output.write_bytes(b"old content\n")
+    command = ["export", "members", "--region", "gers", "--format", "csv", "-o", str(output),
+               "--db", w.instance.settings.database_url]
+    assert main(command) == 0
+    written = output.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbfNom;") and written.count(b"\r\n") > 100
+    spoil_oldest_member(w)
+    try:
+        failed: int | None = main(command)  # PostgreSQL's DataError: "database error"
+    except ValueError as exc:  # SQLite's date reader
+        assert "10000-01-01" in str(exc)
+        failed = None
+    assert failed != 0
+    assert output.read_bytes() == written  # the earlier file, whole
+    assert [path.name for path in folder.iterdir()] == ["membres.csv"]  # no part left
+    with Session(w.instance.engine) as session:
+        exported = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
+    assert len(exported) == 1
