@@ -255,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     same = new["digest"] == old["digest"] and new["rows"] == args.members
     print(f"  streamed / before: first byte x{new['ttfb'] / old['ttfb']:.3f}, "
           f"total x{new['total'] / old['total']:.2f}, "
-          f"peak RSS x{new['peak_mb'] / old['peak_mb']:.2f}, peak above start {new['peak_mb'] - new['start_mb']:.0f} MB vs "
+          f"peak RSS x{new['peak_mb'] / old['peak_mb']:.2f}, "
+          f"peak above start {new['peak_mb'] - new['start_mb']:.0f} MB vs "
           f"{old['peak_mb'] - old['start_mb']:.0f} MB")
     print(f"  same bytes: {'yes' if same else 'NO'} ({new['rows']:,} rows)")
     return 0 if same else 1
