@@ -8,10 +8,14 @@ the routers are included in (docs/decisions/0013-spreadsheets.md). Identifying f
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy import Engine
 
 from campagne.api.deps import SessionDep
 from campagne.api.member_schemas import StatusValue
@@ -22,14 +26,19 @@ from campagne.features.spreadsheets.exporter import (
     MEDIA_TYPES,
     InquiryFilter,
     MemberFilter,
-    Record,
-    export,
+    Selection,
+    count_and_last,
+    csv_chunks,
+    file_chunks,
     filename,
-    filtered_inquiries,
-    filtered_members,
-    values_of,
+    headers,
+    inquiry_selection,
+    member_selection,
+    read_rows,
+    xlsx_file,
 )
-from campagne.features.spreadsheets.fields import Kind
+
+log = logging.getLogger("campagne.spreadsheets")
 
 router = APIRouter(prefix="/api/v1/regions/{slug}", tags=["exports"], dependencies=[SIGNED_IN])
 FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -39,20 +48,48 @@ Sector = Annotated[str | None, Query(max_length=40)]
 
 
 def sheet_response(request: Request, session: SessionDep, principal: Principal, slug: str,
-                   kind: Kind, file_format: str, records: list[Record],
-                   filters: dict[str, object]) -> Response:
-    """The file as an attachment; the export is audited (count, format, filters used). The
-    values are read, the audit committed, and only then the file built: no connection of
-    the pool is held while it is."""
-    rows = [values_of(kind, record) for record in records]
-    audit.record(session, principal.user, "export", region_slug=slug, target=kind.value,
-                 address=client_address(request), count=len(records), format=file_format,
-                 filters=sorted(name for name, value in filters.items() if value))
+                   selection: Selection, file_format: str, filters: dict[str, object]
+                   ) -> Response:
+    """The file as an attachment; the export is audited (count, format, filters used)
+    before anything is sent. The records are then read in batches, each on a connection
+    given back to the pool at once; a CSV is sent as it is written, an XLSX once complete
+    (from a temporary file). A failure while a CSV is sent ends the transfer broken, never
+    like a complete file (docs/decisions/0025-streamed-exports.md)."""
+    count, last_id = count_and_last(session, selection)
+    audit.record(session, principal.user, "export", region_slug=slug,
+                 target=selection.kind.value, address=client_address(request), count=count,
+                 format=file_format, filters=sorted(name for name, value in filters.items()
+                                                    if value))
     session.commit()
-    content = export(kind, file_format, rows)
-    name = filename(slug, kind, file_format)
-    return Response(content, media_type=MEDIA_TYPES[file_format],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    titles = headers(selection.kind)  # in the request's language, before the stream
+    rows = read_rows(engine, selection, last_id)
+    name = filename(slug, selection.kind, file_format)
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if file_format == "csv":
+        return StreamingResponse(broken_off_loudly(csv_chunks(titles, rows), name),
+                                 media_type=MEDIA_TYPES[file_format], headers=disposition)
+    built = xlsx_file(selection.kind, titles, rows)
+    size = os.fstat(built.fileno()).st_size
+    return StreamingResponse(broken_off_loudly(file_chunks(built), name),
+                             media_type=MEDIA_TYPES[file_format],
+                             headers={**disposition, "Content-Length": str(size)})
+
+
+def broken_off_loudly(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:
+    """``chunks``, with a failure logged and raised again: the server then closes the
+    connection without the end of the body, so the client sees a broken transfer rather
+    than a file that looks complete."""
+    sent = 0
+    try:
+        for chunk in chunks:
+            sent += len(chunk)
+            yield chunk
+    except Exception:
+        log.exception("export %s broken off after %d bytes: the transfer is left incomplete",
+                      name, sent)
+        raise
 
 
 def _members(file_format: str) -> None:
@@ -60,15 +97,15 @@ def _members(file_format: str) -> None:
                        principal: PrincipalDep, sector: Sector = None,
                        status: StatusValue | None = None) -> Response:
         chosen = MemberFilter(sector=sector, status=status)
-        records: list[Record] = list(filtered_members(session, region.slug, chosen))
-        return sheet_response(request, session, principal, region.slug, Kind.MEMBERS,
-                              file_format, records, chosen.model_dump())
+        return sheet_response(request, session, principal, region.slug,
+                              member_selection(region.slug, chosen), file_format,
+                              chosen.model_dump())
 
     def by_body(request: Request, region: ReaderRegionDep, session: SessionDep,
                       principal: PrincipalDep, chosen: MemberFilter) -> Response:
-        records: list[Record] = list(filtered_members(session, region.slug, chosen))
-        return sheet_response(request, session, principal, region.slug, Kind.MEMBERS,
-                              file_format, records, chosen.model_dump())
+        return sheet_response(request, session, principal, region.slug,
+                              member_selection(region.slug, chosen), file_format,
+                              chosen.model_dump())
 
     path = f"/members/export/{file_format}"
     router.add_api_route(path, by_query, methods=["GET"], response_class=Response,
@@ -86,9 +123,9 @@ def _inquiries(file_format: str) -> None:
                        principal: PrincipalDep, sector: Sector = None,
                        stage: Annotated[str | None, Query(max_length=40)] = None) -> Response:
         chosen = InquiryFilter(stage=stage, sector=sector)
-        records: list[Record] = list(filtered_inquiries(session, region.slug, chosen))
-        return sheet_response(request, session, principal, region.slug, Kind.INQUIRIES,
-                              file_format, records, chosen.model_dump())
+        return sheet_response(request, session, principal, region.slug,
+                              inquiry_selection(region.slug, chosen), file_format,
+                              chosen.model_dump())
 
     router.add_api_route(f"/inquiries/export/{file_format}", by_query, methods=["GET"],
                          response_class=Response, responses=FILE_RESPONSES,

@@ -14,9 +14,10 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from campagne import i18n
@@ -25,10 +26,14 @@ from campagne.db import make_engine, upgrade
 from campagne.features.spreadsheets.exporter import (
     InquiryFilter,
     MemberFilter,
-    export,
-    filtered_inquiries,
-    filtered_members,
-    values_of,
+    count_and_last,
+    csv_chunks,
+    file_chunks,
+    headers,
+    inquiry_selection,
+    member_selection,
+    read_rows,
+    xlsx_file,
 )
 from campagne.features.spreadsheets.fields import FIELDS, IGNORE, Kind, auto_mapping, normalise
 from campagne.features.spreadsheets.import_lock import ImportBusy
@@ -49,8 +54,6 @@ from campagne.features.spreadsheets.reading import (
 )
 from campagne.features.spreadsheets.validation import MappingInvalid
 from campagne.i18n import gettext, ngettext
-from campagne.models import Member
-from campagne.operations.models import Inquiry
 from campagne.settings import settings_for
 
 log = logging.getLogger("campagne.spreadsheets")
@@ -227,41 +230,45 @@ def _export(session: Session, args: argparse.Namespace) -> int:
     kind = Kind(args.kind)
     if region_by_slug(session, args.region) is None:
         raise UsageError(gettext("unknown region \"%(slug)s\"") % {"slug": args.region})
-    records: Sequence[Member | Inquiry]
     try:
-        if kind is Kind.MEMBERS:
-            records = filtered_members(session, args.region, MemberFilter(
-                sector=args.sector, status=args.status, commune=args.commune))
-        else:
-            records = filtered_inquiries(session, args.region, InquiryFilter(
-                stage=args.stage, sector=args.sector))
+        selection = (member_selection(args.region, MemberFilter(
+            sector=args.sector, status=args.status, commune=args.commune))
+            if kind is Kind.MEMBERS else inquiry_selection(args.region, InquiryFilter(
+                stage=args.stage, sector=args.sector)))
     except ValueError as exc:
         raise UsageError(str(exc).splitlines()[0]) from exc
-    content = export(kind, args.format, [values_of(kind, record) for record in records])
+    count, last_id = count_and_last(session, selection)
+    session.commit()  # no transaction held while the file is written
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    titles, rows = headers(kind), read_rows(engine, selection, last_id)
     try:
-        write_private(args.output, content)
+        write_private(args.output, csv_chunks(titles, rows) if args.format == "csv"
+                      else file_chunks(xlsx_file(kind, titles, rows)))
     except OSError as exc:
         raise UsageError(f"{args.output}: {exc.strerror}") from exc
     session.add(AuditEvent(actor_email=COMMAND_LINE, action="export", region_slug=args.region,
-                           target=kind.value, detail={"count": len(records),
+                           target=kind.value, detail={"count": count,
                                                       "format": args.format,
                                                       "system_user": system_user()}))
     session.commit()
     print(ngettext("%(num)s record exported to %(file)s.",
-                   "%(num)s records exported to %(file)s.", len(records))
-          % {"num": len(records), "file": args.output})
+                   "%(num)s records exported to %(file)s.", count)
+          % {"num": count, "file": args.output})
     return 0
 
 
-def write_private(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path``, readable by its owner only (personal data), even when
-    ``path`` existed with another mode: a new file, created 0600 in the same folder, replaces
-    it at once, so the old mode is never kept and no reader sees half a file."""
+def write_private(path: Path, content: Iterable[bytes]) -> None:
+    """Write the pieces of ``content`` to ``path`` as they come, readable by its owner only
+    (personal data), even when ``path`` existed with another mode: a new file, created 0600
+    in the same folder, replaces it once complete, so the old mode is never kept and no
+    reader sees half a file."""
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
                                              dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:  # mkstemp creates it 0600
-            handle.write(content)
+            for piece in content:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)

@@ -3,21 +3,27 @@
 CSV is written for French spreadsheets: UTF-8 with a byte order mark (so Excel reads the
 accents), ``;`` between values, dates as ISO 8601 (docs/decisions/0013). A text cell that
 starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'`` so
-that no spreadsheet runs it as a formula (the import removes that quote again)."""
+that no spreadsheet runs it as a formula (the import removes that quote again).
+
+Exports are read in batches and written as they are read, so that their memory does not grow
+with the number of records (docs/decisions/0025-streamed-exports.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
-from typing import Any
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, Engine, func, or_
 from sqlmodel import Session, col, select
 
 from campagne.api.member_schemas import StatusValue
@@ -28,10 +34,15 @@ from campagne.i18n_markers import N_
 from campagne.models import Member, Region
 from campagne.operations.models import Inquiry
 
-Record = Member | Inquiry
+TABLES: dict[Kind, type[Member] | type[Inquiry]] = {Kind.MEMBERS: Member,
+                                                    Kind.INQUIRIES: Inquiry}
 SHEET_TITLES = {Kind.MEMBERS: N_("Members"), Kind.INQUIRIES: N_("Inquiries")}
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+BOM = "\ufeff".encode()
+#: Records read per query of an export, rows per piece of a CSV stream, bytes per piece
+#: of a finished XLSX file.
+BATCH_ROWS, CHUNK_ROWS, FILE_CHUNK = 1000, 500, 64 * 1024
 
 
 class MemberFilter(BaseModel):
@@ -45,6 +56,14 @@ class MemberFilter(BaseModel):
     status: StatusValue | None = None
 
 
+@dataclass(frozen=True)
+class Selection:
+    """What an export reads: the kind of record and the conditions the records meet."""
+
+    kind: Kind
+    conditions: tuple[ColumnElement[bool], ...]
+
+
 class InquiryFilter(BaseModel):
     """Filters of the inquiry list."""
 
@@ -54,35 +73,71 @@ class InquiryFilter(BaseModel):
     sector: str | None = Field(default=None, max_length=40)
 
 
-def filtered_members(session: Session, region_slug: str, chosen: MemberFilter
-                     ) -> list[Member]:
-    """The members of a region the filters keep, newest first (as the staff list shows)."""
-    query = (select(Member).join(Region, col(Region.id) == col(Member.region_id))
-             .where(Region.slug == region_slug))
+def member_selection(region_slug: str, chosen: MemberFilter) -> Selection:
+    """The members of a region the filters keep (read newest first, as the staff list
+    shows them)."""
+    conditions: list[ColumnElement[bool]] = [Member.region_id == _region_id(region_slug)]
     if chosen.name:
         pattern = f"%{chosen.name.lower()}%"
-        query = query.where(or_(func.lower(Member.first_name).like(pattern),
-                                func.lower(Member.last_name).like(pattern),
-                                func.lower(Member.business_name).like(pattern)))
+        conditions.append(or_(func.lower(Member.first_name).like(pattern),
+                              func.lower(Member.last_name).like(pattern),
+                              func.lower(Member.business_name).like(pattern)))
     if chosen.sector:
-        query = query.where(Member.sector_slug == chosen.sector)
+        conditions.append(col(Member.sector_slug) == chosen.sector)
     if chosen.commune:
-        query = query.where(func.lower(Member.commune) == chosen.commune.lower())
+        conditions.append(func.lower(Member.commune) == chosen.commune.lower())
     if chosen.status:
-        query = query.where(Member.status == chosen.status)
-    return list(session.exec(query.order_by(col(Member.id).desc())).all())
+        conditions.append(col(Member.status) == chosen.status)
+    return Selection(Kind.MEMBERS, tuple(conditions))
 
 
-def filtered_inquiries(session: Session, region_slug: str, chosen: InquiryFilter
-                       ) -> list[Inquiry]:
-    """The inquiries of a region the filters keep, newest first."""
-    query = (select(Inquiry).join(Region, col(Region.id) == col(Inquiry.region_id))
-             .where(Region.slug == region_slug))
+def inquiry_selection(region_slug: str, chosen: InquiryFilter) -> Selection:
+    """The inquiries of a region the filters keep (read newest first)."""
+    conditions: list[ColumnElement[bool]] = [Inquiry.region_id == _region_id(region_slug)]
     if chosen.stage:
-        query = query.where(Inquiry.stage == chosen.stage)
+        conditions.append(col(Inquiry.stage) == chosen.stage)
     if chosen.sector:
-        query = query.where(Inquiry.sector_slug == chosen.sector)
-    return list(session.exec(query.order_by(col(Inquiry.id).desc())).all())
+        conditions.append(col(Inquiry.sector_slug) == chosen.sector)
+    return Selection(Kind.INQUIRIES, tuple(conditions))
+
+
+def _region_id(region_slug: str) -> Any:
+    return select(Region.id).where(Region.slug == region_slug).scalar_subquery()
+
+
+def count_and_last(session: Session, selection: Selection) -> tuple[int, int]:
+    """How many records the selection holds and the highest id among them (0 when none):
+    the export reads no record above it, so records added meanwhile are left out and the
+    audited count holds unless records are deleted during the export."""
+    model = TABLES[selection.kind]
+    found = session.execute(select(func.count(), func.max(model.id))
+                            .where(*selection.conditions)).one()
+    return int(found[0]), int(found[1] or 0)
+
+
+def read_rows(engine: Engine, selection: Selection, last_id: int,
+              batch: int | None = None) -> Iterator[list[Any]]:
+    """The exported values (in the order of :func:`headers`) of the selected records with
+    an id up to ``last_id``, newest first, read by keyset pagination on the id: each batch
+    of ``batch`` records (:data:`BATCH_ROWS`) is one short query on a connection taken from
+    the pool and given back at once, so a slow reader holds no connection nor transaction
+    between batches (docs/decisions/0025-streamed-exports.md)."""
+    size = batch or BATCH_ROWS
+    model = TABLES[selection.kind]
+    identifier = col(model.id)
+    columns = [getattr(model, spec.column) for spec in FIELDS[selection.kind]]
+    bound = last_id + 1
+    while True:
+        query = (select(identifier, *columns)
+                 .where(*selection.conditions, identifier < bound)
+                 .order_by(identifier.desc()).limit(size))
+        with engine.connect() as connection:
+            fetched = connection.execute(query).all()
+        for row in fetched:
+            yield list(row[1:])
+        if len(fetched) < size:
+            return
+        bound = fetched[-1][0]
 
 
 def escape(value: str) -> str:
@@ -95,20 +150,31 @@ def headers(kind: Kind) -> list[str]:
     return [gettext(spec.label) for spec in FIELDS[kind]]
 
 
-def values_of(kind: Kind, record: Record) -> list[Any]:
-    """A record's exported values, in the order of :func:`headers`."""
-    return [getattr(record, spec.column) for spec in FIELDS[kind]]
-
-
-def to_csv(kind: Kind, rows: Sequence[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM, ``;`` between values, CRLF line ends, dates ISO 8601 (``rows``: the
-    records' values, from :func:`values_of`)."""
+def csv_chunks(titles: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """UTF-8 with BOM, ``;`` between values, CRLF line ends, dates ISO 8601, written row by
+    row: the header line comes at once, then a piece every :data:`CHUNK_ROWS` rows (``rows``:
+    the records' values, from :func:`read_rows`)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([escape(title) for title in headers(kind)])
+    writer.writerow([escape(title) for title in titles])
+    yield BOM + _taken(buffer)
+    pending = 0
     for values in rows:
         writer.writerow([_csv_value(value) for value in values])
-    return buffer.getvalue().encode("utf-8-sig")
+        pending += 1
+        if pending == CHUNK_ROWS:
+            yield _taken(buffer)
+            pending = 0
+    if pending:
+        yield _taken(buffer)
+
+
+def _taken(buffer: io.StringIO) -> bytes:
+    """The buffer's text as UTF-8, the buffer emptied."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text.encode("utf-8")
 
 
 def _csv_value(value: Any) -> str:
@@ -119,22 +185,52 @@ def _csv_value(value: Any) -> str:
     return escape(str(value))
 
 
-def to_xlsx(kind: Kind, rows: Sequence[Sequence[Any]]) -> bytes:
-    """One sheet, a bold header row, dates as date cells (shown dd/mm/yyyy)."""
+def xlsx_file(kind: Kind, titles: Sequence[str], rows: Iterable[Sequence[Any]]
+              ) -> BinaryIO:
+    """One sheet, a bold header row, dates as date cells (shown dd/mm/yyyy), written with
+    openpyxl's write-only mode (rows go to a temporary file as they come) into an anonymous
+    temporary file, returned at its start. A workbook is a zip archive whose index comes
+    last: it can be sent only once complete. The caller closes the file."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext(SHEET_TITLES[kind])[:31])
     bold = Font(bold=True)
-    titles = []
-    for title in headers(kind):
+    cells = []
+    for title in titles:
         cell = WriteOnlyCell(sheet, value=escape(title))
         cell.font = bold
-        titles.append(cell)
-    sheet.append(titles)
-    for values in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        cells.append(cell)
+    sheet.append(cells)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, who closes it)
+    try:
+        for values in rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in values])
+        workbook.save(handle)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        _discard_rows_written(sheet)
+        raise
+    return handle
+
+
+def _discard_rows_written(sheet: Any) -> None:
+    """End and delete the temporary file where openpyxl wrote the rows of an unfinished
+    workbook: it holds personal data, and openpyxl would delete it only at exit."""
+    writer = sheet._writer
+    if writer is None or sheet.closed:
+        return
+    with contextlib.suppress(Exception):
+        sheet.close()
+    with contextlib.suppress(OSError, ValueError):
+        writer.cleanup()
+
+
+def file_chunks(handle: BinaryIO) -> Iterator[bytes]:
+    """The file's content in pieces of :data:`FILE_CHUNK` bytes; the file is closed at the
+    end (or when the reader stops)."""
+    with handle:
+        while piece := handle.read(FILE_CHUNK):
+            yield piece
 
 
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
@@ -145,13 +241,6 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
         cell.number_format = "DD/MM/YYYY"
         return cell
     return escape(str(value))  # openpyxl reads only a text starting with "=" as a formula
-
-
-def export(kind: Kind, file_format: str, rows: Sequence[Sequence[Any]]) -> bytes:
-    """The records' values (:func:`values_of`) as ``csv`` or ``xlsx``. Building the file needs
-    no database connection: callers read the values, commit (the connection goes back to
-    the pool), then build it."""
-    return to_csv(kind, rows) if file_format == "csv" else to_xlsx(kind, rows)
 
 
 def filename(region_slug: str, kind: Kind, file_format: str) -> str:

@@ -20,8 +20,8 @@ from campagne.features.spreadsheets.api import sheet_response
 from campagne.features.spreadsheets.exporter import (
     InquiryFilter,
     MemberFilter,
-    filtered_inquiries,
-    filtered_members,
+    inquiry_selection,
+    member_selection,
 )
 from campagne.features.spreadsheets.fields import FIELDS, IGNORE, Kind, auto_mapping
 from campagne.features.spreadsheets.import_lock import ImportBusy, hold_import_lock
@@ -238,8 +238,8 @@ def export_members(request: Request, session: SessionDep, region: StaffRegionDep
     """The staff list, filtered as on screen, as a file (read-only staff too; audited)."""
     chosen = MemberFilter(name=name or None, sector=sector or None, commune=commune or None,
                           status=status if status in STATUSES else None)
-    return sheet_response(request, session, principal, region.slug, Kind.MEMBERS,
-                          file_format, list(filtered_members(session, region.slug, chosen)),
+    return sheet_response(request, session, principal, region.slug,
+                          member_selection(region.slug, chosen), file_format,
                           chosen.model_dump())
 
 
@@ -250,6 +250,6 @@ def export_inquiries(request: Request, session: SessionDep, region: StaffRegionD
                      stage: Short = "", sector: Short = "") -> Response:
     """The region's inquiries, filtered by stage and sector, as a file (audited)."""
     chosen = InquiryFilter(stage=stage or None, sector=sector or None)
-    return sheet_response(request, session, principal, region.slug, Kind.INQUIRIES,
-                          file_format, list(filtered_inquiries(session, region.slug, chosen)),
+    return sheet_response(request, session, principal, region.slug,
+                          inquiry_selection(region.slug, chosen), file_format,
                           chosen.model_dump())
