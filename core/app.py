@@ -31,7 +31,7 @@ from campagne.settings import CampagneSettings
 from campagne.web import busy_answers
 from campagne.web.api_docs import install_api_docs
 from campagne.web.declared_tls import DeclaredTlsMiddleware
-from campagne.web.error_pages import error_message, install_slash_redirects, render_error
+from campagne.web.error_views import error_message, install_slash_redirects, render_error
 from campagne.web.middleware import LanguageAndSecurityMiddleware
 from campagne.web.region_gate import region_gate
 from campagne.web.request_guard import BodyLimits, InputRefused, RequestGuard
