@@ -25,7 +25,6 @@ import datetime as dt
 import hashlib
 import io
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_kit import empty_database, free_port
 from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 from starlette.requests import Request
@@ -42,7 +42,6 @@ from starlette.routing import Route
 
 from campagne.auth.accounts import create_account
 from campagne.auth.models import Role
-from campagne.db import make_engine
 from campagne.features.spreadsheets.exporter import MEDIA_TYPES, escape, headers
 from campagne.features.spreadsheets.fields import FIELDS, Kind
 from campagne.instance import Instance
@@ -58,18 +57,6 @@ INSERT_BATCH = 10_000
 BASELINE_PATH = "/bench/in-memory.csv"
 EXPORT_PATH = "/api/v1/regions/gers/members/export/csv"
 XLSX_PATH = "/api/v1/regions/gers/members/export/xlsx"
-
-
-def database(url: str | None, folder: Path) -> str:
-    """An empty database: a SQLite file, or a fresh schema on the given PostgreSQL."""
-    if url is None or url.startswith("sqlite"):
-        return f"sqlite:///{folder / 'exports.db'}"
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
-    engine.dispose()
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
 
 
 def instance_on(folder: Path, url: str) -> Instance:
@@ -147,13 +134,6 @@ def serve(folder: Path, url: str, port: int) -> None:
     app.router.routes.insert(0, Route(BASELINE_PATH, in_memory_csv))
     uvicorn.run(app, host="127.0.0.1", port=port, workers=1, log_level="warning",
                 access_log=False, server_header=False)
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def memory_mb(pid: int, field: str) -> float:
@@ -236,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     kind = "PostgreSQL" if args.db and not args.db.startswith("sqlite") else "SQLite"
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        url = database(args.db, folder)
+        url = empty_database(args.db, folder, schema=SCHEMA, filename="exports.db")
         generated = generate(folder, url, args.members)
         print(f"CSV export of {args.members:,} members on {kind} (one uvicorn worker; "
               f"members written in {generated:.1f} s)")

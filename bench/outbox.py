@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import smtplib
-import socket
 import statistics
 import sys
 import tempfile
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from sqlalchemy import text
+from bench_kit import empty_database, free_port
 from sqlmodel import Session
 
 from campagne.db import make_engine, upgrade
@@ -50,25 +49,6 @@ class Counting:
         with self.lock:
             self.count += 1
         return "250 OK"
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def database(url: str | None, folder: Path) -> str:
-    """An empty database: a SQLite file, or a fresh schema on the given PostgreSQL."""
-    if url is None or url.startswith("sqlite"):
-        return f"sqlite:///{folder / 'outbox.db'}"
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
-    engine.dispose()
-    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{SCHEMA}"
 
 
 def queue(url: str, settings: CampagneSettings, count: int) -> float:
@@ -149,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory() as folder:
             for workers in (1, 2):
-                url = database(args.db, Path(folder) / str(workers))
+                url = empty_database(args.db, Path(folder) / str(workers), schema=SCHEMA,
+                                     filename="outbox.db")
                 (Path(folder) / str(workers)).mkdir(exist_ok=True)
                 upgrade(make_engine(url))
                 figures[f"queue_{workers}"] = queue(url, settings, args.mails)
