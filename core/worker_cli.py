@@ -15,6 +15,8 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from sqlalchemy import Engine
+
 from campagne.db import make_engine
 from campagne.instance import Instance
 from campagne.jobs.registry import RegisteredJob, registered_jobs, unknown_overrides
@@ -75,14 +77,14 @@ def _instance(settings: CampagneSettings, paths: list[Path]) -> Instance:
                    with_demo_data=False)
 
 
-def _worker(args: argparse.Namespace, settings: CampagneSettings, engine: object,
+def _worker(args: argparse.Namespace, settings: CampagneSettings, engine: Engine,
             instance: Instance | None) -> int:
     jobs = registered_jobs(instance) if instance is not None else []
     if instance is not None:
         for name in unknown_overrides(instance, jobs):
             print(f"campagne: CAMPAGNE_JOB_SCHEDULES names no job {name!r}", file=sys.stderr)
     if args.once:
-        report = send_due(engine, settings, limit=settings.outbox_batch)  # type: ignore[arg-type]
+        report = send_due(engine, settings, limit=settings.outbox_batch)
         print(f"{report.sent} sent, {report.retried} to retry, {report.failed} failed.")
         if instance is not None:
             for ran in run_due(instance, jobs, worker=worker_name()):
@@ -99,7 +101,7 @@ def _worker(args: argparse.Namespace, settings: CampagneSettings, engine: object
             else "no region folders given, so no scheduled jobs")
     print(f"Sending the outbox every {settings.outbox_interval_seconds:g} s and {what}; "
           "stop with Ctrl-C or SIGTERM.", flush=True)
-    run_rounds(engine, settings, stop, instance)  # type: ignore[arg-type]
+    run_rounds(engine, settings, stop, instance)
     return 0
 
 
