@@ -14,6 +14,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
+from campagne.revisions.tracking import track as track_revisions
+
 if TYPE_CHECKING:
     from campagne.plugin_manager import CampagnePluginManager
 
@@ -27,11 +29,16 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys, a busy timeout and WAL journaling."""
+    """Create an engine whose transactions raise the data revisions of the regions they
+    change (:mod:`campagne.revisions`); SQLite gets foreign keys, a busy timeout and WAL
+    journaling."""
     url = normalise_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        track_revisions(engine)
+        return engine
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    track_revisions(engine)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -91,7 +91,8 @@ class Member(SQLModel, table=True):
 
     # The region's home counts the current members by sector on every view
     # (campagne.queries.FIGURES_OF_REGION): this index covers that query.
-    __table_args__ = (Index("ix_member_figures", "region_id", "sector_slug", "status",
+    __table_args__ = (Index("ix_member_region_id_id", "region_id", "id"),
+                      Index("ix_member_figures", "region_id", "sector_slug", "status",
                             "synthetic"),
                       MEMBER_EMAIL.index(), MEMBER_SIRET.index())  # one record per person
 

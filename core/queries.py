@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, Executable, bindparam, case, func, literal
+from sqlalchemy import Connection, Engine, bindparam, case, func, literal
 from sqlmodel import Session, col, select
 
+from campagne.driver_statements import DriverStatement
 from campagne.models import Member, MemberStatus, Region
+from campagne.revisions.cache import network_figure, region_figure
 
 # Members counted in the figures: settling or settled (not those who left, nor prospects
 # and candidates turned down, who are kept in the same table).
@@ -52,52 +54,19 @@ def member_figures(db: Session | Connection, region_slug: str) -> MemberFigures:
     return _figures_of(rows)
 
 
-@dataclass(frozen=True)
-class DriverStatement:
-    """A statement compiled once for an engine's dialect and run on its DB-API cursor.
-
-    For the one aggregate of a page served on every view, where SQLAlchemy's execution
-    context and result processing cost more than the query itself (bench/README.md). Only
-    for statements whose parameters and columns need no type conversion (text and counts).
-    """
-
-    sql: str
-    order: tuple[str, ...] | None  # bind names in placeholder order (positional styles)
-    fixed: dict[str, Any]  # the values of the literals compiled as parameters
-
-    @classmethod
-    def compile(cls, statement: Executable, engine: Engine) -> DriverStatement:
-        """Compile ``statement`` for ``engine``'s dialect."""
-        compiled = statement.compile(dialect=engine.dialect)  # type: ignore[attr-defined]
-        order = tuple(compiled.positiontup) if compiled.positional else None
-        required = {name for name, bind in compiled.binds.items() if bind.required}
-        values = compiled.construct_params(dict.fromkeys(required))
-        fixed = {name: value for name, value in values.items() if name not in required}
-        return cls(compiled.string, order, fixed)
-
-    def rows(self, engine: Engine, **params: Any) -> list[tuple[Any, ...]]:
-        """Run the statement with ``params`` on a pooled connection; all rows, as tuples."""
-        values = {**self.fixed, **params}
-        arguments: Any = tuple(values[name] for name in self.order) if self.order is not None \
-            else values
-        connection = engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(self.sql, arguments)
-                return list(cursor.fetchall())
-            finally:
-                cursor.close()
-        finally:
-            connection.close()  # back to the pool, which ends any transaction it opened
-
-
 # Weak keys: an engine that is no longer used (tests build many) takes its statement along.
 _figures_statements: WeakKeyDictionary[Engine, DriverStatement] = WeakKeyDictionary()
 
 
 def member_figures_quick(engine: Engine, region_slug: str) -> MemberFigures:
-    """:func:`member_figures` run on the DB-API cursor (the region's home, on every view)."""
+    """:func:`member_figures` run on the DB-API cursor, kept in memory while the region's
+    records do not change (:mod:`campagne.revisions`): the region's home and API, on every
+    view, read one counter instead of counting the members."""
+    return region_figure(engine, region_slug, "member_figures",
+                         lambda: _count_on_cursor(engine, region_slug))
+
+
+def _count_on_cursor(engine: Engine, region_slug: str) -> MemberFigures:
     statement = _figures_statements.get(engine)
     if statement is None:
         statement = _figures_statements.setdefault(
@@ -112,7 +81,14 @@ def _figures_of(rows: Any) -> MemberFigures:
 
 
 def member_figures_by_region(session: Session) -> dict[str, MemberFigures]:
-    """:func:`member_figures` for every region, in one query."""
+    """:func:`member_figures` for every region, in one query (kept in memory while no
+    region's records change)."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    return network_figure(engine, "member_figures", lambda: _count_by_region(session))
+
+
+def _count_by_region(session: Session) -> dict[str, MemberFigures]:
     rows = session.exec(
         select(Region.slug, Member.sector_slug, func.count(), SYNTHETIC_COUNT)
         .join(Region, col(Region.id) == col(Member.region_id))

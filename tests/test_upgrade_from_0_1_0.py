@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import JSON, Date, DateTime, Engine, MetaData, Numeric, Table, Time, select, text
 
 from campagne.db import make_engine, upgrade
+from campagne.revisions.tracking import untracked
 from campagne.schema_state import schema_state
 
 FIXTURE = Path(__file__).parent / "data" / "release-0.1.0.json.gz"
@@ -83,6 +84,7 @@ def _load_release_0_1_0(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -
     metadata = _reflect(engine)
     assert set(rows) == set(metadata.tables), "the fixture is not 0.1.0's schema"
     with engine.begin() as connection:
+        untracked(connection)  # as release 0.1.0 wrote them: it had no data revisions
         for table in metadata.sorted_tables:
             if table.name != "alembic_version" and rows[table.name]:
                 connection.execute(table.insert(), [_typed(table, row) for row in rows[table.name]])

@@ -9,14 +9,14 @@ from types import MappingProxyType
 
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Engine, bindparam
+from sqlalchemy import Engine, bindparam
 from sqlmodel import Session, col, select
 
 from campagne.api.schemas import KeyFigures, SectorCount, ServiceOut
 from campagne.config import Price
 from campagne.i18n import SUPPORTED, current_locale, gettext, translations
 from campagne.models import Region, Service
-from campagne.queries import MemberFigures, member_figures
+from campagne.queries import MemberFigures, member_figures_quick
 from campagne.taxonomy import SECTORS, SERVICE_CATEGORIES
 
 # Built once, with bound parameters given at each execution (not rebuilt on every call).
@@ -147,9 +147,9 @@ async def region_catalogue(catalogue: ServiceCatalogue, region_slug: str) -> Reg
     return found
 
 
-def key_figures(db: Session | Connection, region_slug: str) -> KeyFigures:
+def key_figures(engine: Engine, region_slug: str) -> KeyFigures:
     """Members in total and per sector group (every group listed, zero included)."""
-    figures: MemberFigures = member_figures(db, region_slug)
+    figures: MemberFigures = member_figures_quick(engine, region_slug)
     return KeyFigures(
         members_total=figures.total,
         members_by_sector=[

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from campagne.api.catalogue import key_figures, region_catalogue
-from campagne.api.deps import CatalogueDep, InstanceDep, RegionDep, SessionDep
+from campagne.api.deps import CatalogueDep, InstanceDep, RegionDep
 from campagne.api.schemas import ErrorOut, RegionDetail, RegionSummary, ServiceOut
 from campagne.regions import RegionFolder
 from campagne.taxonomy import ServiceCategory
@@ -33,10 +33,10 @@ def list_regions(instance: InstanceDep) -> list[RegionSummary]:
 
 
 @router.get("/{slug}", summary="One region with its key figures", responses=NOT_FOUND)
-def get_region(region: RegionDep, session: SessionDep) -> RegionDetail:
+def get_region(region: RegionDep, instance: InstanceDep) -> RegionDetail:
     """A region, its members in total and by sector (aggregates only) and its published figures."""
     return RegionDetail(**summary(region).model_dump(),
-                        key_figures=key_figures(session, region.slug),
+                        key_figures=key_figures(instance.engine, region.slug),
                         published_figures=list(region.config.figures))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 from sqlmodel import SQLModel
 
 import campagne.auth.models  # accounts, credentials, audit (registers their tables)
@@ -11,16 +11,21 @@ import campagne.jobs.models
 import campagne.models
 import campagne.notifications.models  # opt-outs of notifications
 import campagne.operations.models  # inquiries
-import campagne.outbox.models  # noqa: F401 - the mail outbox
+import campagne.outbox.models  # the mail outbox
+import campagne.revisions.model  # noqa: F401 - the data revisions
 from campagne.features import import_feature_tables
+from campagne.revisions.tracking import untracked
 
 import_feature_tables()  # the built-in features' own tables (meetups, spaces...)
 target_metadata = SQLModel.metadata
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
+    # Schema changes are not counted as changes to the regions' records: the table of the
+    # counters may not exist yet, and every process restarts after a migration.
+    untracked(connection)
     context.configure(
-        connection=connection,  # type: ignore[arg-type]
+        connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,

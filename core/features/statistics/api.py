@@ -4,9 +4,8 @@ validators for caching (ETag, Last-Modified), and the JSON Schema they follow.""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from email.utils import format_datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +13,8 @@ from fastapi.responses import JSONResponse, Response
 
 from campagne.api.deps import InstanceDep, RegionDep, SessionDep
 from campagne.api.regions import NOT_FOUND
-from campagne.features.statistics.engine import StatsOptions, compute_stats, last_change
+from campagne.features.statistics.engine import StatsOptions
+from campagne.features.statistics.published import entity_tag, published_stats
 from campagne.features.statistics.tabular import stats_rows, to_csv
 from campagne.instance import Instance
 from campagne.stats.period import Period
@@ -52,12 +52,6 @@ def wants_csv(request: Request, fmt: str | None) -> bool:
     return "text/csv" in request.headers.get("accept", "")
 
 
-def entity_tag(payload: Any, kind: str) -> str:
-    """A weak tag of the figures (the generation time left out: same figures, same tag)."""
-    digest = hashlib.sha256(f"{kind}:{payload}".encode()).hexdigest()[:32]
-    return f'W/"{digest}"'
-
-
 def cached_response(request: Request, body: str, media_type: str, tag: str,
                     modified: dt.datetime | None, extra: dict[str, str]) -> Response:
     """``304`` when the client's copy is current, else the body with its validators."""
@@ -86,16 +80,15 @@ def region_stats(request: Request, region: RegionDep, session: SessionDep,
     calendar years (``from``, ``to``; by default since the first record until today).
     Every count concerns at least ``disclosure.threshold`` people or is ``null``."""
     period = period_from(from_year, to_year)
-    stats = compute_stats(session, region, instance.plugins, period, stats_options(instance))
-    figures = stats.model_dump(mode="json", exclude={"generated_at"})
-    modified = last_change(session, region.slug)
-    extra = {"Link": licence_link(stats)}
+    published = published_stats(session, instance, region, period, stats_options(instance))
+    extra = {"Link": licence_link(published.stats)}
     if wants_csv(request, format):
         extra["Content-Disposition"] = f'attachment; filename="{region.slug}-stats.csv"'
-        return cached_response(request, to_csv(stats_rows(stats)), "text/csv; charset=utf-8",
-                               entity_tag(figures, "csv"), modified, extra)
-    return cached_response(request, stats.model_dump_json(), "application/json",
-                           entity_tag(figures, "json"), modified, extra)
+        return cached_response(request, to_csv(stats_rows(published.stats)),
+                               "text/csv; charset=utf-8",
+                               entity_tag(published.figures, "csv"), published.modified, extra)
+    return cached_response(request, published.body, "application/json", published.tag,
+                           published.modified, extra)
 
 
 class JSONSchemaResponse(JSONResponse):

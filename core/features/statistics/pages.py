@@ -3,6 +3,7 @@ tables and server-drawn SVG charts that need no JavaScript."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,9 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from campagne.api.deps import InstanceDep, SessionDep
-from campagne.features.statistics.api import FromQuery, ToQuery
+from campagne.features.statistics.api import FromQuery, ToQuery, period_from
 from campagne.features.statistics.api_network import all_region_stats
-from campagne.features.statistics.compare import compare
+from campagne.features.statistics.compare import Comparison, compare
+from campagne.revisions.cache import network_figure
 from campagne.stats.schema import StatsV1
 from campagne.web.pages import RendererDep
 
@@ -20,12 +22,14 @@ router = APIRouter(include_in_schema=False)
 
 
 def compare_context(stats: list[StatsV1], first: int | None, last: int | None,
-                    api_path: str = "/api/v1/network/compare") -> dict[str, Any]:
-    """What ``compare.html`` needs, from published statistics only."""
+                    api_path: str = "/api/v1/network/compare",
+                    comparison: Comparison | None = None) -> dict[str, Any]:
+    """What ``compare.html`` needs, from published statistics only (``comparison``: theirs,
+    when already drawn)."""
     query = {key: value for key, value in (("from", first), ("to", last)) if value is not None}
     head = stats[0] if stats else None
     return {
-        "comparison": compare(stats), "period_from": first, "period_to": last,
+        "comparison": comparison or compare(stats), "period_from": first, "period_to": last,
         "csv_url": f"{api_path}?{urlencode({**query, 'format': 'csv'})}",
         "json_url": f"{api_path}?{urlencode(query)}" if query else api_path,
         "threshold": head.disclosure.threshold if head else 11,
@@ -42,5 +46,9 @@ def compare_page(request: Request, instance: InstanceDep, session: SessionDep,
                  to_year: ToQuery = None) -> HTMLResponse:
     """Every region served, side by side, for whole calendar years."""
     stats = all_region_stats(session, instance, from_year, to_year)
-    return renderer.render(request, "compare.html", compare_context(stats, from_year, to_year),
+    period = period_from(from_year, to_year)
+    comparison = network_figure(instance.engine, ("comparison", period.start, period.end,
+                                                  dt.date.today()), lambda: compare(stats))
+    return renderer.render(request, "compare.html",
+                           compare_context(stats, from_year, to_year, comparison=comparison),
                            page="compare")

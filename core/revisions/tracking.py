@@ -1,0 +1,175 @@
+"""Raise the data revision of every region a transaction changed, just before it commits.
+
+What a transaction changes is noted as it goes, on its connection:
+
+* ORM flushes: each new, changed or deleted object of a table that leads to a region (its
+  own ``region_id``, or a foreign key to a table that has one: a booking's space, a
+  registration's meetup) names that region, or the parent row to look up at commit;
+* Core statements (bulk inserts, updates and deletes): an insert whose rows carry
+  ``region_id`` names those regions; any other statement on such a table counts for every
+  region (scope 0), which is always safe and only costs a recomputation.
+
+Tables that lead to no region (accounts, audit trail, outbox, jobs) never raise anything:
+no figure is computed from them. The counters are raised at commit in ascending order, so
+two transactions never wait for each other's counters in opposite orders (no deadlock),
+and the locks last only as long as the commit itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Delete, Insert, Update
+
+from campagne.revisions.model import ALL_REGIONS, DataRevision
+
+_SCOPES = "campagne.revision_scopes"
+_PARENTS = "campagne.revision_parents"
+_FLUSHING = "campagne.revision_flushing"
+_UNTRACKED = "campagne.revision_untracked"
+REVISIONS: Table = DataRevision.__table__  # type: ignore[attr-defined]
+
+
+@cache
+def region_path(table: Table) -> tuple[str, Table | None] | None:
+    """How a row of ``table`` names its region: ``("region_id", None)`` when it has the
+    column, ``(column, parent)`` for a foreign key to a table that has it, else ``None``."""
+    if "region_id" in table.c:
+        return ("region_id", None)
+    for column in table.c:
+        for key in sorted(column.foreign_keys, key=lambda fk: fk.target_fullname):
+            parent = key.column.table
+            if isinstance(parent, Table) and "region_id" in parent.c and key.column.name == "id":
+                return (column.name, parent)
+    return None
+
+
+def untracked(connection: Connection) -> None:
+    """Leave ``connection``'s changes out of the revisions (schema migrations, which run
+    before the table exists and are followed by a restart that empties every cache)."""
+    connection.info[_UNTRACKED] = True
+
+
+def note_all_regions(connection: Connection) -> None:
+    """Count the current transaction as a change to every region (for writes the tracking
+    cannot see, such as raw DB-API statements)."""
+    _note(connection.info, [ALL_REGIONS], {})
+
+
+def track(engine: Engine) -> None:
+    """Watch ``engine``'s transactions (once per engine)."""
+    if event.contains(engine, "commit", _on_commit):
+        return
+    event.listen(engine, "before_execute", _on_execute)
+    event.listen(engine, "commit", _on_commit)
+    event.listen(engine, "rollback", _forget)
+
+
+def _note(info: dict[Any, Any], scopes: Iterable[int], parents: Mapping[Table, set[Any]]
+          ) -> None:
+    if info.get(_UNTRACKED):
+        return
+    info.setdefault(_SCOPES, set()).update(scopes)
+    pending = info.setdefault(_PARENTS, {})
+    for parent, ids in parents.items():
+        pending.setdefault(parent, set()).update(ids)
+
+
+def _on_execute(connection: Connection, statement: Any, multiparams: Any, params: Any,
+                _options: Any) -> None:
+    if not isinstance(statement, Insert | Update | Delete):
+        return
+    info = connection.info
+    if info.get(_FLUSHING) or info.get(_UNTRACKED):
+        return  # the flush's objects are noted by the session's events, more precisely
+    table = statement.table
+    path = region_path(table) if isinstance(table, Table) else None
+    if path is None:
+        return
+    rows = _parameter_sets(multiparams, params)
+    column, parent = path
+    if isinstance(statement, Insert) and rows and all(column in row for row in rows):
+        values = {row[column] for row in rows}
+        if parent is None:
+            _note(info, (value for value in values if value is not None), {})
+        else:
+            _note(info, [], {parent: {value for value in values if value is not None}})
+        return
+    _note(info, [ALL_REGIONS], {})
+
+
+def _parameter_sets(multiparams: Any, params: Any) -> list[Mapping[str, Any]]:
+    sets: list[Mapping[str, Any]] = []
+    for item in multiparams or ():
+        if isinstance(item, Mapping):
+            sets.append(item)
+        elif isinstance(item, list | tuple):
+            sets.extend(entry for entry in item if isinstance(entry, Mapping))
+    if isinstance(params, Mapping) and params:
+        sets.append(params)
+    return sets
+
+
+def _on_commit(connection: Connection) -> None:
+    info = connection.info
+    scopes: set[int] = info.pop(_SCOPES, set())
+    parents: dict[Table, set[Any]] = info.pop(_PARENTS, {})
+    info.pop(_FLUSHING, None)
+    if info.pop(_UNTRACKED, False):
+        return
+    for parent, ids in parents.items():
+        rows = connection.execute(select(parent.c.id, parent.c.region_id)
+                                  .where(parent.c.id.in_(sorted(ids)))).all()
+        scopes.update(region for _id, region in rows if region is not None)
+        if len(rows) < len(ids):  # a parent went in the same transaction: whose, unknown
+            scopes.add(ALL_REGIONS)
+    if scopes:
+        connection.execute(_raise(connection, sorted(scopes)))
+
+
+def _raise(connection: Connection, scopes: list[int]) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(REVISIONS).values(
+        [{"scope": scope, "revision": 1} for scope in scopes])
+    return statement.on_conflict_do_update(index_elements=["scope"],
+                                           set_={"revision": REVISIONS.c.revision + 1})
+
+
+def _forget(connection: Connection) -> None:
+    for key in (_SCOPES, _PARENTS, _FLUSHING, _UNTRACKED):
+        connection.info.pop(key, None)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    session.connection().info[_FLUSHING] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context: Any) -> None:
+    scopes: set[int] = set()
+    parents: dict[Table, set[Any]] = {}
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__table__", None)
+        path = region_path(table) if isinstance(table, Table) else None
+        if path is None:
+            continue
+        column, parent = path
+        value = getattr(obj, column, None)
+        if value is None:
+            scopes.add(ALL_REGIONS)
+        elif parent is None:
+            scopes.add(value)
+        else:
+            parents.setdefault(parent, set()).add(value)
+    info = session.connection().info
+    _note(info, scopes, parents)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _after_flush_postexec(session: Session, _context: Any) -> None:
+    session.connection().info.pop(_FLUSHING, None)
