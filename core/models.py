@@ -8,7 +8,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from campagne.uniqueness import MEMBER_EMAIL, MEMBER_SIRET
@@ -91,7 +91,10 @@ class Member(SQLModel, table=True):
 
     # The region's home counts the current members by sector on every view
     # (campagne.queries.FIGURES_OF_REGION): this index covers that query.
+    # Staff lists: pages newest first, search by commune (migration 0013, which also adds
+    # the optional trigram index of the search by name on PostgreSQL).
     __table_args__ = (Index("ix_member_region_id_id", "region_id", "id"),
+                      Index("ix_member_region_commune", "region_id", text("lower(commune)")),
                       Index("ix_member_figures", "region_id", "sector_slug", "status",
                             "synthetic"),
                       MEMBER_EMAIL.index(), MEMBER_SIRET.index())  # one record per person

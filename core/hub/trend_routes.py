@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from campagne.features.statistics.api import FormatQuery, cached_response, entity_tag, wants_csv
+from campagne.features.statistics.api import FormatQuery, cached_response, wants_csv
+from campagne.features.statistics.published import entity_tag
 from campagne.hub.config import HubConfig
 from campagne.hub.trend_chart import line_chart
 from campagne.hub.trends import (

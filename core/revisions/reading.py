@@ -6,6 +6,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, bindparam, func, or_, select
 from sqlalchemy.sql.expression import literal
+from sqlmodel import col
 
 from campagne.driver_statements import DriverStatement
 from campagne.models import Region
@@ -16,8 +17,8 @@ from campagne.revisions.tracking import REVISIONS
 # and the one of changes to every region.
 _OF_REGION = select(func.coalesce(func.sum(REVISIONS.c.revision), 0)).where(or_(
     REVISIONS.c.scope == literal(ALL_REGIONS),
-    REVISIONS.c.scope == select(Region.id).where(  # type: ignore[arg-type]
-        Region.slug == bindparam("region_slug")).scalar_subquery()))
+    REVISIONS.c.scope == select(col(Region.id)).where(
+        col(Region.slug) == bindparam("region_slug")).scalar_subquery()))
 _OF_ALL = select(func.coalesce(func.sum(REVISIONS.c.revision), 0))
 _statements: WeakKeyDictionary[Engine, tuple[DriverStatement, DriverStatement]] = \
     WeakKeyDictionary()

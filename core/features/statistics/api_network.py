@@ -15,12 +15,11 @@ from campagne.features.statistics.api import (
     FromQuery,
     ToQuery,
     cached_response,
-    entity_tag,
     period_from,
     stats_options,
     wants_csv,
 )
-from campagne.features.statistics.published import Published, published_stats
+from campagne.features.statistics.published import Published, entity_tag, published_stats
 from campagne.features.statistics.tabular import stats_rows, to_csv
 from campagne.instance import Instance
 from campagne.models import utc_now

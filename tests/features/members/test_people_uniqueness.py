@@ -20,6 +20,7 @@ from campagne.db import make_engine, upgrade
 from campagne.gdpr import erase_member
 from campagne.models import Member, Region, Sector
 from campagne.operations.models import Inquiry, InquirySource
+from campagne.revisions.tracking import untracked
 from campagne.uniqueness import (
     IMPORTED_INQUIRY_EMAIL,
     MEMBER_EMAIL,
@@ -108,9 +109,11 @@ def _add_copies(database_url: str) -> dict[str, int]:
     upgrade(engine, "0006")
     ids: dict[str, int] = {}
     with Session(engine) as session:
+        untracked(session.connection())  # written as before the data revisions existed
         session.add(Sector(slug="it_internet_ecommerce", label="IT"))
         session.add(Region(slug="gers", code="32", name="Gers"))
         session.commit()
+        untracked(session.connection())
         gers = region_ids(session)["gers"]
         rows = {"first": member(gers, email="Ana@example.org", siret=SIRET),
                 "copy": member(gers, email="ana@EXAMPLE.org"),
