@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
 from campagne.app import create_app
@@ -141,6 +141,48 @@ def test_each_kind_of_write_raises_the_region_it_touches(
         connection.execute(update(Member).values(commune="Auch"))
     everything = revisions()
     assert everything[0] > after_registration[0] and everything[1] > after_registration[1]
+
+
+def test_updates_and_deletes_pinned_to_rows_raise_only_their_regions(
+        workers: tuple[TestClient, TestClient]) -> None:
+    instance = _instance(workers[0])
+    engine = instance.engine
+    gers, orne = _region_id(instance, "gers"), _region_id(instance, "orne")
+    _add_members(instance, "gers", 2)
+    with Session(engine) as session:
+        first, second = session.exec(select(Member.id).where(Member.region_id == gers)
+                                     .order_by(Member.id.desc()).limit(2)).all()  # type: ignore[union-attr]
+        meetup = Meetup(region_id=orne, uid="p@example.org", title="Rencontre",
+                        starts_at=dt.datetime(2030, 1, 1, 18, tzinfo=dt.UTC),
+                        ends_at=dt.datetime(2030, 1, 1, 20, tzinfo=dt.UTC), place="Alençon",
+                        capacity=20)
+        session.add(meetup)
+        session.commit()
+        meetup_id = meetup.id
+
+    def moved(statement: object) -> tuple[bool, bool]:
+        before = (region_revision(engine, "gers"), region_revision(engine, "orne"))
+        with engine.begin() as connection:
+            connection.execute(statement)  # type: ignore[call-overload]
+        return (region_revision(engine, "gers") > before[0],
+                region_revision(engine, "orne") > before[1])
+
+    # by id, with another condition (a compare-and-set), by a list of ids, by region
+    assert moved(update(Member).where(Member.id == first, Member.version >= 0)  # type: ignore[arg-type]
+                 .values(commune="Auch")) == (True, False)
+    assert moved(update(Member).where(Member.id.in_([first, second]))  # type: ignore[union-attr]
+                 .values(commune="Condom")) == (True, False)
+    assert moved(update(Member).where(Member.region_id == orne)  # type: ignore[arg-type]
+                 .values(commune="Alençon")) == (False, True)
+    # through the parent's foreign key; a row of the table that has the region by its id
+    assert moved(update(Registration).where(Registration.meetup_id == meetup_id)  # type: ignore[arg-type]
+                 .values(guest_name="X")) == (False, True)
+    # a row moved to another region, a condition that pins nothing, a deleted row
+    assert moved(update(Member).where(Member.id == second)  # type: ignore[arg-type]
+                 .values(region_id=orne)) == (True, True)
+    assert moved(update(Member).where(Member.commune == "Auch")  # type: ignore[arg-type]
+                 .values(commune="Auch")) == (True, True)
+    assert moved(delete(Member).where(Member.id == first)) == (True, True)  # type: ignore[arg-type]
 
 
 def test_a_rolled_back_change_raises_nothing(workers: tuple[TestClient, TestClient]) -> None:

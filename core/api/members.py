@@ -66,7 +66,9 @@ def search_members(session: Session, region_slug: str, search: MemberSearch) -> 
     The page's ids are read first on the index (region, id) and only those 50 rows are then
     read whole, so that a deep page does not read every row before it; the total of a search
     without a name is kept in memory while the region's records do not change."""
-    region = select(Region.id).where(Region.slug == region_slug).scalar_subquery()
+    # The region's id as a value, not a subquery: PostgreSQL then knows how many rows the
+    # region has and picks the name's trigram index for a large one.
+    region = session.exec(select(Region.id).where(Region.slug == region_slug)).one()
     query = select(Member.id).where(Member.region_id == region)
     if search.name:
         query = query.where(NAME_TEXT.like(like_pattern(search.name), escape="\\"))

@@ -6,8 +6,11 @@ What a transaction changes is noted as it goes, on its connection:
   own ``region_id``, or a foreign key to a table that has one: a booking's space, a
   registration's meetup) names that region, or the parent row to look up at commit;
 * Core statements (bulk inserts, updates and deletes): an insert whose rows carry
-  ``region_id`` names those regions; any other statement on such a table counts for every
-  region (scope 0), which is always safe and only costs a recomputation.
+  ``region_id`` names those regions; an update or delete whose ``WHERE`` pins the rows by
+  ``id``, by ``region_id`` or by the foreign key to the parent (``id = ...`` or
+  ``id IN (...)``, among other conditions joined by ``AND``) names them, looked up at
+  commit; any other statement on such a table counts for every region (scope 0), which is
+  always safe and only costs a recomputation.
 
 Tables that lead to no region (accounts, audit trail, outbox, jobs) never raise anything:
 no figure is computed from them. The counters are raised at commit in ascending order, so
@@ -23,7 +26,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
 from sqlalchemy.sql.dml import Delete, Insert, Update
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList
 
 from campagne.revisions.model import ALL_REGIONS, DataRevision
 
@@ -86,7 +91,7 @@ def _on_execute(connection: Connection, statement: Any, multiparams: Any, params
     info = connection.info
     if info.get(_FLUSHING) or info.get(_UNTRACKED):
         return  # the flush's objects are noted by the session's events, more precisely
-    table = statement.table
+    table = _plain(statement.table)
     path = region_path(table) if isinstance(table, Table) else None
     if path is None:
         return
@@ -99,7 +104,63 @@ def _on_execute(connection: Connection, statement: Any, multiparams: Any, params
         else:
             _note(info, [], {parent: {value for value in values if value is not None}})
         return
-    _note(info, [ALL_REGIONS], {})
+    pinned = _pinned(statement, table, path) if isinstance(statement, Update | Delete) \
+        else None
+    if pinned is None:
+        _note(info, [ALL_REGIONS], {})
+    else:
+        _note(info, *pinned)
+
+
+def _pinned(statement: Update | Delete, table: Table, path: tuple[str, Table | None]
+            ) -> tuple[set[int], dict[Table, set[Any]]] | None:
+    """The regions (or rows to look up) an update or delete is limited to by its
+    ``WHERE``, or ``None`` when it is not limited to known rows. An update that sets the
+    column leading to the region could move rows to another one: never pinned."""
+    column, parent = path
+    if isinstance(statement, Update) and any(
+            getattr(key, "key", key) == column for key in statement._values or {}):
+        return None
+    where = statement.whereclause
+    if where is None:
+        return None
+    clauses = list(where.clauses) if isinstance(where, BooleanClauseList) \
+        and where.operator is operators.and_ else [where]
+    for clause in clauses:
+        values = _pinned_values(clause, table)
+        if values is None:
+            continue
+        name, found = values
+        if name == column and parent is None:
+            return found, {}
+        if name == column and parent is not None:
+            return set(), {parent: found}
+        if name == "id" and parent is None:
+            return set(), {table: found}
+    return None
+
+
+def _pinned_values(clause: Any, table: Table) -> tuple[str, set[Any]] | None:
+    """``(column name, values)`` of ``table.column = value`` or ``IN (values)``."""
+    if not isinstance(clause, BinaryExpression) or not isinstance(clause.right, BindParameter):
+        return None
+    left = clause.left
+    if _plain(getattr(left, "table", None)) is not table:
+        return None
+    value = clause.right.effective_value
+    if clause.operator is operators.eq and value is not None:
+        return left.key, {value}
+    if clause.operator is operators.in_op and isinstance(value, list | tuple) \
+            and None not in value:
+        return left.key, set(value)
+    return None
+
+
+def _plain(element: Any) -> Any:
+    """``element`` without the ORM's annotations (``update(Model)`` names an annotated copy
+    of the model's table)."""
+    deannotate = getattr(element, "_deannotate", None)
+    return deannotate() if deannotate is not None else element
 
 
 def _parameter_sets(multiparams: Any, params: Any) -> list[Mapping[str, Any]]:

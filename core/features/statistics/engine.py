@@ -59,6 +59,7 @@ class _Row:
     arrival: dt.date | None
     left_on: dt.date | None
     status: str
+    count: int = 1  # members who share all the values above
 
     def present_at(self, day: dt.date) -> bool:
         if self.arrival is not None and self.arrival > day:
@@ -82,15 +83,25 @@ def _add_years(day: dt.date, years: int) -> dt.date:
 
 
 def _rows(session: Session, region_id: int) -> list[_Row]:
+    """The region's members in the programme, grouped by every value the figures use
+    (a region of a million members has far fewer distinct combinations)."""
     origin = func.coalesce(Member.origin_area, Member.origin_country, "unknown")
+    columns = (col(Member.sector_slug), origin, col(Member.arrival_date), col(Member.left_on))
     rows = []
     for status in IN_PROGRAMME:
-        query = select(Member.sector_slug, origin, col(Member.arrival_date),
-                       col(Member.left_on)).where(Member.region_id == region_id,
-                                                  Member.status == status)
-        rows += [_Row(sector, str(area), arrival, left_on, status)
-                 for sector, area, arrival, left_on in session.exec(query).all()]
+        query = (select(*columns, func.count())
+                 .where(Member.region_id == region_id, Member.status == status)
+                 .group_by(*columns))
+        rows += [_Row(sector, str(area), arrival, left_on, status, int(count))
+                 for sector, area, arrival, left_on, count in session.exec(query).all()]
     return rows
+
+
+def _counted(pairs: Iterable[tuple[str, int]]) -> Counter[str]:
+    counter: Counter[str] = Counter()
+    for key, count in pairs:
+        counter[key] += count
+    return counter
 
 
 def _services_used(session: Session, region_id: int, period: Period) -> dict[str, int]:
@@ -109,11 +120,12 @@ def _retention(rows: Iterable[_Row], period: Period, threshold: int) -> list[Ret
         latest = _add_years(period.end, -years)
         cohort = [row for row in rows if row.arrival is not None and row.arrival <= latest
                   and (period.start is None or row.arrival >= period.start)]
-        stayed = sum(1 for row in cohort if row.stayed(years))
-        hidden = (len(cohort) < threshold or disclosure.is_sensitive(stayed, threshold)
-                  or disclosure.is_sensitive(len(cohort) - stayed, threshold))
-        share = None if hidden or not cohort else round(stayed / len(cohort), 3)
-        shares.append(Retention(years=years, share=share, suppressed=hidden and bool(cohort)))
+        size = sum(row.count for row in cohort)
+        stayed = sum(row.count for row in cohort if row.stayed(years))
+        hidden = (size < threshold or disclosure.is_sensitive(stayed, threshold)
+                  or disclosure.is_sensitive(size - stayed, threshold))
+        share = None if hidden or not size else round(stayed / size, 3)
+        shares.append(Retention(years=years, share=share, suppressed=hidden and size > 0))
     return shares
 
 
@@ -131,13 +143,13 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
     assert region.id is not None
     rows = _rows(session, region.id)
     present = [row for row in rows if row.present_at(period.end)]
-    arrivals = Counter(str(row.arrival.year) for row in rows
-                       if row.arrival is not None and period.contains(row.arrival))
+    arrivals = _counted((str(row.arrival.year), row.count) for row in rows
+                        if row.arrival is not None and period.contains(row.arrival))
     used = _services_used(session, region.id, period)
     inquiries = operations.inquiry_figures(session, region.id, period, threshold)
     features = plugins.operations_figures(folder.info(), session, period, threshold,
                                           NOT_GIVEN)
-    total = disclosure.protect_count(len(present), threshold)
+    total = disclosure.protect_count(sum(row.count for row in present), threshold)
     config = folder.config
     population = None
     per_capita = Measure(value=None, unit="per_100k_inhabitants", available=False)
@@ -156,9 +168,11 @@ def compute_stats(session: Session, folder: RegionFolder, plugins: CampagnePlugi
         members_per_100k_inhabitants=per_capita,
         arrivals_by_year=disclosure.protect_table(_sorted(arrivals), threshold, with_total=False),
         members_by_sector=disclosure.protect_table(
-            _sorted(Counter(row.sector for row in present)), threshold, with_total=True),
+            _sorted(_counted((row.sector, row.count) for row in present)), threshold,
+            with_total=True),
         members_by_origin=disclosure.protect_table(
-            _sorted(Counter(row.origin for row in present)), threshold, with_total=True),
+            _sorted(_counted((row.origin, row.count) for row in present)), threshold,
+            with_total=True),
         services_used=disclosure.protect_table(dict(sorted(used.items())), threshold,
                                                with_total=False),
         retention=_retention(rows, period, threshold),

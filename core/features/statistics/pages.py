@@ -9,7 +9,9 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
+from campagne import i18n
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.features.statistics.api import FromQuery, ToQuery, period_from
 from campagne.features.statistics.api_network import all_region_stats
@@ -47,8 +49,16 @@ def compare_page(request: Request, instance: InstanceDep, session: SessionDep,
     """Every region served, side by side, for whole calendar years."""
     stats = all_region_stats(session, instance, from_year, to_year)
     period = period_from(from_year, to_year)
-    comparison = network_figure(instance.engine, ("comparison", period.start, period.end,
-                                                  dt.date.today()), lambda: compare(stats))
-    return renderer.render(request, "compare.html",
-                           compare_context(stats, from_year, to_year, comparison=comparison),
-                           page="compare")
+    key = (period.start, period.end, dt.date.today())
+    comparison = network_figure(instance.engine, ("comparison", *key), lambda: compare(stats))
+    context = compare_context(stats, from_year, to_year, comparison=comparison)
+    locale = i18n.current_locale.get()
+
+    def figures() -> Markup:
+        html = renderer.site.get_template("compare_figures.html").render(context)
+        return Markup(html)  # noqa: S704 - rendered with autoescape
+
+    # A hundred regions' tables and charts cost more to write than to compute once kept.
+    context["comparison_html"] = network_figure(
+        instance.engine, ("comparison_html", *key, locale), figures)
+    return renderer.render(request, "compare.html", context, page="compare")

@@ -16,7 +16,8 @@ depends_on = None
 
 def upgrade() -> None:
     """Add ``data_revision`` (scope 0 counts for every region) and the indexes of the staff
-    lists: (region, id) for pages newest first and the streamed exports, (region, commune)
+    lists: (region, id) for pages newest first and the streamed exports, (region, status, id)
+    and (region, sector, id) for the lists by status and by sector, (region, commune)
     for the search by commune and, on PostgreSQL, a trigram index for the search by name
     (when the ``pg_trgm`` extension is available: it comes with PostgreSQL's contrib)."""
     op.create_table('data_revision',
@@ -27,6 +28,10 @@ def upgrade() -> None:
     op.execute(sa.text("INSERT INTO data_revision (scope, revision) VALUES (0, 0)"))
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.create_index('ix_member_region_id_id', ['region_id', 'id'], unique=False)
+        batch_op.create_index('ix_member_region_status_id', ['region_id', 'status', 'id'],
+                              unique=False)
+        batch_op.create_index('ix_member_region_sector_id', ['region_id', 'sector_slug', 'id'],
+                              unique=False)
     op.execute(sa.text("CREATE INDEX ix_member_region_commune ON member (region_id, lower(commune))"))
     if op.get_bind().dialect.name == "postgresql":
         _trigram_index()
@@ -62,5 +67,7 @@ def downgrade() -> None:
     op.execute(sa.text("DROP INDEX IF EXISTS ix_member_name_trgm"))
     op.execute(sa.text("DROP INDEX ix_member_region_commune"))
     with op.batch_alter_table('member', schema=None) as batch_op:
+        batch_op.drop_index('ix_member_region_sector_id')
+        batch_op.drop_index('ix_member_region_status_id')
         batch_op.drop_index('ix_member_region_id_id')
     op.drop_table('data_revision')
