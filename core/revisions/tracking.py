@@ -144,15 +144,15 @@ def _pinned_values(clause: Any, table: Table) -> tuple[str, set[Any]] | None:
     """``(column name, values)`` of ``table.column = value`` or ``IN (values)``."""
     if not isinstance(clause, BinaryExpression) or not isinstance(clause.right, BindParameter):
         return None
-    left = clause.left
-    if _plain(getattr(left, "table", None)) is not table:
+    left, name = clause.left, getattr(clause.left, "key", None)
+    if _plain(getattr(left, "table", None)) is not table or not isinstance(name, str):
         return None
     value = clause.right.effective_value
     if clause.operator is operators.eq and value is not None:
-        return left.key, {value}
+        return name, {value}
     if clause.operator is operators.in_op and isinstance(value, list | tuple) \
             and None not in value:
-        return left.key, set(value)
+        return name, set(value)
     return None
 
 

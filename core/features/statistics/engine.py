@@ -89,7 +89,8 @@ def _rows(session: Session, region_id: int) -> list[_Row]:
     columns = (col(Member.sector_slug), origin, col(Member.arrival_date), col(Member.left_on))
     rows = []
     for status in IN_PROGRAMME:
-        query = (select(*columns, func.count())
+        query = (select(col(Member.sector_slug), origin, col(Member.arrival_date),
+                        col(Member.left_on), func.count())
                  .where(Member.region_id == region_id, Member.status == status)
                  .group_by(*columns))
         rows += [_Row(sector, str(area), arrival, left_on, status, int(count))
