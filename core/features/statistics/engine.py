@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy import select as select_rows  # more than four columns
 from sqlmodel import Session, col, select
 
 from campagne.models import Member, MemberStatus, Region, Service, ServiceUse, utc_now
@@ -89,12 +90,11 @@ def _rows(session: Session, region_id: int) -> list[_Row]:
     columns = (col(Member.sector_slug), origin, col(Member.arrival_date), col(Member.left_on))
     rows = []
     for status in IN_PROGRAMME:
-        query = (select(col(Member.sector_slug), origin, col(Member.arrival_date),
-                        col(Member.left_on), func.count())
-                 .where(Member.region_id == region_id, Member.status == status)
+        query = (select_rows(*columns, func.count())
+                 .where(col(Member.region_id) == region_id, col(Member.status) == status)
                  .group_by(*columns))
         rows += [_Row(sector, str(area), arrival, left_on, status, int(count))
-                 for sector, area, arrival, left_on, count in session.exec(query).all()]
+                 for sector, area, arrival, left_on, count in session.execute(query).all()]
     return rows
 
 
