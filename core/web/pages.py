@@ -125,9 +125,11 @@ async def region_home(request: Request, slug: str) -> HTMLResponse:
     if wants_recognition(request):  # a session cookie: its lookup may write (last use)
         await run_in_threadpool(recognise_visitor, request, instance)
     renderer: Renderer = state.renderer
+    # Kept whole for visitors who are not signed in, while the figures are the same (the
+    # services are fixed while the server runs).
     return renderer.render(request, "region_home.html",
                            {"figures": figures, "services": services},
-                           region=region, page="region_home")
+                           region=region, page="region_home", kept_on=figures)
 
 
 async def served_region_home(request: Request) -> HTMLResponse:

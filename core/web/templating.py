@@ -41,6 +41,7 @@ from campagne.web.sessions import recognise_visitor, session_csrf
 K = TypeVar("K", bound=Hashable)
 # Parts rendered with values (region_part) kept at most, all regions and languages together.
 MAX_VALUED_PARTS = 512
+MAX_KEPT_PAGES = 1024  # whole pages kept for visitors who are not signed in (see render)
 CORE_TEMPLATES = Path(str(resources.files("campagne") / "templates"))
 # The pages for signed-in people only: no language alternates nor sharing tags there.
 PRIVATE_PAGE = re.compile(r"^/(account|admin)(/|$)|^/[^/]+/staff(/|$)")
@@ -206,6 +207,7 @@ class Renderer:
         for environment in (self.site, *self.by_region.values()):
             environment.globals["public_url"] = public_url  # absolute links (hreflang, og:)
         self._menus: dict[tuple[str, str], list[MenuEntry]] = {}
+        self._pages: dict[Hashable, bytes] = {}  # bounded: emptied when full
         self._staff_menus: dict[tuple[str, str], list[MenuEntry]] = {}
 
     def staff_menu(self, region: RegionFolder) -> list[MenuEntry]:
@@ -270,16 +272,32 @@ class Renderer:
         return dirs + self.instance.plugins.template_dirs(folder.info())
 
     def render(self, request: Request, template: str, context: dict[str, Any], *,
-               region: RegionFolder | None = None, page: str = "", status_code: int = 200
-               ) -> HTMLResponse:
+               region: RegionFolder | None = None, page: str = "", status_code: int = 200,
+               kept_on: Hashable | None = None) -> HTMLResponse:
         """Render ``template`` for ``request`` (in its region's environment, if any); a
-        signed-in visitor of a public page is recognised first (``recognise_visitor``)."""
+        signed-in visitor of a public page is recognised first (``recognise_visitor``).
+
+        With ``kept_on`` (a hashable value that names everything ``context`` holds), the
+        page of a visitor who is not signed in is kept whole and sent again while the key
+        is the same: the key also holds the template, region, page, language, path and
+        query (the language links and ``hreflang`` come from them) and the plug-ins'
+        ``extra_template_vars``, when they are plain values (else the page is not kept)."""
         recognise_visitor(request, self.instance)
         locale = i18n.current_locale.get()
         environment = self.by_region[region.slug] if region else self.site
         variables: dict[str, Any] = {}
         if region is not None:
             variables = self.instance.plugins.template_vars(region.info(), page, locale)
+        key: Hashable | None = None
+        if kept_on is not None and session_csrf(request) is None:
+            plugged = _plain_key(variables)
+            if plugged is not None:
+                key = (template, region.slug if region else None, page, locale,
+                       request.scope["path"], request.scope["query_string"], status_code,
+                       kept_on, plugged)
+                body = self._pages.get(key)
+                if body is not None:
+                    return HTMLResponse(body, status_code=status_code)
         full = {
             **variables,
             **context,
@@ -293,7 +311,29 @@ class Renderer:
             "session_csrf": session_csrf(request),  # the footer's sign-out form, signed in
         }
         html = environment.get_template(template).render(full)
-        return HTMLResponse(html, status_code=status_code)
+        if key is None:
+            return HTMLResponse(html, status_code=status_code)
+        body = html.encode("utf-8")
+        if len(self._pages) >= MAX_KEPT_PAGES:
+            self._pages.clear()
+        self._pages[key] = body
+        return HTMLResponse(body, status_code=status_code)
+
+
+def _plain_key(value: Any) -> Hashable | None:
+    """``value`` as a hashable key when it is made of plain values only (text, numbers,
+    booleans, ``None``, lists, tuples and dicts of them), else ``None``."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return (type(value).__name__, value)
+    if isinstance(value, list | tuple):
+        items = [_plain_key(item) for item in value]
+        return None if any(item is None for item in items) else (type(value).__name__, *items)
+    if isinstance(value, dict):
+        pairs = [(key, _plain_key(item)) for key, item in value.items()]
+        if any(not isinstance(key, str) or item is None for key, item in pairs):
+            return None
+        return ("dict", *sorted(pairs))
+    return None
 
 
 def _switch_links(request: Request) -> dict[str, str]:
