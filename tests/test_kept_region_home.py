@@ -113,5 +113,6 @@ def test_only_plain_values_make_a_key() -> None:
     assert _plain_key({"a": [1, "b", None, (2.5, True)]}) == _plain_key(
         {"a": [1, "b", None, (2.5, True)]})
     assert _plain_key({"a": 1}) != _plain_key({"a": "1"})
+    assert _plain_key({"day": dt.date(2030, 1, 1)}) == _plain_key({"day": dt.date(2030, 1, 1)})
     assert _plain_key({"a": object()}) is None
     assert _plain_key({1: "a"}) is None

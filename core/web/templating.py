@@ -5,8 +5,10 @@ the original."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Hashable
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -320,10 +322,13 @@ class Renderer:
         return HTMLResponse(body, status_code=status_code)
 
 
+_PLAIN = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta, Decimal)
+
+
 def _plain_key(value: Any) -> Hashable | None:
     """``value`` as a hashable key when it is made of plain values only (text, numbers,
-    booleans, ``None``, lists, tuples and dicts of them), else ``None``."""
-    if value is None or isinstance(value, str | int | float | bool):
+    booleans, ``None``, dates and times, lists, tuples and dicts of them), else ``None``."""
+    if isinstance(value, _PLAIN):  # immutable: the same value renders the same text
         return (type(value).__name__, value)
     if isinstance(value, list | tuple):
         items = [_plain_key(item) for item in value]
