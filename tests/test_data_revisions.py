@@ -17,10 +17,11 @@ from campagne.app import create_app
 from campagne.features.meetups.models import Meetup, Registration
 from campagne.instance import Instance
 from campagne.models import Member, MemberStatus, Region
+from campagne.operations.models import Interaction, InteractionKind
 from campagne.revisions.cache import RevisionCache
 from campagne.revisions.model import ALL_REGIONS, DataRevision
 from campagne.revisions.reading import network_revision, region_revision
-from campagne.revisions.tracking import region_path
+from campagne.revisions.tracking import region_path, region_paths
 from campagne.testing import RegionKit
 
 SECTOR = "it_internet_ecommerce"
@@ -197,6 +198,29 @@ def test_a_rolled_back_change_raises_nothing(workers: tuple[TestClient, TestClie
     with Session(instance.engine) as session:
         counters = {row.scope: row.revision for row in session.exec(select(DataRevision))}
     assert ALL_REGIONS in counters
+
+
+def test_a_row_names_its_region_through_whichever_parent_it_holds(
+        workers: tuple[TestClient, TestClient]) -> None:
+    instance = _instance(workers[0])
+    engine = instance.engine
+    _add_members(instance, "gers", 1)
+    with Session(engine) as session:
+        member = session.exec(select(Member.id).where(
+            Member.region_id == _region_id(instance, "gers"))).first()
+    before = (region_revision(engine, "gers"), region_revision(engine, "orne"))
+    with Session(engine) as session:  # a member's timeline entry, no inquiry
+        session.add(Interaction(member_id=member, kind=InteractionKind.NOTE.value,
+                                summary="Note"))
+        session.commit()
+    with engine.begin() as connection:
+        connection.execute(insert(Interaction), [{
+            "member_id": member, "inquiry_id": None, "kind": InteractionKind.NOTE.value,
+            "summary": "Note", "detail": {}}])
+    after = (region_revision(engine, "gers"), region_revision(engine, "orne"))
+    assert after[0] == before[0] + 2 and after[1] == before[1]
+    paths = dict(region_paths(Interaction.__table__))  # type: ignore[attr-defined]
+    assert set(paths) == {"inquiry_id", "member_id"}
 
 
 def test_tables_name_their_region_directly_or_through_a_parent() -> None:

@@ -39,18 +39,30 @@ _UNTRACKED = "campagne.revision_untracked"
 REVISIONS: Table = DataRevision.__table__  # type: ignore[attr-defined]
 
 
+Path = tuple[str, Table | None]
+
+
 @cache
-def region_path(table: Table) -> tuple[str, Table | None] | None:
+def region_paths(table: Table) -> tuple[Path, ...]:
     """How a row of ``table`` names its region: ``("region_id", None)`` when it has the
-    column, ``(column, parent)`` for a foreign key to a table that has it, else ``None``."""
+    column, else ``(column, parent)`` for each foreign key to a table that has it (an
+    entry of a timeline names an inquiry or a member: whichever it holds), else none."""
     if "region_id" in table.c:
-        return ("region_id", None)
+        return (("region_id", None),)
+    paths: list[Path] = []
     for column in table.c:
         for key in sorted(column.foreign_keys, key=lambda fk: fk.target_fullname):
             parent = key.column.table
             if isinstance(parent, Table) and "region_id" in parent.c and key.column.name == "id":
-                return (column.name, parent)
-    return None
+                paths.append((column.name, parent))
+                break
+    return tuple(paths)
+
+
+def region_path(table: Table) -> Path | None:
+    """The first of :func:`region_paths`, or ``None``."""
+    paths = region_paths(table)
+    return paths[0] if paths else None
 
 
 def untracked(connection: Connection) -> None:
@@ -92,34 +104,51 @@ def _on_execute(connection: Connection, statement: Any, multiparams: Any, params
     if info.get(_FLUSHING) or info.get(_UNTRACKED):
         return  # the flush's objects are noted by the session's events, more precisely
     table = _plain(statement.table)
-    path = region_path(table) if isinstance(table, Table) else None
-    if path is None:
+    paths = region_paths(table) if isinstance(table, Table) else ()
+    if not paths:
         return
-    rows = _parameter_sets(multiparams, params)
-    column, parent = path
-    if isinstance(statement, Insert) and rows and all(column in row for row in rows):
-        values = {row[column] for row in rows}
-        if parent is None:
-            _note(info, (value for value in values if value is not None), {})
-        else:
-            _note(info, [], {parent: {value for value in values if value is not None}})
-        return
-    pinned = _pinned(statement, table, path) if isinstance(statement, Update | Delete) \
-        else None
-    if pinned is None:
+    if isinstance(statement, Insert):
+        noted = _inserted(_parameter_sets(multiparams, params), paths)
+    else:
+        noted = _pinned(statement, table, paths)
+    if noted is None:
         _note(info, [ALL_REGIONS], {})
     else:
-        _note(info, *pinned)
+        _note(info, *noted)
 
 
-def _pinned(statement: Update | Delete, table: Table, path: tuple[str, Table | None]
-            ) -> tuple[set[int], dict[Table, set[Any]]] | None:
+Noted = tuple[set[Any], dict[Table, set[Any]]]
+
+
+def _inserted(rows: list[Mapping[str, Any]], paths: tuple[Path, ...]) -> Noted | None:
+    """The regions (or parent rows) the inserted rows name, or ``None`` if one names none."""
+    if not rows:
+        return None
+    scopes: set[Any] = set()
+    parents: dict[Table, set[Any]] = {}
+    for row in rows:
+        for column, parent in paths:
+            value = row.get(column)
+            if value is None:
+                continue
+            if parent is None:
+                scopes.add(value)
+            else:
+                parents.setdefault(parent, set()).add(value)
+            break
+        else:
+            return None
+    return scopes, parents
+
+
+def _pinned(statement: Update | Delete, table: Table, paths: tuple[Path, ...]
+            ) -> Noted | None:
     """The regions (or rows to look up) an update or delete is limited to by its
-    ``WHERE``, or ``None`` when it is not limited to known rows. An update that sets the
+    ``WHERE``, or ``None`` when it is not limited to known rows. An update that sets a
     column leading to the region could move rows to another one: never pinned."""
-    column, parent = path
+    columns = {column for column, _parent in paths}
     if isinstance(statement, Update) and any(
-            getattr(key, "key", key) == column for key in statement._values or {}):
+            getattr(key, "key", key) in columns for key in statement._values or {}):
         return None
     where = statement.whereclause
     if where is None:
@@ -131,12 +160,11 @@ def _pinned(statement: Update | Delete, table: Table, path: tuple[str, Table | N
         if values is None:
             continue
         name, found = values
-        if name == column and parent is None:
-            return found, {}
-        if name == column and parent is not None:
-            return set(), {parent: found}
-        if name == "id" and parent is None:
+        if name == "id" and paths[0][1] is None:  # the table has the region itself
             return set(), {table: found}
+        for column, parent in paths:
+            if name == column:
+                return (found, {}) if parent is None else (set(), {parent: found})
     return None
 
 
@@ -216,17 +244,20 @@ def _after_flush(session: Session, _context: Any) -> None:
     parents: dict[Table, set[Any]] = {}
     for obj in (*session.new, *session.dirty, *session.deleted):
         table = getattr(obj, "__table__", None)
-        path = region_path(table) if isinstance(table, Table) else None
-        if path is None:
+        paths = region_paths(table) if isinstance(table, Table) else ()
+        if not paths:
             continue
-        column, parent = path
-        value = getattr(obj, column, None)
-        if value is None:
-            scopes.add(ALL_REGIONS)
-        elif parent is None:
-            scopes.add(value)
+        for column, parent in paths:
+            value = getattr(obj, column, None)
+            if value is None:
+                continue
+            if parent is None:
+                scopes.add(value)
+            else:
+                parents.setdefault(parent, set()).add(value)
+            break
         else:
-            parents.setdefault(parent, set()).add(value)
+            scopes.add(ALL_REGIONS)
     info = session.connection().info
     _note(info, scopes, parents)
 
