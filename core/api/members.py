@@ -3,10 +3,10 @@ Every read, change, erasure and export is written to the audit trail."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
-from sqlalchemy import Engine, func, literal_column
+from sqlalchemy import BindParameter, Engine, bindparam, func, literal_column
 from sqlmodel import Session, col, select
 
 from campagne.api.bounds import Id, Page
@@ -60,24 +60,32 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _inline(name: str, value: object) -> BindParameter[Any]:
+    """``value`` rendered into the SQL text (quoted by the dialect), not sent apart."""
+    return bindparam(name, value, literal_execute=True)
+
+
 def search_members(session: Session, region_slug: str, search: MemberSearch) -> MemberPage:
     """Members of a region matching ``search``, newest first, one page.
 
     The page's ids are read first on the index (region, id) and only those 50 rows are then
     read whole, so that a deep page does not read every row before it; the total of a search
     without a name is kept in memory while the region's records do not change."""
-    # The region's id as a value, not a subquery: PostgreSQL then knows how many rows the
-    # region has and picks the name's trigram index for a large one.
+    # Values written into the statement, not parameters: PostgreSQL then plans each search
+    # for its own values (a prepared statement's generic plan does not know that the Gers
+    # holds most rows, nor that a name's trigram index finds a few), and picks the index.
     region = session.exec(select(Region.id).where(Region.slug == region_slug)).one()
-    query = select(Member.id).where(Member.region_id == region)
+    query = select(Member.id).where(col(Member.region_id) == _inline("region_id", region))
     if search.name:
-        query = query.where(NAME_TEXT.like(like_pattern(search.name), escape="\\"))
+        query = query.where(NAME_TEXT.like(_inline("name", like_pattern(search.name)),
+                                           escape="\\"))
     if search.sector:
-        query = query.where(Member.sector_slug == search.sector)
+        query = query.where(col(Member.sector_slug) == _inline("sector", search.sector))
     if search.commune:
-        query = query.where(func.lower(Member.commune) == search.commune.lower())
+        query = query.where(func.lower(Member.commune)
+                            == _inline("commune", search.commune.lower()))
     if search.status:
-        query = query.where(Member.status == search.status)
+        query = query.where(col(Member.status) == _inline("status", search.status))
 
     def count() -> int:
         return int(session.exec(select(func.count()).select_from(query.subquery())).one())

@@ -10,6 +10,7 @@ from accounts_kit import EMAILS, PASSWORD, World, world
 from sqlmodel import Session, select
 
 from campagne.auth.models import AuditEvent, Credential
+from campagne.models import Member, Region
 
 
 @pytest.fixture
@@ -63,6 +64,37 @@ def test_search_pagination_and_filters(w: World) -> None:
     by_sector = w.client.get(f"/api/v1/regions/gers/members?sector={sector}",
                              headers=staff).json()
     assert {item["sector"] for item in by_sector["items"]} == {sector}
+
+
+def test_a_search_takes_quotes_wildcards_and_whole_names_literally(w: World) -> None:
+    staff = w.headers("staff_gers")
+    with Session(w.instance.engine) as session:
+        gers = session.exec(select(Region.id).where(Region.slug == "gers")).one()
+        for first, last, business, commune in (
+                ("Anne", "O'Brien", "L'Atelier 100%", "L'Isle-Jourdain"),
+                ("Jean", "Du_Pont", None, "Auch"), ("Jean", "DuXPont", None, "Auch"),
+                ("Zoé", "Back\\slash", None, "Condom")):
+            session.add(Member(region_id=gers, first_name=first, last_name=last,
+                               business_name=business, commune=commune,
+                               sector_slug="it_internet_ecommerce"))
+        session.commit()
+
+    def names(criteria: dict[str, str]) -> set[str]:
+        answer = w.client.post("/api/v1/regions/gers/members/search", headers=staff,
+                               json=criteria)
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        assert page["total"] == len(page["items"])
+        return {item["last_name"] for item in page["items"]}
+
+    assert names({"name": "o'brien"}) == {"O'Brien"}
+    assert names({"name": "anne o'b"}) == {"O'Brien"}  # first and last name together
+    assert names({"name": "100%"}) == {"O'Brien"}  # the business name, % as itself
+    assert names({"name": "du_pont"}) == {"Du_Pont"}  # _ as itself, not any character
+    assert names({"name": "%"}) == {"O'Brien"}
+    assert names({"name": "back\\slash"}) == {"Back\\slash"}
+    assert names({"name": "'; drop table member; --"}) == set()
+    assert "O'Brien" in names({"commune": "l'isle-jourdain"})  # demo members live there too
 
 
 def test_concurrent_edits_answer_409(w: World) -> None:
