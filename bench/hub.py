@@ -7,6 +7,7 @@ repository's root:
     python bench/hub.py                      # SQLite hub database
     python bench/hub.py --db postgresql://postgres@127.0.0.1:5432/test
     python bench/hub.py --baseline-rev 3b34739   # the baseline runs that commit's code too
+    python bench/hub.py --baseline-rev 3b34739 --baseline-parallel 32 --scenarios a
 
 A real Campagne demo instance is started once (``bench/campagne_server.py``); its list of
 regions and each region's statistics (schema 1) are read with the hub's own headers and
@@ -279,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="added before every answer (50)")
     parser.add_argument("--healthy", type=int, default=101, help="scenario (a)'s instances")
     parser.add_argument("--scenarios", default="ab", help="which of a and b to run (ab)")
+    parser.add_argument("--baseline-parallel", type=int,
+                        default=BASELINE_SETTINGS["parallel_instances"],
+                        help="the baseline's parallel_instances (4, the default before)")
     parser.add_argument("--baseline-rev", default=None,
                         help="a git revision whose code the baseline harvests run")
     parser.add_argument("--harvest-once", type=Path, help=argparse.SUPPRESS)
@@ -311,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
             "b": (args.healthy - hanging - refusing, hanging, refusing),
         }
         scenarios = {key: value for key, value in scenarios.items() if key in args.scenarios}
-        variants = [("baseline", BASELINE_SETTINGS, code), ("defaults", {}, None)]
+        baseline = {**BASELINE_SETTINGS, "parallel_instances": args.baseline_parallel}
+        variants = [("baseline", baseline, code), ("defaults", {}, None)]
         with members(folder / "documents.json", args.healthy, hanging, refusing,
                      args.latency_ms) as found:
             for scenario, counts in scenarios.items():
@@ -336,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  defaults: parallel_instances {defaults.parallel_instances}, timeout_seconds "
           f"{defaults.timeout_seconds:g}, retries {defaults.retries}, request_deadline_seconds "
           f"{defaults.request_deadline_seconds:g}; baseline: "
-          + ", ".join(f"{k} {v}" for k, v in BASELINE_SETTINGS.items())
+          + f"parallel_instances {args.baseline_parallel}"
           + (f", code of {args.baseline_rev}" if args.baseline_rev else ", this code"))
     titles = {"a": f"(a) {args.healthy} healthy",
               "b": f"(b) {args.healthy - hanging - refusing} healthy + {hanging} hanging + "
