@@ -147,12 +147,19 @@ class _Keeper:
                 batch = [await self.waiting.get()]
                 while not self.waiting.empty():
                     batch.append(self.waiting.get_nowait())
-                stored = await asyncio.to_thread(store_outcomes, self.engine,
-                                                 [outcome for outcome, _kept in batch])
+                try:
+                    stored = await asyncio.to_thread(store_outcomes, self.engine,
+                                                     [outcome for outcome, _kept in batch])
+                except Exception as exc:  # unexpected: those instances' harvests failed
+                    log.exception("harvest: %d outcomes could not be stored", len(batch))
+                    for _outcome, kept in batch:
+                        if not kept.done():
+                            kept.set_exception(exc)
+                    continue
                 for (_outcome, kept), result in zip(batch, stored, strict=True):
                     if not kept.done():
                         kept.set_result(result)
-        finally:  # stopped (or failed): nobody waits for ever
+        finally:  # stopped with the harvest: nobody waits for ever
             while not self.waiting.empty():
                 batch.append(self.waiting.get_nowait())
             for _outcome, kept in batch:
