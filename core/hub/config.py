@@ -71,7 +71,7 @@ class HubConfig(Strict):
         default=900, gt=0, le=86400, description="One whole harvest of every instance")
     max_answer_bytes: int = Field(default=5_000_000, ge=1000, le=100_000_000,
                                   description="The largest answer read, once decompressed")
-    parallel_instances: int = Field(default=4, ge=1, le=32,
+    parallel_instances: int = Field(default=32, ge=1, le=128,
                                     description="Instances harvested at the same time")
 
     @model_validator(mode="after")

@@ -36,11 +36,13 @@ class Limits:
     retries: int
     deadline: float  # seconds for the whole answer, first byte to last
     max_bytes: int  # once decompressed
+    timeout: float = 10  # seconds for one network operation (connecting, each read)
 
     @classmethod
     def of(cls, config: HubConfig) -> Limits:
         """The limits ``config`` sets."""
-        return cls(config.retries, config.request_deadline_seconds, config.max_answer_bytes)
+        return cls(config.retries, config.request_deadline_seconds, config.max_answer_bytes,
+                   config.timeout_seconds)
 
 
 class _Listed(BaseModel):
@@ -129,8 +131,11 @@ async def get_json(client: httpx.AsyncClient, url: str, limits: Limits) -> Any:
         except TimeoutError:
             raise Unreachable(f"{url} gave no whole answer within {limits.deadline:g} s "
                               "(request_deadline_seconds)") from None
+        except httpx.TimeoutException as exc:  # its message is often empty
+            last = (f"{url}: {type(exc).__name__}, nothing came for {limits.timeout:g} s "
+                    "(timeout_seconds)")
         except httpx.HTTPError as exc:
-            last = f"{type(exc).__name__}: {exc}"
+            last = f"{url}: {type(exc).__name__}: {exc}"
         else:
             if status < 500:
                 if status != 200:
@@ -139,7 +144,7 @@ async def get_json(client: httpx.AsyncClient, url: str, limits: Limits) -> Any:
             last = f"{url} answered {status}"
         if attempt < limits.retries:
             await asyncio.sleep(min(0.2 * (attempt + 1), 1.0))
-    raise Unreachable(last)
+    raise Unreachable(f"{last} (tried {limits.retries + 1} times)" if limits.retries else last)
 
 
 def _first_error(exc: ValidationError) -> str:

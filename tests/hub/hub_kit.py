@@ -108,6 +108,31 @@ def trickle(headers_too: bool = False) -> Answer:
     return answer
 
 
+def hang(until: threading.Event | None = None) -> Answer:
+    """Read the request and send nothing until ``until`` is set (or the server stops);
+    then close the connection without an answer."""
+
+    def answer(_handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
+        while not stop.is_set() and not (until is not None and until.is_set()):
+            (until or stop).wait(0.05)
+
+    return answer
+
+
+def counted(answer: Answer, count: list[int], lock: threading.Lock,
+            when: int, then: threading.Event) -> Answer:
+    """``answer``, after adding one to ``count[0]``; ``then`` is set at the ``when``-th."""
+
+    def counting(handler: BaseHTTPRequestHandler, stop: threading.Event) -> None:
+        with lock:
+            count[0] += 1
+            if count[0] >= when:
+                then.set()
+        answer(handler, stop)
+
+    return counting
+
+
 def huge(megabytes: int, declared: bool = False, compressed: bool = False) -> Answer:
     """A JSON list of ``megabytes`` MB of spaces: sent as it goes (or with its length
     declared), or gzip-compressed (a few kB that unpack to all of it)."""
