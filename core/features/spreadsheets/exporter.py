@@ -19,9 +19,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Engine, func, or_
 from sqlmodel import Session, col, select
@@ -191,6 +188,11 @@ def xlsx_file(kind: Kind, titles: Sequence[str], rows: Iterable[Sequence[Any]]
     openpyxl's write-only mode (rows go to a temporary file as they come) into an anonymous
     temporary file, returned at its start. A workbook is a zip archive whose index comes
     last: it can be sent only once complete. The caller closes the file."""
+    # Imported here: openpyxl costs a worker some 13 MB, and few requests write a workbook.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(gettext(SHEET_TITLES[kind])[:31])
     bold = Font(bold=True)
@@ -237,6 +239,8 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, dt.date):
+        from openpyxl.cell import WriteOnlyCell
+
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "DD/MM/YYYY"
         return cell
