@@ -23,12 +23,12 @@ from campagne.gdpr import (
     region_member,
 )
 from campagne.i18n import gettext
-from campagne.i18n_markers import N_
 from campagne.operations import member_erasure
 from campagne.operations.member_events import member_status_changed
 from campagne.operations.timeline import member_timeline
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
+from campagne.web.labels import CONSENT_PURPOSES
 from campagne.web.pages import PageRegionDep, RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.timeline_view import timeline_items
@@ -36,8 +36,6 @@ from campagne.web.timeline_view import timeline_items
 router = APIRouter(prefix="/{slug}/staff", include_in_schema=False,
                    dependencies=[SIGNED_IN_PAGE])
 STATUSES = ("settling", "settled", "left", "prospect", "declined")
-CONSENT_PURPOSES = {"programme": N_("Follow-up by the programme"),
-                    "keep_application": N_("Keep the application for two years")}
 Optional = Annotated[str, Form(max_length=120)]
 
 

@@ -36,6 +36,7 @@ from campagne.config import localize
 from campagne.instance import Instance
 from campagne.plugin_types import MenuEntry
 from campagne.regions import RegionFolder
+from campagne.web import labels
 from campagne.web.sessions import recognise_visitor, session_csrf
 
 K = TypeVar("K", bound=Hashable)
@@ -78,7 +79,7 @@ def build_environment(extra_dirs: list[Path], engine_dirs: list[Path] | None = N
     filters: dict[str, Callable[..., str]] = {
         "number": i18n.format_number, "percent": i18n.format_percent,
         "money": i18n.format_money, "day": i18n.format_day, "moment": i18n.format_moment,
-        "t": _localize,
+        "t": _localize, **labels.FILTERS,
     }
     environment.filters.update({name: _per_request(f) for name, f in filters.items()})
     environment.globals["layout_part"] = LayoutParts()

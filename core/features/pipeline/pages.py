@@ -91,7 +91,7 @@ def staff_home(request: Request, session: SessionDep, renderer: RendererDep,
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
                  address=client_address(request), count=len(due) + len(new), part="today")
     session.commit()
-    advisors = timeline.account_emails(session, {i.advisor_id for i in due if i.advisor_id})
+    advisors = timeline.account_names(session, {i.advisor_id for i in due if i.advisor_id})
     context = {**_common(request, region, principal), "due": due, "new": new,
                "advisors": advisors, "counts": counts}
     # The other features' parts of the day (hook page_panels: the meetups to come...).
@@ -128,7 +128,7 @@ def board(request: Request, session: SessionDep, renderer: RendererDep,
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
                  address=client_address(request), count=len(shown), part="board")
     session.commit()
-    advisors = timeline.account_emails(session, {c.advisor_id for c in shown if c.advisor_id})
+    advisors = timeline.account_names(session, {c.advisor_id for c in shown if c.advisor_id})
     return renderer.render(request, "staff/board.html", {
         **_common(request, region, principal), "columns": columns, "advisors": advisors,
         "conflict": request.query_params.get("conflict")}, region=region, page="staff_board")
@@ -157,7 +157,7 @@ def _detail(request: Request, instance: InstanceDep, session: Session, renderer:
             region: RegionFolder, principal: Principal, inquiry: Inquiry,
             problem: str | None = None) -> HTMLResponse:
     rows = rules.inquiry_timeline(session, inquiry)
-    advisor = timeline.account_emails(session, {inquiry.advisor_id} if inquiry.advisor_id
+    advisor = timeline.account_names(session, {inquiry.advisor_id} if inquiry.advisor_id
                                       else set())
     return renderer.render(request, "staff/inquiry.html", {
         **_common(request, region, principal), "inquiry": inquiry,
