@@ -292,6 +292,9 @@ class Renderer:
             "switch_language": _switch_links(request),
             "public_page": not PRIVATE_PAGE.match(request.scope["path"]),
             "session_csrf": session_csrf(request),  # the footer's sign-out form, signed in
+            # A region's staff page (``page`` ``staff...``): the staff menu and style sheet.
+            "staff_nav": bool(context.get("staff_nav"))
+            or (region is not None and page.startswith("staff")),
         }
         html = environment.get_template(template).render(full)
         return HTMLResponse(html, status_code=status_code)
