@@ -237,6 +237,8 @@ def cancel_for(request: Request, instance: InstanceDep, session: SessionDep,
     meetup = _meetup(session, region, event_id)
     if not confirmed(confirm):
         assert meetup.id is not None
+        if summary(session, meetup).started:  # refused either way: say so at once
+            raise HTTPException(status_code=409, detail=gettext(STARTED))
         row = next((row for row in sign_up_rows(session, meetup.id)
                     if row.registration.id == registration_id), None)
         if row is None:
