@@ -19,6 +19,7 @@ from campagne.auth.accounts import (
     deactivate,
     find_account,
     reactivate,
+    rename,
     set_password,
 )
 from campagne.auth.models import CredentialKind, Role, UserAccount
@@ -44,6 +45,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
                         help="region a staff account works on (repeatable)")
     create.add_argument("--read-only", action="store_true", help="staff who may only read")
     create.add_argument("--member", type=int, metavar="ID", help="member record (members)")
+    create.add_argument("--name", default=None,
+                        help="the name staff pages show for the account (an adviser's)")
     how = create.add_mutually_exclusive_group(required=True)
     how.add_argument("--password-stdin", action="store_true",
                      help="read the password from standard input")
@@ -69,8 +72,11 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
                           help="may only read")
     writable.add_argument("--writer", dest="read_only", action="store_false",
                           help="may read and change")
+    named = actions.add_parser("set-name", help="change the name staff pages show")
+    named.add_argument("email")
+    named.add_argument("name", help="the name; an empty one shows the e-mail address")
     actions.add_parser("list", help="list the accounts")
-    for parser in (create, password, off, on, access, actions.choices["list"]):
+    for parser in (create, password, off, on, access, named, actions.choices["list"]):
         parser.add_argument("--db", default=None, help="database URL")
 
     purge_parser = commands.add_parser("purge", help="anonymise records past their retention")
@@ -119,7 +125,8 @@ def _users(session: Session, settings: CampagneSettings, args: argparse.Namespac
         for listed in session.exec(select(UserAccount).order_by(col(UserAccount.email))):
             state = "active" if listed.active else "blocked"
             role = listed.role + (" (read-only)" if listed.read_only else "")
-            print(f"{listed.email}\t{role}\t{state}")
+            name = f"\t{listed.display_name}" if listed.display_name else ""
+            print(f"{listed.email}\t{role}\t{state}{name}")
         return 0
     if args.users_command == "create":
         return _create(session, settings, args)
@@ -131,6 +138,12 @@ def _users(session: Session, settings: CampagneSettings, args: argparse.Namespac
         print(f"Password changed for {user.email}; its sessions were ended.")
     elif args.users_command == "set-access":
         return _set_access(session, user, args)
+    elif args.users_command == "set-name":
+        if rename(session, user, args.name):
+            audit.record(session, None, "account_renamed", target=f"user:{user.id}",
+                         address="command line")
+            session.commit()
+        print(f"{user.email} is shown as {user.shown_name}.")
     elif args.users_command == "reactivate":
         reactivate(session, user)
         audit.record(session, None, "account_reactivated", target=f"user:{user.id}",
@@ -160,7 +173,7 @@ def _create(session: Session, settings: CampagneSettings, args: argparse.Namespa
     password = _read_password() if args.password_stdin else None
     user = create_account(session, settings, email=args.email, role=Role(args.role),
                           regions=args.region, read_only=args.read_only,
-                          member_id=args.member, password=password)
+                          member_id=args.member, password=password, name=args.name)
     session.commit()
     print(f"Created {args.role} account {user.email}.")
     if args.invite:

@@ -100,7 +100,7 @@ def _engine_export(member: Member, region_slug: str, account: UserAccount | None
                       "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None}
                      for c in consents],
         "account": None if account is None else {
-            "email": account.email, "role": account.role,
+            "email": account.email, "name": account.display_name, "role": account.role,
             "created_at": account.created_at.isoformat(),
             "last_login_at": account.last_login_at.isoformat() if account.last_login_at
             else None},
@@ -138,6 +138,7 @@ def erase_member(session: Session, member: Member, instance: Instance) -> None:
         account.active = False
         account.member_id = None
         account.email = f"erased-{account.id}@invalid"
+        account.display_name = None
         account.password_hash = None
         session.add(account)
     erase_member_history(session, member)  # pipeline: inquiries and timeline

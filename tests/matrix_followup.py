@@ -49,6 +49,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", f"{API}/services"): {"service": "coworking", "used_on": "2024-01-15"},
     ("POST", f"{PAGES}/milestones"): {"kind": "financing", "reached_on": "2024-01-15"},
     ("POST", f"{PAGES}/services"): {"service": "coworking", "used_on": "2024-01-15"},
+    ("POST", f"{PAGES}/milestones/{{milestone_id}}/delete"): {"confirm": "yes"},
+    ("POST", f"{PAGES}/services/{{service_use_id}}/delete"): {"confirm": "yes"},
 }
 
 

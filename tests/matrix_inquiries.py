@@ -35,6 +35,7 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/regions/{slug}/members/{member_id}/timeline"): STAFF_READ,
     ("GET", "/{slug}/staff/"): PAGE_STAFF_READ,
     ("GET", "/{slug}/staff/pipeline"): PAGE_STAFF_READ,
+    ("GET", "/{slug}/staff/pipeline/{stage_key}"): PAGE_STAFF_READ,
     ("POST", "/{slug}/staff/inquiries"): PAGE_STAFF_READ,
     ("GET", "/{slug}/staff/inquiries/{inquiry_id}"): PAGE_STAFF_READ,
     ("POST", "/{slug}/staff/inquiries/{inquiry_id}"): PAGE_STAFF_WRITE,
@@ -78,4 +79,4 @@ def samples(session: Session, gers_id: int, member_id: int) -> dict[str, str]:
                       stage="new", synthetic=True)
     session.add(inquiry)
     session.flush()
-    return {"inquiry_id": str(inquiry.id)}
+    return {"inquiry_id": str(inquiry.id), "stage_key": "new"}

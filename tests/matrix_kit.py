@@ -33,6 +33,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/{slug}/staff/members/{member_id}/consents"): {"purpose": "programme"},
     ("POST", "/admin/audit"): {"action": "read"},
     ("POST", "/admin/users/{user_id}/access"): {"role": "staff", "region": "orne"},
+    # destructive actions are sent as from their confirmation page
+    ("POST", "/{slug}/staff/members/{member_id}/erase"): {"confirm": "yes"},
+    ("POST", "/admin/users/{user_id}/block"): {"confirm": "yes"},
 }
 # Each area of operations keeps its own expectations and sample rows in tests/matrix_*.py.
 AREAS = [matrix_inquiries, matrix_followup, matrix_meetups, matrix_spaces, matrix_spreadsheets,

@@ -76,7 +76,9 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", f"{API}/{{event_id}}/attendance"): _API_ATTENDANCE,
     ("POST", STAFF): _FORM,
     ("POST", f"{STAFF}/{{event_id}}"): {**_FORM, "version": "0"},
-    ("POST", f"{STAFF}/{{event_id}}/cancel"): {"version": "0"},
+    ("POST", f"{STAFF}/{{event_id}}/cancel"): {"version": "0", "confirm": "yes"},
+    ("POST", f"{STAFF}/{{event_id}}/registrations/{{registration_id}}/cancel"): {
+        "confirm": "yes"},
     ("POST", f"{STAFF}/{{event_id}}/registrations"): {"name": "Matrice",
                                                       "email": "matrice@example.org"},
     ("POST", f"{STAFF}/{{event_id}}/attendance"): _PAGE_ATTENDANCE,

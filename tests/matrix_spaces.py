@@ -71,6 +71,8 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
                                         "seats": "3"},
     ("POST", f"{STAFF}/{{space_id}}/bookings"): {"day": DAY, "slot": "day",
                                                  "guest_name": "Invité de test"},
+    ("POST", f"{STAFF}/{{space_id}}/deactivate"): {"confirm": "yes"},
+    ("POST", f"{STAFF}/{{space_id}}/bookings/{{booking_id}}/cancel"): {"confirm": "yes"},
 }
 
 

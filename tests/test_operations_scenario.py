@@ -35,7 +35,11 @@ def test_from_the_public_form_to_a_settled_member(w: World) -> None:
     staff, csrf = sign_in(w, "staff_gers")
     board = staff.get("/gers/staff/pipeline?lang=fr").text
     new_column = board.split('id="stage-new"')[1].split("</section>")[0]
-    assert f'id="inquiry-{stored.id}"' in new_column and "Scénario" in new_column
+    # the column shows those waiting longest; the stage's list has every inquiry
+    assert 'href="/gers/staff/pipeline/new"' in new_column
+    stage_list = staff.get("/gers/staff/pipeline/new?lang=fr").text
+    assert f'href="/gers/staff/inquiries/{stored.id}"' in stage_list
+    assert "Scénario" in stage_list
     today = staff.get("/gers/staff/?lang=fr").text
     assert "Scénario" in today.split('id="new"')[1]
 

@@ -29,7 +29,8 @@ FIXTURE = Path(__file__).parent / "data" / "release-0.1.0.json.gz"
 #: The engine's newest revision in release 0.1.0 (core/migrations/versions at its commit).
 RELEASE_0_1_0_HEAD = "0008"
 #: Columns added since 0.1.0 to the tables it had, with the value its rows must get.
-NEW_COLUMNS: dict[tuple[str, str], Any] = {("user_account", "language"): "fr"}
+NEW_COLUMNS: dict[tuple[str, str], Any] = {("user_account", "language"): "fr",
+                                           ("user_account", "display_name"): None}
 
 
 def _fixture() -> dict[str, list[dict[str, Any]]]:

@@ -10,6 +10,8 @@ from campagne.auth.passwords import hash_password, password_problem
 from campagne.models import Member, Region
 from campagne.settings import CampagneSettings
 
+NAME_LENGTH = 120
+
 
 class AccountError(ValueError):
     """An account cannot be created or changed as asked (the message says why)."""
@@ -22,10 +24,13 @@ def normalise_email(email: str) -> str:
 
 def create_account(session: Session, settings: CampagneSettings, *, email: str, role: Role,
                    regions: list[str] | None = None, read_only: bool = False,
-                   member_id: int | None = None, password: str | None = None) -> UserAccount:
+                   member_id: int | None = None, password: str | None = None,
+                   name: str | None = None) -> UserAccount:
     """Create an account; staff need at least one region, members their record.
-    Without a password the account can only be entered through an invitation link."""
+    Without a password the account can only be entered through an invitation link.
+    ``name`` is what staff pages show for it (an adviser's name)."""
     email = normalise_email(email)
+    display_name = clean_name(name)
     if "@" not in email or len(email) > 200:
         raise AccountError(f"not an e-mail address: {email!r}")
     if session.exec(select(UserAccount).where(UserAccount.email == email)).first():
@@ -37,7 +42,8 @@ def create_account(session: Session, settings: CampagneSettings, *, email: str, 
         raise AccountError("member accounts need the id of an existing member (--member)")
     if password is not None and (problem := password_problem(password)):
         raise AccountError(f"password: {problem}")
-    user = UserAccount(email=email, role=role.value, read_only=read_only,
+    user = UserAccount(email=email, display_name=display_name, role=role.value,
+                       read_only=read_only,
                        member_id=member_id if role is Role.MEMBER else None,
                        password_hash=hash_password(settings, password) if password else None)
     session.add(user)
@@ -47,6 +53,25 @@ def create_account(session: Session, settings: CampagneSettings, *, email: str, 
         assert region.id is not None
         session.add(UserRegion(user_id=user.id, region_id=region.id))
     return user
+
+
+def clean_name(name: str | None) -> str | None:
+    """A display name without surrounding spaces (``None`` when empty); too long raises."""
+    cleaned = " ".join((name or "").split())
+    if len(cleaned) > NAME_LENGTH:
+        raise AccountError(f"a name has {NAME_LENGTH} characters at most")
+    return cleaned or None
+
+
+def rename(session: Session, user: UserAccount, name: str | None) -> bool:
+    """Change the name the pages show for an account; whether it changed (the caller
+    commits and audits)."""
+    display_name = clean_name(name)
+    if display_name == user.display_name:
+        return False
+    user.display_name = display_name
+    session.add(user)
+    return True
 
 
 def _regions(session: Session, slugs: list[str]) -> list[Region]:
@@ -138,5 +163,5 @@ def find_account(session: Session, email: str) -> UserAccount | None:
         UserAccount.email == normalise_email(email))).first()
 
 
-__all__ = ["AccountError", "CredentialKind", "change_access", "create_account", "deactivate",
-           "find_account", "reactivate", "set_password"]
+__all__ = ["AccountError", "CredentialKind", "change_access", "clean_name", "create_account",
+           "deactivate", "find_account", "reactivate", "rename", "set_password"]

@@ -37,6 +37,8 @@ class UserAccount(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=200, unique=True, index=True)
+    display_name: str | None = Field(default=None, max_length=120, description=(
+        "The name staff pages show for the account (an adviser's); the e-mail when empty"))
     password_hash: str | None = Field(default=None, max_length=200)
     role: str = Field(max_length=20, description="One of Role")
     read_only: bool = Field(default=False, description="Staff who may read but not change")
@@ -46,6 +48,11 @@ class UserAccount(SQLModel, table=True):
     last_login_at: dt.datetime | None = None
     language: str = Field(default="fr", max_length=2,
                           description="The language of the e-mails sent to the person (fr, en)")
+
+    @property
+    def shown_name(self) -> str:
+        """The name the pages show: the display name, or the e-mail address."""
+        return self.display_name or self.email
 
 
 class UserRegion(SQLModel, table=True):

@@ -31,6 +31,16 @@ def member_timeline(session: Session, member: Member) -> list[Interaction]:
         .order_by(col(Interaction.at), col(Interaction.id))).all())
 
 
+def account_names(session: Session, ids: set[int]) -> dict[int, str]:
+    """The name pages show for each account id (an adviser, an author): its display name,
+    or its e-mail address when it has none."""
+    if not ids:
+        return {}
+    rows = session.exec(select(UserAccount.id, UserAccount.display_name, UserAccount.email)
+                        .where(col(UserAccount.id).in_(ids))).all()
+    return {int(user_id): name or email for user_id, name, email in rows if user_id is not None}
+
+
 def account_emails(session: Session, ids: set[int]) -> dict[int, str]:
     """The e-mail address of each account id (the advisors and authors shown to staff)."""
     if not ids:

@@ -90,7 +90,7 @@ def staff_outbox(request: Request, session: SessionDep, renderer: RendererDep,
     _audit(request, session, principal, region.slug, len(mails))
     return renderer.render(request, "account/outbox.html", {
         "mails": mails, "states": STATES, "chosen": _chosen(state), "full": False,
-        "staff_nav": True, "action": f"/{region.slug}/staff/outbox"},
+        "action": f"/{region.slug}/staff/outbox"},
         region=region, page="staff_outbox")
 
 

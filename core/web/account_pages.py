@@ -27,6 +27,7 @@ from campagne.gdpr import (
 from campagne.i18n import gettext
 from campagne.mail import link_url
 from campagne.outbox.queue import queue_mail
+from campagne.web.labels import CONSENT_PURPOSES
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import (
     CSRF_CHECKED,
@@ -38,7 +39,6 @@ from campagne.web.sessions import (
     set_cookie,
     start_session,
 )
-from campagne.web.staff_pages import CONSENT_PURPOSES
 
 public = APIRouter(prefix="/account", include_in_schema=False)
 router = APIRouter(prefix="/account", include_in_schema=False, dependencies=[SIGNED_IN_PAGE])

@@ -20,16 +20,19 @@ from campagne.auth.accounts import (
     create_account,
     deactivate,
     reactivate,
+    rename,
 )
 from campagne.auth.models import CredentialKind, Role, UserAccount, UserRegion
 from campagne.i18n import gettext
 from campagne.mail import link_url
 from campagne.models import Region
+from campagne.web.confirm import ConfirmField, Question, ask, confirmed
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[SIGNED_IN_PAGE])
 Field = Annotated[str, Form(max_length=200)]
+MaybeName = Annotated[str | None, Form(max_length=200)]  # absent: the name stays
 
 
 def admin_only(request: Request, session: SessionDep, principal: PagePrincipalDep) -> Principal:
@@ -69,13 +72,14 @@ def users(request: Request, session: SessionDep, renderer: RendererDep,
 @router.post("/users", response_class=HTMLResponse, dependencies=[CSRF_CHECKED])
 def invite(request: Request, instance: InstanceDep, session: SessionDep,
            renderer: RendererDep, admin: AdminPageDep, email: Field, role: Field,
-           region: Field = "", read_only: Field = "", member: Field = "") -> HTMLResponse:
+           region: Field = "", read_only: Field = "", member: Field = "",
+           name: Field = "") -> HTMLResponse:
     """Create an account without password and show its invitation link."""
     try:
         user = create_account(
             session, instance.settings, email=email, role=Role(role),
             regions=[region] if region else [], read_only=bool(read_only),
-            member_id=parse_id(member))
+            member_id=parse_id(member), name=name)
     except (AccountError, ValueError) as exc:
         session.rollback()
         return _users_page(request, session, renderer, error=str(exc))
@@ -90,11 +94,18 @@ def invite(request: Request, instance: InstanceDep, session: SessionDep,
 @router.post("/users/{user_id}/block", response_class=HTMLResponse,
              dependencies=[CSRF_CHECKED])
 def block(request: Request, session: SessionDep, renderer: RendererDep, admin: AdminPageDep,
-          user_id: Id) -> HTMLResponse:
-    """Block an account and end all its sessions and tokens at once (not one's own)."""
+          user_id: Id, confirm: ConfirmField = "") -> HTMLResponse:
+    """Block an account and end all its sessions and tokens at once (not one's own); first,
+    a page asks for confirmation."""
     user = session.get(UserAccount, user_id)
     if user is None or user.id == admin.user_id:
         raise HTTPException(status_code=404, detail=gettext("This account does not exist."))
+    if not confirmed(confirm):
+        return ask(request, renderer, Question(
+            title=gettext("Block %(account)s?") % {"account": user.shown_name},
+            consequence=gettext("The account can no longer sign in and its sessions end at "
+                                "once. You may unblock it later."),
+            button=gettext("Block and sign out"), back="/admin/users"), page="admin")
     deactivate(session, user)
     audit.record(session, admin.user, "account_blocked", target=f"user:{user_id}",
                  address=client_address(request))
@@ -107,9 +118,10 @@ def block(request: Request, session: SessionDep, renderer: RendererDep, admin: A
 def set_access(request: Request, session: SessionDep, renderer: RendererDep,
                admin: AdminPageDep, user_id: Id, role: Field = "",
                region: Annotated[list[str] | None, Form(max_length=40)] = None,
-               read_only: Field = "") -> HTMLResponse:
-    """Change the role, regions and read-only flag of a staff or administrator account (not
-    one's own); its sessions end so that the new rights apply at once."""
+               read_only: Field = "", name: MaybeName = None) -> HTMLResponse:
+    """Change the name shown, the role, regions and read-only flag of a staff or
+    administrator account (not one's own); when its access changes, its sessions end so
+    that the new rights apply at once."""
     user = session.get(UserAccount, user_id)
     if user is None or user.id == admin.user_id or user.role == Role.MEMBER.value:
         raise HTTPException(status_code=404, detail=gettext("This account does not exist."))
@@ -117,18 +129,22 @@ def set_access(request: Request, session: SessionDep, renderer: RendererDep,
         return _users_page(request, session, renderer,
                            error=gettext("Choose staff or administrator."))
     try:
+        renamed = name is not None and rename(session, user, name)
         changed = change_access(session, user, role=Role(role), regions=region or [],
                                 read_only=bool(read_only))
     except AccountError as exc:
         session.rollback()
         return _users_page(request, session, renderer, error=str(exc))
+    if renamed:
+        audit.record(session, admin.user, "account_renamed", target=f"user:{user_id}",
+                     address=client_address(request))
     if changed:
         audit.record(session, admin.user, "account_access_changed", target=f"user:{user_id}",
                      address=client_address(request), changes=changed)
     session.commit()
-    return _users_page(request, session, renderer,
-                       notice=gettext("Access changed; the account's sessions were ended.")
-                       if changed else gettext("Nothing was changed."))
+    notice = gettext("Access changed; the account's sessions were ended.") if changed \
+        else gettext("The name is saved.") if renamed else gettext("Nothing was changed.")
+    return _users_page(request, session, renderer, notice=notice)
 
 
 @router.post("/users/{user_id}/reactivate", response_class=HTMLResponse,

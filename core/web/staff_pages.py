@@ -23,21 +23,21 @@ from campagne.gdpr import (
     region_member,
 )
 from campagne.i18n import gettext
-from campagne.i18n_markers import N_
 from campagne.operations import member_erasure
 from campagne.operations.member_events import member_status_changed
 from campagne.operations.timeline import member_timeline
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
+from campagne.web.confirm import ConfirmField, Question, ask, confirmed
+from campagne.web.labels import CONSENT_PURPOSES
 from campagne.web.pages import PageRegionDep, RendererDep
+from campagne.web.paging import Pager
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.timeline_view import timeline_items
 
 router = APIRouter(prefix="/{slug}/staff", include_in_schema=False,
                    dependencies=[SIGNED_IN_PAGE])
 STATUSES = ("settling", "settled", "left", "prospect", "declined")
-CONSENT_PURPOSES = {"programme": N_("Follow-up by the programme"),
-                    "keep_application": N_("Keep the application for two years")}
 Optional = Annotated[str, Form(max_length=120)]
 
 
@@ -66,8 +66,8 @@ def _list(request: Request, session: SessionDep, renderer: RendererDep, region: 
     session.commit()
     return renderer.render(request, "account/staff_members.html", {
         "result": result, "criteria": criteria, "sectors": [s.slug for s in SECTORS],
-        "statuses": STATUSES, "staff_nav": True,
-        "csrf": request.state.csrf_token}, region=region, page="staff")
+        "pager": Pager(result.page, result.per_page, result.total),
+        "statuses": STATUSES, "csrf": request.state.csrf_token}, region=region, page="staff")
 
 
 @router.get("/members", response_class=HTMLResponse)
@@ -108,7 +108,6 @@ def member_page(request: Request, session: SessionDep, renderer: RendererDep,
         "can_write": principal.can_write_region(region.slug), "principal": principal,
         "csrf": request.state.csrf_token, "conflict": request.query_params.get("conflict"),
         # the member's whole history, their inquiries' included
-        "staff_nav": True,
         "timeline": timeline_items(session, region, member_timeline(session, member))}
     # The features' parts of a member's page (hook page_panels: the follow-up...).
     context["panels"] = renderer.panels(request, "staff_member", region, session, member_id,
@@ -146,18 +145,26 @@ def edit(request: Request, instance: InstanceDep, session: SessionDep, region: S
 
 
 @router.post("/members/{member_id}/erase", dependencies=[CSRF_CHECKED])
-def erase(request: Request, instance: InstanceDep, session: SessionDep,
+def erase(request: Request, instance: InstanceDep, session: SessionDep, renderer: RendererDep,
           region: StaffRegionDep, principal: PagePrincipalDep, member_id: Id,
-          tasks: BackgroundTasks) -> Response:
+          tasks: BackgroundTasks, confirm: ConfirmField = "") -> Response:
     """Anonymise the record (the aggregate figures stay the same) and give back the
-    person's seats to come."""
+    person's seats to come; first, a page asks for confirmation."""
     _writer(region, principal)
     member = region_member(session, region.slug, member_id)
     if member is None:
         raise HTTPException(status_code=404, detail=gettext("This record does not exist."))
+    url = f"/{region.slug}/staff/members/{member_id}"
+    if not confirmed(confirm):
+        return ask(request, renderer, Question(
+            title=gettext("Erase %(name)s?") % {"name": f"{member.first_name} "
+                                                        f"{member.last_name}"},
+            consequence=gettext("Identity and contact details are removed for good; the "
+                                "region's figures do not change. This cannot be undone."),
+            button=gettext("Erase for good"), back=url), region=region, page="staff")
     member_erasure.erase(instance, session, region, member, principal.user,
                          client_address(request), tasks)
-    return RedirectResponse(f"/{region.slug}/staff/members/{member_id}", status_code=303)
+    return RedirectResponse(url, status_code=303)
 
 
 @router.post("/members/{member_id}/consents", dependencies=[CSRF_CHECKED])

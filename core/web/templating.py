@@ -38,6 +38,7 @@ from campagne.config import localize
 from campagne.instance import Instance
 from campagne.plugin_types import MenuEntry
 from campagne.regions import RegionFolder
+from campagne.web import labels
 from campagne.web.sessions import recognise_visitor, session_csrf
 
 K = TypeVar("K", bound=Hashable)
@@ -81,7 +82,7 @@ def build_environment(extra_dirs: list[Path], engine_dirs: list[Path] | None = N
     filters: dict[str, Callable[..., str]] = {
         "number": i18n.format_number, "percent": i18n.format_percent,
         "money": i18n.format_money, "day": i18n.format_day, "moment": i18n.format_moment,
-        "t": _localize,
+        "t": _localize, **labels.FILTERS,
     }
     environment.filters.update({name: _per_request(f) for name, f in filters.items()})
     environment.globals["layout_part"] = LayoutParts()
@@ -311,6 +312,9 @@ class Renderer:
             "switch_language": _switch_links(request),
             "public_page": not PRIVATE_PAGE.match(request.scope["path"]),
             "session_csrf": session_csrf(request),  # the footer's sign-out form, signed in
+            # A region's staff page (``page`` ``staff...``): the staff menu and style sheet.
+            "staff_nav": bool(context.get("staff_nav"))
+            or (region is not None and page.startswith("staff")),
         }
         html = environment.get_template(template).render(full)
         if key is None:

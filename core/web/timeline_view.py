@@ -13,7 +13,7 @@ from campagne.i18n import current_locale, gettext
 from campagne.i18n_markers import N_
 from campagne.models import Member, Region
 from campagne.operations.models import Interaction
-from campagne.operations.timeline import PROGRAMME_ZONE, account_emails
+from campagne.operations.timeline import PROGRAMME_ZONE, account_names
 from campagne.regions import RegionFolder
 
 KIND_LABELS = {"call": N_("Phone call"), "email": N_("E-mail sent or received"),
@@ -54,7 +54,7 @@ def timeline_items(session: Session, region: RegionFolder,
                    rows: list[Interaction]) -> list[TimelineItem]:
     """The entries of ``rows``, newest first."""
     locale = current_locale.get()
-    authors = account_emails(session, {row.author_id for row in rows if row.author_id})
+    authors = account_names(session, {row.author_id for row in rows if row.author_id})
     related_ids = {row.detail.get("related_member_id") for row in rows
                    if isinstance(row.detail, dict)}
     names = _member_names(session, region.slug, {i for i in related_ids if isinstance(i, int)})

@@ -19,7 +19,7 @@ def staff_followup_context(session: Session, region_slug: str, member_id: int
     (``record``, ``can_write``, ``principal``, ``csrf``)."""
     member = session.get(Member, member_id)
     assert member is not None
-    return {"followup": followup.follow_up(session, member, region_slug),
+    return {"followup": followup.follow_up(session, member, region_slug, by_name=True),
             "milestone_labels": followup.MILESTONE_LABELS,
             "service_categories": SERVICE_CATEGORIES,
             "followup_services": followup.catalogue(session, region_slug),
@@ -32,6 +32,6 @@ def member_followup_context(session: Session, member_id: int, region_slug: str
     """What ``account/my_followup.html`` shows a member about their own project."""
     member = session.get(Member, member_id)
     assert member is not None
-    return {"followup": followup.follow_up(session, member, region_slug),
+    return {"followup": followup.follow_up(session, member, region_slug, by_name=True),
             "milestone_labels": followup.MILESTONE_LABELS,
             "service_categories": SERVICE_CATEGORIES}

@@ -16,15 +16,20 @@ from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
+from campagne.config import localize
 from campagne.features.followup import records as followup
 from campagne.features.followup.delivery import record_service_delivered
 from campagne.features.followup.models import MilestoneKind
 from campagne.features.followup.schemas import NOTE_LENGTH
 from campagne.gdpr import region_member
-from campagne.i18n import gettext
-from campagne.models import Member
+from campagne.i18n import current_locale, gettext
+from campagne.models import Member, Service
+from campagne.regions import RegionFolder
+from campagne.web.confirm import ConfirmField, Question, ask, confirmed
+from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import StaffRegionDep
+from campagne.web.templating import Renderer
 
 router = APIRouter(prefix="/{slug}/staff/members/{member_id}", include_in_schema=False,
                    dependencies=[SIGNED_IN_PAGE])
@@ -62,6 +67,18 @@ def _advisor(session: Session, region_slug: str, text: str) -> tuple[bool, int |
     return False, None
 
 
+def _ask_removal(request: Request, renderer: Renderer, region: RegionFolder, member: Member,
+                 entry: str) -> Response:
+    """The page that asks before an entry of the follow-up is removed."""
+    return ask(request, renderer, Question(
+        title=gettext("Remove “%(entry)s” from the follow-up of %(name)s?") % {
+            "entry": entry, "name": f"{member.first_name} {member.last_name}"},
+        consequence=gettext("Remove an entry only when it was recorded by mistake: the "
+                            "follow-up and the region's figures no longer count it."),
+        button=gettext("Remove the entry"),
+        back=f"/{region.slug}/staff/members/{member.id}#follow-up"), region=region, page="staff")
+
+
 def _audit(session: Session, request: Request, principal: Principal, action: str,
            region_slug: str, member_id: int, **detail: object) -> None:
     audit.record(session, principal.user, action, region_slug=region_slug,
@@ -94,12 +111,17 @@ def add_milestone(request: Request, session: SessionDep, region: StaffRegionDep,
 
 
 @router.post("/milestones/{milestone_id}/delete", dependencies=[CSRF_CHECKED])
-def delete_milestone(request: Request, session: SessionDep, region: StaffRegionDep,
-                     principal: PagePrincipalDep, member_id: Id,
-                     milestone_id: Id) -> Response:
-    """Remove a milestone; removing one already gone changes nothing (a second click)."""
-    _record(session, region.slug, member_id, principal)
+def delete_milestone(request: Request, session: SessionDep, renderer: RendererDep,
+                     region: StaffRegionDep, principal: PagePrincipalDep, member_id: Id,
+                     milestone_id: Id, confirm: ConfirmField = "") -> Response:
+    """Remove a milestone, once confirmed; removing one already gone changes nothing (a
+    second click)."""
+    member = _record(session, region.slug, member_id, principal)
     milestone = followup.member_milestone(session, member_id, milestone_id)
+    if milestone is not None and not confirmed(confirm):
+        label = followup.MILESTONE_LABELS.get(milestone.kind)
+        return _ask_removal(request, renderer, region, member,
+                            gettext(label) if label else milestone.kind)
     if milestone is not None:
         _audit(session, request, principal, "milestone_removed", region.slug, member_id,
                kind=milestone.kind)
@@ -129,12 +151,18 @@ def add_service(request: Request, instance: InstanceDep, session: SessionDep,
 
 
 @router.post("/services/{service_use_id}/delete", dependencies=[CSRF_CHECKED])
-def delete_service(request: Request, session: SessionDep, region: StaffRegionDep,
-                   principal: PagePrincipalDep, member_id: Id,
-                   service_use_id: Id) -> Response:
-    """Remove a service recorded by mistake (a second click changes nothing)."""
-    _record(session, region.slug, member_id, principal)
+def delete_service(request: Request, session: SessionDep, renderer: RendererDep,
+                   region: StaffRegionDep, principal: PagePrincipalDep, member_id: Id,
+                   service_use_id: Id, confirm: ConfirmField = "") -> Response:
+    """Remove a service recorded by mistake, once confirmed (a second click changes
+    nothing)."""
+    member = _record(session, region.slug, member_id, principal)
     use = followup.member_service_use(session, member_id, service_use_id)
+    if use is not None and not confirmed(confirm):
+        service = session.get(Service, use.service_id)
+        name = (localize(service.name, current_locale.get()) or service.slug) if service \
+            else str(service_use_id)
+        return _ask_removal(request, renderer, region, member, name)
     if use is not None:
         _audit(session, request, principal, "service_removed", region.slug, member_id,
                service_use=service_use_id)

@@ -13,6 +13,7 @@ from campagne.auth.models import Role, UserAccount, UserRegion
 from campagne.features.followup.models import Milestone
 from campagne.features.followup.schemas import FollowUpOut, MilestoneOut, ServiceUseOut
 from campagne.models import Member, Region, Service, ServiceUse
+from campagne.operations.timeline import account_names
 from campagne.plugin_types import MemberEvent
 from campagne.taxonomy import MILESTONES
 
@@ -103,13 +104,16 @@ def describe_service_use(session: Session, use: ServiceUse, service: Service) ->
     return service_use_out(use, service, _emails(session, {use.advisor_id or 0}))
 
 
-def follow_up(session: Session, member: Member, region_slug: str) -> FollowUpOut:
-    """A member's milestones and services delivered."""
+def follow_up(session: Session, member: Member, region_slug: str, *,
+              by_name: bool = False) -> FollowUpOut:
+    """A member's milestones and services delivered; ``advisor`` is each advisor's e-mail
+    address (the API's), or with ``by_name`` the name the pages show."""
     assert member.id is not None
     milestones = milestones_of(session, member.id)
     services = services_of(session, member.id)
-    emails = _emails(session, {m.advisor_id for m in milestones if m.advisor_id}
-                     | {u.advisor_id for u, _ in services if u.advisor_id})
+    lookup = account_names if by_name else _emails
+    emails = lookup(session, {m.advisor_id for m in milestones if m.advisor_id}
+                    | {u.advisor_id for u, _ in services if u.advisor_id})
     return FollowUpOut(member_id=member.id, region=region_slug,
                        milestones=[milestone_out(m, emails) for m in milestones],
                        services=[service_use_out(u, s, emails) for u, s in services])

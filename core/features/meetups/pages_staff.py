@@ -41,6 +41,7 @@ from campagne.features.meetups.views import (
 )
 from campagne.i18n import gettext
 from campagne.regions import RegionFolder
+from campagne.web.confirm import ConfirmField, Question, ask, confirmed
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import StaffRegionDep
@@ -172,11 +173,19 @@ def edit(request: Request, instance: InstanceDep, session: SessionDep, renderer:
 
 @router.post("/{event_id}/cancel", dependencies=[CSRF_CHECKED])
 def cancel_meetup(request: Request, instance: InstanceDep, session: SessionDep,
-                  region: StaffRegionDep, principal: PagePrincipalDep, tasks: BackgroundTasks,
-                  event_id: Id, version: Annotated[Version, Form()]) -> Response:
-    """Cancel the meetup; everyone signed up is told by e-mail."""
+                  renderer: RendererDep, region: StaffRegionDep, principal: PagePrincipalDep,
+                  tasks: BackgroundTasks, event_id: Id, version: Annotated[Version, Form()],
+                  confirm: ConfirmField = "") -> Response:
+    """Cancel the meetup, once confirmed; everyone signed up is told by e-mail."""
     _writer(region, principal)
-    _meetup(session, region, event_id)
+    meetup = _meetup(session, region, event_id)
+    if not confirmed(confirm):
+        return ask(request, renderer, Question(
+            title=gettext("Cancel “%(title)s”?") % {"title": meetup.title},
+            consequence=gettext("Everyone signed up or waiting is told by e-mail that the "
+                                "meetup is cancelled. This cannot be undone."),
+            button=gettext("Cancel the meetup"), back=_url(region, event_id),
+            fields={"version": str(version)}), region=region, page="staff_meetups")
     return _change(request, instance, session, region, principal, tasks, event_id,
                    EventPatch(version=version, cancelled=True))
 
@@ -219,11 +228,28 @@ def sign_up_for(request: Request, instance: InstanceDep, session: SessionDep,
 @router.post("/{event_id}/registrations/{registration_id}/cancel",
              dependencies=[CSRF_CHECKED])
 def cancel_for(request: Request, instance: InstanceDep, session: SessionDep,
-               region: StaffRegionDep, principal: PagePrincipalDep, tasks: BackgroundTasks,
-               event_id: Id, registration_id: Id) -> Response:
-    """Cancel someone's sign-up for them; the first person waiting gets the place."""
+               renderer: RendererDep, region: StaffRegionDep, principal: PagePrincipalDep,
+               tasks: BackgroundTasks, event_id: Id, registration_id: Id,
+               confirm: ConfirmField = "") -> Response:
+    """Cancel someone's sign-up for them, once confirmed; the first person waiting gets
+    the place."""
     _writer(region, principal)
-    _meetup(session, region, event_id)
+    meetup = _meetup(session, region, event_id)
+    if not confirmed(confirm):
+        assert meetup.id is not None
+        if summary(session, meetup).started:  # refused either way: say so at once
+            raise HTTPException(status_code=409, detail=gettext(STARTED))
+        row = next((row for row in sign_up_rows(session, meetup.id)
+                    if row.registration.id == registration_id), None)
+        if row is None:
+            raise HTTPException(status_code=404,
+                                detail=gettext("This sign-up does not exist."))
+        return ask(request, renderer, Question(
+            title=gettext("Cancel the sign-up of %(name)s?") % {"name": row.name},
+            consequence=gettext("Their place goes to the first person waiting, who is told "
+                                "by e-mail."),
+            button=gettext("Cancel the sign-up"), back=_url(region, event_id)),
+            region=region, page="staff_meetups")
     try:
         actions.cancel_sign_up(context(request, instance, region, session, tasks), event_id,
                                registration_id, principal)

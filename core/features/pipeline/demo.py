@@ -72,11 +72,15 @@ def seed_pipeline(session: Session, region: Region, config: RegionConfig) -> int
 
 
 def _advisors(session: Session, slug: str) -> list[int]:
+    names = Faker("fr_FR")  # apart from the inquiries' generator: their people stay the same
+    names.seed_instance(f"{SEED}-{slug}-advisors")
     ids = []
     for number in (1, 2):
         email = f"conseil-{number}.{slug}@demo.example.org"
+        name = f"{names.first_name()} {names.last_name()}"
         account = find_account(session, email) or create_account(
-            session, CampagneSettings(), email=email, role=Role.STAFF, regions=[slug])
+            session, CampagneSettings(), email=email, role=Role.STAFF, regions=[slug],
+            name=name)
         ids.append(_id(account))
     return ids
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, select
 
-from campagne.api.bounds import Id, Version, parse_id
+from campagne.api.bounds import Id, Page, Version, parse_id
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
 from campagne.auth import audit
@@ -34,7 +34,9 @@ from campagne.operations import timeline
 from campagne.operations.models import Inquiry
 from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
+from campagne.web.labels import inquiry_choices
 from campagne.web.pages import RendererDep
+from campagne.web.paging import Pager
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import StaffRegionDep
 from campagne.web.timeline_view import STAFF_KINDS, kind_label, stage_label, timeline_items
@@ -45,7 +47,9 @@ Text = Annotated[str, Form(max_length=200)]
 FIELD_LABELS = {"stage": N_("Stage"), "advisor_id": N_("Advisor"),
                 "next_action_on": N_("Next action on"), "sector": N_("Sector"),
                 "kind": N_("Kind of contact"), "on": N_("Day"), "summary": N_("What happened")}
-BOARD_LIMIT = 50  # cards shown in a column; search finds the others
+BOARD_CARDS = 10  # cards shown in a column; the stage's own page lists them all
+STAGE_PAGE = 50  # inquiries a page of a stage's list
+SEARCH_PAGE = 50  # inquiries a page of the search's results
 
 
 def require_writer(region: RegionFolder, principal: Principal) -> None:
@@ -62,7 +66,7 @@ def _inquiry(session: Session, region: RegionFolder, inquiry_id: int) -> Inquiry
 
 
 def _common(request: Request, region: RegionFolder, principal: Principal) -> dict[str, Any]:
-    return {"csrf": request.state.csrf_token, "staff_nav": True,
+    return {"csrf": request.state.csrf_token,
             "can_write": principal.can_write_region(region.slug),
             "stages": [(s.key, stage_label(region, s.key)) for s in region.config.pipeline.stages],
             "today": timeline.programme_today()}
@@ -91,7 +95,7 @@ def staff_home(request: Request, session: SessionDep, renderer: RendererDep,
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
                  address=client_address(request), count=len(due) + len(new), part="today")
     session.commit()
-    advisors = timeline.account_emails(session, {i.advisor_id for i in due if i.advisor_id})
+    advisors = timeline.account_names(session, {i.advisor_id for i in due if i.advisor_id})
     context = {**_common(request, region, principal), "due": due, "new": new,
                "advisors": advisors, "counts": counts}
     # The other features' parts of the day (hook page_panels: the meetups to come...).
@@ -108,13 +112,13 @@ def board(request: Request, session: SessionDep, renderer: RendererDep,
           region: StaffRegionDep, principal: PagePrincipalDep) -> HTMLResponse:
     """One column per stage, in the configured order, with counts and a move form on each
     card: in open stages those waiting longest first, in the others the latest first; at
-    most ``BOARD_LIMIT`` cards a column."""
+    most ``BOARD_CARDS`` cards a column, and a link to the stage's whole list."""
     config = region.config.pipeline
     counts = rules.stage_counts(session, region.slug)
     columns: list[dict[str, Any]] = []
     for stage in config.stages:
         cards = rules.stage_cards(session, region.slug, [stage.key],
-                                     newest_first=not stage.open, limit=BOARD_LIMIT)
+                                     newest_first=not stage.open, limit=BOARD_CARDS)
         columns.append({"key": stage.key, "label": stage_label(region, stage.key),
                         "count": counts.get(stage.key, 0), "open": stage.open,
                         "cards": cards})
@@ -123,31 +127,58 @@ def board(request: Request, session: SessionDep, renderer: RendererDep,
         columns.append({"key": "", "label": gettext("Stage no longer configured"),
                         "count": sum(counts[key] for key in unknown), "open": True,
                         "cards": rules.stage_cards(session, region.slug, unknown,
-                                                      newest_first=False, limit=BOARD_LIMIT)})
+                                                      newest_first=False, limit=BOARD_CARDS)})
     shown = [card for column in columns for card in column["cards"]]
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
                  address=client_address(request), count=len(shown), part="board")
     session.commit()
-    advisors = timeline.account_emails(session, {c.advisor_id for c in shown if c.advisor_id})
+    advisors = timeline.account_names(session, {c.advisor_id for c in shown if c.advisor_id})
     return renderer.render(request, "staff/board.html", {
         **_common(request, region, principal), "columns": columns, "advisors": advisors,
         "conflict": request.query_params.get("conflict")}, region=region, page="staff_board")
 
 
+@router.get("/pipeline/{stage_key}", response_class=HTMLResponse)
+def stage_list(request: Request, session: SessionDep, renderer: RendererDep,
+               region: StaffRegionDep, principal: PagePrincipalDep,
+               stage_key: Annotated[str, Path(max_length=40)], page: Page = 1) -> HTMLResponse:
+    """Every inquiry at one stage, page by page, in the board's order."""
+    stage = region.config.pipeline.stage(stage_key)
+    if stage is None:
+        raise HTTPException(status_code=404, detail=gettext("This stage does not exist."))
+    total = rules.stage_counts(session, region.slug).get(stage.key, 0)
+    pager = Pager(max(page, 1), STAGE_PAGE, total)
+    rows = rules.stage_cards(session, region.slug, [stage.key], newest_first=not stage.open,
+                             limit=STAGE_PAGE, offset=(pager.page - 1) * STAGE_PAGE)
+    audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
+                 address=client_address(request), count=len(rows), part="stage")
+    session.commit()
+    return renderer.render(request, "staff/stage.html", {
+        **_common(request, region, principal), "stage": stage,
+        "stage_name": stage_label(region, stage.key), "rows": rows, "pager": pager,
+        "advisors": timeline.account_names(session, {r.advisor_id for r in rows
+                                                     if r.advisor_id})},
+        region=region, page="staff_board")
+
+
 @router.post("/inquiries", response_class=HTMLResponse, dependencies=[CSRF_CHECKED])
 def search(request: Request, session: SessionDep, renderer: RendererDep,
            region: StaffRegionDep, principal: PagePrincipalDep, name: Text = "",
-           email: Text = "") -> HTMLResponse:
-    """Inquiries by name or e-mail address (sent in the body, never in the URL)."""
+           email: Text = "", page: Annotated[Page, Form()] = 1) -> HTMLResponse:
+    """Inquiries by name or e-mail address (sent in the body, never in the URL), page by
+    page."""
     criteria = InquiryCriteria(name=name.strip() or None, email=email.strip() or None,
-                               per_page=100)
+                               page=max(page, 1), per_page=SEARCH_PAGE)
     total, rows = rules.find_inquiries(session, region.slug, criteria)
     audit.record(session, principal.user, "list", region_slug=region.slug, target="inquiries",
                  address=client_address(request), count=len(rows), part="search")
     session.commit()
     return renderer.render(request, "staff/inquiries.html", {
         **_common(request, region, principal), "rows": rows, "total": total, "name": name,
-        "email": email}, region=region, page="staff_board")
+        "email": email, "pager": Pager(criteria.page, SEARCH_PAGE, total),
+        "advisors": timeline.account_names(session, {r.advisor_id for r in rows
+                                                     if r.advisor_id})},
+        region=region, page="staff_board")
 
 
 # -- one inquiry ---------------------------------------------------------------------------
@@ -157,7 +188,7 @@ def _detail(request: Request, instance: InstanceDep, session: Session, renderer:
             region: RegionFolder, principal: Principal, inquiry: Inquiry,
             problem: str | None = None) -> HTMLResponse:
     rows = rules.inquiry_timeline(session, inquiry)
-    advisor = timeline.account_emails(session, {inquiry.advisor_id} if inquiry.advisor_id
+    advisor = timeline.account_names(session, {inquiry.advisor_id} if inquiry.advisor_id
                                       else set())
     return renderer.render(request, "staff/inquiry.html", {
         **_common(request, region, principal), "inquiry": inquiry,
@@ -167,7 +198,7 @@ def _detail(request: Request, instance: InstanceDep, session: Session, renderer:
         "timeline": timeline_items(session, region, rows),
         "verdict": eligibility(instance, region.slug, inquiry),
         "kinds": [(kind, kind_label(kind)) for kind in STAFF_KINDS],
-        "sectors": [s.slug for s in SECTORS],
+        "sectors": [s.slug for s in SECTORS], "choices": inquiry_choices(region.config),
         "problem": gettext(FIELD_LABELS[problem]) if problem in FIELD_LABELS else problem,
         "conflict": request.query_params.get("conflict")},
         region=region, page="staff_inquiry", status_code=422 if problem else 200)

@@ -118,15 +118,16 @@ def stage_counts(session: Session, region_slug: str) -> dict[str, int]:
 
 
 def stage_cards(session: Session, region_slug: str, keys: list[str], *, newest_first: bool,
-                limit: int) -> list[Inquiry]:
+                limit: int, offset: int = 0) -> list[Inquiry]:
     """Inquiries (not erased) at the stages ``keys``: those waiting longest first, or the
-    latest arrivals first; at most ``limit``."""
+    latest arrivals first; at most ``limit``, after the first ``offset``."""
     order = col(Inquiry.stage_changed_at).desc() if newest_first \
         else col(Inquiry.stage_changed_at)
     return list(session.exec(_region_query(region_slug)
                              .where(col(Inquiry.erased_at).is_(None),
                                     col(Inquiry.stage).in_(keys))
-                             .order_by(order, col(Inquiry.id)).limit(limit)).all())
+                             .order_by(order, col(Inquiry.id)).offset(offset)
+                             .limit(limit)).all())
 
 
 def region_advisors(session: Session, region_slug: str) -> list[UserAccount]:

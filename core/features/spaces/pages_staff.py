@@ -17,6 +17,7 @@ from campagne.api.security import client_address
 from campagne.auth import audit
 from campagne.auth.access import Principal
 from campagne.features.spaces import booking_actions, bookings
+from campagne.features.spaces.confirmation import SLOT_LABELS
 from campagne.features.spaces.models import BookingSlot, Space
 from campagne.features.spaces.records import (
     SeatsBelowBookings,
@@ -29,9 +30,10 @@ from campagne.features.spaces.records import (
     update_space,
 )
 from campagne.features.spaces.schemas import SpaceFields, SpaceUpdate
-from campagne.i18n import gettext
+from campagne.i18n import format_day, gettext
 from campagne.models import Member
 from campagne.regions import RegionFolder
+from campagne.web.confirm import ConfirmField, Question, ask, confirmed
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import StaffRegionDep
@@ -173,11 +175,18 @@ def edit(request: Request, session: SessionDep, renderer: RendererDep,
 
 
 @router.post("/{space_id}/deactivate", dependencies=[CSRF_CHECKED])
-def deactivate(request: Request, session: SessionDep, region: StaffRegionDep,
-               principal: PagePrincipalDep, space_id: Id) -> Response:
-    """Close the space to new bookings."""
+def deactivate(request: Request, session: SessionDep, renderer: RendererDep,
+               region: StaffRegionDep, principal: PagePrincipalDep, space_id: Id,
+               confirm: ConfirmField = "") -> Response:
+    """Close the space to new bookings, once confirmed."""
     _writer(region, principal)
     space = _space_or_404(session, region.slug, space_id)
+    if space.active and not confirmed(confirm):
+        return ask(request, renderer, Question(
+            title=gettext("Close %(space)s to bookings?") % {"space": space.name},
+            consequence=gettext("No new booking is taken; the bookings made stay."),
+            button=gettext("Close to bookings"),
+            back=f"/{region.slug}/staff/spaces/{space_id}"), region=region, page="staff_spaces")
     if space.active:
         try:
             update_space(session, space, SpaceUpdate(version=space.version, active=False))
@@ -226,15 +235,29 @@ def _region_member(session: Session, slug: str, member_id: str) -> int | None:
 
 
 @router.post("/{space_id}/bookings/{booking_id}/cancel", dependencies=[CSRF_CHECKED])
-def cancel(request: Request, session: SessionDep, region: StaffRegionDep,
-           principal: PagePrincipalDep, space_id: Id, booking_id: Id) -> Response:
-    """Cancel a booking of the space (the seat is free again)."""
+def cancel(request: Request, session: SessionDep, renderer: RendererDep,
+           region: StaffRegionDep, principal: PagePrincipalDep, space_id: Id, booking_id: Id,
+           confirm: ConfirmField = "") -> Response:
+    """Cancel a booking of the space, once confirmed (the seat is free again)."""
     _writer(region, principal)
     booking = bookings.region_booking(session, region_id(session, region.slug), space_id,
                                       booking_id)
     if booking is None:
         raise HTTPException(status_code=404, detail=gettext("This booking does not exist."))
     day = booking.day
+    if not confirmed(confirm):
+        member = session.get(Member, booking.member_id) if booking.member_id else None
+        person = f"{member.first_name} {member.last_name}" if member \
+            else booking.guest_name or ""
+        return ask(request, renderer, Question(
+            title=gettext("Cancel the booking of %(name)s?") % {"name": person},
+            consequence=gettext("%(when)s, %(day)s: the desk is free again for someone "
+                                "else.") % {
+                "when": gettext(SLOT_LABELS.get(booking.slot, booking.slot)),
+                "day": format_day(day, "full")},
+            button=gettext("Cancel the booking"),
+            back=f"/{region.slug}/staff/spaces/{space_id}?day={day}"),
+            region=region, page="staff_spaces")
     booking_actions.cancel_booking(session, principal, region.slug, booking,
                                    address=client_address(request))
     return RedirectResponse(f"/{region.slug}/staff/spaces/{space_id}?day={day}",

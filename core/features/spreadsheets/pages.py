@@ -42,6 +42,7 @@ from campagne.web.capped_upload import CappedUploadRoute
 from campagne.web.pages import RendererDep
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import STATUSES, StaffRegionDep
+from campagne.web.timeline_view import stage_label
 
 router = APIRouter(prefix="/{slug}/staff", include_in_schema=False,
                    dependencies=[SIGNED_IN_PAGE])
@@ -68,6 +69,7 @@ def _render(request: Request, renderer: RendererDep, region: RegionFolder, templ
     return renderer.render(request, f"account/{template}", {
         "can_write": True, **context, "csrf": request.state.csrf_token,
         "kinds": [k.value for k in Kind],
+        "stages": [(s.key, stage_label(region, s.key)) for s in region.config.pipeline.stages],
         "sectors": [s.slug for s in SECTORS]}, region=region, page="staff",
         status_code=status_code)
 

@@ -275,7 +275,12 @@ def test_administrator_blocks_an_account_and_ends_its_sessions(w: World) -> None
 
         target = find_account(session, EMAILS["staff_orne"])
         assert target and str(target.id) in ids
-    blocked = w.client.post(f"/admin/users/{target.id}/block", data={"csrf": csrf})
+    asked = w.client.post(f"/admin/users/{target.id}/block", data={"csrf": csrf})
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.text
+    assert f'action="/admin/users/{target.id}/block"' in asked.text
+    assert w.client.get("/api/v1/regions/orne/members", headers=victim).status_code == 200
+    blocked = w.client.post(f"/admin/users/{target.id}/block",
+                            data={"csrf": csrf, "confirm": "yes"})
     assert blocked.status_code == 200
     assert w.client.get("/api/v1/regions/orne/members", headers=victim).status_code == 401
 

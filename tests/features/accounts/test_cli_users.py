@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from campagne.auth.models import AuditEvent, UserAccount
 from campagne.cli import main
+from campagne.db import make_engine
 from campagne.models import Consent, Member, MemberStatus
 from campagne.regions import reference_region_paths
 from campagne.retention import purge
@@ -42,6 +43,33 @@ def test_create_staff_with_password_stdin_on_the_demo_database(
     assert "Created staff account new@example.org" in capsys.readouterr().out
     assert main(["users", "list"]) == 0
     assert "new@example.org\tstaff\tactive" in capsys.readouterr().out
+
+
+def test_the_name_staff_pages_show_is_set_from_the_command_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    demo_folder(tmp_path, monkeypatch)
+    assert main(["users", "create", "claire@example.org", "--role", "staff", "--region",
+                 "gers", "--invite", "--name", "Claire Conseil"]) == 0
+    assert main(["users", "list"]) == 0
+    assert "claire@example.org\tstaff\tactive\tClaire Conseil" in capsys.readouterr().out
+    assert main(["users", "set-name", "claire@example.org", "  Claire   Dupuy "]) == 0
+    assert "shown as Claire Dupuy" in capsys.readouterr().out
+    assert main(["users", "set-name", "claire@example.org", ""]) == 0
+    assert "shown as claire@example.org" in capsys.readouterr().out
+    assert main(["users", "set-name", "claire@example.org", "x" * 121]) == 2
+    assert "120 characters at most" in capsys.readouterr().err
+    engine = make_engine(f"sqlite:///{tmp_path / 'campagne-demo.db'}")
+    try:
+        with Session(engine) as session:
+            account = session.exec(select(UserAccount).where(
+                UserAccount.email == "claire@example.org")).one()
+            assert account.display_name is None
+            renamed = session.exec(select(AuditEvent).where(
+                AuditEvent.action == "account_renamed")).all()
+            assert len(renamed) == 2
+    finally:
+        engine.dispose()
 
 
 def test_bad_requests_exit_2_without_traceback(

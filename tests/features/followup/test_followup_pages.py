@@ -55,8 +55,14 @@ def test_staff_record_a_milestone_and_a_service(w: World) -> None:
     removal = re.search(rf'action="{_page(w)}/milestones/(\d+)/delete"', shown)
     assert removal, "a removal form per milestone"
     url = f"{_page(w)}/milestones/{removal.group(1)}/delete"
-    assert w.client.post(url, data={"csrf": csrf}).status_code == 303
-    assert w.client.post(url, data={"csrf": csrf}).status_code == 303, "a second click"
+    asked = w.client.post(url, data={"csrf": csrf})  # first, a page asks
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.text
+    assert "Workspace found" in asked.text and f'action="{url}"' in asked.text
+    assert '<th scope="row">Workspace found</th>' in w.client.get(_page(w)).text
+    confirmed = {"csrf": csrf, "confirm": "yes"}
+    assert w.client.post(url, data=confirmed).status_code == 303
+    assert w.client.post(url, data=confirmed).status_code == 303, "a second click"
+    assert w.client.post(url, data={"csrf": csrf}).status_code == 303, "gone: nothing to ask"
     assert '<th scope="row">Workspace found</th>' not in w.client.get(_page(w)).text
 
 

@@ -58,15 +58,27 @@ def test_staff_plan_change_and_run_a_meetup_on_pages(tmp_path: Path, database_ur
         marked = w.client.post(f"{url}/attendance", data={
             "csrf": csrf, "mark": [f"{ids[0]}:yes", f"{ids[1]}:no"]}, follow_redirects=False)
         assert marked.headers["location"].endswith("notice=attendance")
-        cancelled = w.client.post(f"{url}/registrations/{ids[1]}/cancel", data={"csrf": csrf},
-                                  follow_redirects=False)
+        asked = w.client.post(f"{url}/registrations/{ids[1]}/cancel", data={"csrf": csrf})
+        assert asked.status_code == 200 and "Bruno" in asked.text  # first, a page asks
+        assert 'name="confirm" value="yes"' in asked.text
+        assert w.client.get(f"{GERS}/{event_id}").json()["places_left"] == 0
+        assert w.client.post(f"{url}/registrations/999999/cancel",
+                             data={"csrf": csrf}).status_code == 404
+        cancelled = w.client.post(f"{url}/registrations/{ids[1]}/cancel",
+                                  data={"csrf": csrf, "confirm": "yes"}, follow_redirects=False)
         assert cancelled.status_code == 303
         assert w.client.get(f"{GERS}/{event_id}").json()["places_left"] == 1
         rows = w.client.get(f"{GERS}/{event_id}/registrations",
                             headers=w.headers("staff_gers")).json()
         assert [(r["status"], r["attended"]) for r in rows] == [("confirmed", True),
                                                                 ("cancelled", False)]
-        off = w.client.post(f"{url}/cancel", data={"csrf": csrf, "version": str(after["version"])},
+        asked = w.client.post(f"{url}/cancel", data={"csrf": csrf,
+                                                     "version": str(after["version"])})
+        assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.text
+        assert f'name="version" value="{after["version"]}"' in asked.text  # sent again
+        assert w.client.get(f"{GERS}/{event_id}").json()["status"] != "cancelled"
+        off = w.client.post(f"{url}/cancel", data={"csrf": csrf, "confirm": "yes",
+                                                   "version": str(after["version"])},
                             follow_redirects=False)
         assert off.headers["location"].endswith("notice=saved")
         assert w.client.get(f"{GERS}/{event_id}").json()["status"] == "cancelled"

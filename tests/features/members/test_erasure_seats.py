@@ -93,8 +93,10 @@ def erase(w: World, how: str, member_id: int) -> None:
         assert answer.status_code == 200 and answer.json()["erased"]
     elif how == "page":
         csrf = sign_in(w, "staff_gers")
+        asked = w.client.post(f"/gers/staff/members/{member_id}/erase", data={"csrf": csrf})
+        assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.text
         answer = w.client.post(f"/gers/staff/members/{member_id}/erase",
-                               data={"csrf": csrf}, follow_redirects=False)
+                               data={"csrf": csrf, "confirm": "yes"}, follow_redirects=False)
         assert answer.status_code == 303
     else:
         with Session(w.instance.engine) as session:

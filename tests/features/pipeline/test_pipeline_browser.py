@@ -4,6 +4,7 @@ the member's whole history. No console error, no failed load, no CSP violation."
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,9 @@ def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         gers = session.exec(select(Region.id).where(Region.slug == "gers")).one()
         session.add(Inquiry(region_id=gers, first_name="Camille", last_name="Navigatrice",
                             email="camille.navigatrice@example.org",
-                            sector_slug="it_internet_ecommerce", stage="new", synthetic=True))
+                            sector_slug="it_internet_ecommerce", stage="new", synthetic=True,
+                            # waiting longest: first in its column of the board
+                            stage_changed_at=dt.datetime(2020, 1, 6, tzinfo=dt.UTC)))
         session.commit()
     try:
         with served(create_app(instance), "pipeline-live") as url:

@@ -19,6 +19,9 @@ from campagne.models import Region
 from campagne.operations.models import Inquiry
 from campagne.operations.timeline import programme_today
 
+# Waiting longer than every demo inquiry: its card comes first in its column.
+LONG_AGO = dt.datetime(2020, 1, 6, tzinfo=dt.UTC)
+
 
 @pytest.fixture
 def w(tmp_path: Path, database_url: str) -> Iterator[World]:
@@ -82,7 +85,7 @@ def test_todays_page_lists_what_is_due_new_inquiries_and_meetups(w: World) -> No
 
 
 def test_the_board_moves_cards_with_a_form(w: World) -> None:
-    inquiry = new_inquiry(w, last_name="Tableau")
+    inquiry = new_inquiry(w, last_name="Tableau", stage_changed_at=LONG_AGO)
     client, csrf = sign_in(w, "staff_gers")
     board = client.get("/gers/staff/pipeline?lang=fr").text
     for key in ("new", "contacted", "discovery_visit", "project_under_way", "settled",
@@ -113,7 +116,7 @@ def test_the_board_moves_cards_with_a_form(w: World) -> None:
 
 
 def test_read_only_staff_see_the_board_without_forms(w: World) -> None:
-    inquiry = new_inquiry(w)
+    inquiry = new_inquiry(w, stage_changed_at=LONG_AGO)
     client, csrf = sign_in(w, "reader_gers")
     board = client.get("/gers/staff/pipeline").text
     assert f'id="inquiry-{inquiry}"' in board and "/stage\"" not in board
@@ -204,6 +207,22 @@ def test_a_long_column_shows_those_waiting_longest(w: World) -> None:
     column = board.split('id="stage-discovery_visit"')[1].split("</section>")[0]
     count = int(re.search(r'<span class="count">\((\d+)\)</span>', column).group(1))  # type: ignore[union-attr]
     assert count >= 60
-    assert column.count('class="board-card"') == 50
-    assert "P00 Longue" in column and "P59 Longue" not in column
-    assert "Les 50 qui attendent depuis le plus longtemps sont affichées" in column
+    assert column.count('class="board-card"') == 10
+    assert "P00 Longue" in column and "P09 Longue" in column and "P10 Longue" not in column
+    assert "Les 10 qui attendent depuis le plus longtemps sont affichées" in column
+    assert 'href="/gers/staff/pipeline/discovery_visit"' in column
+    first = client.get("/gers/staff/pipeline/discovery_visit?lang=fr")
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
+    assert f"{count} demandes à cette étape" in first.text
+    assert first.text.count("Longue</a>") == 50  # a page of the list, in the board's order
+    assert first.text.index("P00 Longue") < first.text.index("P01 Longue")
+    assert 'href="/gers/staff/pipeline/discovery_visit?page=2"' in first.text
+    assert 'aria-current="page"' in first.text.split('class="pager"')[1]
+    second = client.get("/gers/staff/pipeline/discovery_visit?page=2").text
+    assert "P59 Longue" in second and "P00 Longue" not in second
+    assert second.count("Longue</a>") == 60 - 50 and second.count("<tr>") == count - 50 + 1
+    past = client.get("/gers/staff/pipeline/discovery_visit?page=9").text
+    assert "Longue</a>" not in past and "Revenir à la première page" in past
+    assert client.get("/gers/staff/pipeline/nowhere").status_code == 404
+    empty = client.get("/gers/staff/pipeline/not_pursued").text
+    assert "Longue" not in empty

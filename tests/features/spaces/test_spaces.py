@@ -389,7 +389,21 @@ def test_staff_pages_manage_spaces_and_bookings(w: World) -> None:
     saved = client.post(url, data={"csrf": csrf, "version": "1", "name": "Tiers-lieu",
                                    "commune": "Auch", "seats": "2", "free_for_members": "on"})
     assert saved.headers["location"] == url
-    closed = client.post(f"{url}/deactivate", data={"csrf": csrf})
+    cancel = re.search(rf'action="({url}/bookings/\d+/cancel)"', page.text)
+    assert cancel, "a cancel button per booking"
+    asked = client.post(cancel.group(1), data={"csrf": csrf})  # first, a page asks
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.text
+    assert f"{member.first_name} {member.last_name}" in asked.text
+    assert "Aucune réservation ce jour-là" not in client.get(f"{url}?day={day}").text
+    cancelled = client.post(cancel.group(1), data={"csrf": csrf, "confirm": "yes"})
+    assert cancelled.headers["location"] == f"{url}?day={day}"
+    assert "Annulée" in client.get(f"{url}?day={day}&lang=fr").text
+    asked = client.post(f"{url}/deactivate", data={"csrf": csrf})
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.text
+    with Session(w.instance.engine) as session:
+        space = session.get(Space, space_id)
+        assert space and space.active
+    closed = client.post(f"{url}/deactivate", data={"csrf": csrf, "confirm": "yes"})
     assert closed.status_code == 303
     with Session(w.instance.engine) as session:
         space = session.get(Space, space_id)
