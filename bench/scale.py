@@ -11,8 +11,9 @@ What it does:
    codes of the départements (``--regions``, 101 in all by default); ``--members`` members
    in the Gers and ``--others`` in each other region, written with bulk inserts (names
    ``Prénom{n} Nom{n}``, 400 communes, every sector and status); one staff account of the
-   Gers; ``VACUUM ANALYZE`` (``ANALYZE`` on SQLite). SQLite in a temporary folder when ``--db`` is not given, else the
-   schema ``campagne_bench_scale`` of that PostgreSQL (dropped and made again).
+   Gers; ``VACUUM ANALYZE`` (``ANALYZE`` on SQLite). SQLite in a temporary folder when
+   ``--db`` is not given, else the schema ``campagne_bench_scale`` of that PostgreSQL
+   (dropped and made again).
 2. **Servers**: ``uvicorn --factory campagne.app:create_app_from_env`` with ``--workers``
    (1 and 2 by default), configured by ``CAMPAGNE_*`` variables only, without access log.
 3. **Latency**: ``--requests`` sequential requests (after 3 unmeasured ones) of each
