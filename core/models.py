@@ -97,7 +97,7 @@ class Member(SQLModel, table=True):
     __table_args__ = (Index("ix_member_region_id_id", "region_id", "id"),
                       Index("ix_member_region_status_id", "region_id", "status", "id"),
                       Index("ix_member_region_sector_id", "region_id", "sector_slug", "id"),
-                      Index("ix_member_region_commune", "region_id", text("lower(commune)")),
+                      Index("ix_member_region_commune", "region_id", text("lower(commune)"), "id"),
                       Index("ix_member_figures", "region_id", "sector_slug", "status",
                             "synthetic"),
                       MEMBER_EMAIL.index(), MEMBER_SIRET.index())  # one record per person

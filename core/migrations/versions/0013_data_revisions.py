@@ -18,7 +18,7 @@ def upgrade() -> None:
     """Add ``data_revision`` (scope 0 counts for every region) and the indexes of the staff
     lists: (region, id) for pages newest first and the streamed exports, (region, status, id)
     and (region, sector, id) for the lists by status and by sector, (region, commune)
-    for the search by commune and, on PostgreSQL, a trigram index for the search by name
+    for the search by commune (newest first) and, on PostgreSQL, a trigram index for the search by name
     (when the ``pg_trgm`` extension is available: it comes with PostgreSQL's contrib)."""
     op.create_table('data_revision',
     sa.Column('scope', sa.Integer(), autoincrement=False, nullable=False),
@@ -32,7 +32,7 @@ def upgrade() -> None:
                               unique=False)
         batch_op.create_index('ix_member_region_sector_id', ['region_id', 'sector_slug', 'id'],
                               unique=False)
-    op.execute(sa.text("CREATE INDEX ix_member_region_commune ON member (region_id, lower(commune))"))
+    op.execute(sa.text("CREATE INDEX ix_member_region_commune ON member (region_id, lower(commune), id)"))
     if op.get_bind().dialect.name == "postgresql":
         _trigram_index()
 
