@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from campagne.api.bounds import Page, Version
+from campagne.api.bounds import Id, Page, Version
 from campagne.input_types import InputModel, IsoDate, not_nullable
 from campagne.taxonomy import SECTORS_BY_SLUG
 
@@ -51,6 +51,11 @@ class MemberPage(BaseModel):
     items: list[MemberOut]
 
 
+BEFORE = ("Only records whose id is below this one: give the last id of the page read to get "
+          "the next one (as fast at the millionth record as at the first; `page` counts "
+          "from there). The total still counts every record that matches.")
+
+
 class MemberSearch(InputModel):
     """Search criteria, sent in a body so that names never appear in a URL."""
 
@@ -62,6 +67,7 @@ class MemberSearch(InputModel):
     status: StatusValue | None = None
     page: Page = 1
     per_page: int = Field(default=50, ge=1, le=200)
+    before: Id | None = Field(default=None, description=BEFORE)
 
 
 class SelfUpdate(InputModel):

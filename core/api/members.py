@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from campagne.api.bounds import Id, Page
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.member_schemas import (
+    BEFORE,
     ConsentIn,
     MemberOut,
     MemberPage,
@@ -96,6 +97,8 @@ def search_members(session: Session, region_slug: str, search: MemberSearch) -> 
     else:
         key = ("member_count", search.sector, (search.commune or "").lower(), search.status)
         total = region_figure(engine, region_slug, key, count)
+    if search.before is not None:  # keyset: the next page starts below the last id seen
+        query = query.where(col(Member.id) < _inline("before", search.before))
     page_ids = (query.order_by(col(Member.id).desc())
                 .offset((search.page - 1) * search.per_page).limit(search.per_page))
     rows = session.exec(select(Member).where(col(Member.id).in_(page_ids.scalar_subquery()))
@@ -111,10 +114,12 @@ def list_members(
     status: StatusValue | None = None,
     page: Annotated[Page, Query()] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[Id | None, Query(description=BEFORE)] = None,
 ) -> MemberPage:
     """Paginated list filtered by sector and status; search by name or commune with
     ``POST .../members/search`` (docs/decisions/0001-no-personal-data-in-urls.md)."""
-    search = MemberSearch(sector=sector, status=status, page=page, per_page=per_page)
+    search = MemberSearch(sector=sector, status=status, page=page, per_page=per_page,
+                          before=before)
     return _audited_search(request, session, principal, region.slug, search)
 
 

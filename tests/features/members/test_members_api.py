@@ -97,6 +97,22 @@ def test_a_search_takes_quotes_wildcards_and_whole_names_literally(w: World) -> 
     assert "O'Brien" in names({"commune": "l'isle-jourdain"})  # demo members live there too
 
 
+def test_the_next_page_below_the_last_id_read(w: World) -> None:
+    staff = w.headers("staff_gers")
+    url = "/api/v1/regions/gers/members"
+    whole = w.client.get(url, headers=staff, params={"per_page": 12}).json()
+    first = w.client.get(url, headers=staff, params={"per_page": 6}).json()
+    ids = [item["id"] for item in first["items"]]
+    after = w.client.get(url, headers=staff, params={"per_page": 6, "before": ids[-1]}).json()
+    assert ids + [item["id"] for item in after["items"]] == [
+        item["id"] for item in whole["items"]]
+    assert after["total"] == whole["total"]  # every record that matches, still
+    searched = w.client.post(f"{url}/search", headers=staff, json={
+        "per_page": 6, "before": ids[-1]}).json()
+    assert searched["items"] == after["items"]
+    assert w.client.get(url, headers=staff, params={"before": 0}).status_code == 422
+
+
 def test_concurrent_edits_answer_409(w: World) -> None:
     staff = w.headers("staff_gers")
     url = f"/api/v1/regions/gers/members/{w.gers_member}"
