@@ -228,10 +228,11 @@ def change_a_member(client: httpx.Client, auth: dict[str, str], member_id: int) 
                      json={"version": record["version"], "status": following}))
 
 
-def endpoints(auth: dict[str, str], members: int) -> dict[str, Callable[[httpx.Client],
-                                                                         httpx.Response]]:
-    """What is measured, by label."""
+def endpoints(auth: dict[str, str], members: int, first_id: int
+              ) -> dict[str, Callable[[httpx.Client], httpx.Response]]:
+    """What is measured, by label (the Gers's ids run from ``first_id``)."""
     deep = max(1, min(members // 50 // 2, 20_000))  # a page in the middle of the list
+    middle = first_id + members // 2
 
     def search(criteria: dict[str, Any]) -> Callable[[httpx.Client], httpx.Response]:
         return lambda c: c.post(f"{API}/members/search", headers=auth, json=criteria)
@@ -243,6 +244,8 @@ def endpoints(auth: dict[str, str], members: int) -> dict[str, Callable[[httpx.C
         "staff list, first page": lambda c: c.get(f"{API}/members", headers=auth),
         f"staff list, page {deep}": lambda c: c.get(f"{API}/members", headers=auth,
                                                      params={"page": deep}),
+        "staff list, same depth by before=id": lambda c: c.get(
+            f"{API}/members", headers=auth, params={"before": middle}),
         "staff search: name": search({"name": f"nom{members // 3}"}),
         "staff search: name, no match": search({"name": "zzzz"}),
         "staff search: commune": search({"commune": "Commune 17"}),
@@ -301,7 +304,7 @@ def measure(url: str, folders: list[Path], workers: int, args: argparse.Namespac
         start_mb = [memory_mb(pid, "VmRSS") for pid in pids]
         with httpx.Client(base_url=server.base, trust_env=False, timeout=120) as client:
             auth = staff_headers(client)
-            measured = endpoints(auth, args.members)
+            measured = endpoints(auth, args.members, member_id)
             latency = {label: timed(client, request, args.requests)
                        for label, request in measured.items()}
             after_change = {}
