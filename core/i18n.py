@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import math
 import re
 from contextvars import ContextVar
 from functools import cache, lru_cache
@@ -23,6 +24,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import NumberPattern, format_decimal, parse_pattern
 from babel.numbers import format_currency as babel_format_currency
 from babel.support import Translations
+from babel.units import format_unit
 
 SUPPORTED = ("fr", "en")
 #: Moments are shown in the time of the programmes (metropolitan France).
@@ -164,6 +166,17 @@ def format_moment(value: dt.datetime, *, locale: str | None = None) -> str:
     (``7 déc. 2026, 03:30:00`` in French)."""
     return str(babel_format_datetime(value, format="medium", tzinfo=PARIS,
                                      locale=babel_locale(locale or current_locale.get())))
+
+
+def format_wait(seconds: float, *, locale: str | None = None) -> str:
+    """A wait or a window in words for ``locale``, by default the current language, rounded
+    up (never said shorter than it is): to the minute, to the hour from two hours on
+    (``12 minutes``, ``3 heures``)."""
+    minutes = max(1, math.ceil(seconds / 60))
+    value, unit = ((minutes, "duration-minute") if minutes < 120
+                   else (math.ceil(minutes / 60), "duration-hour"))
+    return str(format_unit(value, unit, length="long",
+                           locale=babel_locale(locale or current_locale.get())))
 
 
 def format_day(value: dt.date, form: str = "long", *, locale: str | None = None) -> str:

@@ -104,8 +104,13 @@ class CampagneSettings(BaseSettings):
     stats_licence_name: str = "Licence Ouverte / Open Licence 2.0"
     stats_licence_url: str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
     # Public inquiry form (see docs/operations.md)
-    inquiry_rate_limit: int = Field(default=5, ge=1,
-                                    description="Inquiries accepted per client address per window")
+    inquiry_rate_limit: int = Field(
+        default=5, ge=1,
+        description="Inquiries accepted per (client address, e-mail address) pair per window")
+    inquiry_address_limit: int = Field(
+        default=60, ge=1,
+        description="Inquiries accepted per client address per window, whatever the e-mail "
+                    "addresses (a flood's ceiling; a shared connection serves many people)")
     inquiry_rate_window_minutes: int = Field(default=60, ge=1)
     # Spreadsheet imports (see docs/operations.md)
     sheet_max_unpacked_mb: int = Field(

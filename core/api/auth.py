@@ -12,17 +12,17 @@ from campagne.api.member_schemas import TokenOut
 from campagne.api.security import SIGNED_IN, client_address
 from campagne.auth import tokens
 from campagne.auth.models import Credential, CredentialKind
-from campagne.auth.signin import SignInRefused, sign_in
+from campagne.auth.signin import SignInRefused, refusal_text, sign_in
 
+BUSY = "Too many sign-ins at once; retry in a moment"
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 protected = APIRouter(prefix="/api/v1/auth", tags=["auth"], dependencies=[SIGNED_IN])
-REFUSALS = {429: "Too many failed sign-ins; wait and retry",
-            503: "Too many sign-ins at once; retry in a moment"}
 
 
 @router.post("/token", summary="Get a bearer token (OAuth2 password flow)",
              responses={401: {"description": "Wrong e-mail address or password"},
-                        429: {"description": "Too many failed sign-ins; wait and retry"}})
+                        429: {"description": "Too many failed sign-ins; the detail says "
+                                             "for how long (Retry-After)"}})
 def issue_token(request: Request, response: Response, instance: InstanceDep,
                 session: SessionDep,
                 form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
@@ -32,7 +32,8 @@ def issue_token(request: Request, response: Response, instance: InstanceDep,
         user = sign_in(session, instance.settings, form.username, form.password,
                        client_address(request), "api")
     except SignInRefused as refused:
-        raise HTTPException(status_code=refused.status, detail=REFUSALS[refused.status],
+        detail = refusal_text(refused) if refused.status == 429 else BUSY
+        raise HTTPException(status_code=refused.status, detail=detail,
                             headers={"Retry-After": str(refused.retry_after)}) from None
     if user is None:
         raise HTTPException(status_code=401, detail="Wrong e-mail address or password",

@@ -5,6 +5,7 @@ e-mails per address, a few sign-ups per person. Sign-in has its own counters
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -25,3 +26,18 @@ def take(session: Session, settings: CampagneSettings, key: str) -> bool:
     session.add(LoginAttempt(key=key[:250]))
     session.commit()
     return True
+
+
+def retry_after(session: Session, settings: CampagneSettings, keys: tuple[str, ...]) -> int:
+    """Seconds until every one of ``keys`` may be used again: when the oldest use counted in
+    the window of each leaves it (at least one; the value of a ``Retry-After`` header)."""
+    window = dt.timedelta(minutes=settings.login_window_minutes)
+    now = utc_now()
+    wait = 1
+    for key in keys:
+        oldest = session.exec(select(func.min(LoginAttempt.at)).where(
+            LoginAttempt.key == key[:250], col(LoginAttempt.at) > now - window)).one()
+        if oldest is not None:
+            aware = oldest if oldest.tzinfo else oldest.replace(tzinfo=dt.UTC)
+            wait = max(wait, math.ceil((aware + window - now).total_seconds()))
+    return wait

@@ -13,6 +13,7 @@ from campagne.auth.audit import record
 from campagne.auth.models import AuditEvent, UserAccount
 from campagne.auth.passwords import HashingBusy, hashing_slot, verify_password
 from campagne.auth.tokens import digest
+from campagne.i18n import format_wait, gettext
 from campagne.models import utc_now
 from campagne.settings import CampagneSettings
 
@@ -30,6 +31,15 @@ class SignInRefused(Exception):
         self.status = status
         self.retry_after = retry_after
 
+
+
+def refusal_text(refused: SignInRefused) -> str:
+    """What was limited and for how long, in the current language (the page's error, the
+    API's detail); a 503 lasts a moment (``Retry-After`` says how long)."""
+    if refused.status == 429:
+        return gettext("Too many failed sign-ins to this account or from your network. "
+                       "Try again in %(wait)s.") % {"wait": format_wait(refused.retry_after)}
+    return gettext("Too many sign-ins at once. Try again in a moment.")
 
 def sign_in(session: Session, settings: CampagneSettings, email: str, password: str,
             address: str | None, channel: str) -> UserAccount | None:

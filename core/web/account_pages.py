@@ -15,7 +15,7 @@ from campagne.api.security import client_address
 from campagne.auth import audit, ratelimit, signin, tokens
 from campagne.auth.accounts import AccountError, find_account, normalise_email, set_password
 from campagne.auth.models import CredentialKind, Role
-from campagne.auth.signin import SignInRefused
+from campagne.auth.signin import SignInRefused, refusal_text
 from campagne.gdpr import (
     VersionConflict,
     apply_update,
@@ -70,9 +70,7 @@ def sign_in(request: Request, instance: InstanceDep, session: SessionDep,
                               client_address(request), "pages")
     except SignInRefused as refused:
         refusal = _form(request, renderer, "account/sign_in.html", {
-            "error": gettext("Too many failed attempts. Wait a few minutes.")
-            if refused.status == 429 else gettext("Too many sign-ins at once. Try again in a "
-                                                  "moment.")}, status=refused.status)
+            "error": refusal_text(refused)}, status=refused.status)
         refusal.headers["Retry-After"] = str(refused.retry_after)
         return refusal
     if user is None:

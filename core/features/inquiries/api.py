@@ -15,11 +15,9 @@ from campagne.api.security import client_address
 from campagne.features.inquiries import actions
 from campagne.features.inquiries.consents import questions, unknown_keys
 from campagne.features.inquiries.form import clean, form_spec
-from campagne.features.inquiries.intake import (
-    SimulatorProfile,
-    retry_after,
-)
-from campagne.i18n import current_locale
+from campagne.features.inquiries.intake import SimulatorProfile
+from campagne.features.inquiries.rate_limit import explain, limited
+from campagne.i18n import current_locale, gettext
 from campagne.input_types import Flag, InputModel
 from campagne.operations.models import InquirySource
 
@@ -77,6 +75,10 @@ class InquiryAccepted(BaseModel):
 
     id: int
     status: Literal["received"] = "received"
+    acknowledgement: Literal["queued", "delayed", "none"] = Field(
+        description="The acknowledgement e-mail: 'queued' for the address given, 'delayed' "
+                    "when queued but the outbox does not send at the moment, 'none' when "
+                    "no e-mail was queued")
     detail: str
 
 
@@ -102,17 +104,21 @@ def _problems(errors: dict[str, str], unknown: list[str],
 @router.post("", status_code=201, response_model=InquiryAccepted,
              summary="Send an inquiry to the region's programme",
              responses={422: {"description": "A field is missing or not valid (named)"},
-                        429: {"description": "Too many inquiries from this address"}})
+                        429: {"description": "Too many inquiries with this e-mail address "
+                                             "or from this client address (the detail says "
+                                             "which and for how long; Retry-After)"}})
 def send_inquiry(request: Request, body: InquiryIn, region: RegionDep, instance: InstanceDep,
                  session: SessionDep, background: BackgroundTasks) -> Any:
     """Store an inquiry at the first stage of the region's pipeline and acknowledge it by
-    e-mail in the request's language. A few inquiries per client address and hour at most
-    (``CAMPAGNE_INQUIRY_RATE_LIMIT``); beyond, 429 with ``Retry-After``."""
+    e-mail in the request's language. A few inquiries per (client address, e-mail address)
+    and window (``CAMPAGNE_INQUIRY_RATE_LIMIT``), more per client address
+    (``CAMPAGNE_INQUIRY_ADDRESS_LIMIT``); beyond, 429 with ``Retry-After`` and a detail
+    saying which limit and for how long."""
     address = client_address(request)
-    wait = retry_after(session, instance.settings, address)
-    if wait is not None:
-        return JSONResponse({"detail": "Too many inquiries from this address; try later."},
-                            status_code=429, headers={"Retry-After": str(wait)})
+    refused = limited(session, instance.settings, address, body.email or "")
+    if refused is not None:
+        return JSONResponse({"detail": explain(refused)}, status_code=429,
+                            headers={"Retry-After": str(refused.retry_after)})
     locale = current_locale.get()
     spec = form_spec(region.config, locale)
     raw: dict[str, Any] = body.model_dump(exclude={"answers", "profile"})
@@ -123,9 +129,24 @@ def send_inquiry(request: Request, body: InquiryIn, region: RegionDep, instance:
     unasked = unknown_keys(questions(instance.plugins, region, locale), body.consents)
     if inquiry is None or unknown or unasked:
         raise RequestValidationError(_problems(errors, unknown, unasked))
-    row = actions.submit(actions.Context(instance, region, session, background, address),
-                         inquiry, source=InquirySource.API,
-                         profile=body.profile.model_dump(exclude_none=True), locale=locale,
-                         consents=tuple(dict.fromkeys(body.consents)))
-    assert row.id is not None
-    return InquiryAccepted(id=row.id, detail="Inquiry received; the programme will answer.")
+    submitted = actions.submit(
+        actions.Context(instance, region, session, background, address), inquiry,
+        source=InquirySource.API, profile=body.profile.model_dump(exclude_none=True),
+        locale=locale, consents=tuple(dict.fromkeys(body.consents)))
+    assert submitted.inquiry.id is not None
+    return InquiryAccepted(id=submitted.inquiry.id,
+                           acknowledgement=submitted.acknowledged.value,
+                           detail=_accepted_detail(submitted.acknowledged))
+
+
+def _accepted_detail(acknowledged: actions.Acknowledged) -> str:
+    """The status message: it promises an e-mail only when one was queued and the outbox
+    sends (the same rule as the form's thanks page)."""
+    if acknowledged is actions.Acknowledged.QUEUED:
+        return gettext("Inquiry received; the programme will answer. An acknowledgement is "
+                       "on its way to the e-mail address given.")
+    if acknowledged is actions.Acknowledged.DELAYED:
+        return gettext("Inquiry received; the programme will answer. The acknowledgement to "
+                       "the e-mail address given waits to be sent and may come late.")
+    return gettext("Inquiry received; the programme will answer. No e-mail was sent, as no "
+                   "e-mail address was given.")

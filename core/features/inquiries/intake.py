@@ -1,40 +1,35 @@
-"""Receiving an inquiry from someone thinking of moving: the rate limit per client address,
-storing it with its acknowledgement in the mail outbox, then (after the commit) telling the
-plug-ins.
+"""Receiving an inquiry from someone thinking of moving: storing it, counted by the rate
+limits (:mod:`.rate_limit`), with its acknowledgement in the mail outbox, then (after the
+commit) telling the plug-ins.
 
 The inquiry is stored before anything else happens: an e-mail server that is down or a
 failing plug-in never loses it, nor its acknowledgement (``campagne worker`` sends it)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from campagne.auth import audit
-from campagne.auth.models import LoginAttempt
 from campagne.config import RegionConfig
 from campagne.features.inquiries.events import inquiry_event
 from campagne.features.inquiries.form import CleanInquiry, InquiryFormSpec
+from campagne.features.inquiries.rate_limit import count_sending
 from campagne.models import Region, utc_now
 from campagne.operations.models import Inquiry, InquirySource
 from campagne.plugin_manager import CampagnePluginManager
 from campagne.plugin_types import CandidateProfile, InquiryEvent, ProfileField, RegionInfo
 from campagne.profile_fields import FieldValueError, check_value
-from campagne.retention import INQUIRY_KEY
-from campagne.settings import CampagneSettings
 from campagne.taxonomy import SECTORS_BY_SLUG
 
 log = logging.getLogger(__name__)
 FIRST_STAGE = "new"
-RATE_KEY = INQUIRY_KEY  # housekeeping deletes these counters past their own window
 
 
 class SimulatorProfile(BaseModel):
@@ -106,36 +101,6 @@ def prefill_query(profile: CandidateProfile) -> str:
     return urlencode({name: value for name, value in values.items() if value not in (None, "")})
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def retry_after(session: Session, settings: CampagneSettings, address: str | None) -> int | None:
-    """Seconds before ``address`` may send another inquiry; ``None`` when it may now.
-    Counted in the database, so every worker sees the same figure."""
-    window = dt.timedelta(minutes=settings.inquiry_rate_window_minutes)
-    now = utc_now()
-    moments = session.exec(select(LoginAttempt.at).where(
-        LoginAttempt.key == rate_key(address), col(LoginAttempt.at) > now - window)
-        .order_by(col(LoginAttempt.at))).all()
-    excess = len(moments) - settings.inquiry_rate_limit
-    if excess < 0:
-        return None
-    # The wait ends when enough of the counted sendings have left the window.
-    frees_at = _aware(moments[excess]) + window
-    return max(1, math.ceil((frees_at - now).total_seconds()))
-
-
-def rate_key(address: str | None) -> str:
-    """The counter of one client address."""
-    return f"{RATE_KEY}{address or 'unknown'}"[:250]
-
-
-def count_sending(session: Session, address: str | None) -> None:
-    """Count one inquiry (or honeypot catch) from ``address``; the caller commits."""
-    session.add(LoginAttempt(key=rate_key(address)))
-
-
 def entry_stage(config: RegionConfig) -> str:
     """The first stage of the region's pipeline, where new inquiries start (``new`` by
     default)."""
@@ -163,7 +128,7 @@ def store_inquiry(session: Session, region_slug: str, inquiry: CleanInquiry, *,
         stage_changed_at=now, consent_purpose=inquiry.consent_purpose, consent_given_at=now,
         last_contact_at=now.date(), created_at=now, updated_at=now)
     session.add(row)
-    count_sending(session, address)
+    count_sending(session, address, row.email or '')
     session.flush()
     audit.record(session, None, "inquiry_received", region_slug=region_slug,
                  target=f"inquiry:{row.id}", address=address, source=source.value)

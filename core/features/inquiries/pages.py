@@ -18,12 +18,8 @@ from campagne.api.security import client_address
 from campagne.features.inquiries import actions
 from campagne.features.inquiries.consents import questions, ticked_boxes
 from campagne.features.inquiries.form import GROUPS, InquiryFormSpec, clean, form_spec
-from campagne.features.inquiries.intake import (
-    count_sending,
-    prefill_values,
-    profile_from,
-    retry_after,
-)
+from campagne.features.inquiries.intake import prefill_values, profile_from
+from campagne.features.inquiries.rate_limit import count_sending, explain, limited
 from campagne.i18n import current_locale, gettext
 from campagne.operations.models import InquirySource
 from campagne.plugin_types import ProfileField
@@ -46,9 +42,16 @@ async def posted_form(request: Request) -> dict[str, str]:
 PostedDep = Annotated[dict[str, str], Depends(posted_form)]
 
 
-def _thanks_path(request: Request) -> str:
+#: The thanks page's query parameter: what became of the acknowledgement e-mail.
+MAIL_PARAM = "mail"
+
+
+def _thanks_path(request: Request, acknowledged: actions.Acknowledged | None = None) -> str:
+    """The thanks page; with ``?mail=`` when the acknowledgement's fate is known (nothing
+    personal: the page names no one)."""
     path = request.url.path.rstrip("/")
-    return f"{path}/merci" if path.endswith("/candidater") else f"{path}/thanks"
+    thanks = f"{path}/merci" if path.endswith("/candidater") else f"{path}/thanks"
+    return thanks if acknowledged is None else f"{thanks}?{MAIL_PARAM}={acknowledged.value}"
 
 
 def _render(request: Request, renderer: RendererDep, region: RegionFolder,
@@ -110,26 +113,30 @@ def send_inquiry(request: Request, region: PageRegionDep, instance: InstanceDep,
         count_sending(session, address)
         session.commit()
         return RedirectResponse(_thanks_path(request), status_code=303)
-    wait = retry_after(session, instance.settings, address)
-    if wait is not None:
-        context["notice"] = gettext(
-            "Several inquiries were sent from your connection in a short time. Your answers "
-            "are kept below: please send them again in an hour, or write to the programme.")
+    refused = limited(session, instance.settings, address, values.get("email", ""))
+    if refused is not None:
+        context["notice"] = " ".join((explain(refused), gettext(
+            "Your answers are kept below; you may also write to the programme.")))
         return _render(request, renderer, region, spec, context, status=429,
-                       headers={"Retry-After": str(wait)})
+                       headers={"Retry-After": str(refused.retry_after)})
     inquiry, errors = clean(spec, values)
     if inquiry is None:
         return _render(request, renderer, region, spec, {**context, "errors": errors},
                        status=422)
     ticked = ticked_boxes(questions(instance.plugins, region, locale), values)
-    actions.submit(actions.Context(instance, region, session, background, address), inquiry,
-                   source=InquirySource.FORM, profile=profile, locale=locale, consents=ticked)
-    return RedirectResponse(_thanks_path(request), status_code=303)
+    submitted = actions.submit(
+        actions.Context(instance, region, session, background, address), inquiry,
+        source=InquirySource.FORM, profile=profile, locale=locale, consents=ticked)
+    return RedirectResponse(_thanks_path(request, submitted.acknowledged), status_code=303)
 
 
 @router.get("/{slug}/candidater/merci", response_class=HTMLResponse)
 @router.get("/{slug}/apply/thanks", response_class=HTMLResponse)
 def thanks(request: Request, region: PageRegionDep, renderer: RendererDep) -> HTMLResponse:
-    """The confirmation (the same whatever was sent: it names no one)."""
-    return renderer.render(request, "inquiry_thanks.html", {}, region=region,
+    """The confirmation (it names no one). It promises an e-mail only when one was queued
+    and the outbox sends (``?mail=queued``); an unknown or missing value promises none."""
+    known = {item.value for item in actions.Acknowledged}
+    mail = request.query_params.get(MAIL_PARAM)
+    return renderer.render(request, "inquiry_thanks.html",
+                           {"mail": mail if mail in known else None}, region=region,
                            page="inquiry_thanks")

@@ -56,7 +56,8 @@ def error_status(exc: MeetupError) -> HTTPException | RequestValidationError:
     if isinstance(exc, AlreadyRegistered | SignUpClosed | StaleVersion | CancellationClosed):
         return HTTPException(status_code=409, detail=exc.message)
     if isinstance(exc, TooManySignUps):
-        return HTTPException(status_code=429, detail=exc.message)
+        return HTTPException(status_code=429, detail=exc.message,
+                             headers={"Retry-After": str(exc.retry_after)})
     if isinstance(exc, NotAllowed):
         return HTTPException(status_code=403, detail=exc.message)
     if exc.field:  # answered like any invalid input: {"detail", "errors": [{"field", ...}]}

@@ -139,8 +139,11 @@ def sign_up(request: Request, instance: InstanceDep, region: PageRegionDep,
                                        event_id, who, member)
     except MeetupError as exc:
         session.rollback()
-        return _detail_error(request, renderer, region, session, principal, item,
-                             _message(exc), values, _status(exc))
+        answer = _detail_error(request, renderer, region, session, principal, item,
+                               _message(exc), values, _status(exc))
+        if isinstance(exc, TooManySignUps):
+            answer.headers["Retry-After"] = str(exc.retry_after)
+        return answer
     position = waiting_position(session, registration)
     return _page(request, renderer, region, "meetups/signed_up.html", {
         "item": summary(session, _meetup(session, region, event_id)),
@@ -161,7 +164,7 @@ def _message(exc: MeetupError) -> str:
     if isinstance(exc, SignUpClosed):
         return gettext("Sign-ups to this meetup are closed.")
     if isinstance(exc, TooManySignUps):
-        return gettext("Too many sign-ups from here. Wait a few minutes.")
+        return exc.message  # says what was limited and for how long
     return gettext("The sign-up could not be recorded.")
 
 

@@ -18,6 +18,7 @@ from campagne.auth.access import Principal
 from campagne.auth.models import Role
 from campagne.features.meetups.rules import MeetupError, normalise_email
 from campagne.gdpr import region_member
+from campagne.i18n import format_wait, gettext
 from campagne.settings import CampagneSettings
 
 
@@ -26,7 +27,20 @@ class NotAllowed(MeetupError):
 
 
 class TooManySignUps(MeetupError):
-    """Too many guest sign-ups from this address or for this e-mail in the window."""
+    """Too many guest sign-ups from this address or for this e-mail in the window; try
+    again in ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def sign_up_wait_text(limit: int, window_minutes: int, wait: int) -> str:
+    """What was limited and for how long, in the current language."""
+    return gettext("This e-mail address or your connection has reached the limit of "
+                   "%(limit)s guest sign-ups in %(window)s. You may sign up again in "
+                   "%(wait)s.") % {"limit": limit, "window": format_wait(window_minutes * 60),
+                                    "wait": format_wait(wait)}
 
 
 @dataclass(frozen=True)
@@ -70,10 +84,12 @@ def resolve(session: Session, settings: CampagneSettings, principal: Principal |
         return Who(member_id=member_id, guest_name=guest_name, guest_email=guest_email,
                    registered_by_id=principal.user_id)
     if guest_name and guest_email:
-        if not all(ratelimit.take(session, settings, key) for key in (
-                f"meetup-signup:{normalise_email(guest_email)}",
-                f"meetup-signup-from:{address}")):
-            raise TooManySignUps("Too many sign-ups; wait a few minutes")
+        keys = (f"meetup-signup:{normalise_email(guest_email)}",
+                f"meetup-signup-from:{address}")
+        if not all(ratelimit.take(session, settings, key) for key in keys):
+            wait = ratelimit.retry_after(session, settings, keys)
+            raise TooManySignUps(sign_up_wait_text(settings.login_max_failures,
+                                                   settings.login_window_minutes, wait), wait)
         return Who(guest_name=guest_name, guest_email=guest_email)
     if mine is not None:
         return Who(member_id=mine)

@@ -5,6 +5,7 @@ threads meet at barriers and wait on conditions; the clock is a fake where time 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from campagne.auth.models import Role, SignInCounter
 from campagne.auth.passwords import hashing_slot
 from campagne.auth.signin import SignInRefused
 from campagne.db import make_engine, upgrade
+from campagne.i18n import format_wait
 from campagne.regions import reference_region_paths
 from campagne.settings import CampagneSettings
 from campagne.testing import RegionKit, served
@@ -208,9 +210,30 @@ def test_throttled_answers_say_when_to_retry(tmp_path: Path, database_url: str,
         for _ in range(5):
             assert w.client.post("/api/v1/auth/token", data={
                 **form, "password": WRONG}).status_code == 401
-        throttled = w.client.post("/api/v1/auth/token", data=form)
+        throttled = w.client.post("/api/v1/auth/token", data=form,
+                                  headers={"Accept-Language": "en"})
         assert throttled.status_code == 429
-        assert 0 < int(throttled.headers["Retry-After"]) <= 15 * 60
+        wait = int(throttled.headers["Retry-After"])
+        assert 0 < wait <= 15 * 60
+        # what was limited and for how long, in the request's language
+        assert throttled.json()["detail"] == (
+            "Too many failed sign-ins to this account or from your network. Try again in "
+            f"{format_wait(wait, locale='en')}.")
+        french = w.client.post("/api/v1/auth/token", data=form,
+                               headers={"Accept-Language": "fr"})
+        assert french.json()["detail"] == (
+            "Trop de connexions échouées à ce compte ou depuis votre réseau. Réessayez dans "
+            f"{format_wait(int(french.headers['Retry-After']), locale='fr')}.")
+        page = w.client.get("/account/sign-in?lang=fr")
+        csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+        refused = w.client.post("/account/sign-in", data={
+            "csrf": csrf, "email": EMAILS["staff_orne"], "password": PASSWORD})
+        assert refused.status_code == 429 and refused.headers["content-type"].startswith(
+            "text/html")
+        assert "<h1" in refused.text  # the styled sign-in page, not raw JSON
+        assert ("Trop de connexions échouées à ce compte ou depuis votre réseau. Réessayez "
+                f"dans {format_wait(int(refused.headers['Retry-After']), locale='fr')}."
+                in html.unescape(refused.text))
 
 
 def test_owner_signs_in_on_the_page_while_an_attacker_hammers_the_api(

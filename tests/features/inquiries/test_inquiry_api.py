@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from inquiry_kit import deliver, inquiries, smtp_server
 
 from campagne.app import create_app
+from campagne.i18n import format_wait
 from campagne.instance import Instance
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit, minimal_region
@@ -39,7 +40,9 @@ def test_201_answers_the_id_and_a_status_only(served: tuple[TestClient, Instance
     assert answer.status_code == 201
     body = answer.json()
     [row] = inquiries(instance)
-    assert body == {"id": row.id, "status": "received", "detail": body["detail"]}
+    assert body == {"id": row.id, "status": "received", "acknowledgement": "queued",
+                    "detail": "Demande reçue\u00a0; le programme vous répondra. Un accusé de "
+                              "réception part vers l’adresse e-mail donnée."}
     assert "noe" not in answer.text.lower() and "Castagnet" not in answer.text
     assert (row.source, row.stage, row.sector_slug, row.timing) == (
         "api", "new", "translation_writing", "later")
@@ -89,11 +92,17 @@ def test_429_with_retry_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("CAMPAGNE_INQUIRY_RATE_WINDOW_MINUTES", "10")
     with RegionKit(tmp_path).client(reference_region_paths()) as client:
         assert client.post(URL, json=BODY).status_code == 201
-        assert client.post(URL, json={"first_name": "bad"}).status_code == 429  # before checks
-        limited = client.post(URL, json=BODY)
+        early = client.post(URL, json={"first_name": "bad", "email": BODY["email"]})
+        assert early.status_code == 429  # counted before the checks
+        limited = client.post(URL, json=BODY, headers={"Accept-Language": "en"})
         assert limited.status_code == 429
-        assert 0 < int(limited.headers["retry-after"]) <= 600
-        assert limited.json() == {"detail": "Too many inquiries from this address; try later."}
+        wait = int(limited.headers["retry-after"])
+        assert 0 < wait <= 600
+        assert limited.json() == {"detail": (
+            "This e-mail address has reached the limit of 1 inquiries from this connection in "
+            f"10 minutes. You may send again in {format_wait(wait, locale='en')}.")}
+        other = client.post(URL, json={**BODY, "email": "someone.else@example.org"})
+        assert other.status_code == 201  # another person behind the same connection
 
 
 def test_acknowledgement_follows_the_request_language(

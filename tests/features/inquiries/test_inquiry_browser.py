@@ -57,8 +57,10 @@ def test_fill_send_and_see_the_confirmation(page: tuple[Any, list[str]]) -> None
     tab.get_by_label("Votre message (facultatif)").fill("Nous cherchons une maison.")
     tab.get_by_label(re.compile("^J’accepte que l’équipe du programme")).check()
     tab.get_by_role("button", name="Envoyer ma demande").click()
-    tab.wait_for_url("**/gers/candidater/merci")
+    tab.wait_for_url("**/gers/candidater/merci?mail=queued")
     assert tab.get_by_role("heading", level=1).inner_text() == "Merci, votre demande est envoyée"
+    assert "Un accusé de réception part vers l’adresse e-mail" in tab.get_by_role(
+        "status").inner_text()
     assert tab.evaluate("window.__cspViolations") == []
     assert not problems, problems
 

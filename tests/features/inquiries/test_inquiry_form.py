@@ -28,12 +28,16 @@ from inquiry_kit import (
 from sqlmodel import Session, select
 
 from campagne.app import create_app
-from campagne.auth.models import AuditEvent
+from campagne.auth.models import AuditEvent, LoginAttempt
+from campagne.i18n import format_wait
 from campagne.instance import Instance
 from campagne.models import utc_now
 from campagne.outbox.models import OutboxMail
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit, minimal_region
+
+QUEUED_FR = ("L’équipe de Soho Solo Gers vous contactera bientôt. Un accusé de réception part "
+             "vers l’adresse e-mail que vous avez donnée.")
 
 
 @contextmanager
@@ -74,10 +78,11 @@ def test_sending_stores_the_inquiry_and_acknowledges_it_in_french(
     with smtp_server(monkeypatch) as inbox, serve(tmp_path, database_url) as (client, instance):
         sent = send_form(client)
         assert sent.status_code == 303
-        assert sent.headers["location"] == "/gers/candidater/merci"
+        assert sent.headers["location"] == "/gers/candidater/merci?mail=queued"
         assert sent.headers["cache-control"] == "no-store"
         thanks = client.get(sent.headers["location"])
         assert thanks.status_code == 200 and "Merci, votre demande est envoyée" in thanks.text
+        assert QUEUED_FR in html.unescape(thanks.text)
         assert "Camille" not in thanks.text
         [row] = inquiries(instance)
         assert (row.first_name, row.last_name, row.email) == (
@@ -115,8 +120,10 @@ def test_english_route_acknowledges_in_english(tmp_path: Path,
     with smtp_server(monkeypatch) as inbox, serve(tmp_path) as (client, instance):
         client.get("/orne/apply?lang=en")  # the language choice is remembered in a cookie
         sent = send_form(client, "/orne/apply", email="sam@example.org", first_name="Sam")
-        assert sent.headers["location"] == "/orne/apply/thanks"
-        assert "Thank you, your inquiry is sent" in client.get("/orne/apply/thanks").text
+        assert sent.headers["location"] == "/orne/apply/thanks?mail=queued"
+        thanks = html.unescape(client.get(sent.headers["location"]).text)
+        assert "Thank you, your inquiry is sent" in thanks
+        assert "An acknowledgement is on its way to the e-mail address you gave." in thanks
         deliver(instance)
         [mail] = inbox.messages
         assert mail["Subject"].endswith(": we have received your inquiry")
@@ -176,21 +183,115 @@ def test_honeypot_looks_accepted_but_nothing_is_stored_nor_sent(
         assert "camille" not in caplog.text.lower()
 
 
-def test_rate_limit_per_address_with_a_friendly_page(
+def test_one_connection_serves_several_candidates_and_holds_back_floods(
         tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two sendings per (address, e-mail) pair, five per address: several people behind one
+    shared connection each get through; one person repeating, or a flood under changing
+    e-mail addresses, is held back, and the page and the API say which limit and how long."""
     monkeypatch.setenv("CAMPAGNE_INQUIRY_RATE_LIMIT", "2")
+    monkeypatch.setenv("CAMPAGNE_INQUIRY_ADDRESS_LIMIT", "5")
     with serve(tmp_path, database_url) as (client, instance):
-        for index in range(2):
+        for _ in range(2):
+            assert send_form(client, email="p0@example.org").status_code == 303
+        repeated = send_form(client, email="P0@example.org ")  # the same address, typed again
+        assert repeated.status_code == 429
+        wait = int(repeated.headers["retry-after"])
+        assert 0 < wait <= 3600
+        assert (f"Cette adresse e-mail a atteint la limite de 2 demandes depuis cette connexion "
+                f"en 60 minutes. Vous pourrez envoyer de nouveau dans "
+                f"{format_wait(wait, locale='fr')}.") in html.unescape(repeated.text)
+        assert "Vos réponses sont conservées ci-dessous" in html.unescape(repeated.text)
+        assert 'value="P0@example.org "' in repeated.text
+        assert '<form' in repeated.text  # the styled form page, not raw JSON
+        # other people behind the same connection
+        for index in (1, 2, 3):
             assert send_form(client, email=f"p{index}@example.org").status_code == 303
-        limited = send_form(client, email="p2@example.org")
-        assert limited.status_code == 429
-        assert 0 < int(limited.headers["retry-after"]) <= 3600
-        assert "Plusieurs demandes ont été envoyées depuis votre connexion" in limited.text
-        assert 'value="p2@example.org"' in limited.text
-        api = client.post("/api/v1/regions/orne/inquiries", json={
-            "first_name": "A", "last_name": "B", "email": "a@example.org", "consent": True})
-        assert api.status_code == 429 and int(api.headers["retry-after"]) > 0
+        flood = send_form(client, "/gers/apply?lang=en", email="p4@example.org")
+        assert flood.status_code == 429
+        assert (f"Your connection has reached the limit of 5 inquiries in 60 minutes, all "
+                f"senders together. You may send again in "
+                f"{format_wait(int(flood.headers['retry-after']), locale='en')}."
+                ) in html.unescape(flood.text)
+        api = client.post("/api/v1/regions/orne/inquiries", headers={"Accept-Language": "en"},
+                          json={"first_name": "A", "last_name": "B", "email": "a@example.org",
+                                "consent": True})
+        assert api.status_code == 429
+        assert api.json()["detail"] == (
+            "Your connection has reached the limit of 5 inquiries in 60 minutes, all senders "
+            f"together. You may send again in "
+            f"{format_wait(int(api.headers['retry-after']), locale='en')}.")
+        assert len(inquiries(instance)) == 5
+
+
+def test_api_says_which_limit_in_french(tmp_path: Path, database_url: str,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAMPAGNE_INQUIRY_RATE_LIMIT", "1")
+    body = {"first_name": "A", "last_name": "B", "email": "a@example.org", "consent": True}
+    with serve(tmp_path, database_url) as (client, instance):
+        first = client.post("/api/v1/regions/orne/inquiries", json=body,
+                            headers={"Accept-Language": "fr"})
+        assert first.status_code == 201 and first.json()["acknowledgement"] == "queued"
+        again = client.post("/api/v1/regions/orne/inquiries", json=body,
+                            headers={"Accept-Language": "fr"})
+        assert again.status_code == 429
+        assert again.json()["detail"] == (
+            "Cette adresse e-mail a atteint la limite de 1 demandes depuis cette connexion en "
+            f"60 minutes. Vous pourrez envoyer de nouveau dans "
+            f"{format_wait(int(again.headers['retry-after']), locale='fr')}.")
+        other = client.post("/api/v1/regions/orne/inquiries", json={
+            **body, "email": "b@example.org"})
+        assert other.status_code == 201
         assert len(inquiries(instance)) == 2
+
+
+def test_counters_keep_no_e_mail_address_in_clear(tmp_path: Path) -> None:
+    with serve(tmp_path) as (client, instance):
+        assert send_form(client, email="secret.person@example.org").status_code == 303
+        with Session(instance.engine) as session:
+            keys = session.exec(select(LoginAttempt.key)).all()
+        assert len(keys) == 2 and all(key.startswith("inquiry:") for key in keys)
+        assert not any("secret" in key for key in keys)
+
+
+def test_thanks_page_promises_an_e_mail_only_when_one_can_go(
+        tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAMPAGNE_SMTP_PORT", str(free_port()))  # nobody listens there
+    with serve(tmp_path, database_url) as (client, instance):
+        first = send_form(client, email="first@example.org")
+        assert first.headers["location"] == "/gers/candidater/merci?mail=queued"
+        assert deliver(instance).retried == 1  # the outbox now knows sending fails
+        second = send_form(client, email="second@example.org")
+        assert second.headers["location"] == "/gers/candidater/merci?mail=delayed"
+        page = html.unescape(client.get(second.headers["location"]).text)
+        assert ("attend d’être envoyé\u00a0: nos courriels ne partent pas en ce moment"
+                in page)
+        assert QUEUED_FR not in page
+        api = client.post("/api/v1/regions/orne/inquiries", headers={"Accept-Language": "en"},
+                          json={"first_name": "A", "last_name": "B", "email": "a@example.org",
+                                "consent": True})
+        assert api.status_code == 201 and api.json()["acknowledgement"] == "delayed"
+        assert "may come late" in api.json()["detail"]
+        # no parameter (a robot caught by the honeypot), or one made up: no promise
+        for query in ("", "?mail=sent-for-sure"):
+            neutral = html.unescape(client.get(f"/gers/candidater/merci{query}").text)
+            assert "L’équipe de Soho Solo Gers vous contactera bientôt." in neutral
+            assert "accusé de réception" not in neutral
+        none = html.unescape(client.get("/gers/apply/thanks?mail=none&lang=en").text)
+        assert "No e-mail will be sent to you now, as no e-mail address was given." in none
+
+
+def test_a_worker_that_never_runs_makes_the_thanks_page_say_so(
+        tmp_path: Path, database_url: str) -> None:
+    with serve(tmp_path, database_url) as (client, instance):
+        assert send_form(client, email="first@example.org").headers["location"].endswith(
+            "?mail=queued")
+        with Session(instance.engine) as session:  # nobody took it for twenty minutes
+            for mail in session.exec(select(OutboxMail)).all():
+                mail.created_at = utc_now() - dt.timedelta(minutes=20)
+                session.add(mail)
+            session.commit()
+        later = send_form(client, email="second@example.org")
+        assert later.headers["location"] == "/gers/candidater/merci?mail=delayed"
 
 
 def test_an_smtp_server_that_is_down_loses_no_inquiry(

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from campagne.auth.models import AuditEvent
 from campagne.features.meetups.mail import cancel_token
+from campagne.i18n import format_wait
 
 GERS = "/api/v1/regions/gers/events"
 
@@ -120,8 +121,15 @@ def test_guest_sign_ups_are_rate_limited_per_address(tmp_path: Path,
     with world(tmp_path, database_url) as w:
         event = new_event(w, capacity=50)
         url = f"{GERS}/{event['id']}/registrations"
-        codes = [w.client.post(url, json=guest(n)).status_code for n in range(7)]
-        assert codes == [201] * 5 + [429] * 2
+        answers = [w.client.post(url, json=guest(n), headers={"Accept-Language": "en"})
+                   for n in range(7)]
+        assert [answer.status_code for answer in answers] == [201] * 5 + [429] * 2
+        refused = answers[-1]
+        wait = int(refused.headers["Retry-After"])
+        assert 0 < wait <= 15 * 60
+        assert refused.json()["detail"] == (
+            "This e-mail address or your connection has reached the limit of 5 guest sign-ups "
+            f"in 15 minutes. You may sign up again in {format_wait(wait, locale='en')}.")
 
 
 def test_guest_cancels_with_the_link_received(tmp_path: Path, database_url: str,

@@ -5,12 +5,15 @@ the guest form's trap for robots."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 
 from accounts_kit import World, world
 from icalendar import Calendar
 from meetups_kit import in_days, new_event
+
+from campagne.i18n import format_wait
 
 GERS = "/api/v1/regions/gers/events"
 
@@ -142,6 +145,25 @@ def test_guest_form_on_the_page_with_its_trap_for_robots(tmp_path: Path,
         twice = w.client.post(action, data={"csrf": csrf, "name": "Anne",
                                             "email": "anne@example.org"})
         assert twice.status_code == 409
+
+
+def test_too_many_guest_sign_ups_say_which_limit_and_how_long(tmp_path: Path,
+                                                              database_url: str) -> None:
+    with world(tmp_path, database_url) as w:
+        event = new_event(w, capacity=50)
+        page = f"/gers/rencontres/{event['id']}"
+        csrf = _form(w, page)
+        for n in range(5):
+            assert w.client.post(f"{page}/inscription", data={
+                "csrf": csrf, "name": f"P{n}", "email": f"p{n}@example.org"}).status_code == 200
+        refused = w.client.post(f"{page}/inscription", data={
+            "csrf": csrf, "name": "P5", "email": "p5@example.org"})
+        assert refused.status_code == 429 and refused.headers["content-type"].startswith(
+            "text/html")
+        wait = int(refused.headers["Retry-After"])
+        assert ("Cette adresse e-mail ou votre connexion a atteint la limite de 5 inscriptions "
+                "d’invités en 15 minutes. Vous pourrez vous inscrire de nouveau dans "
+                f"{format_wait(wait, locale='fr')}.") in html.unescape(refused.text)
 
 
 def test_a_signed_in_member_signs_up_in_one_click(tmp_path: Path, database_url: str) -> None:
