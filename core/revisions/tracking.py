@@ -77,6 +77,12 @@ def note_all_regions(connection: Connection) -> None:
     _note(connection.info, [ALL_REGIONS], {})
 
 
+def note_regions(connection: Connection, regions: Iterable[int]) -> None:
+    """Count the current transaction as a change to ``regions`` (for writes the tracking
+    cannot see, such as PostgreSQL's ``COPY``)."""
+    _note(connection.info, regions, {})
+
+
 def track(engine: Engine) -> None:
     """Watch ``engine``'s transactions (once per engine)."""
     if event.contains(engine, "commit", _on_commit):

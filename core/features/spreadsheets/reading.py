@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,6 +27,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 MIB = 1024 * 1024
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # below space, but for \t \n \r
 RATIO_CHECKED_FROM = MIB  # smaller parts cannot unpack into much, whatever their ratio
 
 
@@ -115,7 +117,7 @@ def decode(data: bytes) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        if CONTROL.search(text):
             break
         return text, encoding
     raise SheetError(N_("The file's encoding is not supported (UTF-8 or Windows-1252 are): "

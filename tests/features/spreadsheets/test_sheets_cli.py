@@ -23,11 +23,11 @@ from sqlmodel import Session, col, func, select
 from campagne.auth.models import AuditEvent
 from campagne.cli import main
 from campagne.features.spreadsheets import import_lock
-from campagne.features.spreadsheets.importer import region_by_slug
+from campagne.features.spreadsheets.importer import BATCH, region_by_slug
 from campagne.instance import Instance
 from campagne.models import Member
 
-BIG_ROWS = 1_500
+BIG_ROWS = BATCH + 1_000
 
 
 @dataclass
@@ -229,7 +229,7 @@ def test_an_import_stopped_mid_way_leaves_the_database_as_it_was(
     assert campagne("import", "members", str(DATA / "members.csv"),
                     "--region", "gers").returncode == 0
     before = members(instance)
-    process = held_import(instance, big_file(tmp_path))  # 500 rows in its transaction
+    process = held_import(instance, big_file(tmp_path))  # a batch in its transaction
     assert members(instance) == before
     process.send_signal(stop)
     status = process.wait(timeout=120)

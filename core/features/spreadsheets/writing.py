@@ -1,0 +1,134 @@
+"""Writing the planned rows of an import with bulk statements, in the caller's transaction.
+
+The steps are written a batch at a time, in the file's order: the batch's new records in
+one statement (PostgreSQL: ``COPY``; SQLite: one prepared ``INSERT`` run for every row),
+then its changed records with one prepared ``UPDATE`` per set of changed columns, run for
+every row of the set. Each ``UPDATE`` is a compare-and-set on the version read when the
+rows were matched, so a record someone saved meanwhile is never overwritten: the import
+stops with :class:`ImportConflict` (and the caller rolls everything back).
+
+No model object is built: building one per row costs more than writing it. The data
+revisions (:mod:`campagne.revisions`) see the inserts and updates as any other Core
+statement; ``COPY``, which they cannot see, is noted for its region here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Table, bindparam, insert, update
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from campagne.features.spreadsheets.fields import FIELDS, Kind
+from campagne.features.spreadsheets.matching import TABLES, Step
+from campagne.models import Member
+from campagne.operations.models import Inquiry, InquirySource
+from campagne.revisions.tracking import note_regions
+
+Progress = Callable[[int, int], None]
+BATCH = 5_000  # rows a statement writes; progress is reported after each batch
+
+
+class ImportConflict(Exception):
+    """A record changed while the import was writing (someone else saved it, or added a
+    person the import was adding)."""
+
+
+def write_steps(session: Session, region_id: int, kind: Kind, steps: Sequence[Step], *,
+                now: dt.datetime, progress: Progress | None = None, batch: int = BATCH
+                ) -> None:
+    """Write ``steps`` (created and changed records; unchanged ones are skipped) in
+    batches of ``batch`` rows, calling ``progress(done, total)`` after each batch."""
+    connection = session.connection()
+    table = TABLES[kind]
+    columns = {spec.key: spec.column for spec in FIELDS[kind]}
+    template = new_record(kind, region_id, now, columns.values())
+    for start in range(0, len(steps), batch):
+        chunk = steps[start:start + batch]
+        added = [{**template, **{columns[key]: value for key, value in step.changes.items()}}
+                 for step in chunk if step.record is None]
+        if added:
+            insert_rows(connection, table, added, region_id)
+        changed = [step for step in chunk if step.record is not None and step.changes]
+        if changed:
+            update_rows(connection, table, columns, changed, now)
+        if progress is not None:
+            progress(start + len(chunk), len(steps))
+
+
+def new_record(kind: Kind, region_id: int, now: dt.datetime, fields: Iterable[str]
+               ) -> dict[str, Any]:
+    """The values of a new record before its row's values: the table's defaults (but the
+    nulls) and a null for each other column of ``fields`` (every row of a statement must
+    name the same columns; a blank cell leaves the default)."""
+    model: type[Member] | type[Inquiry] = Member if kind is Kind.MEMBERS else Inquiry
+    values = {name: field.get_default(call_default_factory=True)
+              for name, field in model.model_fields.items()
+              if name != "id" and not field.is_required()}
+    values = {name: value for name, value in values.items() if value is not None}
+    for name in fields:
+        values.setdefault(name, None)
+    values.update(region_id=region_id, created_at=now, updated_at=now)
+    if kind is Kind.INQUIRIES:
+        values.update(source=InquirySource.IMPORT.value, stage_changed_at=now)
+    return values
+
+
+def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]],
+                region_id: int) -> None:
+    """Insert ``rows`` (every one naming the same columns) of region ``region_id``."""
+    if connection.dialect.name == "postgresql":
+        copy_rows(connection, table, rows)
+        note_regions(connection, [region_id])
+    else:
+        connection.execute(insert(table), rows)
+
+
+def copy_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` with PostgreSQL's ``COPY ... FROM STDIN``, in the connection's
+    transaction; a failure is raised as SQLAlchemy's exception of its kind (a duplicate
+    person is an ``IntegrityError``, as from an ``INSERT``)."""
+    import psycopg  # the PostgreSQL driver, there whenever PostgreSQL is used
+
+    names = list(rows[0])
+    as_json = {name for name in names if isinstance(table.c[name].type, JSON)}
+    quote = connection.dialect.identifier_preparer
+    statement = (f"COPY {quote.format_table(table)} "
+                 f"({', '.join(quote.quote(name) for name in names)}) FROM STDIN")
+    driver: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([json.dumps(row[name]) if name in as_json else row[name]
+                                for name in names])
+    except psycopg.Error as error:
+        raise DBAPIError.instance(statement, None, error, psycopg.Error,
+                                  dialect=connection.dialect) from error
+
+
+def update_rows(connection: Connection, table: Table, columns: dict[str, str],
+                steps: list[Step], now: dt.datetime) -> None:
+    """Change the records of ``steps``: one compare-and-set ``UPDATE`` per set of changed
+    fields, run for each of its rows; :class:`ImportConflict` if a record's version is no
+    longer the one read."""
+    by_fields: dict[tuple[str, ...], list[Step]] = defaultdict(list)
+    for step in steps:
+        by_fields[tuple(sorted(step.changes))].append(step)
+    for keys, group in by_fields.items():
+        values: dict[str, Any] = {columns[key]: bindparam(f"new_{key}") for key in keys}
+        values.update(version=table.c.version + 1, updated_at=now)
+        if "stage" in keys:
+            values["stage_changed_at"] = now
+        statement = (update(table).where(table.c.id == bindparam("record_id"),
+                                         table.c.version == bindparam("record_version"))
+                     .values(values))
+        parameters = [{"record_id": step.record.id, "record_version": step.record.version,
+                       **{f"new_{key}": step.changes[key] for key in keys}}
+                      for step in group if step.record is not None]
+        result = connection.execute(statement, parameters)
+        if result.rowcount != len(parameters):
+            raise ImportConflict
