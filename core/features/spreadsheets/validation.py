@@ -62,7 +62,7 @@ class Column(NamedTuple):
     """A mapped column as each row's loop reads it: its position, its field's key, check and
     longest value, its header."""
 
-    index: int
+    position: int
     key: str
     check: Callable[[Any, int], object]
     max_length: int
@@ -142,8 +142,8 @@ def _row_values(line: int, cells: Sequence[Any], columns: list[Column]
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     width = len(cells)
-    for index, key, check, max_length, header in columns:
-        raw = cells[index] if index < width else ""
+    for position, key, check, max_length, header in columns:
+        raw = cells[position] if position < width else ""
         if isinstance(raw, str) and (not raw or raw.isspace()):
             continue
         try:

@@ -102,6 +102,28 @@ def test_import_reports_and_exits_as_documented(instance: Instance,
     assert audited[0].detail["file"] == "members.csv" and audited[0].detail["system_user"]
 
 
+def test_import_follows_the_instances_limits(
+        instance: Instance, campagne: Callable[..., Result], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAMPAGNE_SHEET_MAX_ROWS", "4")
+    rows = campagne("import", "members", str(DATA / "members.csv"), "--region", "gers")
+    assert rows.returncode == 1
+    assert ("Le fichier a plus de 4 lignes\u00a0: découpez-le en fichiers plus petits."
+            in rows.stderr)
+    assert "La limite est fixée par CAMPAGNE_SHEET_MAX_ROWS" in rows.stderr
+    monkeypatch.setenv("CAMPAGNE_SHEET_MAX_ROWS", "5")
+    monkeypatch.setenv("CAMPAGNE_MAX_UPLOAD_BYTES", str(1024 * 1024))
+    large = tmp_path / "membres.csv"
+    large.write_bytes((DATA / "members.csv").read_bytes().ljust(1024 * 1024 + 1, b"\n"))
+    size = campagne("import", "members", str(large), "--region", "gers", lang="en_GB.UTF-8")
+    assert size.returncode == 1
+    assert "The file is larger than 1 MB: split it into smaller files." in size.stderr
+    assert "The limit is set by CAMPAGNE_MAX_UPLOAD_BYTES" in size.stderr
+    assert members(instance) == [] and events(instance, "import") == []
+    five = campagne("import", "members", str(DATA / "members.csv"), "--region", "gers")
+    assert five.returncode == 0 and len(members(instance)) == 5
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--region", "nowhere"], "région inconnue"),
     (["--region", "gers", "--map", "Nom"], "--map attend COLONNE=CHAMP"),
