@@ -220,7 +220,10 @@ def test_an_import_raises_its_region_and_the_other_worker_serves_new_figures(
     _import_members(_instance(two), range(30))  # unchanged: nothing written
     assert revisions() == created
     _import_members(_instance(two), range(25, 40), commune="Condom")  # updates and new ones
-    assert revisions()[0] > created[0]
+    changed = revisions()
+    assert changed[0] > created[0] and changed[1] == created[1]
+    _import_members(_instance(two), range(10), commune="Mirande")  # updates only
+    assert revisions()[0] > changed[0] and revisions()[1] == changed[1]
     assert _members_total(one) == 40 and _stats_total(one) == 40
 
 

@@ -9,7 +9,8 @@ stops with :class:`ImportConflict` (and the caller rolls everything back).
 
 No model object is built: building one per row costs more than writing it. The data
 revisions (:mod:`campagne.revisions`) see the inserts and updates as any other Core
-statement; ``COPY``, which they cannot see, is noted for its region here."""
+statement (the updates name their region in their ``WHERE``); ``COPY``, which they cannot
+see, is noted for its region here."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def write_steps(session: Session, region_id: int, kind: Kind, steps: Sequence[St
             insert_rows(connection, table, added, region_id)
         changed = [step for step in chunk if step.record is not None and step.changes]
         if changed:
-            update_rows(connection, table, columns, changed, now)
+            update_rows(connection, table, region_id, columns, changed, now)
         if progress is not None:
             progress(start + len(chunk), len(steps))
 
@@ -110,11 +111,12 @@ def copy_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) 
                                   dialect=connection.dialect) from error
 
 
-def update_rows(connection: Connection, table: Table, columns: dict[str, str],
-                steps: list[Step], now: dt.datetime) -> None:
-    """Change the records of ``steps``: one compare-and-set ``UPDATE`` per set of changed
-    fields, run for each of its rows; :class:`ImportConflict` if a record's version is no
-    longer the one read."""
+def update_rows(connection: Connection, table: Table, region_id: int,
+                columns: dict[str, str], steps: list[Step], now: dt.datetime) -> None:
+    """Change the records of ``steps`` (of region ``region_id``): one compare-and-set
+    ``UPDATE`` per set of changed fields, run for each of its rows; :class:`ImportConflict`
+    if a record's version is no longer the one read. The region, named in each statement,
+    is the one whose data revision the update raises (not every region's)."""
     by_fields: dict[tuple[str, ...], list[Step]] = defaultdict(list)
     for step in steps:
         by_fields[tuple(sorted(step.changes))].append(step)
@@ -123,7 +125,8 @@ def update_rows(connection: Connection, table: Table, columns: dict[str, str],
         values.update(version=table.c.version + 1, updated_at=now)
         if "stage" in keys:
             values["stage_changed_at"] = now
-        statement = (update(table).where(table.c.id == bindparam("record_id"),
+        statement = (update(table).where(table.c.region_id == region_id,
+                                         table.c.id == bindparam("record_id"),
                                          table.c.version == bindparam("record_version"))
                      .values(values))
         parameters = [{"record_id": step.record.id, "record_version": step.record.version,
