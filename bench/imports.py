@@ -1,8 +1,8 @@
 """Benchmark of the staff's spreadsheet import (``campagne import``'s use case): seconds to
 read, to check and write, rows per second and peak memory, for a first import into an empty
-region and for a re-import of the unchanged file, with bulk statements (the application's
-import) against the import as it was before (the code of commit ``BASELINE``, taken from
-git). One command, from the repository's root:
+region, a re-import of the unchanged file and (CSV) one where every row changed, with bulk
+statements (the application's import) against the import as it was before (the code of
+commit ``BASELINE``, taken from git). One command, from the repository's root:
 
     python bench/imports.py                       # 100,000 members of the Gers, SQLite
     python bench/imports.py --rows 50000 --db postgresql://postgres@127.0.0.1:5432/test
@@ -11,10 +11,11 @@ The script writes a CSV file and an XLSX workbook of ``--rows`` synthetic member
 Gers, then runs each (file, variant) in a process of its own, so that each peak (``VmHWM``
 of ``/proc/self/status``) is its own, on a fresh database: a SQLite file in a temporary
 folder, or the schema ``campagne_bench_imports`` of the PostgreSQL given (dropped and
-created again). Each process imports the file twice through ``import_rows``, each time from
-its bytes (read, check, match, write, audit, commit), as the import page and the command
-line do. Exit 0 when everything ran, each import created (then left unchanged) every row,
-and both variants wrote the same records (the figures are measurements, not a test)."""
+created again). Each process imports the file through ``import_rows``, each time from its
+bytes (read, check, match, write, audit, commit), as the import page and the command line
+do: into the empty region, again unchanged, then (CSV) with every phone number changed.
+Exit 0 when everything ran, each import created, left unchanged or updated every row, and
+both variants wrote the same records (the figures are measurements, not a test)."""
 
 from __future__ import annotations
 
@@ -159,17 +160,21 @@ def written_digest(engine: Any) -> str:
 
 
 def measure(variant: str, path: Path, url: str, folder: Path) -> dict[str, Any]:
-    """Import the file twice into an empty Gers; the seconds of each step, the reports,
-    the memory and the digest of what was written."""
+    """Import the file into an empty Gers, again unchanged, then (a CSV file) with every
+    phone number changed; the seconds of each step, the reports, the memory and the digest
+    of what was written."""
     from campagne.testing import RegionKit  # (its test client warns: loaded here, muted)
 
     fields, importer, reading, limits = modules(variant, folder)
     kind = fields.Kind.MEMBERS
     instance = RegionKit(folder / "regions", url).instance(reference_region_paths())
     figures: dict[str, Any] = {"start_mb": memory_mb("VmRSS"), "load": os.getloadavg()}
-    for run in ("first", "again"):
+    for run, _words, _expected in runs_of(path.suffix):
         started = time.perf_counter()
-        sheet = reading.read_sheet(path.read_bytes(), path.name, None, limits)
+        data = path.read_bytes()
+        if run == "changed":
+            data = data.replace(b";05 62 ", b";05 63 ")
+        sheet = reading.read_sheet(data, path.name, None, limits)
         read = time.perf_counter()
         with Session(instance.engine) as session:
             gers = importer.region_by_slug(session, "gers")
@@ -177,13 +182,21 @@ def measure(variant: str, path: Path, url: str, folder: Path) -> dict[str, Any]:
                                           fields.auto_mapping(kind, sheet.headers),
                                           actor=None, filename=path.name)
         done = time.perf_counter()
-        figures[run] = {"read": read - started, "write": done - read, "rows": report.rows,
-                        "created": report.created, "unchanged": report.unchanged,
+        figures[run] = {"read": read - started, "write": done - read,
+                        "counts": [report.created, report.updated, report.unchanged],
                         "problems": [p.describe() for p in report.problems[:3]]}
-        del sheet
+        del sheet, data
     figures.update(peak_mb=memory_mb("VmHWM"), digest=written_digest(instance.engine))
     instance.engine.dispose()
     return figures
+
+
+def runs_of(suffix: str) -> list[tuple[str, str, tuple[int, int, int]]]:
+    """The imports of a file: key, words, and (created, updated, unchanged) in rows."""
+    runs = [("first", "first import", (1, 0, 0)), ("again", "unchanged again", (0, 0, 1))]
+    if suffix == ".csv":
+        runs.append(("changed", "every row changed", (0, 1, 0)))
+    return runs
 
 
 def in_process(variant: str, path: Path, database: str | None, folder: Path
@@ -205,29 +218,29 @@ def in_process(variant: str, path: Path, database: str | None, folder: Path
 # --- the report -----------------------------------------------------------------------------
 
 
-def print_figures(label: str, size: int, runs: dict[str, dict[str, Any]], rows: int) -> bool:
+def print_figures(label: str, path: Path, runs: dict[str, dict[str, Any]], rows: int
+                  ) -> bool:
     """The table of one file; ``True`` when every import did what it should."""
-    print(f"\n{label}, {size / 1e6:.1f} MB          read  check+write     total    rows/s"
-          f"   peak RSS (start)   load at start")
+    print(f"\n{label}, {path.stat().st_size / 1e6:.1f} MB            read  check+write"
+          f"     total    rows/s   peak RSS (start)   load at start")
     good = True
     for variant, figures in runs.items():
-        for run, words in (("first", "first import"), ("again", "unchanged again")):
+        for run, words, expected in runs_of(path.suffix):
             step = figures[run]
             total = step["read"] + step["write"]
-            print(f"  {variant + ', ' + words:<24} {step['read']:>6.2f} s {step['write']:>8.2f} s"
+            print(f"  {variant + ', ' + words:<26} {step['read']:>6.2f} s {step['write']:>8.2f} s"
                   f" {total:>7.2f} s {rows / total:>9,.0f}", end="")
             print(f"   {figures['peak_mb']:>6.0f} MB ({figures['start_mb']:.0f})"
                   f"   {' '.join(f'{x:.1f}' for x in figures['load'])}" if run == "first"
                   else "")
-            expected = (rows, 0) if run == "first" else (0, rows)
-            if (step["created"], step["unchanged"]) != expected or step["problems"]:
-                print(f"  !! {variant} {run}: created {step['created']}, unchanged "
-                      f"{step['unchanged']}, {step['problems']}")
+            if step["counts"] != [rows * share for share in expected] or step["problems"]:
+                print(f"  !! {variant}, {words}: created, updated, unchanged "
+                      f"{step['counts']}; {step['problems']}")
                 good = False
     if "before" in runs:
         new, old = runs["bulk"], runs["before"]
         ratios = []
-        for run, words in (("first", "first import"), ("again", "unchanged again")):
+        for run, words, _expected in runs_of(path.suffix):
             whole = (old[run]["read"] + old[run]["write"]) / (new[run]["read"] + new[run]["write"])
             ratios.append(f"{words} x{whole:.2f} (check+write "
                           f"x{old[run]['write'] / new[run]['write']:.2f})")
@@ -268,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         for label in [part.strip().upper() for part in args.formats.split(",")]:
             runs = {variant: in_process(variant, paths[label], args.db, folder)
                     for variant in variants}
-            good = print_figures(label, paths[label].stat().st_size, runs, args.rows) and good
+            good = print_figures(label, paths[label], runs, args.rows) and good
     return 0 if good else 1
 
 

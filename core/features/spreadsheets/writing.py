@@ -2,10 +2,11 @@
 
 The steps are written a batch at a time, in the file's order: the batch's new records in
 one statement (PostgreSQL: ``COPY``; SQLite: one prepared ``INSERT`` run for every row),
-then its changed records with one prepared ``UPDATE`` per set of changed columns, run for
-every row of the set. Each ``UPDATE`` is a compare-and-set on the version read when the
-rows were matched, so a record someone saved meanwhile is never overwritten: the import
-stops with :class:`ImportConflict` (and the caller rolls everything back).
+then its changed records with one ``UPDATE`` per set of changed columns (PostgreSQL: from
+the rows copied into a temporary table; SQLite: a prepared statement run for every row).
+Each ``UPDATE`` is a compare-and-set on the version read when the rows were matched, so a
+record someone saved meanwhile is never overwritten: the import stops with
+:class:`ImportConflict` (and the caller rolls everything back).
 
 No model object is built: building one per row costs more than writing it. The data
 revisions (:mod:`campagne.revisions`) see the inserts and updates as any other Core
@@ -20,7 +21,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, bindparam, insert, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    Table,
+    bindparam,
+    insert,
+    update,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -32,6 +43,7 @@ from campagne.revisions.tracking import note_regions
 
 Progress = Callable[[int, int], None]
 BATCH = 5_000  # rows a statement writes; progress is reported after each batch
+CHANGES = "campagne_import_changes"  # PostgreSQL: the temporary table of an update's rows
 
 
 class ImportConflict(Exception):
@@ -114,24 +126,62 @@ def copy_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) 
 def update_rows(connection: Connection, table: Table, region_id: int,
                 columns: dict[str, str], steps: list[Step], now: dt.datetime) -> None:
     """Change the records of ``steps`` (of region ``region_id``): one compare-and-set
-    ``UPDATE`` per set of changed fields, run for each of its rows; :class:`ImportConflict`
-    if a record's version is no longer the one read. The region, named in each statement,
-    is the one whose data revision the update raises (not every region's)."""
+    ``UPDATE`` per set of changed fields; :class:`ImportConflict` if a record's version is
+    no longer the one read. The region, named in each statement, is the one whose data
+    revision the update raises (not every region's)."""
     by_fields: dict[tuple[str, ...], list[Step]] = defaultdict(list)
     for step in steps:
         by_fields[tuple(sorted(step.changes))].append(step)
     for keys, group in by_fields.items():
-        values: dict[str, Any] = {columns[key]: bindparam(f"new_{key}") for key in keys}
-        values.update(version=table.c.version + 1, updated_at=now)
-        if "stage" in keys:
-            values["stage_changed_at"] = now
-        statement = (update(table).where(table.c.region_id == region_id,
-                                         table.c.id == bindparam("record_id"),
-                                         table.c.version == bindparam("record_version"))
-                     .values(values))
-        parameters = [{"record_id": step.record.id, "record_version": step.record.version,
-                       **{f"new_{key}": step.changes[key] for key in keys}}
-                      for step in group if step.record is not None]
-        result = connection.execute(statement, parameters)
-        if result.rowcount != len(parameters):
+        names = [columns[key] for key in keys]
+        rows = [{"record_id": step.record.id, "record_version": step.record.version,
+                 **{columns[key]: step.changes[key] for key in keys}}
+                for step in group if step.record is not None]
+        if connection.dialect.name == "postgresql":
+            updated = _update_from_copy(connection, table, region_id, names, rows, now)
+        else:
+            updated = _update_each(connection, table, region_id, names, rows, now)
+        if updated != len(rows):
             raise ImportConflict
+
+
+def _new_values(table: Table, names: list[str], source: Any, now: dt.datetime
+                ) -> dict[str, Any]:
+    """The ``SET`` of an import's update: the changed columns from ``source`` (one of its
+    columns, or a parameter, by name), the version raised, the times of the change."""
+    values: dict[str, Any] = {name: source(name) for name in names}
+    values.update(version=table.c.version + 1, updated_at=now)
+    if "stage" in names:
+        values["stage_changed_at"] = now
+    return values
+
+
+def _update_each(connection: Connection, table: Table, region_id: int, names: list[str],
+                 rows: list[dict[str, Any]], now: dt.datetime) -> int:
+    """One prepared ``UPDATE`` run for every row (SQLite); the rows it changed."""
+    statement = (update(table).where(table.c.region_id == region_id,
+                                     table.c.id == bindparam("record_id"),
+                                     table.c.version == bindparam("record_version"))
+                 .values(_new_values(table, names, lambda name: bindparam(f"new_{name}"), now)))
+    parameters = [{"record_id": row["record_id"], "record_version": row["record_version"],
+                   **{f"new_{name}": row[name] for name in names}} for row in rows]
+    return connection.execute(statement, parameters).rowcount
+
+
+def _update_from_copy(connection: Connection, table: Table, region_id: int, names: list[str],
+                      rows: list[dict[str, Any]], now: dt.datetime) -> int:
+    """The rows copied into a temporary table (PostgreSQL), then one ``UPDATE ... FROM`` it
+    (a prepared statement run for each row costs a round trip each); the rows it changed."""
+    changes = Table(CHANGES, MetaData(), Column("record_id", Integer),
+                    Column("record_version", Integer),
+                    *(Column(name, table.c[name].type) for name in names),
+                    prefixes=["TEMPORARY"], postgresql_on_commit="DROP")
+    changes.create(connection)  # gone at the end of the transaction, whatever its end
+    copy_rows(connection, changes, rows)
+    statement = (update(table).where(table.c.region_id == region_id,
+                                     table.c.id == changes.c.record_id,
+                                     table.c.version == changes.c.record_version)
+                 .values(_new_values(table, names, lambda name: changes.c[name], now)))
+    updated = connection.execute(statement).rowcount
+    changes.drop(connection)  # the next set of fields makes its own
+    return updated
