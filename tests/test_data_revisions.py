@@ -189,6 +189,26 @@ def test_updates_and_deletes_pinned_to_rows_raise_only_their_regions(
     assert moved(delete(Member).where(Member.id == first)) == (True, True)  # type: ignore[arg-type]
 
 
+def test_a_transaction_may_pin_more_rows_than_a_statement_may_name(
+        workers: tuple[TestClient, TestClient]) -> None:
+    """The rows pinned by updates are looked up at commit in several queries (a single one
+    would name more values than the databases allow: 32,766 on SQLite, 65,535 on
+    PostgreSQL)."""
+    instance = _instance(workers[0])
+    _add_members(instance, "gers", 1)
+    with Session(instance.engine) as session:
+        member = session.exec(select(Member.id)).one()
+    before = region_revision(instance.engine, "gers")
+    with instance.engine.begin() as connection:
+        for first in range(0, 90_000, 30_000):  # one of them is the Gers member
+            connection.execute(update(Member).where(
+                Member.id.in_(range(first + 1, first + 30_001)))  # type: ignore[union-attr]
+                .values(commune="Auch"))
+    assert region_revision(instance.engine, "gers") > before
+    with Session(instance.engine) as session:
+        assert session.exec(select(Member.commune).where(Member.id == member)).one() == "Auch"
+
+
 def _import_members(instance: Instance, rows: range, commune: str = "Auch") -> None:
     """``campagne import``'s use case: members of the Gers, one per number of ``rows``."""
     lines = ["Nom;Prénom;Courriel;Code NAF;Commune;Statut"]
