@@ -113,6 +113,9 @@ class CampagneSettings(BaseSettings):
                     "addresses (a flood's ceiling; a shared connection serves many people)")
     inquiry_rate_window_minutes: int = Field(default=60, ge=1)
     # Spreadsheet imports (see docs/operations.md)
+    sheet_max_rows: int = Field(
+        default=50_000, ge=1, description="Most data rows an imported spreadsheet may hold "
+                                          "(the import page and the command line)")
     sheet_max_unpacked_mb: int = Field(
         default=50, ge=1, description="Most data an XLSX workbook may unpack into (MiB)")
     sheet_max_compression_ratio: int = Field(
@@ -123,7 +126,8 @@ class CampagneSettings(BaseSettings):
                                 description="Largest request body accepted, in bytes")
     max_upload_bytes: int = Field(
         default=5 * 1_048_576, ge=16_384,
-        description="Largest spreadsheet sent to the import page, in bytes")
+        description="Largest spreadsheet imported (the import page and the command line), "
+                    "in bytes")
     # Desk bookings in offices and coworking spaces (see docs/operations.md)
     booking_horizon_days: int = Field(
         default=90, ge=1, le=730, description="How many days ahead a desk may be booked")

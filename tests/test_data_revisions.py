@@ -15,6 +15,9 @@ from sqlmodel import Session, select
 
 from campagne.app import create_app
 from campagne.features.meetups.models import Meetup, Registration
+from campagne.features.spreadsheets.fields import Kind, auto_mapping
+from campagne.features.spreadsheets.importer import import_rows, region_by_slug
+from campagne.features.spreadsheets.reading import read_sheet
 from campagne.instance import Instance
 from campagne.models import Member, MemberStatus, Region
 from campagne.operations.models import Interaction, InteractionKind
@@ -184,6 +187,64 @@ def test_updates_and_deletes_pinned_to_rows_raise_only_their_regions(
     assert moved(update(Member).where(Member.commune == "Auch")  # type: ignore[arg-type]
                  .values(commune="Auch")) == (True, True)
     assert moved(delete(Member).where(Member.id == first)) == (True, True)  # type: ignore[arg-type]
+
+
+def test_a_transaction_may_pin_more_rows_than_a_statement_may_name(
+        workers: tuple[TestClient, TestClient]) -> None:
+    """The rows pinned by updates are looked up at commit in several queries (a single one
+    would name more values than the databases allow: 32,766 on SQLite, 65,535 on
+    PostgreSQL)."""
+    instance = _instance(workers[0])
+    _add_members(instance, "gers", 1)
+    with Session(instance.engine) as session:
+        member = session.exec(select(Member.id)).one()
+    before = region_revision(instance.engine, "gers")
+    with instance.engine.begin() as connection:
+        for first in range(0, 90_000, 30_000):  # one of them is the Gers member
+            connection.execute(update(Member).where(
+                Member.id.in_(range(first + 1, first + 30_001)))  # type: ignore[union-attr]
+                .values(commune="Auch"))
+    assert region_revision(instance.engine, "gers") > before
+    with Session(instance.engine) as session:
+        assert session.exec(select(Member.commune).where(Member.id == member)).one() == "Auch"
+
+
+def _import_members(instance: Instance, rows: range, commune: str = "Auch") -> None:
+    """``campagne import``'s use case: members of the Gers, one per number of ``rows``."""
+    lines = ["Nom;Prénom;Courriel;Code NAF;Commune;Statut"]
+    lines += [f"Nom{n};P;personne{n}@example.org;62.01Z;{commune};installé" for n in rows]
+    sheet = read_sheet("\n".join(lines).encode(), "membres.csv")
+    with Session(instance.engine) as session:
+        gers = region_by_slug(session, "gers")
+        assert gers is not None
+        report = import_rows(session, gers, Kind.MEMBERS, sheet,
+                             auto_mapping(Kind.MEMBERS, sheet.headers), actor=None,
+                             filename="membres.csv")
+    assert report.written
+
+
+def test_an_import_raises_its_region_and_the_other_worker_serves_new_figures(
+        workers: tuple[TestClient, TestClient]) -> None:
+    one, two = workers
+    engine = _instance(one).engine
+    assert _members_total(one) == 0 and _stats_total(one) == 0  # kept by the first
+
+    def revisions() -> tuple[int, int]:
+        return region_revision(engine, "gers"), region_revision(engine, "orne")
+
+    before = revisions()
+    _import_members(_instance(two), range(30))  # new records only: one region
+    created = revisions()
+    assert created[0] > before[0] and created[1] == before[1]
+    assert _members_total(one) == 30 and _stats_total(one) == 30
+    _import_members(_instance(two), range(30))  # unchanged: nothing written
+    assert revisions() == created
+    _import_members(_instance(two), range(25, 40), commune="Condom")  # updates and new ones
+    changed = revisions()
+    assert changed[0] > created[0] and changed[1] == created[1]
+    _import_members(_instance(two), range(10), commune="Mirande")  # updates only
+    assert revisions()[0] > changed[0] and revisions()[1] == changed[1]
+    assert _members_total(one) == 40 and _stats_total(one) == 40
 
 
 def test_a_rolled_back_change_raises_nothing(workers: tuple[TestClient, TestClient]) -> None:

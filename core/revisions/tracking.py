@@ -37,6 +37,9 @@ _PARENTS = "campagne.revision_parents"
 _FLUSHING = "campagne.revision_flushing"
 _UNTRACKED = "campagne.revision_untracked"
 REVISIONS: Table = DataRevision.__table__  # type: ignore[attr-defined]
+# Rows looked up by one query at commit: a statement may name at most 32,766 values on
+# SQLite, 65,535 on PostgreSQL, and a transaction may pin more rows than that.
+LOOKUP_IDS = 10_000
 
 
 Path = tuple[str, Table | None]
@@ -75,6 +78,12 @@ def note_all_regions(connection: Connection) -> None:
     """Count the current transaction as a change to every region (for writes the tracking
     cannot see, such as raw DB-API statements)."""
     _note(connection.info, [ALL_REGIONS], {})
+
+
+def note_regions(connection: Connection, regions: Iterable[int]) -> None:
+    """Count the current transaction as a change to ``regions`` (for writes the tracking
+    cannot see, such as PostgreSQL's ``COPY``)."""
+    _note(connection.info, regions, {})
 
 
 def track(engine: Engine) -> None:
@@ -211,10 +220,13 @@ def _on_commit(connection: Connection) -> None:
     if info.pop(_UNTRACKED, False):
         return
     for parent, ids in parents.items():
-        rows = connection.execute(select(parent.c.id, parent.c.region_id)
-                                  .where(parent.c.id.in_(sorted(ids)))).all()
-        scopes.update(region for _id, region in rows if region is not None)
-        if len(rows) < len(ids):  # a parent went in the same transaction: whose, unknown
+        ordered, found = sorted(ids), 0
+        for start in range(0, len(ordered), LOOKUP_IDS):
+            rows = connection.execute(select(parent.c.id, parent.c.region_id).where(
+                parent.c.id.in_(ordered[start:start + LOOKUP_IDS]))).all()
+            scopes.update(region for _id, region in rows if region is not None)
+            found += len(rows)
+        if found < len(ids):  # a parent went in the same transaction: whose, unknown
             scopes.add(ALL_REGIONS)
     if scopes:
         connection.execute(_raise(connection, sorted(scopes)))

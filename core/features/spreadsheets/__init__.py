@@ -7,7 +7,9 @@ exported as CSV or XLSX (escaped against formula injection, audited).
 - ``reading``: reading a CSV or XLSX file within limits;
 - ``checks``: checking one value (e-mail, SIRET, sector, date...);
 - ``validation``: checking every row of a file;
-- ``importer``: writing the rows in one transaction, with the report;
+- ``matching``: matching the valid rows with the region's records;
+- ``writing``: writing them with bulk statements (``COPY`` on PostgreSQL);
+- ``importer``: the import's use case, in one transaction, with the report;
 - ``exporter``: the filtered lists as CSV or XLSX;
 - ``uploads``: the uploaded file kept during the mapping step;
 - ``api``, ``pages``, ``cli``: the export API, the staff's pages, ``campagne import`` and

@@ -129,13 +129,17 @@ def _import(session: Session, args: argparse.Namespace, limits: Limits) -> int:
     if region is None:
         raise UsageError(gettext("unknown region \"%(slug)s\"") % {"slug": args.region})
     try:
-        data = args.file.read_bytes()
+        with args.file.open("rb") as handle:  # one byte past the limit tells it is passed
+            data = handle.read(limits.max_bytes + 1)
     except OSError as exc:
         raise UsageError(f"{args.file}: {exc.strerror}") from exc
     try:
         sheet = read_sheet(data, args.file.name, args.sheet, limits)
     except SheetError as exc:
         print(f"{args.file}: {exc.translated()}", file=sys.stderr)
+        if exc.setting:
+            print(gettext("The limit is set by %(setting)s (see docs/configuration.md).")
+                  % {"setting": exc.setting}, file=sys.stderr)
         return EXIT_REJECTED
     mapping = _mapping(kind, sheet, _map_lines(args))
     _print_mapping(sheet, mapping)

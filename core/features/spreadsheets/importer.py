@@ -1,11 +1,11 @@
-"""Writing the valid rows of a file: all or nothing, idempotent.
+"""Importing the rows of a file: all or nothing, idempotent.
 
-Every row is checked and matched first; if one is refused, nothing is written. Otherwise the
-rows are written in the caller's transaction (flushed in batches, committed by the caller
-once), so an error or an interruption at any point leaves the database as it was. A row
-matches a record of the same region by e-mail (without case) or SIRET; a matching row
-changes only the fields whose value differs (the version is raised, ``updated_at`` set), an
-identical row changes nothing.
+Every row is checked (:mod:`.validation`) and matched (:mod:`.matching`) first; if one is
+refused, nothing is written. Otherwise the rows are written with bulk statements
+(:mod:`.writing`) in the caller's transaction, committed by the caller once, so an error or
+an interruption at any point leaves the database as it was. A row matches a record of the
+same region by e-mail (without case) or SIRET; a matching row changes only the fields whose
+value differs (the version is raised, ``updated_at`` set), an identical row changes nothing.
 
 A written import takes its region's import lock before it matches
 (:mod:`.import_lock`), so two imports of one file, at any moment, create its
@@ -14,38 +14,29 @@ writer added meanwhile, and the import then writes nothing (:class:`ImportConfli
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from campagne.auth import audit
 from campagne.auth.models import AuditEvent, UserAccount
-from campagne.features.spreadsheets.fields import FIELDS, Kind
+from campagne.features.spreadsheets.fields import Kind
 from campagne.features.spreadsheets.import_lock import hold_import_lock
+from campagne.features.spreadsheets.matching import plan
 from campagne.features.spreadsheets.reading import Sheet
-from campagne.features.spreadsheets.validation import Problem, ValidRow, validate_rows
+from campagne.features.spreadsheets.validation import Problem, validate_rows
+from campagne.features.spreadsheets.writing import BATCH, ImportConflict, Progress, write_steps
 from campagne.i18n import gettext, ngettext
-from campagne.i18n_markers import N_
-from campagne.models import Member, Region, utc_now
-from campagne.operations.models import Inquiry, InquirySource
+from campagne.models import Region, utc_now
 from campagne.uniqueness import duplicate_of
 
-Record = Member | Inquiry
-Progress = Callable[[int, int], None]
-BATCH = 500
+__all__ = ["BATCH", "COMMAND_LINE", "ImportConflict", "Progress", "Report", "import_rows",
+           "record_import", "region_by_slug", "run_import", "system_user"]
 COMMAND_LINE = "command line"
-
-
-class ImportConflict(Exception):
-    """A record changed while the import was writing (someone else saved it, or added a
-    person the import was adding)."""
 
 
 @dataclass
@@ -91,13 +82,6 @@ class Report:
         return gettext("%(rows)s: %(counts)s.") % {"rows": rows, "counts": counts}
 
 
-@dataclass
-class _Step:
-    row: ValidRow
-    record: Record | None
-    changes: dict[str, Any]
-
-
 def run_import(session: Session, region: Region, kind: Kind, sheet: Sheet,
                mapping: Sequence[str], *, dry_run: bool = False,
                progress: Progress | None = None, batch: int = BATCH,
@@ -106,12 +90,12 @@ def run_import(session: Session, region: Region, kind: Kind, sheet: Sheet,
     Unless ``dry_run``, the region's import lock is taken first (``waiting`` is called if
     another import holds it; :class:`~.import_lock.ImportBusy` if it keeps
     it too long). The caller commits on success and rolls back on any exception."""
+    assert region.id is not None
     valid, problems = validate_rows(kind, sheet, mapping)
     report = Report(kind=kind, rows=len(sheet.rows), dry_run=dry_run)
     if not dry_run:
-        assert region.id is not None
         hold_import_lock(session, region.id, waiting=waiting)
-    steps, match_problems = _plan(session, region, kind, valid)
+    steps, match_problems = plan(session, region.id, kind, valid)
     report.problems = sorted(problems + match_problems, key=lambda p: p.line)
     for step in steps:
         if step.record is None:
@@ -124,121 +108,14 @@ def run_import(session: Session, region: Region, kind: Kind, sheet: Sheet,
     if report.problems or dry_run:
         return report
     try:
-        _write(session, region, kind, steps, progress, batch)
+        write_steps(session, region.id, kind, steps, now=utc_now(), progress=progress,
+                    batch=batch)
     except IntegrityError as error:
         if duplicate_of(error) is None:
             raise
         raise ImportConflict from error
     report.written = True
     return report
-
-
-def _existing(session: Session, region: Region, kind: Kind) -> list[Record]:
-    """The region's records as the database holds them now (read after the lock)."""
-    fresh = {"populate_existing": True}
-    if kind is Kind.MEMBERS:
-        return list(session.exec(select(Member).where(Member.region_id == region.id)
-                                 .execution_options(**fresh)).all())
-    return list(session.exec(select(Inquiry).where(Inquiry.region_id == region.id)
-                             .execution_options(**fresh)).all())
-
-
-def _plan(session: Session, region: Region, kind: Kind, rows: list[ValidRow]
-          ) -> tuple[list[_Step], list[Problem]]:
-    """Match every row with a record of the region and find what would change."""
-    by_email: dict[str, Record] = {}
-    by_siret: dict[str, Record] = {}
-    for existing in _existing(session, region, kind):
-        if existing.email:
-            by_email.setdefault(existing.email.casefold(), existing)
-        siret = getattr(existing, "siret", None)
-        if siret:
-            by_siret.setdefault(siret, existing)
-    steps, problems = [], []
-    claimed: dict[int, int] = {}
-    for row in rows:
-        email = row.values.get("email")
-        found = [by_email.get(email.casefold()) if email else None,
-                 by_siret.get(row.values.get("siret") or "")]
-        matches = {id(r): r for r in found if r is not None}
-        if len(matches) > 1:
-            problems.append(Problem(row.line, "", N_("the e-mail matches one record and the "
-                                                     "SIRET another")))
-            continue
-        record = next(iter(matches.values()), None)
-        if record is not None and record.id is not None:
-            if record.id in claimed:
-                problems.append(Problem(row.line, "", N_("matches the same record as line "
-                                                         "%(other)s"),
-                                        {"other": claimed[record.id]}))
-                continue
-            claimed[record.id] = row.line
-        changes = _changes(kind, record, row.values) if record is not None else row.values
-        steps.append(_Step(row, record, changes))
-    return steps, problems
-
-
-def _changes(kind: Kind, record: Record, values: dict[str, Any]) -> dict[str, Any]:
-    """The values of the row that differ from the record's (an e-mail differing only in
-    case is the same address)."""
-    specs = {spec.key: spec for spec in FIELDS[kind]}
-    changed = {}
-    for key, value in values.items():
-        current = getattr(record, specs[key].column)
-        if key == "email" and isinstance(current, str) and current.casefold() == value.casefold():
-            continue
-        if current != value:
-            changed[key] = value
-    return changed
-
-
-def _write(session: Session, region: Region, kind: Kind, steps: list[_Step],
-           progress: Progress | None, batch: int) -> None:
-    specs = {spec.key: spec for spec in FIELDS[kind]}
-    table: type[Member] | type[Inquiry] = Member if kind is Kind.MEMBERS else Inquiry
-    now = utc_now()
-    assert region.id is not None
-    new: list[dict[str, Any]] = []
-    for done, step in enumerate(steps, start=1):
-        columns = {specs[key].column: value for key, value in step.changes.items()}
-        if step.record is None:  # with the table's defaults, inserted many at a time
-            new.append(_new_row(kind, region.id, columns, now))
-        elif columns:
-            _update(session, table, step.record, columns, now)
-        if done % batch == 0 or done == len(steps):
-            if new:
-                session.execute(insert(table), new)
-                new = []
-            session.flush()
-            if progress is not None:
-                progress(done, len(steps))
-
-
-def _new_row(kind: Kind, region_id: int, columns: dict[str, Any], now: dt.datetime
-             ) -> dict[str, Any]:
-    """The values of a new record with the table's defaults (building the model object of
-    each row costs more than inserting it)."""
-    table: type[Member] | type[Inquiry] = Member if kind is Kind.MEMBERS else Inquiry
-    row = {name: field.get_default(call_default_factory=True)
-           for name, field in table.model_fields.items()
-           if name != "id" and not field.is_required()}
-    row.update(region_id=region_id, created_at=now, updated_at=now, **columns)
-    if kind is Kind.INQUIRIES:
-        row.update(source=InquirySource.IMPORT.value, stage_changed_at=now)
-    return row
-
-
-def _update(session: Session, table: type[Member] | type[Inquiry], record: Record,
-            columns: dict[str, Any], now: dt.datetime) -> None:
-    """Compare-and-set on the version read, so a concurrent edit is never overwritten."""
-    values = {**columns, "version": record.version + 1, "updated_at": now}
-    if "stage" in columns:
-        values["stage_changed_at"] = now
-    result = cast(CursorResult[Any], session.execute(
-        update(table).where(col(table.id) == record.id, col(table.version) == record.version)
-        .values(**values).execution_options(synchronize_session=False)))
-    if result.rowcount != 1:
-        raise ImportConflict
 
 
 def import_rows(session: Session, region: Region, kind: Kind, sheet: Sheet,

@@ -40,6 +40,7 @@ from campagne.regions import RegionFolder
 from campagne.taxonomy import SECTORS
 from campagne.web.capped_upload import CappedUploadRoute
 from campagne.web.pages import RendererDep
+from campagne.web.request_guard import InputRefused
 from campagne.web.sessions import CSRF_CHECKED, SIGNED_IN_PAGE, PagePrincipalDep
 from campagne.web.staff_pages import STATUSES, StaffRegionDep
 from campagne.web.timeline_view import stage_label
@@ -137,8 +138,8 @@ def _stored(request: Request, session: SessionDep, region: RegionFolder, princip
     try:
         return found, read_sheet(found.content, found.filename, found.sheet_name,
                                  limits_from(settings))
-    except SheetError as exc:  # read once already; only a change of limits gets here
-        raise HTTPException(status_code=422, detail=exc.translated()) from exc
+    except SheetError as exc:  # read once already; only lowered limits get here
+        raise InputRefused(status_code=422, detail=exc.translated()) from exc
 
 
 @router.post("/import/preview", response_class=HTMLResponse, dependencies=[CSRF_CHECKED])

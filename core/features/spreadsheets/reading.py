@@ -11,13 +11,14 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openpyxl import load_workbook
 
-from campagne.i18n import gettext
+from campagne.i18n import format_number, gettext
 from campagne.i18n_markers import N_
 from campagne.settings import CampagneSettings
 
@@ -26,6 +27,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 MIB = 1024 * 1024
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # below space, but for \t \n \r
 RATIO_CHECKED_FROM = MIB  # smaller parts cannot unpack into much, whatever their ratio
 
 
@@ -51,22 +53,34 @@ LIMITS = Limits()
 
 def limits_from(settings: CampagneSettings) -> Limits:
     """The limits, with the instance's settings (``CAMPAGNE_SHEET_MAX_*``,
-    ``CAMPAGNE_MAX_UPLOAD_BYTES``)."""
+    ``CAMPAGNE_MAX_UPLOAD_BYTES``): the import page and ``campagne import`` read files
+    through them."""
     return replace(LIMITS, max_bytes=settings.max_upload_bytes,
+                   max_rows=settings.sheet_max_rows,
                    max_unpacked_bytes=settings.sheet_max_unpacked_mb * MIB,
                    max_compression_ratio=settings.sheet_max_compression_ratio)
 
 
 class SheetError(Exception):
-    """The file as a whole cannot be read; ``message`` is a message id, shown translated."""
+    """The file as a whole cannot be read; ``message`` is a message id, shown translated.
+    ``setting`` names the setting that decides the limit the file passed, if it did."""
 
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, message: str, *, setting: str | None = None, **params: Any) -> None:
         super().__init__(message % params if params else message)
-        self.message, self.params = message, params
+        self.message, self.params, self.setting = message, params, setting
 
     def translated(self) -> str:
-        """The message in the current language."""
-        return gettext(self.message) % self.params if self.params else gettext(self.message)
+        """The message in the current language (numbers written as the language does)."""
+        if not self.params:
+            return gettext(self.message)
+        return gettext(self.message) % {name: _number(value) if isinstance(value, int | float)
+                                         else value for name, value in self.params.items()}
+
+
+def _number(value: float) -> str:
+    """``50 000`` or ``50,000``; ``7,5`` or ``7.5``; ``0,25`` or ``0.25``."""
+    digits = 0 if float(value).is_integer() else 1 if value >= 1 else 2
+    return format_number(value, digits=digits)
 
 
 @dataclass
@@ -87,7 +101,8 @@ def read_sheet(data: bytes, filename: str = "", sheet_name: str | None = None,
     """Read ``data`` (the bytes of a CSV or XLSX file named ``filename``)."""
     if len(data) > limits.max_bytes:
         raise SheetError(N_("The file is larger than %(size)s MB: split it into smaller "
-                            "files."), size=limits.max_bytes // (1024 * 1024))
+                            "files."), setting="CAMPAGNE_MAX_UPLOAD_BYTES",
+                         size=limits.max_bytes / MIB)
     lower = filename.lower()
     if lower.endswith((".xlsm", ".xltm", ".xlsb")):
         raise SheetError(N_("Workbooks with macros are refused: save the sheet as .xlsx "
@@ -115,7 +130,7 @@ def decode(data: bytes) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        if CONTROL.search(text):
             break
         return text, encoding
     raise SheetError(N_("The file's encoding is not supported (UTF-8 or Windows-1252 are): "
@@ -209,11 +224,13 @@ def inspect_archive(data: bytes, limits: Limits = LIMITS) -> None:
     if len(entries) > limits.max_zip_entries or sum(
             entry.file_size for entry in entries) > limits.max_unpacked_bytes:
         raise SheetError(N_("The workbook unpacks into too much data: save it again, or "
-                            "split it into smaller files."))
+                            "split it into smaller files."),
+                         setting="CAMPAGNE_SHEET_MAX_UNPACKED_MB")
     if any(entry.file_size > RATIO_CHECKED_FROM and entry.file_size
            > limits.max_compression_ratio * max(entry.compress_size, 1) for entry in entries):
         raise SheetError(N_("The workbook unpacks into far more data than a spreadsheet "
-                            "holds: save it again from your spreadsheet, or as CSV."))
+                            "holds: save it again from your spreadsheet, or as CSV."),
+                         setting="CAMPAGNE_SHEET_MAX_COMPRESSION_RATIO")
     if any(entry.filename.lower().endswith("vbaproject.bin") for entry in entries) \
             or b"macroEnabled" in content_types:
         raise SheetError(N_("Workbooks with macros are refused: save the sheet as .xlsx "
@@ -228,7 +245,7 @@ def _headers(record: list[str]) -> list[str]:
 def _add_row(sheet: Sheet, line: int, values: list[Value], limits: Limits) -> None:
     if line > limits.max_rows + 1:
         raise SheetError(N_("The file has more than %(limit)s rows: split it into smaller "
-                            "files."), limit=limits.max_rows)
+                            "files."), setting="CAMPAGNE_SHEET_MAX_ROWS", limit=limits.max_rows)
     if any(value for value in values if not isinstance(value, str) or value.strip()):
         sheet.rows.append((line, values))
 

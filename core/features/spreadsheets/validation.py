@@ -3,12 +3,12 @@ number, so that the report names every rejected row and why."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from campagne.features.spreadsheets.checks import CHECKS, Invalid
-from campagne.features.spreadsheets.fields import FIELDS, IGNORE, FieldSpec, Kind
+from campagne.features.spreadsheets.fields import FIELDS, IGNORE, Kind
 from campagne.features.spreadsheets.reading import Sheet
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
@@ -56,6 +56,17 @@ class ValidRow:
 
     line: int
     values: dict[str, Any]
+
+
+class Column(NamedTuple):
+    """A mapped column as each row's loop reads it: its position, its field's key, check and
+    longest value, its header."""
+
+    position: int
+    key: str
+    check: Callable[[Any, int], object]
+    max_length: int
+    header: str
 
 
 class MappingInvalid(Exception):
@@ -108,8 +119,9 @@ def validate_rows(kind: Kind, sheet: Sheet, mapping: Sequence[str]
     so that the report is complete)."""
     check_mapping(kind, sheet.headers, mapping)
     specs = {spec.key: spec for spec in FIELDS[kind]}
-    columns = [(index, specs[key], sheet.headers[index]) for index, key in enumerate(mapping)
-               if key != IGNORE]
+    columns = [Column(index, key, CHECKS[specs[key].check], specs[key].max_length,
+                      sheet.headers[index])
+               for index, key in enumerate(mapping) if key != IGNORE]
     valid: list[ValidRow] = []
     problems: list[Problem] = []
     first_line: dict[tuple[str, str], int] = {}
@@ -125,18 +137,19 @@ def validate_rows(kind: Kind, sheet: Sheet, mapping: Sequence[str]
     return valid, problems
 
 
-def _row_values(line: int, cells: Sequence[Any], columns: list[tuple[int, FieldSpec, str]]
+def _row_values(line: int, cells: Sequence[Any], columns: list[Column]
                 ) -> tuple[dict[str, Any], list[Problem]]:
     values: dict[str, Any] = {}
     problems: list[Problem] = []
-    for index, spec, header in columns:
-        raw = cells[index] if index < len(cells) else ""
-        if isinstance(raw, str) and not raw.strip():
+    width = len(cells)
+    for position, key, check, max_length, header in columns:
+        raw = cells[position] if position < width else ""
+        if isinstance(raw, str) and (not raw or raw.isspace()):
             continue
         try:
-            values[spec.key] = CHECKS[spec.check](raw, spec.max_length)
+            values[key] = check(raw, max_length)
         except Invalid as exc:
-            problems.append(Problem(line, header, exc.message, exc.params, spec.key))
+            problems.append(Problem(line, header, exc.message, exc.params, key))
     return values, problems
 
 

@@ -23,11 +23,11 @@ from sqlmodel import Session, col, func, select
 from campagne.auth.models import AuditEvent
 from campagne.cli import main
 from campagne.features.spreadsheets import import_lock
-from campagne.features.spreadsheets.importer import region_by_slug
+from campagne.features.spreadsheets.importer import BATCH, region_by_slug
 from campagne.instance import Instance
 from campagne.models import Member
 
-BIG_ROWS = 1_500
+BIG_ROWS = BATCH + 1_000
 
 
 @dataclass
@@ -100,6 +100,28 @@ def test_import_reports_and_exits_as_documented(instance: Instance,
         ("command line", None, "gers", "members")] * 2
     assert audited[0].detail["created"] == 5 and audited[1].detail["unchanged"] == 5
     assert audited[0].detail["file"] == "members.csv" and audited[0].detail["system_user"]
+
+
+def test_import_follows_the_instances_limits(
+        instance: Instance, campagne: Callable[..., Result], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAMPAGNE_SHEET_MAX_ROWS", "4")
+    rows = campagne("import", "members", str(DATA / "members.csv"), "--region", "gers")
+    assert rows.returncode == 1
+    assert ("Le fichier a plus de 4 lignes\u00a0: découpez-le en fichiers plus petits."
+            in rows.stderr)
+    assert "La limite est fixée par CAMPAGNE_SHEET_MAX_ROWS" in rows.stderr
+    monkeypatch.setenv("CAMPAGNE_SHEET_MAX_ROWS", "5")
+    monkeypatch.setenv("CAMPAGNE_MAX_UPLOAD_BYTES", str(1024 * 1024))
+    large = tmp_path / "membres.csv"
+    large.write_bytes((DATA / "members.csv").read_bytes().ljust(1024 * 1024 + 1, b"\n"))
+    size = campagne("import", "members", str(large), "--region", "gers", lang="en_GB.UTF-8")
+    assert size.returncode == 1
+    assert "The file is larger than 1 MB: split it into smaller files." in size.stderr
+    assert "The limit is set by CAMPAGNE_MAX_UPLOAD_BYTES" in size.stderr
+    assert members(instance) == [] and events(instance, "import") == []
+    five = campagne("import", "members", str(DATA / "members.csv"), "--region", "gers")
+    assert five.returncode == 0 and len(members(instance)) == 5
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -229,7 +251,7 @@ def test_an_import_stopped_mid_way_leaves_the_database_as_it_was(
     assert campagne("import", "members", str(DATA / "members.csv"),
                     "--region", "gers").returncode == 0
     before = members(instance)
-    process = held_import(instance, big_file(tmp_path))  # 500 rows in its transaction
+    process = held_import(instance, big_file(tmp_path))  # a batch in its transaction
     assert members(instance) == before
     process.send_signal(stop)
     status = process.wait(timeout=120)

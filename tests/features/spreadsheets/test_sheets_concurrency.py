@@ -131,16 +131,16 @@ def test_an_import_gives_up_when_the_lock_is_kept(instance: Instance,
 
 def test_a_person_added_meanwhile_stops_the_import(instance: Instance,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    plan = importer._plan
+    plan = importer.plan
 
-    def someone_adds_a_person(session: Session, *args: Any) -> Any:
-        planned = plan(session, *args)  # matched: the address was nobody's yet
-        session.add(Member(region_id=args[0].id, first_name="Éric", last_name="Garros",
+    def someone_adds_a_person(session: Session, region_id: int, *args: Any) -> Any:
+        planned = plan(session, region_id, *args)  # matched: the address was nobody's yet
+        session.add(Member(region_id=region_id, first_name="Éric", last_name="Garros",
                            email="Eric.Garros@example.org", sector_slug="other"))
         session.flush()
         return planned
 
-    monkeypatch.setattr(importer, "_plan", someone_adds_a_person)
+    monkeypatch.setattr(importer, "plan", someone_adds_a_person)
     with pytest.raises(ImportConflict):
         importing(instance, "members")
     assert people(instance, "members") == []

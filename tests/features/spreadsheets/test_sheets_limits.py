@@ -39,6 +39,24 @@ def test_an_upload_past_the_limit_is_refused_with_a_message(w: World) -> None:
         assert session.exec(select(SheetUpload)).all() == []
 
 
+def test_the_row_limit_is_the_instances_setting_at_each_step(w: World) -> None:
+    w.instance.settings = w.instance.settings.model_copy(update={"sheet_max_rows": 4})
+    csrf = sign_in_afresh(w.client)
+    refused = upload(w.client, csrf, "members.csv")  # 5 rows
+    assert refused.status_code == 422
+    assert "Le fichier a plus de 4 lignes\u00a0: découpez-le" in refused.text
+    w.instance.settings = w.instance.settings.model_copy(update={"sheet_max_rows": 5})
+    mapping = upload(w.client, csrf, "members.csv")
+    token = TOKEN.search(mapping.text)
+    assert mapping.status_code == 200 and token
+    form = {"csrf": csrf, "token": token.group(1), "field": chosen_fields(mapping.text)}
+    w.instance.settings = w.instance.settings.model_copy(update={"sheet_max_rows": 4})
+    lowered = w.client.post("/gers/staff/import/confirm", data=form)  # read again: refused
+    assert lowered.status_code == 422 and "plus de 4 lignes" in lowered.text
+    with Session(w.instance.engine) as session:
+        assert session.exec(select(Member).where(Member.last_name == "Lacoste")).all() == []
+
+
 def test_a_streamed_upload_is_not_read_past_the_cap(w: World) -> None:
     """Without a declared length, the body is read only until the count passes the cap."""
     offered = 4 * CAP // CHUNK

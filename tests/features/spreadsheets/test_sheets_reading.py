@@ -275,3 +275,30 @@ def test_blank_rows_before_the_titles_are_skipped() -> None:
 def test_a_byte_order_mark_before_text_that_is_not_utf8_is_refused() -> None:
     with pytest.raises(SheetError, match="encoding"):
         read_sheet(b"\xef\xbb\xbfNom\nSoul\xe9\n", "x.csv")
+
+
+def test_the_row_and_size_limits_are_the_instances_settings(french: None) -> None:
+    defaults = limits_from(CampagneSettings())
+    assert (defaults.max_rows, defaults.max_bytes) == (50_000, 5 * 1024 * 1024)
+    limits = limits_from(CampagneSettings(sheet_max_rows=1_000,
+                                          max_upload_bytes=5 * 1024 * 1024 // 2))
+    rows = "Nom;Prénom;Courriel\n" + "".join(f"N{n};P;p{n}@example.org\n" for n in range(1_000))
+    assert len(read_sheet(rows.encode(), "m.csv", limits=limits).rows) == 1_000
+    with pytest.raises(SheetError) as too_many:
+        read_sheet((rows + "N;P;p@example.org\n").encode(), "m.csv", limits=limits)
+    assert too_many.value.setting == "CAMPAGNE_SHEET_MAX_ROWS"
+    assert too_many.value.translated() == ("Le fichier a plus de 1\u202f000 lignes\u00a0: "
+                                           "découpez-le en fichiers plus petits.")
+    with pytest.raises(SheetError) as too_large:
+        read_sheet(rows.encode().ljust(limits.max_bytes + 1, b"\n"), "m.csv", limits=limits)
+    assert too_large.value.setting == "CAMPAGNE_MAX_UPLOAD_BYTES"
+    assert too_large.value.translated() == ("Le fichier dépasse 2,5 Mo\u00a0: découpez-le "
+                                            "en fichiers plus petits.")
+    token = i18n.current_locale.set("en")
+    try:
+        assert too_many.value.translated() == ("The file has more than 1,000 rows: split it "
+                                               "into smaller files.")
+        assert too_large.value.translated() == ("The file is larger than 2.5 MB: split it "
+                                                "into smaller files.")
+    finally:
+        i18n.current_locale.reset(token)
