@@ -16,8 +16,6 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from openpyxl import load_workbook
-
 from campagne.i18n import format_number, gettext
 from campagne.i18n_markers import N_
 from campagne.settings import CampagneSettings
@@ -175,6 +173,8 @@ def read_csv(data: bytes, limits: Limits = LIMITS) -> Sheet:
 def read_xlsx(data: bytes, sheet_name: str | None, limits: Limits = LIMITS) -> Sheet:
     """Read the first sheet of an XLSX workbook, or the one named ``sheet_name``."""
     inspect_archive(data, limits)
+    from openpyxl import load_workbook  # here: some 13 MB a worker spares until an import
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True,
                                  keep_links=False)
