@@ -6,8 +6,10 @@ takes the region's import lock, held until its transaction ends (commit or rollb
 only then matches: the second import waits, then finds the first one's records and changes
 nothing.
 
-- PostgreSQL: a transaction-level advisory lock on (``NAMESPACE``, region id); nothing else
-  waits for it (not the public form, not a staff edit, not the region's row).
+- PostgreSQL: a transaction-level advisory lock on a key made of the schema and the region
+  id (advisory locks are per database: two instances in two schemas of one database must
+  not wait for each other); nothing else waits for it (not the public form, not a staff
+  edit, not the region's row).
 - SQLite: ``BEGIN IMMEDIATE``, the database's single writer lock (see
   :mod:`campagne.operations.locking`); other writers wait, readers do not.
 
@@ -28,6 +30,8 @@ from sqlmodel import Session
 NAMESPACE = 0x43_41_4D_50  # "CAMP": the first key of Campagne's advisory locks
 WAIT_SECONDS = 30.0  # as long as SQLite's busy timeout (campagne.db.make_engine)
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL: lock_timeout reached
+# The lock's key: the schema and the region, hashed to the 64 bits advisory locks take.
+_KEY = "hashtextextended(current_schema() || ':' || CAST(:region AS text), 0)"
 
 
 class ImportBusy(Exception):
@@ -53,9 +57,8 @@ def hold_import_lock(session: Session, region_id: int, *,
 
 def _advisory_lock(connection: Connection, region_id: int,
                    waiting: Callable[[], None] | None, wait_seconds: float) -> None:
-    key = {"namespace": NAMESPACE, "region": region_id}
-    if connection.execute(text("SELECT pg_try_advisory_xact_lock(CAST(:namespace AS integer), "
-                               "CAST(:region AS integer))"), key).scalar():
+    key = {"region": f"{NAMESPACE}:import:{region_id}"}
+    if connection.execute(text(f"SELECT pg_try_advisory_xact_lock({_KEY})"), key).scalar():
         return
     if waiting is not None:
         waiting()
@@ -63,8 +66,7 @@ def _advisory_lock(connection: Connection, region_id: int,
     wait = f"{max(1, round(wait_seconds * 1000))}ms"  # 0 would mean: wait for ever
     connection.execute(text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": wait})
     try:
-        connection.execute(text("SELECT pg_advisory_xact_lock(CAST(:namespace AS integer), "
-                                "CAST(:region AS integer))"), key)
+        connection.execute(text(f"SELECT pg_advisory_xact_lock({_KEY})"), key)
     except OperationalError as error:
         if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             raise ImportBusy from error
