@@ -1,12 +1,15 @@
 """Checking and normalising one value of a spreadsheet. Each check returns the value to store
-or raises :class:`Invalid` with a message id (shown translated in the report)."""
+or raises :class:`Invalid` with a message id (shown translated in the report).
+
+The checks of values that repeat down a column (codes, dates, statuses, communes) keep the
+outcomes of the last ``MEMO`` values they accepted: a large file checks each value once."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from campagne.features.spreadsheets.fields import normalise
@@ -23,6 +26,7 @@ PHONE = re.compile(r"^\+?[0-9 ().\-/]{6,40}$")
 COMMUNE = re.compile(r"^[^\W\d_][\w '’.\-()/]*$")
 STAGE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 DEPARTMENT = re.compile(r"^(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-8])$")
+MEMO = 4096
 SIRET_SPACING = re.compile(r"[\s.]")
 FOURTEEN_DIGITS = re.compile(r"\d{14}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -107,6 +111,7 @@ def siret(value: Value, max_length: int) -> str:
     return found
 
 
+@lru_cache(maxsize=MEMO)
 def naf(value: Value, max_length: int) -> str:
     """A NAF rév. 2 code, written ``62.01Z`` (``6201Z`` and ``62.01 z`` are accepted)."""
     match = NAF.match(str(value).strip().upper().replace(" ", ""))
@@ -115,6 +120,7 @@ def naf(value: Value, max_length: int) -> str:
     return f"{match[1]}.{match[2]}{match[3]}"
 
 
+@lru_cache(maxsize=MEMO)
 def sector(value: Value, max_length: int) -> str:
     """A sector slug, a sector's label (French or English) or a NAF code mapped to its sector."""
     found = str(value).strip()
@@ -130,6 +136,7 @@ def sector(value: Value, max_length: int) -> str:
                       value=found) from None
 
 
+@lru_cache(maxsize=MEMO)
 def day(value: Value, max_length: int) -> dt.date:
     """A date: dd/mm/yyyy (French), yyyy-mm-dd (ISO) or a date cell."""
     if isinstance(value, dt.date):
@@ -146,6 +153,7 @@ def day(value: Value, max_length: int) -> dt.date:
     raise Invalid(N_("\"%(value)s\" is not a date (dd/mm/yyyy or yyyy-mm-dd)"), value=found)
 
 
+@lru_cache(maxsize=MEMO)
 def member_status(value: Value, max_length: int) -> str:
     """A member status (``settled``...) or its French word (``installé``...)."""
     found = normalise(str(value)).replace(" ", "_")
@@ -158,6 +166,7 @@ def member_status(value: Value, max_length: int) -> str:
                   choices=", ".join(status.value for status in MemberStatus))
 
 
+@lru_cache(maxsize=MEMO)
 def inquiry_status(value: Value, max_length: int) -> str:
     """Employee teleworker, independent or founder (in English or French words)."""
     found = normalise(str(value)).replace(" ", "_")
@@ -170,6 +179,7 @@ def inquiry_status(value: Value, max_length: int) -> str:
                   choices=", ".join(INQUIRY_STATUSES))
 
 
+@lru_cache(maxsize=MEMO)
 def stage(value: Value, max_length: int) -> str:
     """A pipeline stage key (``new``, ``contacted``...)."""
     found = str(value).strip().lower()
@@ -179,6 +189,7 @@ def stage(value: Value, max_length: int) -> str:
     return found
 
 
+@lru_cache(maxsize=MEMO)
 def commune(value: Value, max_length: int) -> str:
     """A commune's name: starts with a letter; letters, spaces, hyphens and apostrophes."""
     found = text(value, max_length)
@@ -195,6 +206,7 @@ def phone(value: Value, max_length: int) -> str:
     return found
 
 
+@lru_cache(maxsize=MEMO)
 def country(value: Value, max_length: int) -> str:
     """A two-letter ISO 3166 country code (``FR``, ``BE``...)."""
     found = str(value).strip().upper()
@@ -204,6 +216,7 @@ def country(value: Value, max_length: int) -> str:
     return found
 
 
+@lru_cache(maxsize=MEMO)
 def department(value: Value, max_length: int) -> str:
     """A French département code (``32``, ``2A``, ``974``...)."""
     found = str(value).strip().upper()

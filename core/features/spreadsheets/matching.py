@@ -67,15 +67,14 @@ def plan(session: Session, region_id: int, kind: Kind, rows: list[ValidRow]
     steps, problems = [], []
     claimed: dict[int, int] = {}
     for row in rows:
-        email = row.values.get("email")
-        found = [by_email.get(email.casefold()) if email else None,
-                 by_siret.get(row.values.get("siret") or "")]
-        matches = {record.id: record for record in found if record is not None}
-        if len(matches) > 1:
+        email, siret = row.values.get("email"), row.values.get("siret")
+        by_address = by_email.get(email.casefold()) if email else None
+        by_number = by_siret.get(siret) if siret else None
+        if by_address is not None and by_number is not None and by_address.id != by_number.id:
             problems.append(Problem(row.line, "", N_("the e-mail matches one record and the "
                                                      "SIRET another")))
             continue
-        record = next(iter(matches.values()), None)
+        record = by_address if by_address is not None else by_number
         if record is not None:
             if record.id in claimed:
                 problems.append(Problem(row.line, "", N_("matches the same record as line "

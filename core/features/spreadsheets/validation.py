@@ -13,6 +13,8 @@ from campagne.features.spreadsheets.reading import Sheet
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
 
+REQUIRED = {kind: tuple(spec.key for spec in FIELDS[kind] if spec.required)
+            for kind in (Kind.INQUIRIES, Kind.MEMBERS)}
 LABELS = {spec.key: spec.label for kind in (Kind.INQUIRIES, Kind.MEMBERS)
           for spec in FIELDS[kind]}
 
@@ -157,8 +159,8 @@ def _row_rules(kind: Kind, line: int, values: dict[str, Any], present: set[str]
                ) -> list[Problem]:
     """Rules across the fields of one row (``present``: the fields with a value, valid or
     not, so that an invalid value is not also reported as missing)."""
-    problems = [Problem(line, "", N_("%(field)s is required"), {"field": spec.key})
-                for spec in FIELDS[kind] if spec.required and spec.key not in present]
+    problems = [Problem(line, "", N_("%(field)s is required"), {"field": key})
+                for key in REQUIRED[kind] if key not in present]
     if kind is Kind.MEMBERS:
         if "sector" not in values and "naf_code" in values:
             values["sector"] = CHECKS["sector"](values["naf_code"], 6)
