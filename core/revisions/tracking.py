@@ -19,7 +19,7 @@ and the locks last only as long as the commit itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -136,18 +136,30 @@ def _inserted(rows: list[Mapping[str, Any]], paths: tuple[Path, ...]) -> Noted |
     scopes: set[Any] = set()
     parents: dict[Table, set[Any]] = {}
     for row in rows:
-        for column, parent in paths:
-            value = row.get(column)
-            if value is None:
-                continue
-            if parent is None:
-                scopes.add(value)
-            else:
-                parents.setdefault(parent, set()).add(value)
-            break
-        else:
+        if not _add_named(row.get, paths, scopes, parents):
             return None
     return scopes, parents
+
+
+def _attribute_of(obj: object) -> Callable[[str], Any]:
+    """Read a column's value of an ORM object (``None`` when it has no such attribute)."""
+    return lambda column: getattr(obj, column, None)
+
+
+def _add_named(read: Callable[[str], Any], paths: tuple[Path, ...], scopes: set[Any],
+               parents: dict[Table, set[Any]]) -> bool:
+    """Add the region (or parent row) a row names by the first of ``paths`` it holds a
+    value for, read with ``read(column)``; ``False`` when it holds none."""
+    for column, parent in paths:
+        value = read(column)
+        if value is None:
+            continue
+        if parent is None:
+            scopes.add(value)
+        else:
+            parents.setdefault(parent, set()).add(value)
+        return True
+    return False
 
 
 def _pinned(statement: Update | Delete, table: Table, paths: tuple[Path, ...]
@@ -257,18 +269,7 @@ def _after_flush(session: Session, _context: Any) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         table = getattr(obj, "__table__", None)
         paths = region_paths(table) if isinstance(table, Table) else ()
-        if not paths:
-            continue
-        for column, parent in paths:
-            value = getattr(obj, column, None)
-            if value is None:
-                continue
-            if parent is None:
-                scopes.add(value)
-            else:
-                parents.setdefault(parent, set()).add(value)
-            break
-        else:
+        if paths and not _add_named(_attribute_of(obj), paths, scopes, parents):
             scopes.add(ALL_REGIONS)
     info = session.connection().info
     _note(info, scopes, parents)
