@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import time
 from pathlib import Path
+
+import httpx
 
 from campagne.testing_plugin import fresh_postgres_schema
 
@@ -22,3 +26,26 @@ def empty_database(url: str | None, folder: Path, *, schema: str, filename: str)
     if url is None or url.startswith("sqlite"):
         return f"sqlite:///{folder / filename}"
     return fresh_postgres_schema(url, schema)
+
+
+def memory_mb(pid: int, field: str) -> float:
+    """``VmHWM`` (peak) or ``VmRSS`` (now) of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} for process {pid}")
+
+
+def wait_for(base: str, server: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    """Wait until the server at ``base`` answers ``/healthz``; raise if it stops first or
+    does not answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the server did not start")
+        try:
+            if httpx.get(f"{base}/healthz", trust_env=False).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not answer in time")

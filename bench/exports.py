@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench_kit import empty_database, free_port
+from bench_kit import empty_database, free_port, memory_mb, wait_for
 from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 from starlette.requests import Request
@@ -136,13 +136,6 @@ def serve(folder: Path, url: str, port: int) -> None:
                 access_log=False, server_header=False)
 
 
-def memory_mb(pid: int, field: str) -> float:
-    """``VmHWM`` (peak) or ``VmRSS`` (now) of a process, in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no {field} for process {pid}")
-
 
 def measure(folder: Path, url: str, path: str, authenticated: bool) -> dict[str, Any]:
     """Start a server, stream ``path`` once; the figures and the body's digest."""
@@ -152,7 +145,7 @@ def measure(folder: Path, url: str, path: str, authenticated: bool) -> dict[str,
                                "--url", url, "--port", str(port)])
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(base, server)
+        wait_for(base, server)
         with httpx.Client(base_url=base, timeout=600, trust_env=False) as client:
             auth = {}
             if authenticated:
@@ -181,18 +174,6 @@ def measure(folder: Path, url: str, path: str, authenticated: bool) -> dict[str,
         server.terminate()
         server.wait(30)
 
-
-def _wait_for(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the server did not start")
-        try:
-            if httpx.get(f"{base}/healthz", trust_env=False).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not answer in time")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,7 +51,7 @@ from typing import Any
 
 import httpx
 import yaml
-from bench_kit import empty_database, free_port
+from bench_kit import empty_database, free_port, memory_mb, wait_for
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
@@ -137,13 +137,6 @@ def generate(root: Path, url: str, members: int, others: int, regions: int
     return folders, elapsed
 
 
-def memory_mb(pid: int, field: str) -> float:
-    """``VmHWM`` (peak) or ``VmRSS`` (now) of a process, in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no {field} for process {pid}")
-
 
 class Server:
     """uvicorn serving the instance with ``workers`` processes."""
@@ -159,17 +152,7 @@ class Server:
              "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
              "--no-access-log", "--log-level", "warning"], env=env)
         self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("the server did not start")
-            try:
-                if httpx.get(f"{self.base}/healthz", trust_env=False).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not answer in time")
+        wait_for(self.base, self.process, seconds=180)
         # Every worker has answered once the health check has been asked enough times.
         for _ in range(10 * workers):
             httpx.get(f"{self.base}/gers/", trust_env=False, headers={"Connection": "close"})
