@@ -141,12 +141,12 @@ def test_english_catalogue_is_the_identity(extracted: dict[MessageId, list[str]]
 
 
 def test_french_typography(french: Catalog) -> None:
-    """A no-break space before « : », never a plain one; and no space before « . »."""
+    """A no-break space before « : ; ! ? » and inside « », never a plain one; none before « . »."""
     for entry in french:
         if not entry.id:
             continue
         for form in _forms(entry.string):
-            assert " :" not in form and " ;" not in form and " ?" not in form, form
+            assert not re.search(r" [:;!?»]|« ", form), form
             assert not re.search(r"\s\.", form), form
 
 

@@ -91,7 +91,7 @@ def test_gers_home_shows_the_published_figures_with_their_source(client: TestCli
     items = {item.find("strong").text: item for item in figures.find_all("li")}
     assert set(items) == {"350", "70", "57", "1", "52", "8"}
     members = items["350"]
-    assert "membres installés (« Soho Solos »)" in members.text
+    assert "membres installés (« Soho Solos »)" in members.text
     source = members.find("span", class_="source")
     assert squash(source.text) == (
         "Source : Challenges, « Ces régions françaises qui draguent les télétravailleurs »")
