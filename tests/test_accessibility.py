@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,7 @@ EXCLUDED = {
 }
 # Reached without the token of the link sent by mail: the page that says the link is not valid.
 EXPECTED_STATUS = {"/{slug}/rencontres/annulation": 400, "/{slug}/newsletters/unsubscribe": 400}
+WARM_UP = ["/", "/gers/", "/orne/", "/simulateur", "/comparer"]
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -186,6 +188,9 @@ def site(chromium: Path, axe_script: Path,
         samples, app = _samples(instance), create_app(instance)
         with served(app, "accessibility") as url, \
                 sync_api.sync_playwright() as playwright:
+            for path in WARM_UP:  # the first answers fill caches: slow on a loaded machine
+                with urllib.request.urlopen(url + path, timeout=120) as answer:
+                    answer.read()
             browser = playwright.chromium.launch(executable_path=str(chromium), headless=True,
                                                  args=CHROMIUM_ARGS)
             try:
