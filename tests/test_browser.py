@@ -128,4 +128,12 @@ def test_the_menu_folds_on_a_phone_and_opens_without_javascript(
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Tous les départements"
+    # and a screen reader finds them too (the browser's own accessibility tree), not the
+    # summary hidden from the screen
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    exposed = {(node["role"]["value"], node.get("name", {}).get("value")) for node in tree
+               if not node.get("ignored")}
+    assert {("navigation", "Menu principal"), ("link", "Services"), ("link", "English")} \
+        <= exposed
+    assert ("DisclosureTriangle", "Menu") not in exposed
     tab.assert_clean()
