@@ -101,3 +101,39 @@ def test_screenshot_of_the_gers_home(tab: Tab, tmp_path: Path) -> None:
     width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
     assert width == 1280 and height > 900
     assert len(data) > 10_000
+
+
+def test_the_menu_folds_on_a_phone_and_opens_without_javascript(
+        tab_without_javascript: Tab) -> None:
+    tab = tab_without_javascript
+    page = tab.page
+    page.set_viewport_size({"width": 320, "height": 640})
+    tab.open("/gers/")
+    menu = page.get_by_role("navigation", name="Menu principal")
+    summary = page.locator("header summary")
+    assert summary.inner_text() == "Menu"
+    assert not menu.is_visible() and not page.get_by_role("link", name="English").is_visible()
+    summary.focus()  # reached by the keyboard, opened by it
+    page.keyboard.press("Enter")
+    assert menu.is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Tous les départements"
+    menu.get_by_role("link", name="Services").click()
+    page.wait_for_url("**/gers/services")
+    # on a laptop the menus are shown as they are, with no disclosure to open
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not summary.is_visible()
+    assert menu.is_visible() and page.get_by_role("link", name="English").is_visible()
+    page.keyboard.press("Tab")  # the skip link, then the brand, then the menu's first link
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Tous les départements"
+    # and a screen reader finds them too (the browser's own accessibility tree), not the
+    # summary hidden from the screen
+    tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    exposed = {(node["role"]["value"], node.get("name", {}).get("value")) for node in tree
+               if not node.get("ignored")}
+    assert {("navigation", "Menu principal"), ("link", "Services"), ("link", "English")} \
+        <= exposed
+    assert ("DisclosureTriangle", "Menu") not in exposed
+    tab.assert_clean()

@@ -75,8 +75,8 @@ class Chart:
     title: str
     groups: list[tuple[str, list[Bar]]]
     height: float
-    label_width: float = 230
-    plot_width: float = 380
+    label_width: float = 270
+    plot_width: float = 340
     bar_height: float = 16
 
 
@@ -88,6 +88,8 @@ class Comparison:
     key_rows: list[Row] = field(default_factory=list)
     tables: list[tuple[str, str, list[Row]]] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    # The same charts laid out for a phone: each label above its bars (see phone_chart).
+    phone_charts: list[Chart] = field(default_factory=list)
     retention: list[Row] = field(default_factory=list)
 
 
@@ -141,6 +143,33 @@ def bar_chart(key: str, title: str, rows: list[Row], series: int) -> Chart:
     return Chart(key=key, title=title, groups=chart.groups, height=y + 4)
 
 
+PHONE_WIDTH = 320  # user units, about the width of a phone's column in CSS px
+PHONE_LABEL_LINE = 20
+
+
+def phone_chart(key: str, title: str, rows: list[Row], series: int) -> Chart:
+    """Lay out ``rows`` for a narrow screen: each group's label on a line of its own above
+    its bars, which take the whole width but the room for their values. Drawn at about one
+    user unit per CSS pixel, so that its text keeps its size on a phone."""
+    largest = max((f.value for row in rows for f in row.figures
+                   if isinstance(f.value, int | float)), default=0) or 1
+    chart = Chart(key=key, title=title, groups=[], height=0, label_width=0,
+                  plot_width=PHONE_WIDTH - 72, bar_height=18)
+    y = 0.0
+    for row in rows:
+        y += PHONE_LABEL_LINE
+        bars = []
+        for index, figure in enumerate(row.figures[:series]):
+            width = 0.0 if figure.value is None else chart.plot_width * figure.value / largest
+            bars.append(Bar(label=row.label, series=index, value=figure.value, y=y,
+                            width=round(width, 1)))
+            y += chart.bar_height + 3
+        chart.groups.append((row.label, bars))
+        y += 10
+    return Chart(key=key, title=title, groups=chart.groups, height=y, label_width=0,
+                 plot_width=chart.plot_width, bar_height=chart.bar_height)
+
+
 def compare(stats: list[StatsV1]) -> Comparison:
     """The comparison of the given regions' statistics, in the order given."""
     result = Comparison(regions=[(s.region.slug, s.region.name) for s in stats])
@@ -166,4 +195,9 @@ def compare(stats: list[StatsV1]) -> Comparison:
                                    result.key_rows[1:2], count))
     sectors = next(rows for name, _, rows in result.tables if name == "members_by_sector")
     result.charts.append(bar_chart("sectors", N_("Members by sector"), sectors, count))
+    result.phone_charts = [
+        phone_chart("members", N_("Members"), result.key_rows[:1], count),
+        phone_chart("per-capita", N_("Members per 100,000 inhabitants"),
+                    result.key_rows[1:2], count),
+        phone_chart("sectors", N_("Members by sector"), sectors, count)]
     return result

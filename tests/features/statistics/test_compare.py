@@ -45,7 +45,8 @@ def test_compare_page_in_both_languages(demo_client: TestClient, path: str, lang
     assert "Gers" in html and "Orne" in html
     assert f"<th scope=\"row\">{members}</th>" in html
     # Charts drawn on the server, accessible: a title, a description, a table alternative.
-    assert html.count('<svg role="img"') == 3
+    assert html.count('<svg class="chart-wide" role="img"') == 3
+    assert html.count('<svg class="chart-phone" role="img"') == 3
     assert re.search(r"<title id=\"chart-members-title\">", html)
     assert "<desc id=\"chart-members-desc\">" in html
     assert 'href="#key-figures"' in html and 'id="key-figures"' in html
