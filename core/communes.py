@@ -129,6 +129,11 @@ def department_of(code: str) -> str:
     return code[:3] if code.startswith("97") else code[:2]
 
 
+def is_code(text: str) -> bool:
+    """Whether ``text`` is a postcode or an INSEE code (five characters)."""
+    return bool(_CODE.match(text.strip()))
+
+
 def find_communes(query: str, department: str | None = None) -> list[Commune]:
     """The communes ``query`` names (see the module's matching rules), in ``department``
     when given, most populated first; at most :data:`MAX_CANDIDATES`."""
@@ -137,7 +142,7 @@ def find_communes(query: str, department: str | None = None) -> list[Commune]:
     if bracketed:
         text, department = bracketed.group(1), bracketed.group(2).upper()
     table = _table()
-    if _CODE.match(text):
+    if is_code(text):
         code = text.upper()
         found = table.by_postcode(code) or table.by_code(code)
     else:

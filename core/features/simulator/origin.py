@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from campagne.communes import MAX_CANDIDATES, Commune, departments, find_communes
+from campagne.communes import MAX_CANDIDATES, Commune, departments, find_communes, is_code
 
 
 class StartingPoint(BaseModel):
@@ -16,6 +16,8 @@ class StartingPoint(BaseModel):
     prefecture: str
     commune_code: str | None = Field(default=None, description="INSEE code of the commune")
     commune: str | None = None
+    postcode: str | None = Field(default=None, description="The postcode given, when it is "
+                                 "shared by several communes of one département")
 
 
 class OriginError(ValueError):
@@ -32,7 +34,8 @@ class OriginError(ValueError):
 
 def resolve_origin(commune: str | None, department: str | None) -> StartingPoint | None:
     """The starting point of ``commune`` (looked for in ``department`` when given), or of
-    ``department`` alone; ``None`` when neither is given.
+    ``department`` alone; ``None`` when neither is given. A postcode that several communes
+    of one département share gives that département.
 
     :raises OriginError: the commune is unknown, or several communes match.
     """
@@ -40,6 +43,11 @@ def resolve_origin(commune: str | None, department: str | None) -> StartingPoint
     if commune and commune.strip():
         query = commune.strip()
         found = find_communes(query, department if department in known else None)
+        shared = {c.department for c in found}
+        if len(found) > 1 and len(shared) == 1 and is_code(query):
+            place = known[shared.pop()]  # a postcode of several communes: its département
+            return StartingPoint(department=place.code, department_name=place.name,
+                                 prefecture=place.prefecture, postcode=query)
         if len(found) != 1:
             raise OriginError(query, found[:MAX_CANDIDATES])
         place = known[found[0].department]
