@@ -25,6 +25,10 @@ from itertools import accumulate
 #: At most this many candidates are returned for a query that matches several communes.
 MAX_CANDIDATES = 12
 _DEPARTMENT = re.compile(r"^(.*?)\s*\((\d[\dAB]\d?)\)\s*$", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[^0-9a-z\n]+")
+_SAINT = re.compile(r"\b(st|ste)\b")
+_SAINTS = {"st": "saint", "ste": "sainte"}
+_EDGES = re.compile(r" *\n *")
 _CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
 
 
@@ -66,12 +70,13 @@ def departments() -> dict[str, Department]:
 
 
 def normalize(text: str) -> str:
-    """``text`` without accents, case or punctuation, for comparing commune names."""
-    text = text.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text)
-                    if not unicodedata.combining(c)).casefold()
-    words = re.sub(r"[^0-9a-z]+", " ", plain).split()
-    return " ".join({"st": "saint", "ste": "sainte"}.get(word, word) for word in words)
+    """``text`` without accents, case or punctuation, for comparing commune names; each
+    line of ``text`` on its own (the table normalizes all its names in one call)."""
+    for letter, plain in (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae")):
+        text = text.replace(letter, plain)
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = _SAINT.sub(lambda m: _SAINTS[m.group(0)], _PUNCTUATION.sub(" ", ascii_text))
+    return _EDGES.sub("\n", words).strip(" ")
 
 
 class _Table:
@@ -85,7 +90,7 @@ class _Table:
         self.starts = array("I", accumulate((len(row) + 1 for row in rows[:-1]), initial=0))
         fields = [row.split("\t") for row in rows]
         self.codes = "".join(code for code, *_ in fields)
-        self.keys = "\n" + "\n".join(normalize(name) for _, name, *_ in fields) + "\n"
+        self.keys = "\n" + normalize("\n".join(name for _, name, *_ in fields)) + "\n"
         self.postcodes = "\n" + "\n".join(postcodes for _, _, postcodes, _ in fields) + "\n"
 
     @staticmethod
@@ -137,7 +142,7 @@ def is_code(text: str) -> bool:
 def find_communes(query: str, department: str | None = None) -> list[Commune]:
     """The communes ``query`` names (see the module's matching rules), in ``department``
     when given, most populated first; at most :data:`MAX_CANDIDATES`."""
-    text = query.strip()
+    text = " ".join(query.split())  # one line: the keys are searched line by line
     bracketed = _DEPARTMENT.match(text)
     if bracketed:
         text, department = bracketed.group(1), bracketed.group(2).upper()
