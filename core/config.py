@@ -64,6 +64,9 @@ class Source(StrictModel):
     title: str = Field(min_length=3)
     url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     date: str | None = Field(default=None, description="Publication date, ISO 8601 or a year")
+    note: LocalizedText | None = Field(
+        default=None, description="What the publication gives, in French and English (the "
+                                  "title stays as published)")
 
 
 class SourcedValue(StrictModel):

@@ -10,7 +10,9 @@ from typing import Literal
 import yaml
 from pydantic import Field
 
+from campagne.communes import departments
 from campagne.config import Source, SourcedValue, StrictModel
+from campagne.i18n import babel_locale
 
 CommuteMode = Literal["car", "public_transport", "bike", "walk"]
 
@@ -21,7 +23,6 @@ class CostBracket(StrictModel):
     up_to_km: float | None
     rate: float = Field(ge=0)
     fixed: float = Field(ge=0)
-
 
 class CarCostScale(StrictModel):
     """The barème kilométrique of one fiscal power, with its source."""
@@ -36,7 +37,6 @@ class CarCostScale(StrictModel):
                 return km * bracket.rate + bracket.fixed
         return km * self.brackets[-1].rate + self.brackets[-1].fixed
 
-
 class Origin(StrictModel):
     """Reference figures of a place candidates come from."""
 
@@ -44,7 +44,6 @@ class Origin(StrictModel):
     transit_pass_month_eur: SourcedValue
     price_per_m2_eur: SourcedValue
     rent_per_m2_eur: SourcedValue
-
 
 class ReferenceFigures(StrictModel):
     """The whole of ``incentive_figures.yaml``."""
@@ -61,15 +60,16 @@ class ReferenceFigures(StrictModel):
         """The figures of the département ``code``, and whether it is one of the known ones."""
         if code is not None and code in self.origins:
             return self.origins[code], True
+        place = departments().get(code or "")
+        if place is not None:  # the default figures, under the département's name
+            return self.default_origin.model_copy(update={"name": place.name}), False
         return self.default_origin, False
-
 
 @cache
 def reference_figures() -> ReferenceFigures:
     """The reference figures shipped with Campagne (read once per process)."""
     text = (resources.files("campagne") / "data" / "incentive_figures.yaml").read_text("utf-8")
     return ReferenceFigures.model_validate(yaml.safe_load(text))
-
 
 def number_text(value: float, locale: str, digits: int = 0) -> str:
     """A number for a plug-in's text in ``fr`` or ``en`` (``1 234,5`` or ``1,234.5``)."""
@@ -78,11 +78,20 @@ def number_text(value: float, locale: str, digits: int = 0) -> str:
         return text.replace(",", "\u202f").replace(".", ",")
     return text
 
-
 def both(fr: str, en: str) -> dict[str, str]:
     """A text in French and English."""
     return {"fr": fr, "en": en}
 
+def count_both(count: float, fr: tuple[str, str], en: tuple[str, str]) -> dict[str, str]:
+    """``count`` and its noun in French and English, each by its language's plural rule
+    (CLDR, through Babel): ``count_both(3, ("jour", "jours"), ("day", "days"))`` is
+    "3 jours" / "3 days"; 0 and 1 take the singular in French ("0 jour"), 1 only in English."""
+    texts = {}
+    for locale, (one, other) in (("fr", fr), ("en", en)):
+        digits = 0 if float(count).is_integer() else 1
+        noun = one if babel_locale(locale).plural_form(abs(count)) == "one" else other
+        texts[locale] = f"{number_text(count, locale, digits)} {noun}"
+    return texts
 
 def illustrative_notes(*values: SourcedValue) -> tuple[dict[str, str], ...]:
     """The notes of the illustrative figures among ``values``, to show beside the estimate."""

@@ -25,6 +25,7 @@ from campagne.hookspecs import hookimpl
 from campagne.incentive_figures import (
     ReferenceFigures,
     both,
+    count_both,
     illustrative_notes,
     number_text,
     reference_figures,
@@ -110,6 +111,7 @@ __all__ = [
     "StageChange",
     "TimelineNote",
     "both",
+    "count_both",
     "format_day",
     "format_money",
     "format_number",

@@ -19,6 +19,7 @@ from campagne.toolkit import (
     ReferenceFigures,
     Source,
     both,
+    count_both,
     hookimpl,
     number_text,
     reference_figures,
@@ -98,14 +99,15 @@ def incentives_for_profile(settings: Settings, profile: CandidateProfile) -> lis
                                         "You have no daily commute today."),))]
     saving = commute_saving(profile, figures, saved_days)
     weeks = figures.working_weeks
-    hours = number_text(saving.hours, "fr", 1), number_text(saving.hours, "en", 1)
+    days = count_both(saved_days, ("jour", "jours"), ("day", "days"))
+    hours = count_both(round(saving.hours, 1), ("heure", "heures"), ("hour", "hours"))
     assumptions = [
-        both(f"{saved_days} jour(s) par semaine, {weeks.value:g} semaines travaillées par an "
+        both(f"{days['fr']} par semaine, {weeks.value:g} semaines travaillées par an "
              f"(5 semaines de congés payés).",
-             f"{saved_days} day(s) a week, {weeks.value:g} working weeks a year "
+             f"{days['en']} a week, {weeks.value:g} working weeks a year "
              f"(5 weeks of paid leave)."),
-        both(f"{hours[0]} heures par an de trajet en moins.",
-             f"{hours[1]} hours a year no longer spent commuting."),
+        both(f"{hours['fr']} par an de trajet en moins.",
+             f"{hours['en']} a year no longer spent commuting."),
     ]
     if saving.km_estimated:
         speed = figures.average_speed_kmh[profile.commute_mode].value

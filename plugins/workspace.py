@@ -15,6 +15,7 @@ from campagne.toolkit import (
     Source,
     SourcedValue,
     both,
+    count_both,
     hookimpl,
     illustrative_notes,
     reference_figures,
@@ -47,6 +48,7 @@ def incentives_for_profile(settings: Settings, profile: CandidateProfile) -> lis
     days = settings.days_per_week or profile.commute_days_per_week
     reference, member = settings.reference_day_price_eur, settings.member_day_price_eur
     places = ", ".join(settings.spaces)
+    counted = count_both(days, ("jour", "jours"), ("day", "days"))
     sources: tuple[Source, ...] = tuple(v.source for v in (reference, member) if v.source)
     return [Incentive(
         key="workspace", title=TITLE, eligible=True, category="workspace",
@@ -55,9 +57,9 @@ def incentives_for_profile(settings: Settings, profile: CandidateProfile) -> lis
         yearly_value_eur=yearly_value(settings, days, weeks) if days else None,
         source=sources[0] if sources else None, sources=sources[1:],
         illustrative=reference.illustrative or member.illustrative,
-        assumptions=(both(f"({reference.value:g} € − {member.value:g} €) × {days} jour(s) "
+        assumptions=(both(f"({reference.value:g} € − {member.value:g} €) × {counted['fr']} "
                           f"par semaine × {weeks:g} semaines.",
-                          f"(€{reference.value:g} − €{member.value:g}) × {days} day(s) "
+                          f"(€{reference.value:g} − €{member.value:g}) × {counted['en']} "
                           f"a week × {weeks:g} weeks."),
                      *illustrative_notes(reference, member)),
     )]

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from campagne.features.simulator.origin import StartingPoint
 from campagne.instance import Instance
 from campagne.plugin_types import CandidateProfile, Incentive, ProfileField, ProfileValue
 from campagne.profile_fields import check_values
@@ -46,6 +47,9 @@ class Simulation(BaseModel):
 
     profile: CandidateProfile
     regions: list[RegionSimulation]
+    origin: StartingPoint | None = Field(
+        default=None, description="Where the candidate lives now, from the commune or the "
+                                  "département given")
 
 
 def _sum(values: list[float | None]) -> float | None:
@@ -120,16 +124,17 @@ def chosen_regions(instance: Instance, regions: list[str] | None) -> list[str]:
 
 
 def simulate(instance: Instance, profile: CandidateProfile,
-             regions: list[str] | None = None, fields: FieldsByRegion | None = None
-             ) -> Simulation:
+             regions: list[str] | None = None, fields: FieldsByRegion | None = None,
+             origin: StartingPoint | None = None) -> Simulation:
     """``profile`` over ``regions`` (every region served when ``None``), side by side;
-    ``fields`` are the regions' profile fields when already asked of the plug-ins.
+    ``fields`` are the regions' profile fields when already asked of the plug-ins;
+    ``origin`` the starting point the profile's département comes from.
 
     :raises KeyError: for a region this instance does not serve.
     """
     unique = chosen_regions(instance, regions)
     fields = fields or {}
-    return Simulation(profile=profile, regions=[
+    return Simulation(profile=profile, origin=origin, regions=[
         simulate_region(instance, slug, profile, fields.get(slug)) for slug in unique])
 
 

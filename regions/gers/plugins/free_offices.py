@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from campagne.toolkit import CandidateProfile, Incentive, hookimpl
+from campagne.toolkit import CandidateProfile, Incentive, count_both, hookimpl
 
 WORKING_WEEKS = 47  # 52 weeks less 5 weeks of paid leave (Code du travail, art. L3141-3)
 
@@ -42,6 +42,7 @@ def yearly_value(settings: Settings, days_per_week: int) -> float:
 def incentives_for_profile(settings: Settings, profile: CandidateProfile) -> list[Incentive]:
     """Every member may use the telecentres; valued at the days they work away from home."""
     days = profile.commute_days_per_week
+    counted = count_both(days, ("jour", "jours"), ("day", "days"))
     return [Incentive(
         key="free-offices",
         title={"fr": "Bureaux gratuits avec internet haut débit",
@@ -52,9 +53,9 @@ def incentives_for_profile(settings: Settings, profile: CandidateProfile) -> lis
                   "en": f"Open to every member in {settings.telecentres} telecentres."},),
         yearly_value_eur=yearly_value(settings, days) if days else None,
         illustrative=settings.desk_day_value_illustrative,
-        assumptions=({"fr": f"{days} jour(s) par semaine, {WORKING_WEEKS} semaines par an, "
+        assumptions=({"fr": f"{counted['fr']} par semaine, {WORKING_WEEKS} semaines par an, "
                             f"{settings.desk_day_value_eur:g} € la journée de bureau.",
-                      "en": f"{days} day(s) a week, {WORKING_WEEKS} weeks a year, "
+                      "en": f"{counted['en']} a week, {WORKING_WEEKS} weeks a year, "
                             f"€{settings.desk_day_value_eur:g} a desk day."},),
     )]
 

@@ -187,7 +187,7 @@ def test_the_region_page_computes_and_checks_the_field(client: TestClient) -> No
     assert row and "Non éligible" in row.group(0)
     bad = client.get("/lot/simulateur", params={"commune": "75056"})
     assert bad.status_code == 422
-    assert '<a href="#commune">commune</a>' in bad.text
+    assert '<a href="#commune">Commune d&#39;arrivée</a>' in bad.text
     assert 'id="commune-error"' in bad.text
     assert 'aria-describedby="commune-error commune-help"' in bad.text
     assert "Aide aux petites communes" not in bad.text

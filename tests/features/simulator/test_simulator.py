@@ -83,7 +83,7 @@ def test_the_comparison_page_shows_both_regions_side_by_side(demo_client: TestCl
         response = demo_client.get(f"{path}?{query}")
         assert response.status_code == 200
         page = response.text
-        assert "<caption>Yearly estimate by plug-in, side by side</caption>" in page
+        assert ">Yearly estimate by incentive, side by side</caption>" in page
         for amount in ("€1,065.60", "€3,525.00", "€1,175.00", "€4,590.60", "€2,240.60"):
             assert amount in page
         assert "Navigo" in page and "Illustrative figure" in page
@@ -136,7 +136,8 @@ def test_a_failing_plugin_is_left_out_with_a_note(kit: RegionKit) -> None:
         assert result["regions"][0]["failed_plugins"] == ["lot.broken", "lot.wrong"]
         page = client.get(f"/simulator?{urlencode({**CONSULTANT, 'lang': 'en'})}")
         assert page.status_code == 200
-        assert "could not be computed" in page.text and "lot.broken" in page.text
+        assert "2 incentives could not be computed" in page.text
+        assert "lot.broken" not in page.text
 
 
 OWN_LINK = """{% extends "core:simulator.html" %}
@@ -170,7 +171,7 @@ def test_a_third_party_package_adds_its_incentive(kit: RegionKit, tmp_path: Path
         bonus = next(i for i in consultant if i["plugin"] == "example_incentive")
         assert not bonus["eligible"]
         page = client.get(f"/simulateur?{urlencode({**founder, 'lang': 'en'})}").text
-        assert "Relocation bonus" in page and "example_incentive" in page
+        assert "Relocation bonus" in page and "example_incentive" not in page
 
 
 def test_a_region_configures_grants_and_housing_in_its_yaml(kit: RegionKit) -> None:
