@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from campagne.app import create_app
 from campagne.errors import ConfigInvalid
 from campagne.features.meetups.models import Meetup
 from campagne.features.spaces.models import Space
@@ -198,8 +199,6 @@ def test_the_kept_home_shows_a_changed_meetup_and_a_new_space_at_once(
         db_kit: RegionKit) -> None:
     folder = _region(db_kit)
     instance = db_kit.instance([folder])
-    from campagne.app import create_app
-
     try:
         with TestClient(create_app(instance), raise_server_exceptions=False) as client:
             first = client.get("/lot/").text
