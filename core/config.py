@@ -7,6 +7,7 @@ French only (a plain string) or per language (``{fr: ..., en: ...}``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
@@ -120,6 +121,8 @@ class Programme(StrictModel):
     description: LocalizedText
     contact: Contact = Contact()
     website: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    promise: LocalizedText | None = Field(default=None, description=(
+        "One line under the programme's name at the top of the region's home"))
 
 
 class Price(StrictModel):
@@ -175,22 +178,118 @@ def _contrast_ratio(foreground: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+#: A file inside the region's ``static/`` folder: no leading dot or slash, no ``..``.
+_SEGMENT = r"[A-Za-z0-9_](\.?[A-Za-z0-9_-])*"
+STATIC_FILE = rf"^{_SEGMENT}(/{_SEGMENT})*"
+
+
+def _readable_on_white(colour: str, name: str) -> str:
+    ratio = _contrast_ratio(colour, "#ffffff")
+    if ratio < 4.5:
+        raise ValueError(
+            f"{name} {colour} has a contrast of {ratio:.1f}:1 with white "
+            "text; at least 4.5:1 is needed (WCAG 2.1 AA)"
+        )
+    return colour
+
+
+class HeroImage(StrictModel):
+    """The photograph (or illustration) at the top of the region's home, with its credit."""
+
+    file: str = Field(pattern=STATIC_FILE + r"\.(jpe?g|webp|png|svg)$", description=(
+        "File name inside the region's static/ (JPEG, WebP, PNG or SVG)"))
+    width: int = Field(ge=16, le=10000, description="Width in pixels (no layout shift)")
+    height: int = Field(ge=16, le=10000, description="Height in pixels")
+    alt: LocalizedText = Field(description="What the image shows, for those who cannot see it")
+    credit: str = Field(min_length=2, description="Author of the image, as the licence asks")
+    licence: str = Field(min_length=2, description="Licence of the image (CC BY 4.0...)")
+    source_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    illustration: bool = Field(default=False, description=(
+        "A drawing, not a photograph: the page says so"))
+
+    @field_validator("alt")
+    @classmethod
+    def _alt_not_empty(cls, alt: dict[str, str]) -> dict[str, str]:
+        if not all(text.strip() for text in alt.values()):
+            raise ValueError("the alternative text may not be empty")
+        return alt
+
+
+class FontFile(StrictModel):
+    """A font served by the instance from the region's ``static/`` (no outside service)."""
+
+    family: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]{1,59}$")
+    file: str = Field(pattern=STATIC_FILE + r"\.woff2$", description="A WOFF2 file in static/")
+    weight: int = Field(default=400, ge=100, le=900, multiple_of=100)
+    style: Literal["normal", "italic"] = "normal"
+    role: Literal["headings", "body"] = "headings"
+    licence: str = Field(min_length=2, description="Licence of the font (SIL OFL 1.1...)")
+
+
 class Theme(StrictModel):
-    """The region's colours and logo; colours must keep text readable (WCAG AA)."""
+    """The region's face: colours, logo, home layout, hero image and fonts; colours must
+    keep text readable (WCAG AA)."""
 
     primary_color: str = Field(default="#1d4e89", pattern=r"^#[0-9a-fA-F]{6}$")
+    accent_color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$", description=(
+        "Second colour of the home (calls to action, bands); the primary colour by default"))
     logo: str | None = Field(default=None, description="File name inside the region's static/")
+    layout: Literal["overlay", "split"] = Field(default="split", description=(
+        "The home's composition: 'overlay' (text over a full-width image) or 'split' "
+        "(text beside the image)"))
+    hero: HeroImage | None = None
+    fonts: list[FontFile] = Field(default=[], max_length=2, description=(
+        "At most two font files (headings, body), served by the instance"))
 
     @field_validator("primary_color")
     @classmethod
     def _readable(cls, colour: str) -> str:
-        ratio = _contrast_ratio(colour, "#ffffff")
-        if ratio < 4.5:
-            raise ValueError(
-                f"primary_color {colour} has a contrast of {ratio:.1f}:1 with white "
-                "text; at least 4.5:1 is needed (WCAG 2.1 AA)"
-            )
-        return colour
+        return _readable_on_white(colour, "primary_color")
+
+    @field_validator("accent_color")
+    @classmethod
+    def _readable_accent(cls, colour: str | None) -> str | None:
+        return None if colour is None else _readable_on_white(colour, "accent_color")
+
+    @field_validator("fonts")
+    @classmethod
+    def _one_per_role(cls, fonts: list[FontFile]) -> list[FontFile]:
+        _refuse_duplicates("font role", "role", [font.role for font in fonts])
+        return fonts
+
+    def static_files(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """The files of ``static/`` the theme names, each with its key in ``region.yaml``."""
+        files: list[tuple[tuple[str | int, ...], str]] = []
+        if self.hero is not None:
+            files.append((("theme", "hero", "file"), self.hero.file))
+        files += [(("theme", "fonts", index, "file"), font.file)
+                  for index, font in enumerate(self.fonts)]
+        return files
+
+
+class Testimonial(StrictModel):
+    """A member's words on the region's home: shown only with the date of their written
+    agreement (``consent``), or when ``illustrative`` says it is invented (demonstration)."""
+
+    quote: LocalizedText
+    name: str = Field(min_length=2, max_length=80, description="First name, or full name")
+    commune: str = Field(min_length=2, max_length=120)
+    consent: dt.date | None = Field(default=None, description=(
+        "Date of the member's written agreement to be quoted; without it, not shown"))
+    illustrative: bool = Field(default=False, description=(
+        "An invented testimonial (demonstration data): the page says so"))
+
+    @model_validator(mode="after")
+    def _consent_of_a_real_person(self) -> Testimonial:
+        if self.illustrative and self.consent is not None:
+            raise ValueError("an illustrative (invented) testimonial has nobody's consent: "
+                             "give either 'consent' or 'illustrative', not both")
+        return self
+
+    @property
+    def shown(self) -> bool:
+        """True when the page may show it: agreed to in writing, or invented."""
+        return self.consent is not None or self.illustrative
 
 
 # --- inquiry form (intake) -------------------------------------------------------------
@@ -391,6 +490,9 @@ class RegionConfig(StrictModel):
     features: dict[str, bool] = Field(default_factory=dict, description=(
         "Built-in features switched on or off (every feature is on unless switched off)"))
     theme: Theme = Theme()
+    testimonials: list[Testimonial] = Field(default=[], description=(
+        "Members' words for the home; only those with a consent date (or invented, "
+        "marked illustrative) are shown"))
     inquiry_form: InquiryForm = InquiryForm()
     pipeline: Pipeline = Field(default_factory=default_pipeline)
     notifications: RegionNotifications = RegionNotifications()

@@ -477,8 +477,11 @@ def page_panels(page: str, region: RegionInfo, settings: Any, data: PluginData,
     is theirs, and the panel must show nothing of anyone else), ``staff_member`` (the
     staff's page of a member), ``staff_home`` (the staff's page of the day: ``member_id``
     is ``None``) and ``privacy`` (the region's privacy notice: one ``<li>`` saying what
-    else the plug-in keeps about people, why and how long). Ignore a page you do not
-    know: others may be added.
+    else the plug-in keeps about people, why and how long) and ``region_home`` (the
+    region's public home: a ``<section>`` with an ``<h2>``, such as the next meetup or the
+    spaces; ``member_id`` is ``None``; it is kept for every visitor until the region's
+    records or the day change, so it shows nothing personal and does not read the request).
+    Ignore a page you do not know: others may be added.
 
     :param page: the page's name.
     :param region: the region of the page (the member's, on ``account``).

@@ -58,12 +58,14 @@ def member_figures(db: Session | Connection, region_slug: str) -> MemberFigures:
 _figures_statements: WeakKeyDictionary[Engine, DriverStatement] = WeakKeyDictionary()
 
 
-def member_figures_quick(engine: Engine, region_slug: str) -> MemberFigures:
+def member_figures_quick(engine: Engine, region_slug: str,
+                         revision: int | None = None) -> MemberFigures:
     """:func:`member_figures` run on the DB-API cursor, kept in memory while the region's
     records do not change (:mod:`campagne.revisions`): the region's home and API, on every
-    view, read one counter instead of counting the members."""
+    view, read one counter instead of counting the members (``revision``: the counter
+    already read for the request)."""
     return region_figure(engine, region_slug, "member_figures",
-                         lambda: _count_on_cursor(engine, region_slug))
+                         lambda: _count_on_cursor(engine, region_slug), revision)
 
 
 def _count_on_cursor(engine: Engine, region_slug: str) -> MemberFigures:

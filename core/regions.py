@@ -116,6 +116,11 @@ def load_region_folder(path: Path) -> RegionFolder:
         config = RegionConfig.model_validate(source.data)
     except ValidationError as exc:
         raise ConfigInvalid(validation_errors(source, exc)) from None
+    missing = [source.error_at(key, f"file '{name}' not found in {path / 'static'}")
+               for key, name in config.theme.static_files()
+               if not (path / "static" / name).is_file()]
+    if missing:
+        raise ConfigInvalid(missing)
     plugins_dir = path / "plugins"
     plugin_files = sorted(
         file for file in plugins_dir.glob("*.py") if not file.name.startswith("_")

@@ -34,14 +34,27 @@ class RevisionCache:
 
     def get(self, key: Hashable, revision: int, compute: Callable[[], T]) -> T:
         """The value kept for ``key`` at ``revision``, else ``compute()``, kept."""
+        found, kept = self.lookup(key, revision)
+        if found:
+            return kept  # type: ignore[return-value]
+        value = compute()
+        self.keep(key, revision, value)
+        return value
+
+    def lookup(self, key: Hashable, revision: int) -> tuple[bool, object]:
+        """Whether a value is kept for ``key`` at ``revision``, and that value: for a
+        caller that must compute a missing one elsewhere (in a worker thread)."""
         with self._lock:
             found = self._entries.get(key)
             if found is not None and found[0] == revision:
                 self._entries.move_to_end(key)
                 self.hits += 1
-                return found[1]  # type: ignore[return-value]
+                return True, found[1]
             self.misses += 1
-        value = compute()
+        return False, None
+
+    def keep(self, key: Hashable, revision: int, value: object) -> None:
+        """Keep ``value`` for ``key`` as computed at ``revision`` (unless a later one is)."""
         with self._lock:
             current = self._entries.get(key)
             if current is None or current[0] <= revision:
@@ -49,7 +62,6 @@ class RevisionCache:
                 self._entries.move_to_end(key)
                 while len(self._entries) > self._capacity:
                     self._entries.popitem(last=False)
-        return value
 
     def clear(self) -> None:
         """Forget every figure."""
@@ -69,10 +81,12 @@ def cache_of(engine: Engine) -> RevisionCache:
 
 
 def region_figure(engine: Engine, region_slug: str, key: Hashable,
-                  compute: Callable[[], T]) -> T:
+                  compute: Callable[[], T], revision: int | None = None) -> T:
     """A figure of one region: served from memory while the region's records are
-    unchanged, else computed by ``compute`` (which reads the database) and kept."""
-    revision = region_revision(engine, region_slug)
+    unchanged, else computed by ``compute`` (which reads the database) and kept; with
+    ``revision``, the region's revision already read for the same request."""
+    if revision is None:
+        revision = region_revision(engine, region_slug)
     return cache_of(engine).get(("region", region_slug, key), revision, compute)
 
 

@@ -16,10 +16,13 @@ from campagne.i18n import current_locale, gettext
 from campagne.instance import Instance
 from campagne.queries import member_figures_by_region, member_figures_quick
 from campagne.regions import RegionFolder
+from campagne.revisions.reading import region_revision
 from campagne.taxonomy import SERVICE_CATEGORIES
 from campagne.web.figures import page_figures
+from campagne.web.home_panels import home_panels
 from campagne.web.sessions import recognise_visitor, wants_recognition
 from campagne.web.templating import Renderer
+from campagne.web.theme_css import theme_stylesheet
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,9 +96,9 @@ def index(request: Request, instance: InstanceDep, session: SessionDep,
 
 @router.get("/{slug}/theme.css")
 def theme_css(region: PageRegionDep) -> Response:
-    """The region's colours as a style sheet (no inline style: the CSP forbids it)."""
-    colour = region.config.theme.primary_color
-    css = f":root {{ --brand: {colour}; }}\n"
+    """The region's colours and fonts as a style sheet (no inline style: the CSP forbids
+    it)."""
+    css = theme_stylesheet(region.slug, region.config.theme)
     return Response(css, media_type="text/css",
                     headers={"Cache-Control": "public, max-age=3600"})
 
@@ -116,20 +119,26 @@ def theme_css(region: PageRegionDep) -> Response:
 
 @router.get("/{slug}/", response_class=HTMLResponse)
 async def region_home(request: Request, slug: str) -> HTMLResponse:
-    """A region's home: programme, key figures, services by category."""
+    """A region's home: the programme and its calls to action, the features' blocks (next
+    meetup, spaces...), members' words, services, key figures and facts."""
     state = request.app.state
     instance: Instance = state.instance
     region = served_region(instance, slug)
     services = await region_catalogue(state.catalogue, region.slug)
-    figures = page_figures(member_figures_quick(instance.engine, region.slug))
+    revision = region_revision(instance.engine, region.slug)  # the page's one query
+    figures = page_figures(member_figures_quick(instance.engine, region.slug, revision))
+    renderer: Renderer = state.renderer
+    panels = await home_panels(renderer, request, region, revision)
     if wants_recognition(request):  # a session cookie: its lookup may write (last use)
         await run_in_threadpool(recognise_visitor, request, instance)
-    renderer: Renderer = state.renderer
-    # Kept whole for visitors who are not signed in, while the figures are the same (the
-    # services are fixed while the server runs).
+    calls = (instance.plugins.feature_enabled("inquiries", region.slug),
+             instance.plugins.feature_enabled("simulator", region.slug))
+    # Kept whole for visitors who are not signed in, while the figures and the features'
+    # blocks are the same (the services are fixed while the server runs).
     return renderer.render(request, "region_home.html",
-                           {"figures": figures, "services": services},
-                           region=region, page="region_home", kept_on=figures)
+                           {"figures": figures, "services": services, "panels": panels,
+                            "inquiries_on": calls[0], "simulator_on": calls[1]},
+                           region=region, page="region_home", kept_on=(figures, panels, calls))
 
 
 async def served_region_home(request: Request) -> HTMLResponse:

@@ -112,9 +112,20 @@ def staff_menu_entries(locale: str) -> list[MenuEntry]:
 
 
 @hookimpl
-def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Panel]:
+def page_panels(page: str, data: PluginData, member_id: int | None,
+                locale: str) -> list[Panel]:
     """On a member's account page, the way to their sign-ups; on the staff's page of the
-    day, the next five meetups; in the privacy notice, how long guests are kept."""
+    day, the next five meetups; in the privacy notice, how long guests are kept; on the
+    region's home, the next meetup."""
+    if page == "region_home":
+        from campagne.features.meetups.pages import listing_path
+        from campagne.features.meetups.views import meetups_from, paris_today, when_text
+
+        found = meetups_from(engine_session(data), data.region_id, paris_today(), limit=1)
+        meetup = found[0] if found else None
+        return [Panel("meetups/home_panel.html", order=20, context={
+            "listing": listing_path(data.region, locale), "meetup": meetup,
+            "when": when_text(meetup) if meetup else ""})]
     if page == "account" and member_id is not None:
         return [Panel("meetups/account_panel.html", order=40)]
     if page == "privacy":

@@ -111,6 +111,22 @@ def upcoming_meetups(session: Session, region_id: int, *, limit: int) -> list[Me
         .order_by(col(Meetup.starts_at), col(Meetup.id)).limit(limit)).all())
 
 
+def meetups_from(session: Session, region_id: int, day: dt.date, *, limit: int
+                 ) -> list[Meetup]:
+    """The region's next ``limit`` meetups not cancelled that start on ``day`` (in Paris)
+    or later, soonest first: today's meetup stays the next one all day."""
+    start = dt.datetime.combine(day, dt.time(), PARIS).astimezone(dt.UTC)
+    return list(session.exec(select(Meetup).where(
+        Meetup.region_id == region_id, col(Meetup.starts_at) >= start,
+        col(Meetup.cancelled_at).is_(None))
+        .order_by(col(Meetup.starts_at), col(Meetup.id)).limit(limit)).all())
+
+
+def paris_today() -> dt.date:
+    """Today's date in Paris, the day the public pages count from."""
+    return utc_now().astimezone(PARIS).date()
+
+
 @dataclass(frozen=True)
 class SignUpRow:
     """One sign-up as the region's staff see it (personal data)."""

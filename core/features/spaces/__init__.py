@@ -99,9 +99,16 @@ def staff_menu_entries(locale: str) -> list[MenuEntry]:
 
 
 @hookimpl
-def page_panels(page: str, data: PluginData, member_id: int | None) -> list[Panel]:
+def page_panels(page: str, data: PluginData, member_id: int | None,
+                locale: str) -> list[Panel]:
     """On a member's account page, their desk bookings from today; in the privacy notice,
-    how long the names of guests are kept."""
+    how long the names of guests are kept; on the region's home, the open spaces."""
+    if page == "region_home":
+        from campagne.features.spaces.records import region_spaces
+
+        base = f"/{data.region}/{'spaces' if locale == 'en' else 'espaces'}"
+        return [Panel("spaces/home_panel.html", order=30, context={
+            "base": base, "spaces": region_spaces(engine_session(data), data.region)})]
     if page == "privacy":
         from campagne.features.meetups.privacy import GUEST_DAYS
 

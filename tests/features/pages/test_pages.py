@@ -411,5 +411,6 @@ def test_style_sheets_are_served_as_css(client: TestClient) -> None:
     assert "--brand" in core.text
     theme = client.get("/orne/theme.css")
     assert theme.headers["content-type"].startswith("text/css")
-    assert theme.text.strip() == ":root { --brand: #245b2c; }"
+    assert theme.text.startswith(":root { --brand: #245b2c; --accent: #a3262a; }\n")
+    assert "@font-face { font-family: 'Bitter';" in theme.text  # the region's fonts
     assert client.get("/nowhere/theme.css").status_code == 404
