@@ -16,8 +16,8 @@ import io
 import re
 import string
 import zipfile
-from dataclasses import dataclass, field, replace
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from campagne.i18n import format_number, gettext
