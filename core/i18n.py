@@ -68,6 +68,8 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return translations(current_locale.get()).ngettext(singular, plural, count)
 
 
+# Chosen once per distinct set of inputs: a browser sends the same header on every request.
+@lru_cache(maxsize=512)
 def negotiate(query: str | None, cookie: str | None, accept_language: str | None,
               default: str = DEFAULT) -> str:
     """Choose the language: explicit choice, then the cookie, then the browser's preferences

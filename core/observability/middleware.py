@@ -11,6 +11,7 @@ import logging
 import re
 import time
 import uuid
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,6 +31,7 @@ class RequestObserver:
     def __init__(self, app: ASGIApp, metrics: InstanceMetrics) -> None:
         self.app = app
         self.metrics = metrics
+        self.series: dict[tuple[str, str, int], Any] = {}  # the histogram's child per labels
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,9 +56,12 @@ class RequestObserver:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
             template = getattr(route, "path_format", None) or getattr(route, "path", None)
-            self.metrics.requests.labels(
-                scope.get("method", ""), template or UNMATCHED, f"{status // 100}xx"
-            ).observe(elapsed)
+            labels = (scope.get("method", ""), template or UNMATCHED, status // 100)
+            series = self.series.get(labels)
+            if series is None:  # the set of routes, methods and classes is bounded
+                series = self.series[labels] = self.metrics.requests.labels(
+                    labels[0], labels[1], f"{status // 100}xx")
+            series.observe(elapsed)
             # The path without its query string: links' secrets travel there (?token=).
             access.info("%s %s %d", scope.get("method", ""), scope.get("path", ""), status,
                         extra={"method": scope.get("method", ""), "path": scope.get("path", ""),

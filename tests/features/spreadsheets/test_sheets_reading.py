@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from openpyxl import Workbook
@@ -140,7 +140,7 @@ def workbook_with_part(mib: int) -> bytes:
 
 @pytest.fixture
 def openpyxl_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """The workbooks given to openpyxl (which then fails: none of them is readable)."""
+    """The workbooks given to either reader (which then fails: none of them is readable)."""
     calls: list[object] = []
 
     def record(source: object, **_options: object) -> None:
@@ -148,6 +148,7 @@ def openpyxl_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
         raise ValueError("not read in this test")
 
     monkeypatch.setattr(reading, "load_workbook", record)
+    monkeypatch.setattr(reading, "open_calamine", record)
     return calls
 
 
@@ -302,3 +303,79 @@ def test_the_row_and_size_limits_are_the_instances_settings(french: None) -> Non
                                                 "into smaller files.")
     finally:
         i18n.current_locale.reset(token)
+
+
+# --- the two XLSX readers ----------------------------------------------------------------------
+
+
+def with_sheet_xml(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook ``data`` with its first sheet's XML changed by ``change``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as original, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in original.infolist():
+            part = original.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                part = change(part)
+            archive.writestr(item.filename, part)
+    return buffer.getvalue()
+
+
+def test_calamine_reads_what_openpyxl_reads() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["B3"], sheet["C3"], sheet["D3"], sheet["E3"], sheet["F3"] = "Nom", "Arrivée", \
+        "SIRET", "Part", "Actif"
+    sheet["B4"], sheet["C4"], sheet["D4"] = " Soulé ", dt.date(2024, 3, 1), 13243700158505
+    sheet["E4"], sheet["F4"], sheet["G4"] = 2.5, True, dt.time(10, 30)
+    sheet["B5"], sheet["C5"], sheet["D5"] = "'=1+1", dt.datetime(2024, 3, 1, 10, 30), "=1/0"
+    sheet["B7"], sheet["E7"] = "after a blank row", 0.125
+    sheet["B8"], sheet["C8"] = "cached", "=1+1"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # A formula as Excel saves it: with the value it computed.
+    data = with_sheet_xml(buffer.getvalue(), lambda xml: xml.replace(
+        b'<c r="C8"><f>1+1</f><v /></c>', b'<c r="C8"><f>1+1</f><v>2</v></c>'))
+    assert reading.fits_calamine(data)
+    with_calamine = reading._read_with_calamine(data, None, reading.LIMITS)
+    assert with_calamine == reading._read_with_openpyxl(data, None, reading.LIMITS)
+    assert with_calamine.headers[1:] == ["Nom", "Arrivée", "SIRET", "Part", "Actif"]
+    assert with_calamine.rows == [
+        (4, ["", " Soulé ", dt.date(2024, 3, 1), "13243700158505", "2.5", "1", "10:30:00"]),
+        (5, ["", "=1+1", "2024-03-01 10:30:00"]),  # a formula without its value is empty
+        (7, ["", "after a blank row", "", "", "0.125"]),
+        (8, ["", "cached", "2"])]
+
+
+def test_cells_far_apart_are_read_row_by_row_not_as_a_rectangle() -> None:
+    """calamine would hold every cell between A1 and the far one: gigabytes."""
+    workbook = Workbook()
+    workbook.active["A1"] = "Nom"
+    workbook.active.cell(row=2, column=16_384, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert not reading.fits_calamine(buffer.getvalue())
+    with pytest.raises(SheetError, match="Line 2 has more than 60 columns"):
+        read_sheet(buffer.getvalue(), "wide.xlsx")
+    workbook = Workbook()
+    workbook.active["A1"] = "Nom"
+    workbook.active.cell(row=1_048_576, column=1, value="x")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert not reading.fits_calamine(buffer.getvalue())
+    with pytest.raises(SheetError, match="more than 50000 rows"):
+        read_sheet(buffer.getvalue(), "long.xlsx")
+
+
+@pytest.mark.parametrize(("place", "fits"), [
+    ('<c r="D5"', True), ('<c r="E5"', False), ('<c r="A6"', False), ('<c r="AA1"', False),
+    ('<c r="D10"', False), ('<c r="ZZZZ1"', False), ('<c r="a1"', False),
+    ('<c t="n" r="A2"', False), ('<c', False), ('<x:c r="A2"', False)])
+def test_only_cells_that_name_their_place_within_the_limits_go_to_calamine(
+        place: str, fits: bool) -> None:
+    data = with_sheet_xml(xlsx([["Nom"], ["x"]]), lambda xml: xml.replace(
+        b'<c r="A2"', place.encode()))
+    limits = Limits(max_rows=4, max_columns=4)
+    assert reading.fits_calamine(data, limits) is fits
+    if fits:
+        assert read_sheet(data, "x.xlsx", limits=limits).rows == [(5, ["", "", "", "x"])]
