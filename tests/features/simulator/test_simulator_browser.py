@@ -4,6 +4,7 @@ result, share it by its address; no console error and no failed load."""
 from __future__ import annotations
 
 from browser_kit import Tab, browser, pytestmark, tab_without_javascript
+from html_kit import squash
 
 __all__ = ["browser", "pytestmark", "tab_without_javascript"]
 
@@ -40,5 +41,5 @@ def test_the_results_open_first_without_javascript(tab_without_javascript: Tab) 
     top = tab.evaluate("document.getElementById('resultats').getBoundingClientRect().top")
     assert abs(top) < 50
     assert not tab.locator("details.simulator-edit").evaluate("d => d.open")
-    assert "Départ de : Bellême, Orne (61)" in tab.locator("#resultats").inner_text()
+    assert "Départ de : Bellême, Orne (61)" in squash(tab.locator("#resultats").inner_text())
     tab_without_javascript.assert_clean()
