@@ -147,8 +147,10 @@ def sign_up(request: Request, instance: InstanceDep, region: PageRegionDep,
             answer.headers["Retry-After"] = str(exc.retry_after)
         return answer
     assert registration.id is not None
-    token = cancel_token(instance.settings, registration.id, CONFIRMATION)
-    return RedirectResponse(f"{confirmation}?{urlencode({'r': token})}", status_code=303)
+    query = {"r": cancel_token(instance.settings, registration.id, CONFIRMATION)}
+    if "lang" in request.query_params:  # the language asked, kept for the next page
+        query["lang"] = request.query_params["lang"][:5]
+    return RedirectResponse(f"{confirmation}?{urlencode(query)}", status_code=303)
 
 
 def signed_up(request: Request, instance: InstanceDep, region: PageRegionDep,
@@ -231,8 +233,9 @@ def cancel_form(request: Request, instance: InstanceDep, region: PageRegionDep,
 
 def cancel(request: Request, instance: InstanceDep, region: PageRegionDep,
            session: SessionDep, renderer: RendererDep, tasks: BackgroundTasks,
-           token: Text = "") -> HTMLResponse:
-    """Cancel the guest's sign-up; the place goes to the first person waiting."""
+           token: Text = "") -> Response:
+    """Cancel the guest's sign-up; the place goes to the first person waiting; then on to
+    the link's page, which says it is cancelled."""
     request.state.private = True
     registration = _by_link(session, instance, region, token)
     if registration is None or registration.id is None:
@@ -246,9 +249,8 @@ def cancel(request: Request, instance: InstanceDep, region: PageRegionDep,
         return _page(request, renderer, region, "meetups/cancel.html", {
             "item": summary(session, _meetup(session, region, meetup_id)),
             "token": "", "done": False, "error": gettext(STARTED)}, 409)
-    return _page(request, renderer, region, "meetups/cancel.html", {
-        "item": summary(session, _meetup(session, region, meetup_id)),
-        "token": "", "done": True})
+    return RedirectResponse(f"{request.url.path}?{urlencode({'token': token})}",
+                            status_code=303)
 
 
 def region_feed(region: PageRegionDep, instance: InstanceDep, session: SessionDep) -> Response:
@@ -293,7 +295,6 @@ for _lang, (_list, _sign_up, _cancel) in NAMES.items():
     router.add_api_route(f"{_base_path}/{_cancel}", cancel_form, methods=["GET"],
                          response_class=HTMLResponse)
     router.add_api_route(f"{_base_path}/{_cancel}", cancel, methods=["POST"],
-                         response_class=HTMLResponse,
                          dependencies=[SIGNED_IN_FIRST, CSRF_CHECKED])
     router.add_api_route(f"{_base_path}/{{event_id:int}}", detail, methods=["GET"],
                          response_class=HTMLResponse)

@@ -99,7 +99,7 @@ def test_the_table_shows_closed_days_and_books_a_free_cell(w: World) -> None:
     assert page.count('class="closed"') == 4  # two Saturdays and two Sundays
     assert f'value="{sunday.isoformat()} morning"' not in page
     tuesday = next_weekday(2)
-    assert 'aria-label="Réserver le ' + _french(tuesday) + ', matin (1 bureau libre)"' in page
+    assert 'aria-label="Réserver le ' + _french(tuesday) + ', matin (1 poste libre)"' in page
     answer = client.post("/account/bookings", data={
         "csrf": csrf, "space_id": space, "cell": f"{tuesday.isoformat()} morning"})
     assert answer.status_code == 303
@@ -129,7 +129,7 @@ def test_confirmation_page_and_calendar_file_are_the_member_s_own(w: World) -> N
     confirmation = answer.headers["location"]
     first, second = client.get(confirmation), client.get(confirmation)
     assert first.status_code == second.status_code == 200
-    assert "Votre bureau est réservé" in first.text and "Bureau de semaine" in first.text
+    assert "Votre poste est réservé" in first.text and "Bureau de semaine" in first.text
     with Session(w.instance.engine) as session:
         count = len(session.exec(select(Booking).where(Booking.space_id == space)).all())
     assert count == 1  # reloading the confirmation books nothing
