@@ -2,11 +2,11 @@
 page read with GET, so that no page is left on a POST address (reloading it sends nothing
 again, the back button works). docs/decisions/0033-confirmation-pages.md.
 
-The routes are read from ``app.routes``. A signed-in page's answers are those of the
-authorization matrix, which sends every route a valid form as every kind of caller
-(tests/test_authorization_matrix.py): none may expect 200. The public forms are sent here,
-each as a person would. A refused form (a missing field, a stale version) is sent back with
-its errors: that is not a success, and it is not a redirect."""
+The routes are read from ``app.routes`` by ``test_page_forms_answer_redirects`` in
+tests/test_authorization_matrix.py: a signed-in page's answers are the matrix's, which sends
+every route a valid form as every kind of caller, and none may expect 200; the public forms
+it lists are sent here, each as a person would. A refused form (a missing field, a stale
+version) is sent back with its errors: that is not a success, and it is not a redirect."""
 
 from __future__ import annotations
 
@@ -17,56 +17,13 @@ from urllib.parse import parse_qs, urlsplit
 from accounts_kit import EMAILS, PASSWORD, World, world
 from fastapi.testclient import TestClient
 from inquiry_kit import send_form
-from matrix_kit import app_routes
 from meetups_kit import new_event
 from sqlmodel import Session, col, select
-from test_authorization_matrix import PROTECTED
 
 from campagne.features.meetups.mail import cancel_token, token_registration
 from campagne.outbox.models import OutboxMail
 
-# POST routes of the pages that answer with a page, and why.
-NOT_REDIRECTED = {
-    "/admin/users": "shows a new account's invitation link once: a credential, which must "
-                    "never be put in an address or kept for a later page",
-    "/admin/audit": "a search: the actor's e-mail address travels in the body, never in "
-                    "the URL (decision 0001); it changes nothing",
-    "/{slug}/staff/members": "a search by name (decision 0001); it changes nothing",
-    "/{slug}/staff/inquiries": "a search by name or e-mail address (decision 0001)",
-    "/{slug}/staff/export/members": "a file download (the members as a spreadsheet)",
-    "/{slug}/staff/export/inquiries": "a file download (the inquiries as a spreadsheet)",
-    "/{slug}/newsletters/unsubscribe": "a mail client's one-click POST (RFC 8058) gets its "
-                                       "answer itself; the page's own button is redirected "
-                                       "(tests/features/newsletters/test_newsletter_"
-                                       "unsubscribe.py)",
-}
-# Public forms (no signed-in marker): each is sent below.
-PUBLIC = {"/account/sign-in", "/account/set-password", "/account/reset", "/{slug}/apply",
-          "/{slug}/candidater", "/{slug}/rencontres/annulation",
-          "/{slug}/rencontres/{event_id:int}/inscription", "/{slug}/meetups/cancel",
-          "/{slug}/meetups/{event_id:int}/sign-up"}
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-def test_every_page_form_answers_a_redirect(tmp_path: Path) -> None:
-    with world(tmp_path) as w:
-        routes = [(path, protected) for method, path, protected in app_routes(w.client)
-                  if method == "POST" and not path.startswith("/api/")]
-    paths = {path for path, _ in routes}
-    assert set(NOT_REDIRECTED) <= paths, "an exclusion names a route that is gone"
-    assert paths >= PUBLIC, "a public form listed here is gone"
-    problems = []
-    for path, protected in routes:
-        if path in NOT_REDIRECTED:
-            continue
-        if not protected:
-            if path not in PUBLIC:
-                problems.append(f"{path}: a public form this test does not send")
-            continue
-        answers = set(PROTECTED[("POST", path)].values())
-        if 200 in answers:
-            problems.append(f"{path}: answers 200 to a valid form, not a redirect")
-    assert not problems, "\n".join(problems)
 
 
 def _csrf(client: TestClient, path: str) -> str:
