@@ -154,6 +154,11 @@ class ServiceConfig(StrictModel):
     delivered_by: str = Field(min_length=2)
     price: Price = Price()
     eligibility: LocalizedText | None = None
+    delivered_at: str | None = Field(
+        default=None, pattern=SLUG_PATTERN, max_length=40,
+        description="The listing of the places where it is delivered (spaces: the region's "
+                    "offices and coworking spaces), asked of the plug-ins through the hook "
+                    "delivery_places")
 
 
 def _refuse_duplicates(label: str, field: str, keys: list[str]) -> None:

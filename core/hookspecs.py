@@ -37,6 +37,7 @@ from campagne.plugin_types import (
     MenuEntry,
     NotificationKind,
     Panel,
+    PlaceLink,
     ProfileField,
     RegionInfo,
     Routes,
@@ -432,6 +433,28 @@ def app_routes() -> list[Routes]:
     paths that no other plug-in uses.
 
     :return: a list of :class:`~campagne.plugin_types.Routes`, each with its ``order``.
+
+    .. versionadded:: 0.2.0
+    """
+
+
+@hookspec
+def delivery_places(listing: str, region: RegionInfo, settings: Any, data: PluginData,
+                    locale: str) -> list[PlaceLink]:
+    """Say where a service is delivered: the places of ``listing`` in the region, as links.
+
+    A service names its listing in ``delivered_at`` (``delivered_at: spaces`` in
+    ``region.yaml``, or in the :class:`~campagne.plugin_types.ServiceSpec` a plug-in
+    registers); its page then lists the places every plug-in owning that listing gives.
+    Answer ``[]`` for a listing you do not own. The workspaces feature owns ``spaces``
+    (the region's open offices and coworking spaces).
+
+    :param listing: the name the service gives in ``delivered_at``.
+    :param region: the region of the service.
+    :param settings: this plug-in's settings for that region.
+    :param data: the plug-in's tables, seen from that region (read only).
+    :param locale: the language of the page (``fr`` or ``en``).
+    :return: a list of :class:`~campagne.plugin_types.PlaceLink`.
 
     .. versionadded:: 0.2.0
     """

@@ -181,6 +181,13 @@ def format_wait(seconds: float, *, locale: str | None = None) -> str:
                            locale=babel_locale(locale or current_locale.get())))
 
 
+def weekday_names(*, locale: str | None = None) -> list[tuple[int, str]]:
+    """The days of the week as (ISO number, name) for ``locale``, Monday first
+    (``(1, "Lundi")`` in French)."""
+    wide = babel_locale(locale or current_locale.get()).days["format"]["wide"]
+    return [(number + 1, str(wide[number]).capitalize()) for number in range(7)]
+
+
 def format_day(value: dt.date, form: str = "long", *, locale: str | None = None) -> str:
     """Format a date for ``locale``, by default the current language (``26 novembre 2026``
     in French)."""

@@ -35,6 +35,7 @@ from campagne.plugin_types import (
     MenuEntry,
     NotificationKind,
     Panel,
+    PlaceLink,
     ProfileField,
     RegionInfo,
     Routes,
@@ -487,6 +488,15 @@ class CampagnePluginManager:
                 continue
             dirs.extend(value)
         return dirs
+
+    def delivery_places(self, listing: str, region: RegionInfo, session: Session,
+                        locale: str) -> list[PlaceLink]:
+        """The places of ``listing`` in the region (hook ``delivery_places``), in the
+        plug-ins' order, each plug-in's in its own order."""
+        results = self._call("delivery_places", region, session=session, listing=listing,
+                             locale=locale)
+        return [place for _plugin, place in
+                self._checked("delivery_places", region, PlaceLink, results)]
 
     def menu(self, region: RegionInfo, locale: str) -> list[MenuEntry]:
         """The region's menu entries from its plug-ins, by ``order`` then plug-in name."""

@@ -250,6 +250,17 @@ class TimelineNote(Frozen):
 # --- the platform: routes, menus, features ---------------------------------------------------
 
 
+class PlaceLink(Frozen):
+    """A place where a service is delivered, as a link on the service's page (hook
+    ``delivery_places``): ``label`` names it (a space, a village), ``path`` is its page
+    relative to the region's root (``espaces/12``), ``detail`` says where it is (a
+    commune). In the language the hook was asked for."""
+
+    label: str = Field(min_length=1, max_length=200)
+    path: str = Field(pattern=r"^[a-z0-9][A-Za-z0-9_./?=&-]*$", max_length=200)
+    detail: str = Field(default="", max_length=200)
+
+
 class MenuEntry(Frozen):
     """A link a plug-in adds to a region's main menu.
 

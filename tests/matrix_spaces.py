@@ -27,6 +27,7 @@ STAFF_READ = {A: 401, M: 403, SG: 200, RG: 200, SO: 403, AD: 200}
 PAGE_STAFF_READ = {**STAFF_READ, A: 303}
 PAGE_STAFF_WRITE = {**PAGE_STAFF_READ, SG: 303, RG: 403, AD: 303}
 SIGNED_IN_PAGE = {role: 303 for role in ROLES}  # redirects: sign-in form, account or space
+OWN_BOOKING = {role: 303 if role == A else 200 if role == M else 404 for role in ROLES}
 DAY = (dt.date.today() + dt.timedelta(days=7)).isoformat()
 API = "/api/v1/regions/{slug}/spaces"
 STAFF = "/{slug}/staff/spaces"
@@ -52,6 +53,9 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
                                      for role in ROLES},
     ("POST", "/account/bookings"): SIGNED_IN_PAGE,
     ("POST", "/account/bookings/{booking_id}/cancel"): SIGNED_IN_PAGE,
+    # a booking's confirmation and calendar file: its member's only (404 for anyone else)
+    ("GET", "/account/bookings/{booking_id}"): OWN_BOOKING,
+    ("GET", "/account/bookings/{booking_id}/booking.ics"): OWN_BOOKING,
     ("GET", STAFF): PAGE_STAFF_READ,
     ("POST", STAFF): PAGE_STAFF_WRITE,
     ("GET", f"{STAFF}/{{space_id}}"): PAGE_STAFF_READ,

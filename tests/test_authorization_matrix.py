@@ -61,16 +61,17 @@ PROTECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/account/"): signed_in(200, 303),
     ("GET", "/account/export"): only(M, 200, 303, 303),
     ("POST", "/account/edit"): signed_in(303, 303),
-    ("POST", "/account/erasure"): signed_in(200, 303),
+    ("POST", "/account/erasure"): signed_in(303, 303),
+    ("GET", "/account/erasure"): signed_in(200, 303),
     ("POST", "/account/consents/withdraw"): signed_in(303, 303),
     ("POST", "/account/sign-out"): signed_in(303, 303),
     ("GET", "/account/notifications"): signed_in(200, 303),
     ("POST", "/account/notifications"): signed_in(303, 303),
     ("GET", "/admin/users"): only(AD, 200, 403, 303),
     ("POST", "/admin/users"): only(AD, 200, 403, 303),
-    ("POST", "/admin/users/{user_id}/block"): only(AD, 200, 403, 303),
-    ("POST", "/admin/users/{user_id}/access"): only(AD, 200, 403, 303),
-    ("POST", "/admin/users/{user_id}/reactivate"): only(AD, 200, 403, 303),
+    ("POST", "/admin/users/{user_id}/block"): only(AD, 303, 403, 303),
+    ("POST", "/admin/users/{user_id}/access"): only(AD, 303, 403, 303),
+    ("POST", "/admin/users/{user_id}/reactivate"): only(AD, 303, 403, 303),
     ("GET", "/admin/audit"): only(AD, 200, 403, 303),
     ("GET", "/admin/outbox"): only(AD, 200, 403, 303),
     ("GET", "/{slug}/staff/outbox"): PAGE_STAFF_READ,
@@ -212,3 +213,49 @@ def test_authorization_matrix(tmp_path: Path, database_url: str) -> None:
                 problems.append(f"public {method} {template} as {role}: personal data")
         assert not problems, "\n".join(problems)
         assert cells >= len(PROTECTED) * len(ROLES)
+
+
+# POST routes of the pages that answer with a page, and why (post/redirect/get).
+NOT_REDIRECTED = {
+    "/admin/users": "shows a new account's invitation link once: a credential, which must "
+                    "never be put in an address or kept for a later page",
+    "/admin/audit": "a search: the actor's e-mail address travels in the body, never in "
+                    "the URL (decision 0001); it changes nothing",
+    "/{slug}/staff/members": "a search by name (decision 0001); it changes nothing",
+    "/{slug}/staff/inquiries": "a search by name or e-mail address (decision 0001)",
+    "/{slug}/staff/export/members": "a file download (the members as a spreadsheet)",
+    "/{slug}/staff/export/inquiries": "a file download (the inquiries as a spreadsheet)",
+    "/{slug}/newsletters/unsubscribe": "a mail client's one-click POST (RFC 8058) gets its "
+                                       "answer itself; the page's own button is redirected "
+                                       "(tests/features/newsletters/test_newsletter_"
+                                       "unsubscribe.py)",
+}
+# Public forms (no signed-in marker): each is sent in tests/test_post_redirect_get.py.
+PUBLIC = {"/account/sign-in", "/account/set-password", "/account/reset", "/{slug}/apply",
+          "/{slug}/candidater", "/{slug}/rencontres/annulation",
+          "/{slug}/rencontres/{event_id:int}/inscription", "/{slug}/meetups/cancel",
+          "/{slug}/meetups/{event_id:int}/sign-up"}
+
+
+def test_page_forms_answer_redirects(tmp_path: Path) -> None:
+    """Post/redirect/get (docs/decisions/0033-confirmation-pages.md): no page form's valid
+    submission answers 200 but those listed with their reason; the public forms are sent
+    in tests/test_post_redirect_get.py."""
+    with world(tmp_path) as w:
+        routes = [(path, protected) for method, path, protected in app_routes(w.client)
+                  if method == "POST" and not path.startswith("/api/")]
+    paths = {path for path, _ in routes}
+    assert set(NOT_REDIRECTED) <= paths, "an exclusion names a route that is gone"
+    assert paths >= PUBLIC, "a public form listed here is gone"
+    problems = []
+    for path, protected in routes:
+        if path in NOT_REDIRECTED:
+            continue
+        if not protected:
+            if path not in PUBLIC:
+                problems.append(f"{path}: a public form this test does not send")
+            continue
+        answers = set(PROTECTED[("POST", path)].values())
+        if 200 in answers:
+            problems.append(f"{path}: answers 200 to a valid form, not a redirect")
+    assert not problems, "\n".join(problems)

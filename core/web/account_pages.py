@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlmodel import select
 
 from campagne.api.bounds import Version
 from campagne.api.deps import InstanceDep, SessionDep
@@ -14,7 +15,7 @@ from campagne.api.member_schemas import SelfUpdate
 from campagne.api.security import client_address
 from campagne.auth import audit, ratelimit, signin, tokens
 from campagne.auth.accounts import AccountError, find_account, normalise_email, set_password
-from campagne.auth.models import CredentialKind, Role
+from campagne.auth.models import AuditEvent, CredentialKind, Role
 from campagne.auth.signin import SignInRefused, refusal_text
 from campagne.gdpr import (
     VersionConflict,
@@ -119,18 +120,19 @@ def choose_password(request: Request, instance: InstanceDep, session: SessionDep
 
 
 @public.get("/reset", response_class=HTMLResponse)
-def reset_form(request: Request, renderer: RendererDep) -> HTMLResponse:
-    """Ask for a password reset link."""
-    return _form(request, renderer, "account/reset.html", {"sent": False})
+def reset_form(request: Request, renderer: RendererDep, sent: str = "") -> HTMLResponse:
+    """Ask for a password reset link (``sent=1``: says that one is on its way, if the
+    account exists)."""
+    return _form(request, renderer, "account/reset.html", {"sent": sent == "1"})
 
 
 @public.post("/reset", dependencies=[CSRF_CHECKED])
 def send_reset(request: Request, instance: InstanceDep, session: SessionDep,
-               renderer: RendererDep, email: Text) -> HTMLResponse:
-    """E-mail a reset link if the account exists; the answer is the same either way, and
-    whatever the mail server does: the link waits in the outbox, written with its token, and
-    ``campagne worker`` sends it. A few links per address and per window at most, so the
-    form cannot flood a mailbox."""
+               email: Text) -> Response:
+    """E-mail a reset link if the account exists, then say so on the form's page; the
+    answer is the same either way, and whatever the mail server does: the link waits in the
+    outbox, written with its token, and ``campagne worker`` sends it. A few links per
+    address and per window at most, so the form cannot flood a mailbox."""
     user = find_account(session, email)
     allowed = all(ratelimit.take(session, instance.settings, key) for key in (
         f"reset:{normalise_email(email)}", f"reset-from:{client_address(request)}"))
@@ -141,7 +143,7 @@ def send_reset(request: Request, instance: InstanceDep, session: SessionDep,
                    body=gettext("Open this link to choose a new password:") + "\n\n"
                    + link_url(instance.settings, issued.secret) + "\n")
     session.commit()
-    return _form(request, renderer, "account/reset.html", {"sent": True})
+    return RedirectResponse("/account/reset?sent=1", status_code=303)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -198,15 +200,26 @@ def correct(request: Request, session: SessionDep, principal: PagePrincipalDep,
 
 
 @router.post("/erasure", dependencies=[CSRF_CHECKED])
-def ask_erasure(request: Request, session: SessionDep, principal: PagePrincipalDep,
-                renderer: RendererDep) -> HTMLResponse:
-    """Record an erasure request for the region's staff."""
+def ask_erasure(request: Request, session: SessionDep, principal: PagePrincipalDep
+                ) -> Response:
+    """Record an erasure request for the region's staff; then on to its confirmation."""
     if principal.role is Role.MEMBER:
         member, slug = own_record(session, principal)
         audit.record(session, principal.user, "erasure_requested", region_slug=slug,
                      target=f"member:{member.id}", address=client_address(request))
         session.commit()
-    return renderer.render(request, "account/erasure.html", {})
+    return RedirectResponse("/account/erasure", status_code=303)
+
+
+@router.get("/erasure", response_class=HTMLResponse)
+def erasure_status(request: Request, session: SessionDep, principal: PagePrincipalDep,
+                   renderer: RendererDep) -> HTMLResponse:
+    """Whether one's erasure request is recorded (the audit trail keeps it)."""
+    recorded = principal.role is Role.MEMBER and session.exec(
+        select(AuditEvent.id).where(
+            AuditEvent.action == "erasure_requested",
+            AuditEvent.actor_id == principal.user_id)).first() is not None
+    return renderer.render(request, "account/erasure.html", {"recorded": recorded})
 
 
 @router.post("/consents/withdraw", dependencies=[CSRF_CHECKED])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
 from campagne.api.admin import audit_events
@@ -24,6 +24,7 @@ from campagne.auth.accounts import (
 )
 from campagne.auth.models import CredentialKind, Role, UserAccount, UserRegion
 from campagne.i18n import gettext
+from campagne.i18n_markers import N_
 from campagne.mail import link_url
 from campagne.models import Region
 from campagne.web.confirm import ConfirmField, Question, ask, confirmed
@@ -62,11 +63,25 @@ def _users_page(request: Request, session: SessionDep, renderer: RendererDep,
         page="admin")
 
 
+#: What the users page says after a change (``?notice=``): each change posts, then comes
+#: back here (docs/decisions/0033-confirmation-pages.md).
+NOTICES = {"blocked": N_("The account is blocked; its sessions were ended."),
+           "reactivated": N_("The account is unblocked."),
+           "access": N_("Access changed; the account's sessions were ended."),
+           "renamed": N_("The name is saved."), "unchanged": N_("Nothing was changed.")}
+
+
+def _done(notice: str) -> RedirectResponse:
+    return RedirectResponse(f"/admin/users?notice={notice}", status_code=303)
+
+
 @router.get("/users", response_class=HTMLResponse)
 def users(request: Request, session: SessionDep, renderer: RendererDep,
           _admin: AdminPageDep) -> HTMLResponse:
-    """Every account, and a form to invite a new one."""
-    return _users_page(request, session, renderer)
+    """Every account, and a form to invite a new one (with what the last change did)."""
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    return _users_page(request, session, renderer,
+                       notice=gettext(notice) if notice else None)
 
 
 @router.post("/users", response_class=HTMLResponse, dependencies=[CSRF_CHECKED])
@@ -94,7 +109,7 @@ def invite(request: Request, instance: InstanceDep, session: SessionDep,
 @router.post("/users/{user_id}/block", response_class=HTMLResponse,
              dependencies=[CSRF_CHECKED])
 def block(request: Request, session: SessionDep, renderer: RendererDep, admin: AdminPageDep,
-          user_id: Id, confirm: ConfirmField = "") -> HTMLResponse:
+          user_id: Id, confirm: ConfirmField = "") -> Response:
     """Block an account and end all its sessions and tokens at once (not one's own); first,
     a page asks for confirmation."""
     user = session.get(UserAccount, user_id)
@@ -110,7 +125,7 @@ def block(request: Request, session: SessionDep, renderer: RendererDep, admin: A
     audit.record(session, admin.user, "account_blocked", target=f"user:{user_id}",
                  address=client_address(request))
     session.commit()
-    return _users_page(request, session, renderer)
+    return _done("blocked")
 
 
 @router.post("/users/{user_id}/access", response_class=HTMLResponse,
@@ -118,7 +133,7 @@ def block(request: Request, session: SessionDep, renderer: RendererDep, admin: A
 def set_access(request: Request, session: SessionDep, renderer: RendererDep,
                admin: AdminPageDep, user_id: Id, role: Field = "",
                region: Annotated[list[str] | None, Form(max_length=40)] = None,
-               read_only: Field = "", name: MaybeName = None) -> HTMLResponse:
+               read_only: Field = "", name: MaybeName = None) -> Response:
     """Change the name shown, the role, regions and read-only flag of a staff or
     administrator account (not one's own); when its access changes, its sessions end so
     that the new rights apply at once."""
@@ -142,15 +157,13 @@ def set_access(request: Request, session: SessionDep, renderer: RendererDep,
         audit.record(session, admin.user, "account_access_changed", target=f"user:{user_id}",
                      address=client_address(request), changes=changed)
     session.commit()
-    notice = gettext("Access changed; the account's sessions were ended.") if changed \
-        else gettext("The name is saved.") if renamed else gettext("Nothing was changed.")
-    return _users_page(request, session, renderer, notice=notice)
+    return _done("access" if changed else "renamed" if renamed else "unchanged")
 
 
 @router.post("/users/{user_id}/reactivate", response_class=HTMLResponse,
              dependencies=[CSRF_CHECKED])
 def unblock(request: Request, session: SessionDep, renderer: RendererDep, admin: AdminPageDep,
-            user_id: Id) -> HTMLResponse:
+            user_id: Id) -> Response:
     """Unblock an account; it signs in again with its password or a reset link."""
     user = session.get(UserAccount, user_id)
     if user is None or user.id == admin.user_id:
@@ -159,7 +172,7 @@ def unblock(request: Request, session: SessionDep, renderer: RendererDep, admin:
     audit.record(session, admin.user, "account_reactivated", target=f"user:{user_id}",
                  address=client_address(request))
     session.commit()
-    return _users_page(request, session, renderer)
+    return _done("reactivated")
 
 
 @router.get("/audit", response_class=HTMLResponse)

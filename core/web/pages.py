@@ -159,12 +159,30 @@ def service_catalogue(
                            page="service_catalogue")
 
 
+def delivered_at(instance: Instance, region: RegionFolder, slug: str) -> str | None:
+    """The listing a service of the region names in ``delivered_at`` (``region.yaml``
+    first, then the services the plug-ins register)."""
+    for spec in region.config.services:
+        if spec.slug == slug:
+            return spec.delivered_at
+    for _plugin, spec in instance.plugins.services(region.info()):
+        if spec.slug == slug:
+            return spec.delivered_at
+    return None
+
+
 @router.get("/{slug}/services/{service}", response_class=HTMLResponse)
 def service_page(request: Request, region: PageRegionDep, catalogue: CatalogueDep,
-                 renderer: RendererDep, service: str) -> HTMLResponse:
-    """One service: what it is, who delivers it, what it costs, who may use it."""
-    found = catalogue.get(region.slug, current_locale.get()).by_slug.get(service)
+                 renderer: RendererDep, instance: InstanceDep, session: SessionDep,
+                 service: str) -> HTMLResponse:
+    """One service: what it is, who delivers it, what it costs, who may use it, and the
+    places where it is delivered (hook ``delivery_places``)."""
+    locale = current_locale.get()
+    found = catalogue.get(region.slug, locale).by_slug.get(service)
     if found is None:
         raise HTTPException(status_code=404, detail=gettext("This service does not exist."))
-    return renderer.render(request, "service.html", {"service": found}, region=region,
-                           page="service")
+    listing = delivered_at(instance, region, service)
+    places = (instance.plugins.delivery_places(listing, region.info(), session, locale)
+              if listing else [])
+    return renderer.render(request, "service.html", {"service": found, "places": places},
+                           region=region, page="service")

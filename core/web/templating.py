@@ -86,6 +86,7 @@ def build_environment(extra_dirs: list[Path], engine_dirs: list[Path] | None = N
     }
     environment.filters.update({name: _per_request(f) for name, f in filters.items()})
     environment.globals["layout_part"] = LayoutParts()
+    environment.globals["weekday_names"] = i18n.weekday_names
     return environment
 
 

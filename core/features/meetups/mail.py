@@ -33,6 +33,8 @@ from campagne.outbox.queue import Attachment, queue_mail
 from campagne.settings import CampagneSettings
 
 LABEL = b"meetup-cancel:"
+#: The sign-up's confirmation page: says what became of it, cancels nothing.
+CONFIRMATION = b"meetup-signed-up:"
 
 
 @dataclass(frozen=True)
@@ -46,21 +48,25 @@ class Mail:
     attachments: tuple[Attachment, ...] = ()
 
 
-def cancel_token(settings: CampagneSettings, registration_id: int) -> str:
-    """The secret of a guest's cancellation link."""
-    mac = hmac.new(secret_key(settings).encode(), LABEL + str(registration_id).encode(),
+def cancel_token(settings: CampagneSettings, registration_id: int,
+                 label: bytes = LABEL) -> str:
+    """The secret of a guest's cancellation link (or, with another ``label``, of another
+    address naming the registration)."""
+    mac = hmac.new(secret_key(settings).encode(), label + str(registration_id).encode(),
                    hashlib.sha256).hexdigest()[:40]
     return f"{registration_id}.{mac}"
 
 
-def token_registration(settings: CampagneSettings, token: str) -> int | None:
-    """The registration id a cancellation secret was made for (``None`` if forged)."""
+def token_registration(settings: CampagneSettings, token: str,
+                       label: bytes = LABEL) -> int | None:
+    """The registration id a secret was made for with ``label`` (``None`` if forged)."""
     head, _, _mac = token.partition(".")
     # ASCII only: int() takes other scripts' digits (and fails on '²'), and compare_digest
     # refuses str holding anything but ASCII.
     if not (token.isascii() and head.isdigit()) or len(head) > 18:
         return None
-    return int(head) if hmac.compare_digest(cancel_token(settings, int(head)), token) else None
+    expected = cancel_token(settings, int(head), label)
+    return int(head) if hmac.compare_digest(expected, token) else None
 
 
 def cancel_url(settings: CampagneSettings, region_slug: str, registration_id: int) -> str:

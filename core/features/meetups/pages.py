@@ -6,9 +6,10 @@ the French names (``/{slug}/rencontres``, canonical) and the English ones
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from campagne.api.bounds import Id
@@ -19,7 +20,7 @@ from campagne.auth.models import Role
 from campagne.features.meetups import actions
 from campagne.features.meetups.api import context
 from campagne.features.meetups.calendar import MEDIA_TYPE, calendar
-from campagne.features.meetups.mail import token_registration
+from campagne.features.meetups.mail import CONFIRMATION, cancel_token, token_registration
 from campagne.features.meetups.models import Meetup, Registration
 from campagne.features.meetups.rules import (
     AlreadyRegistered,
@@ -117,15 +118,16 @@ def detail(request: Request, region: PageRegionDep, session: SessionDep,
 def sign_up(request: Request, instance: InstanceDep, region: PageRegionDep,
             session: SessionDep, renderer: RendererDep, tasks: BackgroundTasks,
             event_id: Id, name: Text = "", email: Text = "", website: Text = ""
-            ) -> HTMLResponse:
+            ) -> Response:
     """A signed-in member of the region is signed up at once; anyone else as a guest with
-    a name and an e-mail address. ``website`` is a trap for robots (hidden from people)."""
+    a name and an e-mail address; then on to the sign-up's confirmation page. ``website``
+    is a trap for robots (hidden from people)."""
     principal: Principal | None = getattr(request.state, "page_principal", None)
     item = summary(session, _meetup(session, region, event_id))
     values = {"name": name, "email": email}
+    confirmation = request.url.path
     if website:  # filled by a robot: say nothing useful, keep nothing
-        return _page(request, renderer, region, "meetups/signed_up.html",
-                     {"item": item, "status": None, "position": None})
+        return RedirectResponse(confirmation, status_code=303)
     error = _guest_error(name, email) if own_member_id(
         session, principal, region.slug) is None else None
     if error:
@@ -144,10 +146,29 @@ def sign_up(request: Request, instance: InstanceDep, region: PageRegionDep,
         if isinstance(exc, TooManySignUps):
             answer.headers["Retry-After"] = str(exc.retry_after)
         return answer
-    position = waiting_position(session, registration)
+    assert registration.id is not None
+    query = {"r": cancel_token(instance.settings, registration.id, CONFIRMATION)}
+    if "lang" in request.query_params:  # the language asked, kept for the next page
+        query["lang"] = request.query_params["lang"][:5]
+    return RedirectResponse(f"{confirmation}?{urlencode(query)}", status_code=303)
+
+
+def signed_up(request: Request, instance: InstanceDep, region: PageRegionDep,
+              session: SessionDep, renderer: RendererDep, event_id: Id, r: str = ""
+              ) -> HTMLResponse:
+    """Where a sign-up leads: what became of it (confirmed, waiting), read afresh at each
+    visit, and the meetup as a calendar file. ``r`` is an opaque secret naming the sign-up
+    (no name, no address); without a valid one, a plain thank-you."""
+    request.state.private = True
+    item = summary(session, _meetup(session, region, event_id))
+    registration_id = token_registration(instance.settings, r[:100], CONFIRMATION)
+    registration = session.get(Registration, registration_id) if registration_id else None
+    if registration is None or registration.meetup_id != event_id:
+        return _page(request, renderer, region, "meetups/signed_up.html",
+                     {"item": item, "status": None, "position": None})
     return _page(request, renderer, region, "meetups/signed_up.html", {
-        "item": summary(session, _meetup(session, region, event_id)),
-        "status": registration.status, "position": position})
+        "item": item, "status": registration.status,
+        "position": waiting_position(session, registration)})
 
 
 def _guest_error(name: str, email: str) -> str | None:
@@ -212,8 +233,9 @@ def cancel_form(request: Request, instance: InstanceDep, region: PageRegionDep,
 
 def cancel(request: Request, instance: InstanceDep, region: PageRegionDep,
            session: SessionDep, renderer: RendererDep, tasks: BackgroundTasks,
-           token: Text = "") -> HTMLResponse:
-    """Cancel the guest's sign-up; the place goes to the first person waiting."""
+           token: Text = "") -> Response:
+    """Cancel the guest's sign-up; the place goes to the first person waiting; then on to
+    the link's page, which says it is cancelled."""
     request.state.private = True
     registration = _by_link(session, instance, region, token)
     if registration is None or registration.id is None:
@@ -227,9 +249,8 @@ def cancel(request: Request, instance: InstanceDep, region: PageRegionDep,
         return _page(request, renderer, region, "meetups/cancel.html", {
             "item": summary(session, _meetup(session, region, meetup_id)),
             "token": "", "done": False, "error": gettext(STARTED)}, 409)
-    return _page(request, renderer, region, "meetups/cancel.html", {
-        "item": summary(session, _meetup(session, region, meetup_id)),
-        "token": "", "done": True})
+    return RedirectResponse(f"{request.url.path}?{urlencode({'token': token})}",
+                            status_code=303)
 
 
 def region_feed(region: PageRegionDep, instance: InstanceDep, session: SessionDep) -> Response:
@@ -274,10 +295,11 @@ for _lang, (_list, _sign_up, _cancel) in NAMES.items():
     router.add_api_route(f"{_base_path}/{_cancel}", cancel_form, methods=["GET"],
                          response_class=HTMLResponse)
     router.add_api_route(f"{_base_path}/{_cancel}", cancel, methods=["POST"],
-                         response_class=HTMLResponse,
                          dependencies=[SIGNED_IN_FIRST, CSRF_CHECKED])
     router.add_api_route(f"{_base_path}/{{event_id:int}}", detail, methods=["GET"],
                          response_class=HTMLResponse)
+    router.add_api_route(f"{_base_path}/{{event_id:int}}/{_sign_up}", signed_up,
+                         methods=["GET"], response_class=HTMLResponse)
     router.add_api_route(f"{_base_path}/{{event_id:int}}/{_sign_up}", sign_up,
-                         methods=["POST"], response_class=HTMLResponse,
+                         methods=["POST"],
                          dependencies=[Depends(_remember_principal), CSRF_CHECKED])

@@ -7,9 +7,10 @@ no form token; the link's secret is the authority). A forged secret is refused."
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from campagne.api.deps import InstanceDep, SessionDep
 from campagne.api.security import client_address
@@ -38,27 +39,35 @@ def _page(request: Request, renderer: RendererDep, region: RegionFolder,
 @router.get(PATH, response_class=HTMLResponse)
 def unsubscribe_form(request: Request, instance: InstanceDep, session: SessionDep,
                      region: PageRegionDep, renderer: RendererDep,
-                     token: Token = "") -> HTMLResponse:
-    """What the link does, and the button that does it (already done: says so)."""
+                     token: Token = "", done: str = "") -> HTMLResponse:
+    """What the link does, and the button that does it (already done: says so; after the
+    page's button, ``done=1``, says that it is recorded)."""
     subject = token_subject(instance.settings, token)
     if subject is None:
         return _page(request, renderer, region, {"state": "invalid"}, 400)
     subscription = session.get(Subscription, subject[0])
-    done = subscription is None or subscription.unsubscribed_at is not None \
+    over = subscription is None or subscription.unsubscribed_at is not None \
         or subscription.region_id != region_id_of(session, region.slug)
-    return _page(request, renderer, region, {"state": "done" if done else "confirm",
-                                             "token": token})
+    state = ("unsubscribed" if done == "1" else "done") if over else "confirm"
+    return _page(request, renderer, region, {"state": state, "token": token})
 
 
 @router.post(PATH, response_class=HTMLResponse)
 def unsubscribe_now(request: Request, instance: InstanceDep, session: SessionDep,
                     region: PageRegionDep, renderer: RendererDep,
-                    token: Token = "") -> HTMLResponse:
-    """Unsubscribe (again: nothing changes); 400 for a forged secret."""
+                    token: Token = "", from_page: Annotated[str, Form(max_length=1)] = ""
+                    ) -> Response:
+    """Unsubscribe (again: nothing changes); 400 for a forged secret. The page's button
+    (``from_page``) goes on to the link's page, which says it is done; a mail client's
+    one-click POST gets the answer itself (it follows no redirect)."""
     subject = token_subject(instance.settings, token)
     if subject is None:
         return _page(request, renderer, region, {"state": "invalid"}, 400)
     outcome = unsubscribe(session, region.slug, region_id_of(session, region.slug), *subject,
                           now=utc_now(), address=client_address(request))
+    if from_page:
+        query = urlencode({"token": token, "done": "1"})
+        return RedirectResponse(f"/{region.slug}/newsletters/unsubscribe?{query}",
+                                status_code=303)
     return _page(request, renderer, region, {
         "state": "unsubscribed" if outcome is Outcome.UNSUBSCRIBED else "done"})

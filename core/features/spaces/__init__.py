@@ -20,7 +20,14 @@ from campagne.features.menu import entry
 from campagne.hookspecs import hookimpl
 from campagne.i18n_markers import N_
 from campagne.plugin_data import PluginData, engine_session
-from campagne.plugin_types import MenuEntry, NotificationKind, Panel, RegionInfo, Routes
+from campagne.plugin_types import (
+    MenuEntry,
+    NotificationKind,
+    Panel,
+    PlaceLink,
+    RegionInfo,
+    Routes,
+)
 from campagne.stats.period import Period
 from campagne.stats.schema import Measure
 
@@ -31,10 +38,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 @hookimpl
 def app_routes() -> list[Routes]:
     """The workspaces' API, public pages, bookings and staff pages."""
-    from campagne.features.spaces import api, pages, pages_staff
+    from campagne.features.spaces import api, pages, pages_booked, pages_staff
     return [Routes(api.public, order=116), Routes(api.router, order=117),
             Routes(api.me, order=118), Routes(pages.public, order=406),
-            Routes(pages.account, order=407), Routes(pages_staff.router, order=408)]
+            Routes(pages.account, order=407), Routes(pages_booked.router, order=409),
+            Routes(pages_staff.router, order=408)]
 
 
 @hookimpl
@@ -47,6 +55,18 @@ def site_template_dirs() -> list[Path]:
 def menu_entries(locale: str) -> list[MenuEntry]:
     """The region's workspaces."""
     return [entry("Workspaces", locale, fr="espaces", en="spaces", page="spaces", order=50)]
+
+
+@hookimpl
+def delivery_places(listing: str, region: RegionInfo, data: PluginData,
+                    locale: str) -> list[PlaceLink]:
+    """The region's open spaces, for a service delivered at ``spaces``."""
+    if listing != "spaces":
+        return []
+    from campagne.features.spaces.records import region_spaces
+    base = "espaces" if locale == "fr" else "spaces"
+    return [PlaceLink(label=space.name, path=f"{base}/{space.id}", detail=space.commune)
+            for space in region_spaces(engine_session(data), region.slug)]
 
 
 @hookimpl

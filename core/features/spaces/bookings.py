@@ -1,5 +1,5 @@
-"""Desk bookings: the rules (half days, capacity, duplicates, horizon) and the counts of
-seats left. A ``day`` booking takes a seat in the morning and in the afternoon; the
+"""Desk bookings: the rules (half days, capacity, duplicates, horizon, opening days) and
+the counts of seats left. A ``day`` booking takes a seat in the morning and in the afternoon; the
 capacity of a space is counted per half day and is never exceeded, however many requests
 arrive at once (``campagne.operations.locking``)."""
 
@@ -24,7 +24,8 @@ AVAILABILITY_DAYS = 14
 
 class BookingRefused(Exception):
     """A booking that breaks a rule: ``status`` is the HTTP answer (409 or 422), ``code``
-    names the rule (past, horizon, closed, full, duplicate), ``field`` the input at fault."""
+    names the rule (past, horizon, closed, closed_day, full, duplicate), ``field`` the input
+    at fault."""
 
     def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -48,6 +49,7 @@ class DayLeft:
     day: dt.date
     morning: int
     afternoon: int
+    open: bool = True
 
 
 def taken_by_half(session: Session, space_id: int, first: dt.date, last: dt.date
@@ -73,7 +75,7 @@ def availability(session: Session, space: Space, first: dt.date | None = None,
     last = first + dt.timedelta(days=days - 1)
     taken = taken_by_half(session, space.id, first, last)
     return [DayLeft(day, max(space.seats - taken[(day, HALVES[0])], 0),
-                    max(space.seats - taken[(day, HALVES[1])], 0))
+                    max(space.seats - taken[(day, HALVES[1])], 0), space.open_on(day))
             for day in (first + dt.timedelta(days=n) for n in range(days))]
 
 
@@ -96,6 +98,9 @@ def book(session: Session, space_id: int, day: dt.date, slot: BookingSlot, *,
     if space is None or not space.active:
         raise BookingRefused(422, "closed", "This space is closed to bookings.",
                              "space_id")
+    if not space.open_on(day):
+        raise BookingRefused(422, "closed_day", "This space is closed on that day of the "
+                                  "week: choose a day it opens.", "day")
     if _already_booked(session, space_id, day, slot, member_id, guest_name):
         raise BookingRefused(409, "duplicate", "This person already has a desk in this space "
                                   "for that day or half day.")

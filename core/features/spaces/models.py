@@ -10,6 +10,10 @@ from sqlmodel import Field, SQLModel
 
 from campagne.models import utc_now
 
+#: Every day of the week (ISO weekdays, 1 = Monday); a space opens on the days it lists.
+ALL_WEEK = "1234567"
+WORKING_WEEK = "12345"
+
 
 class Space(SQLModel, table=True):
     """An office or coworking space with broadband where members can book a desk."""
@@ -24,6 +28,8 @@ class Space(SQLModel, table=True):
     seats: int = Field(ge=1)
     broadband_mbps: int | None = Field(default=None, ge=0)
     opening_hours: str | None = Field(default=None, max_length=200)
+    opening_days: str = Field(default=ALL_WEEK, max_length=7,
+                              description="ISO weekdays it is open, 1 Monday to 7 Sunday")
     free_for_members: bool = True
     price_per_day_eur: float | None = Field(default=None, ge=0)
     price_illustrative: bool = Field(default=False,
@@ -32,6 +38,10 @@ class Space(SQLModel, table=True):
     version: int = Field(default=1)
     created_at: dt.datetime = Field(default_factory=utc_now)
     updated_at: dt.datetime = Field(default_factory=utc_now)
+
+    def open_on(self, day: dt.date) -> bool:
+        """Whether the space opens on ``day``'s weekday."""
+        return str(day.isoweekday()) in self.opening_days
 
 
 class BookingSlot(StrEnum):

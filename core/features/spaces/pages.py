@@ -35,7 +35,7 @@ account = APIRouter(prefix="/account/bookings", include_in_schema=False,
                     dependencies=[SIGNED_IN_PAGE])
 LIST_PATHS = ("/{slug}/espaces", "/{slug}/spaces")
 SPACE_PATHS = ("/{slug}/espaces/{space_id}", "/{slug}/spaces/{space_id}")
-ERRORS = ("past", "horizon", "closed", "full", "duplicate", "region")
+ERRORS = ("past", "horizon", "closed", "closed_day", "full", "duplicate", "region", "choice")
 
 
 def space_path(slug: str, space_id: int) -> str:
@@ -97,12 +97,27 @@ def member_upcoming_bookings(session: Session, member_id: int, region_slug: str
             for booking, space in bookings.member_bookings(session, member_id, bookings.today())]
 
 
+def _chosen(day: dt.date | None, slot: BookingSlot | None, cell: str | None
+            ) -> tuple[dt.date, BookingSlot] | None:
+    """The day and slot asked: a cell of the seats table (``2026-12-08 morning``) or the
+    form's two fields; ``None`` when neither says one."""
+    if cell:
+        day_text, _, slot_text = cell.partition(" ")
+        try:
+            return dt.date.fromisoformat(day_text), BookingSlot(slot_text)
+        except ValueError:
+            return None
+    return (day, slot) if day is not None and slot is not None else None
+
+
 @account.post("", dependencies=[CSRF_CHECKED])
 def book(request: Request, instance: InstanceDep, session: SessionDep,
          principal: PagePrincipalDep, space_id: Annotated[Id, Form()],
-         day: Annotated[dt.date, Form()], slot: Annotated[BookingSlot, Form()]) -> Response:
-    """Book a desk for oneself; back to the account page, or to the space with the reason
-    it was refused."""
+         day: Annotated[dt.date | None, Form()] = None,
+         slot: Annotated[BookingSlot | None, Form()] = None,
+         cell: Annotated[str | None, Form(max_length=30)] = None) -> Response:
+    """Book a desk for oneself (a day and slot, or a cell of the seats table); on to the
+    booking's confirmation, or back to the space with the reason it was refused."""
     found = _member_region(session, principal)
     space = session.get(Space, space_id)
     if found is None or space is None:
@@ -112,14 +127,18 @@ def book(request: Request, instance: InstanceDep, session: SessionDep,
     back = space_path(_slug_of(session, space), space.id)
     if slug != _slug_of(session, space):
         return RedirectResponse(f"{back}?error=region", status_code=303)
+    chosen = _chosen(day, slot, cell)
+    if chosen is None:
+        return RedirectResponse(f"{back}?error=choice#book", status_code=303)
+    day, slot = chosen
     try:
-        booking_actions.book_desk(
+        booking = booking_actions.book_desk(
             session, instance, principal, slug, space.id, day, slot, member_id=member.id,
             guest_name=None, horizon_days=instance.settings.booking_horizon_days,
             address=client_address(request))
     except bookings.BookingRefused as refused:
-        return RedirectResponse(f"{back}?error={refused.code}", status_code=303)
-    return RedirectResponse("/account/?booked=1#bookings", status_code=303)
+        return RedirectResponse(f"{back}?error={refused.code}#book", status_code=303)
+    return RedirectResponse(f"/account/bookings/{booking.id}", status_code=303)
 
 
 @account.post("/{booking_id}/cancel", dependencies=[CSRF_CHECKED])

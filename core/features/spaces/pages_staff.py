@@ -44,6 +44,7 @@ Text = Annotated[str, Form(max_length=300)]
 TEXT_FIELDS = ("name", "address", "commune", "opening_hours")
 NUMBER_FIELDS = ("latitude", "longitude", "seats", "broadband_mbps", "price_per_day_eur")
 FLAGS = ("free_for_members", "price_illustrative")
+WEEKDAYS = "1234567"
 
 
 def _writer(region: RegionFolder, principal: Principal) -> None:
@@ -68,6 +69,9 @@ async def _form_values(request: Request) -> dict[str, Any]:
         values[name] = raw or None
     for name in FLAGS:
         values[name] = form.get(name) == "on"
+    if "opening_days_sent" in form:  # absent: the days are not changed (or the default)
+        ticked = {str(day) for day in form.getlist("opening_days")}
+        values["opening_days"] = "".join(day for day in WEEKDAYS if day in ticked)
     values["version"] = str(form.get("version", ""))
     return values
 
@@ -145,7 +149,7 @@ def _detail(request: Request, session: Session, renderer: RendererDep, region: R
         "csrf": request.state.csrf_token}, region=region, page="staff_spaces", status_code=status)
 
 
-_NOTICES = ("past", "horizon", "closed", "full", "duplicate", "person")
+_NOTICES = ("past", "horizon", "closed", "closed_day", "full", "duplicate", "person")
 
 
 @router.post("/{space_id}", dependencies=[CSRF_CHECKED])

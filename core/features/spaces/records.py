@@ -130,8 +130,8 @@ def space_out(space: Space, slug: str) -> SpaceOut:
     assert space.id is not None
     return SpaceOut(id=space.id, region=slug, **space.model_dump(include={
         "name", "address", "commune", "latitude", "longitude", "seats", "broadband_mbps",
-        "opening_hours", "free_for_members", "price_per_day_eur", "price_illustrative",
-        "active", "version"}))
+        "opening_hours", "opening_days", "free_for_members", "price_per_day_eur",
+        "price_illustrative", "active", "version"}))
 
 
 def space_detail(session: Session, space: Space, slug: str) -> SpaceDetail:

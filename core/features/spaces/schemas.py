@@ -8,8 +8,12 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from campagne.api.bounds import Id, Version
-from campagne.features.spaces.models import BookingSlot
+from campagne.features.spaces.models import ALL_WEEK, WORKING_WEEK, BookingSlot
 from campagne.input_types import Flag, InputModel, IsoDate, not_nullable
+
+#: Opening days: ISO weekday digits in order, each once (``12345``: Monday to Friday).
+OPENING_DAYS = r"^1?2?3?4?5?6?7?$"
+DAYS_HELP = "ISO weekdays it opens, in order (1 Monday ... 7 Sunday): 12345 is Monday to Friday"
 
 
 class SpaceFields(InputModel):
@@ -27,6 +31,9 @@ class SpaceFields(InputModel):
                                        description="Connection speed, Mbit/s")
     opening_hours: str | None = Field(default=None, max_length=200,
                                       examples=["lun.-ven. 8 h 30 - 18 h"])
+    opening_days: str = Field(default=ALL_WEEK, min_length=1, max_length=7,
+                              pattern=OPENING_DAYS, examples=[WORKING_WEEK],
+                              description=DAYS_HELP)
     free_for_members: Flag = True
     price_per_day_eur: float | None = Field(default=None, ge=0, le=10_000)
     price_illustrative: Flag = Field(
@@ -34,7 +41,8 @@ class SpaceFields(InputModel):
 
 
 # Fields a space always has: a change may set them, never empty them.
-SPACE_KEPT = ("name", "commune", "seats", "free_for_members", "price_illustrative", "active")
+SPACE_KEPT = ("name", "commune", "seats", "opening_days", "free_for_members",
+              "price_illustrative", "active")
 
 
 class SpaceUpdate(InputModel):
@@ -51,6 +59,8 @@ class SpaceUpdate(InputModel):
     seats: int | None = Field(default=None, ge=1, le=1000)
     broadband_mbps: int | None = Field(default=None, ge=0, le=100_000)
     opening_hours: str | None = Field(default=None, max_length=200)
+    opening_days: str | None = Field(default=None, min_length=1, max_length=7,
+                                     pattern=OPENING_DAYS, description=DAYS_HELP)
     free_for_members: Flag | None = None
     price_per_day_eur: float | None = Field(default=None, ge=0, le=10_000)
     price_illustrative: Flag | None = None
@@ -77,6 +87,7 @@ class SpaceOut(BaseModel):
     seats: int
     broadband_mbps: int | None
     opening_hours: str | None
+    opening_days: str = Field(description=DAYS_HELP)
     free_for_members: bool
     price_per_day_eur: float | None
     price_illustrative: bool

@@ -67,7 +67,7 @@ def _sign_up(tab: Tab, name: str, email: str) -> str:
     page.get_by_label("Votre nom").fill(name)
     page.get_by_label("Votre adresse électronique").fill(email)
     page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/inscription")
+    page.wait_for_url("**/inscription?r=*")
     text: str = page.locator("#sign-up-result").inner_text()
     tab.assert_clean()
     return text

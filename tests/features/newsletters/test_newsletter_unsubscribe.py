@@ -43,8 +43,10 @@ def test_the_page_asks_before_unsubscribing(tmp_path: Path) -> None:
         assert subscription(w, person).unsubscribed_at is None  # type: ignore[union-attr]
         action = re.search(r'<form method="post" action="([^"]+)"', page.text)
         assert action
-        done = visitor.post(action.group(1).replace("&amp;", "&"),
-                            data={"List-Unsubscribe": "One-Click"})
+        posted = visitor.post(action.group(1).replace("&amp;", "&"), follow_redirects=False,
+                              data={"List-Unsubscribe": "One-Click", "from_page": "1"})
+        assert posted.status_code == 303  # the page's button: on to the link's page
+        done = visitor.get(posted.headers["location"])
         assert done.status_code == 200 and "désabonnement est enregistré" in done.text
         assert subscription(w, person).unsubscribed_at is not None  # type: ignore[union-attr]
         again = visitor.get(URL, params={"token": token})

@@ -334,7 +334,7 @@ def test_member_books_and_cancels_on_the_pages(w: World) -> None:
     assert "Bureau des pages" in client.get("/account/?booked=1").text
     again = client.post("/account/bookings", data={
         "csrf": csrf, "space_id": space, "day": day, "slot": "morning"})
-    assert again.headers["location"] == f"/gers/espaces/{space}?error=duplicate"
+    assert again.headers["location"] == f"/gers/espaces/{space}?error=duplicate#book"
     with Session(w.instance.engine) as session:
         booking = session.exec(select(Booking).where(Booking.space_id == space)).one()
     forged = client.post(f"/account/bookings/{booking.id}/cancel", data={"csrf": "wrong"})
@@ -345,7 +345,7 @@ def test_member_books_and_cancels_on_the_pages(w: World) -> None:
         assert session.get(Booking, booking.id).cancelled_at is not None  # type: ignore[union-attr]
     past = client.post("/account/bookings", data={
         "csrf": csrf, "space_id": space, "day": later(-2), "slot": "day"})
-    assert past.headers["location"].endswith("?error=past")
+    assert past.headers["location"].endswith("?error=past#book")
 
 
 def test_staff_pages_manage_spaces_and_bookings(w: World) -> None:

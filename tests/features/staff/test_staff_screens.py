@@ -405,7 +405,7 @@ def test_administrators_name_accounts_and_read_roles_as_words(w: World) -> None:
     assert "Équipe de la région" in rows.text and "Administrateur" in rows.text
     assert not re.search(r"<td>(staff|admin|member)\b", page)
     target = account_id(w, "staff_orne")
-    saved = w.client.post(f"/admin/users/{target}/access", data={
+    saved = w.client.post(f"/admin/users/{target}/access", follow_redirects=True, data={
         "csrf": csrf, "role": "staff", "region": "orne", "name": "Odile Orne"})
     assert saved.status_code == 200 and "Le nom est enregistré" in saved.text
     assert "Odile Orne" in parse(saved.text).find("tbody").text
