@@ -177,7 +177,7 @@ def phones(browser: Any, phone_server: tuple[str, Any]) -> Iterator[dict[str, An
             tab.page.set_viewport_size(PHONE)
             if role != "anonymous":
                 tab.open("/account/sign-in")
-                tab.page.get_by_label("Adresse e-mail").fill(EMAILS[role])
+                tab.page.get_by_label("Adresse électronique").fill(EMAILS[role])
                 tab.page.get_by_label("Mot de passe").fill(PASSWORD)
                 tab.page.get_by_role("button", name="Se connecter").click()
                 tab.page.wait_for_url("**/account/")

@@ -42,7 +42,7 @@ def test_201_answers_the_id_and_a_status_only(served: tuple[TestClient, Instance
     [row] = inquiries(instance)
     assert body == {"id": row.id, "status": "received", "acknowledgement": "queued",
                     "detail": "Demande reçue\u00a0; le programme vous répondra. Un accusé de "
-                              "réception part vers l’adresse e-mail donnée."}
+                              "réception part vers l’adresse électronique donnée."}
     assert "noe" not in answer.text.lower() and "Castagnet" not in answer.text
     assert (row.source, row.stage, row.sector_slug, row.timing) == (
         "api", "new", "translation_writing", "later")

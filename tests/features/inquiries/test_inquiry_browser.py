@@ -52,14 +52,14 @@ def test_fill_send_and_see_the_confirmation(page: tuple[Any, list[str]]) -> None
     assert box is not None and box["x"] + box["width"] <= 0
     tab.get_by_label("Prénom").fill("Lou")
     tab.get_by_label("Nom", exact=True).fill("Barthe")
-    tab.get_by_label("Adresse e-mail").fill("lou@example.org")
+    tab.get_by_label("Adresse électronique").fill("lou@example.org")
     tab.get_by_label("D’ici un an").check()
     tab.get_by_label("Votre message (facultatif)").fill("Nous cherchons une maison.")
     tab.get_by_label(re.compile("^J’accepte que l’équipe du programme")).check()
     tab.get_by_role("button", name="Envoyer ma demande").click()
     tab.wait_for_url("**/gers/candidater/merci?mail=queued")
     assert tab.get_by_role("heading", level=1).inner_text() == "Merci, votre demande est envoyée"
-    assert "Un accusé de réception part vers l’adresse e-mail" in tab.get_by_role(
+    assert "Un accusé de réception part vers l’adresse électronique" in tab.get_by_role(
         "status").inner_text()
     assert tab.evaluate("window.__cspViolations") == []
     assert not problems, problems
@@ -73,7 +73,7 @@ def test_errors_lead_to_their_field(page: tuple[Any, list[str]]) -> None:
     tab.wait_for_load_state()
     summary = tab.locator(".errors")
     assert summary.is_visible()
-    summary.get_by_role("link").filter(has_text="Adresse e-mail").click()
+    summary.get_by_role("link").filter(has_text="Adresse électronique").click()
     assert tab.evaluate("document.activeElement.id") == "email"
     assert tab.get_by_label("Prénom").input_value() == "Lou"
     assert tab.evaluate("window.__cspViolations") == []

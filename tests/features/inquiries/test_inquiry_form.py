@@ -37,7 +37,7 @@ from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit, minimal_region
 
 QUEUED_FR = ("L’équipe de Soho Solo Gers vous contactera bientôt. Un accusé de réception part "
-             "vers l’adresse e-mail que vous avez donnée.")
+             "vers l’adresse électronique que vous avez donnée.")
 
 
 @contextmanager
@@ -56,7 +56,7 @@ def test_form_is_shown_in_both_languages(tmp_path: Path) -> None:
     with serve(tmp_path) as (client, _):
         french = client.get("/gers/candidater")
         assert french.status_code == 200
-        for text in ("Envoyer une demande", "Prénom", "Nom", "Adresse e-mail",
+        for text in ("Envoyer une demande", "Prénom", "Nom", "Adresse électronique",
                      "(facultatif)", "D’ici six mois", "Indépendant", "Envoyer ma demande",
                      "Un moteur de recherche", 'href="/gers/privacy"'):
             assert text in html.unescape(french.text), text
@@ -197,7 +197,7 @@ def test_one_connection_serves_several_candidates_and_holds_back_floods(
         assert repeated.status_code == 429
         wait = int(repeated.headers["retry-after"])
         assert 0 < wait <= 3600
-        assert (f"Cette adresse e-mail a atteint la limite de 2 demandes depuis cette connexion "
+        assert (f"Cette adresse électronique a atteint la limite de 2 demandes depuis cette connexion "
                 f"en 60 minutes. Vous pourrez envoyer de nouveau dans "
                 f"{format_wait(wait, locale='fr')}.") in html.unescape(repeated.text)
         assert "Vos réponses sont conservées ci-dessous" in html.unescape(repeated.text)
@@ -235,7 +235,7 @@ def test_api_says_which_limit_in_french(tmp_path: Path, database_url: str,
                             headers={"Accept-Language": "fr"})
         assert again.status_code == 429
         assert again.json()["detail"] == (
-            "Cette adresse e-mail a atteint la limite de 1 demandes depuis cette connexion en "
+            "Cette adresse électronique a atteint la limite de 1 demandes depuis cette connexion en "
             f"60 minutes. Vous pourrez envoyer de nouveau dans "
             f"{format_wait(int(again.headers['retry-after']), locale='fr')}.")
         other = client.post("/api/v1/regions/orne/inquiries", json={

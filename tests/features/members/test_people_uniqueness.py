@@ -181,7 +181,7 @@ def test_an_address_another_member_has_is_a_409(w: World) -> None:
     edited = w.client.post(f"/gers/staff/members/{second.id}", data={
         "csrf": token.group(1), "version": second.version, "email": first.email})
     assert edited.status_code == 409
-    assert "Un autre membre de cette région a déjà cette adresse e-mail." in edited.text
+    assert "Un autre membre de cette région a déjà cette adresse électronique." in edited.text
 
 
 def test_converting_an_inquiry_of_a_member_is_a_409(w: World) -> None:

@@ -65,7 +65,7 @@ def test_staff_moves_an_inquiry_through_the_board_and_converts_it(staff_tab: Tab
                                                                    tmp_path: Path) -> None:
     page = staff_tab.page
     staff_tab.open("/account/sign-in")
-    page.get_by_label("Adresse e-mail").fill(EMAILS["staff_gers"])
+    page.get_by_label("Adresse électronique").fill(EMAILS["staff_gers"])
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/account/")

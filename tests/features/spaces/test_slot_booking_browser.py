@@ -59,7 +59,7 @@ def test_a_free_cell_books_the_desk_without_javascript(
     _base, instance, space_id = served
     tab, page = no_script_tab, no_script_tab.page
     tab.open("/account/sign-in")
-    page.get_by_label("Adresse e-mail").fill(EMAILS["member"])
+    page.get_by_label("Adresse électronique").fill(EMAILS["member"])
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/account/")

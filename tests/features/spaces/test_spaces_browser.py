@@ -72,7 +72,7 @@ def test_member_books_a_desk_and_cancels_it(served: tuple[str, Any]) -> None:
             "error", "warning"} else None)
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.goto(f"{base}/account/sign-in")
-        page.get_by_label("Adresse e-mail").fill(EMAILS["member"])
+        page.get_by_label("Adresse électronique").fill(EMAILS["member"])
         page.get_by_label("Mot de passe").fill(PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_url("**/account/")

@@ -46,7 +46,7 @@ def test_staff_import_a_spreadsheet_in_the_browser(tab: Tab,
                                                    staff_server: tuple[str, Any]) -> None:
     page = tab.page
     tab.open("/account/sign-in")
-    page.get_by_label("Adresse e-mail").fill(EMAILS["staff_gers"])
+    page.get_by_label("Adresse électronique").fill(EMAILS["staff_gers"])
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/account/")

@@ -224,7 +224,7 @@ def test_every_rejected_row_is_reported_in_french(instance: Instance) -> None:
     assert report.rejected_lines == [2, 3, 4]
     assert lines == [
         "Ligne 2, colonne «\u00a0Courriel\u00a0»\u00a0: «\u00a0pas-un-courriel\u00a0» n’est "
-        "pas une adresse e-mail",
+        "pas une adresse électronique",
         "Ligne 3, colonne «\u00a0Secteur\u00a0»\u00a0: secteur inconnu «\u00a0inconnu\u00a0» "
         "(indiquez un secteur ou un code NAF)",
         "Ligne 3, colonne «\u00a0Date d'arrivée\u00a0»\u00a0: «\u00a032/01/2024\u00a0» n’est "

@@ -56,7 +56,7 @@ def staff_tab(browser: Any, staff_server: tuple[str, dict[str, int]]) -> Iterato
     Gers's staff."""
     for tab in _tab(browser, staff_server[0], javascript=False):
         tab.open("/account/sign-in")
-        tab.page.get_by_label("Adresse e-mail").fill(EMAILS["staff_gers"])
+        tab.page.get_by_label("Adresse électronique").fill(EMAILS["staff_gers"])
         tab.page.get_by_label("Mot de passe").fill(PASSWORD)
         tab.page.get_by_role("button", name="Se connecter").click()
         tab.page.wait_for_url("**/account/")
