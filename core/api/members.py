@@ -3,11 +3,13 @@ Every read, change, erasure and export is written to the audit trail."""
 
 from __future__ import annotations
 
+from array import array
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request
 from sqlalchemy import BindParameter, Engine, bindparam, func, literal_column
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from campagne.api.bounds import Id, Page
 from campagne.api.deps import InstanceDep, SessionDep
@@ -66,6 +68,21 @@ def _inline(name: str, value: object) -> BindParameter[Any]:
     return bindparam(name, value, literal_execute=True)
 
 
+#: From this many rows skipped, a page without a name searched starts at its anchor: the id
+#: of each page's first row, read once per change of the region's records (one index-only
+#: scan) and kept, so that page 10,000 costs what page 1 does.
+ANCHORED_FROM_ROW = 10_000
+
+
+def page_anchors(session: Session, query: SelectOfScalar[Any], per_page: int) -> array[int]:
+    """The id of the first row of each page of ``query`` (member ids, newest first)."""
+    numbered = query.add_columns(
+        func.row_number().over(order_by=col(Member.id).desc()).label("position")).subquery()
+    firsts = (select(numbered.c.id).where((numbered.c.position - 1) % per_page == 0)
+              .order_by(numbered.c.id.desc()))
+    return array("q", session.exec(firsts).all())
+
+
 def search_members(session: Session, region_slug: str, search: MemberSearch) -> MemberPage:
     """Members of a region matching ``search``, newest first, one page.
 
@@ -97,10 +114,18 @@ def search_members(session: Session, region_slug: str, search: MemberSearch) -> 
     else:
         key = ("member_count", search.sector, (search.commune or "").lower(), search.status)
         total = region_figure(engine, region_slug, key, count)
+    skipped = (search.page - 1) * search.per_page
     if search.before is not None:  # keyset: the next page starts below the last id seen
         query = query.where(col(Member.id) < _inline("before", search.before))
-    page_ids = (query.order_by(col(Member.id).desc())
-                .offset((search.page - 1) * search.per_page).limit(search.per_page))
+    elif skipped >= ANCHORED_FROM_ROW and not search.name and isinstance(engine, Engine):
+        anchors = region_figure(engine, region_slug, (
+            "member_page_anchors", search.sector, (search.commune or "").lower(),
+            search.status, search.per_page), lambda: page_anchors(session, query,
+                                                                  search.per_page))
+        if search.page <= len(anchors):  # the page starts at its anchor: no rows skipped
+            query = query.where(col(Member.id) <= _inline("anchor", anchors[search.page - 1]))
+            skipped = 0
+    page_ids = query.order_by(col(Member.id).desc()).offset(skipped).limit(search.per_page)
     rows = session.exec(select(Member).where(col(Member.id).in_(page_ids.scalar_subquery()))
                         .order_by(col(Member.id).desc())).all()
     return MemberPage(total=total, page=search.page, per_page=search.per_page,

@@ -234,3 +234,44 @@ def test_prospects_and_declined_candidates_are_not_counted_as_members(w: World) 
     w.client.patch(url, headers=staff, json={"version": record["version"], "status": "declined"})
     after = w.client.get("/api/v1/regions/gers").json()["key_figures"]
     assert after["members_total"] == before["members_total"] - 1
+
+
+def test_deep_pages_start_at_their_anchor_and_follow_changes(
+        w: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages read from their kept anchors are the pages an offset gives, after changes too."""
+    from campagne.api import members
+    staff = w.headers("staff_gers")
+    url = "/api/v1/regions/gers/members"
+
+    def ids(params: dict[str, object], anchored: bool) -> list[int]:
+        monkeypatch.setattr(members, "ANCHORED_FROM_ROW", 0 if anchored else 10**9)
+        pages, page = [], 1
+        while items := w.client.get(url, headers=staff,
+                                    params={**params, "per_page": 3, "page": page}
+                                    ).json()["items"]:
+            pages += [item["id"] for item in items]
+            page += 1
+        return pages
+
+    def same_pages() -> list[int]:
+        for params in ({}, {"status": "settled"}, {"sector": "it_internet_ecommerce"}):
+            assert ids(params, anchored=True) == ids(params, anchored=False), params
+        return ids({}, anchored=True)
+
+    before = same_pages()
+    assert len(before) > 6
+    with Session(w.instance.engine) as session:
+        region = session.exec(select(Region).where(Region.slug == "gers")).one()
+        newest = Member(region_id=region.id, first_name="Nina", last_name="Neuve",
+                        email="nina@example.org", commune="Auch", sector_slug="it_internet_ecommerce",
+                        status="settled")
+        session.add(newest)
+        settled = ids({"status": "settled"}, anchored=True)
+        moved = session.get(Member, settled[4])
+        assert moved is not None
+        moved.status = "left"
+        session.commit()
+        newest_id = newest.id
+    assert same_pages() == [newest_id] + before
+    assert ids({"status": "settled"}, anchored=True) == [newest_id] + [
+        i for i in settled if i != settled[4]]
