@@ -50,12 +50,13 @@ ROLE_BY_PREFIX = {"/account/": "member", "/admin/": "admin", "/{slug}/staff/": "
 PAGES = [
     "/", "/simulateur", "/comparer",
     "/account/sign-in", "/account/set-password", "/account/reset",
-    "/account/", "/account/notifications", "/account/meetups",
+    "/account/", "/account/notifications", "/account/meetups", "/account/erasure",
     "/admin/users", "/admin/audit", "/admin/outbox", "/admin/jobs",
     "/{slug}/", "/{slug}/services", "/{slug}/services/{service}", "/{slug}/privacy",
     "/{slug}/espaces", "/{slug}/espaces/{space_id}", "/{slug}/simulateur",
     "/{slug}/candidater", "/{slug}/candidater/merci",
     "/{slug}/rencontres", "/{slug}/rencontres/annulation", "/{slug}/rencontres/{event_id:int}",
+    "/{slug}/rencontres/{event_id:int}/inscription",
     "/{slug}/newsletters/unsubscribe",
     "/{slug}/staff/", "/{slug}/staff/members", "/{slug}/staff/members/{member_id}",
     "/{slug}/staff/outbox", "/{slug}/staff/spaces", "/{slug}/staff/spaces/{space_id}",
@@ -82,6 +83,11 @@ EXCLUDED = {
     "/{slug}/spaces": _ENGLISH, "/{slug}/spaces/{space_id}": _ENGLISH,
     "/{slug}/meetups": _ENGLISH, "/{slug}/meetups/cancel": _ENGLISH,
     "/{slug}/meetups/{event_id:int}": _ENGLISH,
+    "/{slug}/meetups/{event_id:int}/sign-up": _ENGLISH,
+    "/account/bookings/{booking_id}/booking.ics": "a calendar download",
+    "/account/bookings/{booking_id}": "a member's own booking: no demo account holds one "
+                                      "(tests/features/spaces/test_slot_booking_browser.py "
+                                      "opens it)",
 }
 # Reached without the token of the link sent by mail: the page that says the link is not valid.
 EXPECTED_STATUS = {"/{slug}/rencontres/annulation": 400, "/{slug}/newsletters/unsubscribe": 400}

@@ -65,6 +65,8 @@ PAGES: list[tuple[str, str, int]] = [
     ("member", "/account/", 200),
     ("member", "/account/meetups", 200),
     ("member", "/account/notifications", 200),
+    ("member", "/account/erasure", 200),
+    ("anonymous", "/gers/rencontres/{meetup}/inscription", 200),  # no token: a plain thanks
     ("member", "/gers/espaces/{space}", 200),
     ("member", "/gers/rencontres/{meetup}", 200),
     ("staff_gers", "/gers/staff/", 200),
@@ -103,6 +105,11 @@ NOT_PAGES = {
     "/{slug}/apply": "the page of /{slug}/candidater, in English",
     "/{slug}/meetups/cancel": "the page of /{slug}/rencontres/annulation, in English",
     "/{slug}/spaces/{space_id}": "the page of /{slug}/espaces/{space_id}, in English",
+    "/{slug}/meetups/{event_id}/sign-up":
+        "the page of /{slug}/rencontres/{event_id}/inscription, in English",
+    "/account/bookings/{booking_id}/booking.ics": "a calendar",
+    "/account/bookings/{booking_id}": "a member's own booking, opened by its owner in "
+                                      "tests/features/spaces/test_slot_booking_browser.py",
 }
 
 

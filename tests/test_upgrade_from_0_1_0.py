@@ -30,7 +30,8 @@ FIXTURE = Path(__file__).parent / "data" / "release-0.1.0.json.gz"
 RELEASE_0_1_0_HEAD = "0008"
 #: Columns added since 0.1.0 to the tables it had, with the value its rows must get.
 NEW_COLUMNS: dict[tuple[str, str], Any] = {("user_account", "language"): "fr",
-                                           ("user_account", "display_name"): None}
+                                           ("user_account", "display_name"): None,
+                                           ("space", "opening_days"): "1234567"}
 
 
 def _fixture() -> dict[str, list[dict[str, Any]]]:

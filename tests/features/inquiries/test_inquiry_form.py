@@ -197,7 +197,8 @@ def test_one_connection_serves_several_candidates_and_holds_back_floods(
         assert repeated.status_code == 429
         wait = int(repeated.headers["retry-after"])
         assert 0 < wait <= 3600
-        assert (f"Cette adresse électronique a atteint la limite de 2 demandes depuis cette connexion "
+        assert (f"Cette adresse électronique a atteint la limite de 2 demandes depuis "
+                f"cette connexion "
                 f"en 60 minutes. Vous pourrez envoyer de nouveau dans "
                 f"{format_wait(wait, locale='fr')}.") in html.unescape(repeated.text)
         assert "Vos réponses sont conservées ci-dessous" in html.unescape(repeated.text)
@@ -235,7 +236,8 @@ def test_api_says_which_limit_in_french(tmp_path: Path, database_url: str,
                             headers={"Accept-Language": "fr"})
         assert again.status_code == 429
         assert again.json()["detail"] == (
-            "Cette adresse électronique a atteint la limite de 1 demandes depuis cette connexion en "
+            "Cette adresse électronique a atteint la limite de 1 demandes depuis cette "
+            "connexion en "
             f"60 minutes. Vous pourrez envoyer de nouveau dans "
             f"{format_wait(int(again.headers['retry-after']), locale='fr')}.")
         other = client.post("/api/v1/regions/orne/inquiries", json={

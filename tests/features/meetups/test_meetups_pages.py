@@ -161,7 +161,8 @@ def test_too_many_guest_sign_ups_say_which_limit_and_how_long(tmp_path: Path,
         assert refused.status_code == 429 and refused.headers["content-type"].startswith(
             "text/html")
         wait = int(refused.headers["Retry-After"])
-        assert ("Cette adresse électronique ou votre connexion a atteint la limite de 5 inscriptions "
+        assert ("Cette adresse électronique ou votre connexion a atteint la limite de "
+                "5 inscriptions "
                 "d’invités en 15 minutes. Vous pourrez vous inscrire de nouveau dans "
                 f"{format_wait(wait, locale='fr')}.") in html.unescape(refused.text)
 

@@ -263,8 +263,8 @@ def test_deep_pages_start_at_their_anchor_and_follow_changes(
     with Session(w.instance.engine) as session:
         region = session.exec(select(Region).where(Region.slug == "gers")).one()
         newest = Member(region_id=region.id, first_name="Nina", last_name="Neuve",
-                        email="nina@example.org", commune="Auch", sector_slug="it_internet_ecommerce",
-                        status="settled")
+                        email="nina@example.org", commune="Auch",
+                        sector_slug="it_internet_ecommerce", status="settled")
         session.add(newest)
         settled = ids({"status": "settled"}, anchored=True)
         moved = session.get(Member, settled[4])
@@ -272,6 +272,6 @@ def test_deep_pages_start_at_their_anchor_and_follow_changes(
         moved.status = "left"
         session.commit()
         newest_id = newest.id
-    assert same_pages() == [newest_id] + before
+    assert same_pages() == [newest_id, *before]
     assert ids({"status": "settled"}, anchored=True) == [newest_id] + [
         i for i in settled if i != settled[4]]

@@ -83,18 +83,20 @@ def test_member_books_a_desk_and_cancels_it(served: tuple[str, Any]) -> None:
         page.get_by_role("link", name=SPACE_NAME).click()
         assert page.get_by_role("heading", name=SPACE_NAME).is_visible()
         assert page.get_by_role("table").locator("tbody tr").count() == 14
-        page.get_by_label("Jour").fill(day.isoformat())
+        page.get_by_label("Jour", exact=True).fill(day.isoformat())
         page.get_by_label("Quand").select_option("day")
-        page.get_by_role("button", name="Réserver").click()
-        page.wait_for_url("**/account/?booked=1*")
-        assert page.get_by_text("Votre poste est réservé.").is_visible()
+        page.get_by_role("button", name="Réserver", exact=True).click()
+        page.wait_for_url("**/account/bookings/*")  # the booking's own confirmation page
+        assert page.get_by_role("heading", name="Votre poste est réservé").is_visible()
+        page.get_by_role("link", name="Mes réservations de poste").click()
+        page.wait_for_url("**/account/*")
         row = page.locator("table.bookings tbody tr").filter(has_text=SPACE_NAME)
         assert row.count() == 1 and "Journée entière" in row.inner_text()
         assert "Confirmée" in row.inner_text()
         # the desk is taken: the space page shows no seat left that day
         page.get_by_role("link", name=SPACE_NAME).click()
         day_row = page.locator("tbody tr").nth((day - today()).days)
-        assert day_row.locator("td").all_inner_texts() == ["0", "0"]
+        assert day_row.locator("td").all_inner_texts() == ["0", "0", "—"]
         page.go_back()
         row.get_by_role("button", name="Annuler cette réservation").click()
         page.wait_for_url("**/account/*")
