@@ -157,3 +157,22 @@ def signed_in_client(w: World, role: str) -> tuple[TestClient, str]:
     """A new client signed in as ``role`` (no redirects followed) and its CSRF token."""
     client = TestClient(w.client.app, follow_redirects=False)
     return client, sign_in(client, role)
+
+
+def book_for_the_member(session: Session, space_id: int) -> int:
+    """A desk booked tomorrow morning at ``space_id`` by the member account (committed);
+    its id, for the pages that show a member's own booking."""
+    import datetime as dt
+
+    from campagne.auth.models import UserAccount
+    from campagne.features.spaces.models import Booking, BookingSlot
+
+    account = session.exec(select(UserAccount).where(
+        UserAccount.email == EMAILS["member"])).one()
+    booking = Booking(space_id=space_id, day=dt.date.today() + dt.timedelta(days=1),
+                      slot=BookingSlot.MORNING.value, member_id=account.member_id,
+                      booked_by_id=account.id)
+    session.add(booking)
+    session.commit()
+    assert booking.id is not None
+    return booking.id

@@ -23,7 +23,7 @@ from typing import Any
 
 import matrix_kit
 import pytest
-from accounts_kit import EMAILS, PASSWORD, populated_sqlite_copy
+from accounts_kit import EMAILS, PASSWORD, book_for_the_member, populated_sqlite_copy
 from browser_kit import CHROMIUM_ARGS, pytestmark, sync_api
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -51,6 +51,7 @@ PAGES = [
     "/", "/simulateur", "/comparer",
     "/account/sign-in", "/account/set-password", "/account/reset",
     "/account/", "/account/notifications", "/account/meetups", "/account/erasure",
+    "/account/bookings/{booking_id}",
     "/admin/users", "/admin/audit", "/admin/outbox", "/admin/jobs",
     "/{slug}/", "/{slug}/services", "/{slug}/services/{service}", "/{slug}/privacy",
     "/{slug}/espaces", "/{slug}/espaces/{space_id}", "/{slug}/simulateur",
@@ -85,9 +86,6 @@ EXCLUDED = {
     "/{slug}/meetups/{event_id:int}": _ENGLISH,
     "/{slug}/meetups/{event_id:int}/sign-up": _ENGLISH,
     "/account/bookings/{booking_id}/booking.ics": "a calendar download",
-    "/account/bookings/{booking_id}": "a member's own booking: no demo account holds one "
-                                      "(tests/features/spaces/test_slot_booking_browser.py "
-                                      "opens it)",
 }
 # Reached without the token of the link sent by mail: the page that says the link is not valid.
 EXPECTED_STATUS = {"/{slug}/rencontres/annulation": 400, "/{slug}/newsletters/unsubscribe": 400}
@@ -164,6 +162,8 @@ def _samples(instance: Any) -> dict[str, dict[str, str]]:
             Member.region_id == gers.id, Member.email != EMAILS["member"])).first()
         assert member
         samples["gers"]["member_id"] = str(member)
+        samples["gers"]["booking_id"] = str(
+            book_for_the_member(session, int(samples["gers"]["space_id"])))
         for area in matrix_kit.AREAS:
             samples["gers"].update(area.samples(session, gers.id, member))
         session.commit()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from accounts_kit import EMAILS, PASSWORD, populate
+from accounts_kit import EMAILS, PASSWORD, book_for_the_member, populate
 from browser_kit import browser, pytestmark
 from browser_kit import open_tab as _tab
 from sqlmodel import Session, col, select
@@ -66,6 +66,7 @@ PAGES: list[tuple[str, str, int]] = [
     ("member", "/account/meetups", 200),
     ("member", "/account/notifications", 200),
     ("member", "/account/erasure", 200),
+    ("member", "/account/bookings/{booking}", 200),
     ("anonymous", "/gers/rencontres/{meetup}/inscription", 200),  # no token: a plain thanks
     ("member", "/gers/espaces/{space}", 200),
     ("member", "/gers/rencontres/{meetup}", 200),
@@ -108,8 +109,6 @@ NOT_PAGES = {
     "/{slug}/meetups/{event_id}/sign-up":
         "the page of /{slug}/rencontres/{event_id}/inscription, in English",
     "/account/bookings/{booking_id}/booking.ics": "a calendar",
-    "/account/bookings/{booking_id}": "a member's own booking, opened by its owner in "
-                                      "tests/features/spaces/test_slot_booking_browser.py",
 }
 
 
@@ -163,6 +162,9 @@ def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
                                    .order_by(col(Meetup.starts_at).desc())).first(),
             "space": session.exec(select(Space.id).where(Space.region_id == gers)).first(),
             "newsletter": letter.id}
+        space = ids["space"]
+        assert space is not None
+        ids["booking"] = book_for_the_member(session, space)
     app = create_app(instance)
     try:
         with served(app, "every-page-on-a-phone") as url:
