@@ -13,7 +13,6 @@ The pages come from the application's GET routes: each is in ``PAGES`` (measured
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import urllib.request
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from typing import Any
 import matrix_kit
 import pytest
 from accounts_kit import EMAILS, PASSWORD, book_for_the_member, populated_sqlite_copy
+from axe_kit import VIEWPORTS, axe_script, describe, violations
 from browser_kit import CHROMIUM_ARGS, pytestmark, sync_api
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -34,14 +34,9 @@ from campagne.features.spaces.models import Space
 from campagne.models import Member, Region, Service
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit, served
-from campagne.testing_plugin import browser_required
 
-__all__ = ["pytestmark"]
+__all__ = ["axe_script", "pytestmark"]
 
-AXE = Path(os.environ.get("CAMPAGNE_TEST_AXE")
-           or Path(__file__).resolve().parent.parent / "node_modules/axe-core/axe.min.js")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 REGIONS = ("gers", "orne")
 
 # Who opens the pages under a prefix (the rest are opened anonymously).
@@ -171,18 +166,6 @@ def _samples(instance: Any) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def axe_script() -> Path:
-    """axe-core's script; skips without it, fails when the browser tests are required."""
-    if not AXE.is_file():
-        message = (f"no axe-core at {AXE} (run `npm ci` at the repository's root, "
-                   "or set CAMPAGNE_TEST_AXE to axe.min.js)")
-        if browser_required():
-            pytest.fail(f"CAMPAGNE_TEST_REQUIRE_BROWSER=1 but {message}")
-        pytest.skip(message)
-    return AXE
-
-
-@pytest.fixture(scope="module")
 def site(chromium: Path, axe_script: Path,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The reference regions with demo data and one account per role, served over HTTP,
@@ -207,15 +190,6 @@ def site(chromium: Path, axe_script: Path,
         instance.engine.dispose()
 
 
-def _describe(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for violation in violations:
-        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}\n"
-                     f"    {violation['helpUrl']}\n    on: {'; '.join(targets[:8])}")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize(("template", "slug", "viewport"), _cases())
 def test_page_has_no_axe_violation(site: Site, template: str, slug: str, viewport: str) -> None:
     path = matrix_kit.fill(template, {**site.samples[slug], "slug": slug})
@@ -227,11 +201,8 @@ def test_page_has_no_axe_violation(site: Site, template: str, slug: str, viewpor
         assert page.locator("h1").count() == 1, f"{path}: not exactly one h1"
         assert page.evaluate("document.documentElement.lang") == "fr", path
         assert page.title().strip(), f"{path}: no title"
-        page.evaluate(site.axe)  # as the browser's own code: the page's CSP stays in force
-        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-                               " resultTypes: ['violations']})", AXE_TAGS)
-        assert not result["violations"], f"{path} at {viewport}:\n" + _describe(
-            result["violations"])
+        found = violations(page, site.axe)
+        assert not found, f"{path} at {viewport}:\n" + describe(found)
     finally:
         page.close()
 
