@@ -91,13 +91,16 @@ def inquiry_figures(session: Session, region_id: int, period: Period,
         converted=converted, median_days=median)
 
 
-def weekdays(first: dt.date, last: dt.date) -> int:
-    """Mondays to Fridays from ``first`` to ``last``, both included."""
+def weekdays(first: dt.date, last: dt.date, opening_days: str = "12345") -> int:
+    """Mondays to Fridays from ``first`` to ``last``, both included; only those among
+    ``opening_days`` (ISO weekdays as digits, ``"12345"`` for Monday to Friday)."""
     days = (last - first).days + 1
     if days <= 0:
         return 0
+    open_weekdays = {int(digit) - 1 for digit in opening_days if digit in "12345"}
     weeks, rest = divmod(days, 7)
-    return weeks * 5 + sum(1 for i in range(rest) if (first.weekday() + i) % 7 < 5)
+    return weeks * len(open_weekdays) + sum(
+        1 for i in range(rest) if (first.weekday() + i) % 7 in open_weekdays)
 
 
 def milestones_reached(session: Session, region_id: int, period: Period,

@@ -22,28 +22,28 @@ HALF_DAYS = {BookingSlot.DAY.value: 2, BookingSlot.MORNING.value: 1,
 def desk_occupancy(session: Session, region_id: int, period: Period,
                    threshold: int) -> Measure:
     """Half-days booked (not cancelled, Monday to Friday) over the half-days the region's
-    active spaces offer in the period (two per seat and weekday). Without a start, the
-    period begins on the first day booked."""
-    spaces = session.exec(select(Space.id, Space.seats).where(
+    active spaces offer in the period (two per seat and weekday the space opens). Without
+    a start, the period begins on the first day booked."""
+    spaces = session.exec(select(Space.id, Space.seats, Space.opening_days).where(
         Space.region_id == region_id, col(Space.active).is_(True))).all()
     if not spaces:
         return unavailable("share")
     booked = select(col(Booking.day), col(Booking.slot), col(Booking.member_id),
                     col(Booking.guest_name)).where(
-        col(Booking.space_id).in_([space for space, _ in spaces]),
+        col(Booking.space_id).in_([space for space, _, _ in spaces]),
         col(Booking.cancelled_at).is_(None), col(Booking.day) <= period.end)
     first = period.start
     if first is None:
         first = session.exec(select(func.min(booked.subquery().c.day))).one()
     else:
         booked = booked.where(col(Booking.day) >= first)
-    open_days = weekdays(first, period.end) if first is not None else 0
-    if open_days == 0:
+    offered = 2 * sum(seats * weekdays(first, period.end, opening_days)
+                      for _, seats, opening_days in spaces) if first is not None else 0
+    if offered == 0:
         return unavailable("share")
     rows = [row for row in session.exec(booked).all() if row[0].weekday() < 5]
     half_days = sum(HALF_DAYS.get(slot, 0) for _, slot, _, _ in rows)
     people = len(_bookers(rows))
-    offered = 2 * open_days * sum(seats for _, seats in spaces)
     if disclosure.is_sensitive(people, threshold):
         return Measure(value=None, unit="share", suppressed=True)
     # Seats cut after bookings were made can leave more booked than offered: a share stays <= 1.

@@ -164,6 +164,30 @@ def test_weekdays_of_2024() -> None:
     assert weekdays(dt.date(2024, 3, 8), dt.date(2024, 3, 7)) == 0
 
 
+def test_weekdays_a_space_opens() -> None:
+    year = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))  # from a Monday; 2024 has 366 days
+    assert weekdays(*year, "1234567") == weekdays(*year) == 262  # weekends are never counted
+    assert weekdays(*year, "135") == 53 + 52 + 52
+    assert weekdays(*year, "67") == 0
+    assert weekdays(dt.date(2024, 3, 8), dt.date(2024, 3, 11), "5") == 1
+
+
+def test_desk_occupancy_offers_only_the_days_spaces_open(instance: Instance) -> None:
+    with Session(instance.engine) as session:
+        lot = session.exec(select(Region).where(Region.slug == "lot")).one()
+        spaces = session.exec(select(Space).where(Space.region_id == lot.id)).all()
+        for space in spaces:
+            space.opening_days = "12345"
+        session.commit()
+        assert _stats(instance, options=EXACT).indicators.desk_occupancy.value == 0.5
+        seats = sum(space.seats for space in spaces if space.active)
+        for space in spaces:
+            space.opening_days = "135"
+        session.commit()
+    assert _stats(instance, options=EXACT).indicators.desk_occupancy.value == round(
+        min(1.0, (262 + 131 * 2) / (2 * seats * (53 + 52 + 52))), 3)
+
+
 def test_figures_by_hand(instance: Instance) -> None:
     figures = _stats(instance, options=EXACT).indicators
     assert figures.inquiries_received.value == 9
