@@ -56,7 +56,8 @@ def _offered(space: Space, start: dt.date | None, end: dt.date) -> tuple[dt.date
 
 def space_occupancy(session: Session, region_slug: str, start: dt.date | None,
                     end: dt.date) -> list[SpaceOccupancy]:
-    """Booked and available half days of each space of the region (open or closed)
+    """Booked and available half days of each space of the region (active or not; the
+    days it opens only)
     between ``start`` (``None``: since each space was created) and ``end``, both included;
     by commune and name."""
     spaces = session.exec(
@@ -67,7 +68,8 @@ def space_occupancy(session: Session, region_slug: str, start: dt.date | None,
     for space in spaces:
         assert space.id is not None
         first, last = _offered(space, start, end)
-        days = max((last - first).days + 1, 0)
+        days = sum(1 for offset in range((last - first).days + 1)
+                   if space.open_on(first + dt.timedelta(days=offset)))
         booked = _booked(session, space.id, first, last) if days else 0
         result.append(SpaceOccupancy(space.id, space.name, space.commune, booked,
                                      space.seats * 2 * days))

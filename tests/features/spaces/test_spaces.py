@@ -302,6 +302,11 @@ def test_occupancy_counts_half_days(w: World) -> None:
         assert region_occupancy(session, "lot", None, end) is None
         share = region_occupancy(session, "gers", None, end)
         assert share is not None and 0 < share < 1
+        space.opening_days = str(first.isoweekday())  # open on the first day only
+        session.commit()
+        mine = {item.space_id: item for item in space_occupancy(session, "gers", None, end)
+                }[space_id]
+        assert (mine.booked_half_days, mine.available_half_days) == (3, 2 * 2 * 1)
     stats = w.client.get("/api/v1/regions/gers/stats").json()["indicators"]["desk_occupancy"]
     assert stats["available"] is True and 0 <= stats["value"] <= 1
 
