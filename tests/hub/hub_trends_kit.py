@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from campagne.db import make_engine
+from campagne.hub.app import create_hub_app
 from campagne.hub.config import HubConfig
 from campagne.hub.db import upgrade_hub
 from campagne.hub.models import HubInstance, HubSnapshot
 from campagne.hub.trends import snapshot_figures
 from campagne.stats.schema import StatsV1
+from campagne.testing import served
 
 TODAY = dt.datetime.now(dt.UTC).date()
 DAYS = [TODAY - dt.timedelta(days=n) for n in (3, 2, 1, 0)]
@@ -100,3 +106,18 @@ def hub_config(database_url: str) -> HubConfig:
     return HubConfig.model_validate({"database_url": database_url, "instances": [
         {"name": "Gers", "url": "http://gers.test"}, {"name": "Orne", "url": "http://orne.test"},
         {"name": "Lot", "url": "http://lot.test"}]})
+
+
+@contextmanager
+def served_seeded_hub(folder: Path, name: str) -> Iterator[str]:
+    """A hub seeded by :func:`seed` (SQLite in ``folder``) behind a real HTTP server on a free
+    loopback port; its base address."""
+    url = f"sqlite:///{folder / 'hub.db'}"
+    engine = make_engine(url)
+    seed(engine)
+    try:
+        app = create_hub_app(hub_config(url), engine, schedule=False)
+        with served(app, name) as base:
+            yield base
+    finally:
+        engine.dispose()

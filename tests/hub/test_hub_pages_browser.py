@@ -9,11 +9,7 @@ from pathlib import Path
 import pytest
 from axe_kit import VIEWPORTS, axe_script, describe, violations
 from browser_kit import Tab, browser, pytestmark, tab
-from hub_trends_kit import hub_config, seed
-
-from campagne.db import make_engine
-from campagne.hub.app import create_hub_app
-from campagne.testing import served
+from hub_trends_kit import served_seeded_hub
 
 __all__ = ["axe_script", "browser", "pytestmark", "tab"]
 
@@ -23,15 +19,8 @@ PAGES = ["/", "/comparer", "/compare?lang=en", "/tendances", "/trends?lang=en"]
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A seeded hub (SQLite) behind a real HTTP server on a free loopback port."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('hub-pages') / 'hub.db'}"
-    engine = make_engine(url)
-    seed(engine)
-    try:
-        app = create_hub_app(hub_config(url), engine, schedule=False)
-        with served(app, "hub-pages") as base:
-            yield base
-    finally:
-        engine.dispose()
+    with served_seeded_hub(tmp_path_factory.mktemp("hub-pages"), "hub-pages") as base:
+        yield base
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))

@@ -8,11 +8,7 @@ from pathlib import Path
 
 import pytest
 from browser_kit import Tab, browser, pytestmark, tab, tab_without_javascript
-from hub_trends_kit import DAYS, hub_config, seed
-
-from campagne.db import make_engine
-from campagne.hub.app import create_hub_app
-from campagne.testing import served
+from hub_trends_kit import DAYS, served_seeded_hub
 
 __all__ = ["browser", "pytestmark", "tab", "tab_without_javascript"]
 
@@ -20,15 +16,8 @@ __all__ = ["browser", "pytestmark", "tab", "tab_without_javascript"]
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A seeded hub (SQLite) behind a real HTTP server on a free loopback port."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('hub-live') / 'hub.db'}"
-    engine = make_engine(url)
-    seed(engine)
-    try:
-        app = create_hub_app(hub_config(url), engine, schedule=False)
-        with served(app, "live-hub") as base:
-            yield base
-    finally:
-        engine.dispose()
+    with served_seeded_hub(tmp_path_factory.mktemp("hub-live"), "live-hub") as base:
+        yield base
 
 
 def test_trends_page_is_clean_in_the_browser(tab: Tab, tmp_path: Path) -> None:
