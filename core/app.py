@@ -55,6 +55,7 @@ def create_app(instance: Instance) -> FastAPI:
     check_production(instance.settings, instance.engine)
     secret_key(instance.settings)  # made or read now: a broken key file stops the start
     app = FastAPI(title="Campagne", version=__version__, description=DESCRIPTION,
+                  telemetry=fastapi_telemetry(instance.settings),
                   docs_url=None, redoc_url=None,  # served by install_api_docs, offline
                   openapi_tags=[{"name": "regions", "description": "Regions and services"},
                                 {"name": "plugins", "description": "Loaded plug-ins"},
@@ -79,6 +80,14 @@ def create_app(instance: Instance) -> FastAPI:
     busy_answers.install(app, app.state.renderer, _wants_json)  # 503 pool, 409 duplicate
     documented_errors.install(app)
     return app
+
+
+def fastapi_telemetry(settings: CampagneSettings) -> dict[str, bool]:
+    """FastAPI's native OpenTelemetry, off unless ``opentelemetry`` is set: Campagne
+    measures and logs each request itself (``RequestObserver``), and the instrumentation
+    looked for configured providers on every request even with none (decision 0035)."""
+    on = settings.opentelemetry
+    return {"tracing": on, "metrics": on, "logs": on}
 
 
 def body_limits(settings: CampagneSettings, upload_paths: list[str]) -> BodyLimits:

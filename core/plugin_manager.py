@@ -127,6 +127,10 @@ class CampagnePluginManager:
         self.pm.add_hookspecs(hookspecs)
         self.records: dict[str, PluginRecord] = {}
         self.load_failures: dict[str, str] = {}
+        # Read on every hook call, changed only by ``register``: the records in calling
+        # order, and each hook's implementations by plug-in name.
+        self._ordered: list[PluginRecord] | None = None
+        self._implementations: dict[str, dict[str, pluggy.HookImpl]] = {}
         #: The database the plug-ins' stores open (set by :func:`~campagne.instance.load_instance`).
         self.engine: Engine | None = None
 
@@ -139,14 +143,19 @@ class CampagnePluginManager:
         """Register a plug-in; its hook implementations are checked against the specs."""
         self.pm.register(record.plugin, name=record.name)
         self.records[record.name] = record
+        self._ordered = None
+        self._implementations.clear()
 
     def enabled_for(self, region: str) -> list[PluginRecord]:
         """The plug-ins enabled for ``region``: the engine's features first, in their fixed
         order (``campagne.features.BUILTIN_FEATURES``), then the others sorted by name."""
-        builtins = [record for record in self.records.values() if record.source == "builtin"]
-        others = [record for _, record in sorted(self.records.items())
-                  if record.source != "builtin"]
-        return [record for record in builtins + others if region in record.settings]
+        if self._ordered is None:
+            builtins = [record for record in self.records.values()
+                        if record.source == "builtin"]
+            others = [record for _, record in sorted(self.records.items())
+                      if record.source != "builtin"]
+            self._ordered = builtins + others
+        return [record for record in self._ordered if region in record.settings]
 
     def is_enabled(self, name: str, region: str) -> bool:
         """True when the plug-in registered as ``name`` runs for ``region``."""
@@ -177,8 +186,11 @@ class CampagnePluginManager:
         leaves nothing half done, and gets its ``data`` over it. With ``personal_data``
         (the GDPR hooks), the built-in features are called even where switched off
         (:meth:`holders_of_personal_data`)."""
-        caller: pluggy.HookCaller = getattr(self.pm.hook, hook_name)
-        by_plugin = {impl.plugin_name: impl for impl in caller.get_hookimpls()}
+        by_plugin = self._implementations.get(hook_name)
+        if by_plugin is None:
+            caller: pluggy.HookCaller = getattr(self.pm.hook, hook_name)
+            by_plugin = self._implementations[hook_name] = {
+                impl.plugin_name: impl for impl in caller.get_hookimpls()}
         results: list[tuple[str, Any]] = []
         records = (self.holders_of_personal_data(region.slug) if personal_data
                    else self.enabled_for(region.slug))

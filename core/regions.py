@@ -29,6 +29,7 @@ class RegionFolder:
     config: RegionConfig
     source: LoadedYaml
     plugin_files: list[Path] = field(default_factory=list)
+    _info: RegionInfo | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def slug(self) -> str:
@@ -53,10 +54,13 @@ class RegionFolder:
         return folder if folder.is_dir() else None
 
     def info(self) -> RegionInfo:
-        """The read-only view of this region given to plug-ins."""
-        return RegionInfo(
-            slug=self.slug, code=self.config.code, name=self.config.name, config=self.config
-        )
+        """The read-only view of this region given to plug-ins (frozen: made once per
+        configuration, as pages ask for it on every view)."""
+        kept = self._info
+        if kept is None or kept.config is not self.config:
+            kept = self._info = RegionInfo(slug=self.slug, code=self.config.code,
+                                           name=self.config.name, config=self.config)
+        return kept
 
 
 def reference_region_paths() -> list[Path]:

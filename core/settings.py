@@ -88,6 +88,9 @@ class CampagneSettings(BaseSettings):
     metrics_token: str | None = Field(
         default=None, min_length=16,
         description="When set, /metrics also needs 'Authorization: Bearer <token>'")
+    opentelemetry: bool = Field(
+        default=False, description="Let FastAPI's own OpenTelemetry instrumentation report to "
+                                   "the providers the process configures")
     backup_dir: str | None = Field(
         default=None, description="Where campagne backup writes its archives: campagne "
                                   "doctor checks the age of the newest")

@@ -11,14 +11,16 @@ import logging
 import os
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from cli_kit import campagne_command
 from fastapi.testclient import TestClient
 
-from campagne.app import create_app
+from campagne.app import create_app, fastapi_telemetry
 from campagne.observability.logs import RequestIdFilter, json_formatter, wants_json
+from campagne.observability.middleware import RequestIds
 from campagne.settings import CampagneSettings
 from campagne.testing import RegionKit
 
@@ -92,3 +94,35 @@ def test_the_command_line_writes_json_lines_when_asked(tmp_path: Path) -> None:
     logged = [json.loads(line) for line in done.stderr.splitlines()]
     assert logged and {"time", "level", "logger", "message"} <= set(logged[0])
     assert any(line["logger"] == "alembic.runtime.migration" for line in logged)
+
+
+def test_request_ids_are_unique_within_a_process_and_across_a_fork() -> None:
+    ids = RequestIds()
+    mine = [ids.next() for _ in range(1000)]
+    assert len(set(mine)) == 1000 and all(len(i) == 32 and int(i, 16) >= 0 for i in mine)
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child writes the id it would give next, and leaves at once
+        os.write(writer, ids.next().encode())
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(child, 0)
+    forked = os.read(reader, 64).decode()
+    os.close(reader)
+    assert len(forked) == 32 and forked[:16] != mine[0][:16]  # a prefix of its own
+    assert forked not in mine and ids.next() not in mine + [forked]
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_fastapi_opentelemetry_follows_the_setting(tmp_path: Path, on: bool) -> None:
+    kit = RegionKit(tmp_path)
+    instance = kit.instance([kit.region("lot")])
+    settings = instance.settings.model_copy(update={"opentelemetry": on})
+    assert fastapi_telemetry(settings) == {"tracing": on, "metrics": on, "logs": on}
+    app = create_app(replace(instance, settings=settings))
+    # FastAPI's own configuration of its instrumentation (its ``telemetry`` argument).
+    assert {key: app._telemetry[key] for key in ("tracing", "metrics", "logs")} == \
+        dict.fromkeys(("tracing", "metrics", "logs"), on)
+    with TestClient(app) as client:
+        assert client.get("/lot/").status_code == 200
+    instance.engine.dispose()

@@ -7,10 +7,12 @@ names."""
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import re
+import secrets
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -23,6 +25,27 @@ HEADER = b"x-request-id"
 #: An id a proxy may hand over: short, and nothing a log reader could be fooled by.
 GIVEN_ID = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")
 access = logging.getLogger("campagne.access")
+
+
+class RequestIds:
+    """Request ids unique across processes: a random prefix of the process (made again in
+    a forked child) and a counter, 32 hexadecimal characters like a UUID's. Cheaper than
+    :func:`uuid.uuid4`, which reads the system's random source on every request."""
+
+    def __init__(self) -> None:
+        self._renew()
+        os.register_at_fork(after_in_child=self._renew)
+
+    def _renew(self) -> None:
+        self._prefix = secrets.token_hex(8)
+        self._counter = itertools.count(1)
+
+    def next(self) -> str:
+        """A new request id."""
+        return f"{self._prefix}{next(self._counter):016x}"
+
+
+request_ids = RequestIds()
 
 
 class RequestObserver:
@@ -38,7 +61,7 @@ class RequestObserver:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        request_id = given_id(scope) or uuid.uuid4().hex
+        request_id = given_id(scope) or request_ids.next()
         token = REQUEST_ID.set(request_id)
         status = 500
 
