@@ -110,7 +110,7 @@ def test_request_ids_are_unique_within_a_process_and_across_a_fork() -> None:
     forked = os.read(reader, 64).decode()
     os.close(reader)
     assert len(forked) == 32 and forked[:16] != mine[0][:16]  # a prefix of its own
-    assert forked not in mine and ids.next() not in mine + [forked]
+    assert forked not in mine and ids.next() not in [*mine, forked]
 
 
 @pytest.mark.parametrize("on", [False, True])
