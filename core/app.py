@@ -7,6 +7,7 @@ import re
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -36,6 +37,9 @@ from campagne.web.middleware import LanguageAndSecurityMiddleware
 from campagne.web.region_gate import region_gate
 from campagne.web.request_guard import BodyLimits, InputRefused, RequestGuard
 from campagne.web.templating import Renderer
+
+if TYPE_CHECKING:
+    from fastapi.telemetry import TelemetryConfig
 
 log = logging.getLogger(__name__)
 # The room left, beside the file, for the rest of an upload's multipart form (the headers of
@@ -82,12 +86,12 @@ def create_app(instance: Instance) -> FastAPI:
     return app
 
 
-def fastapi_telemetry(settings: CampagneSettings) -> dict[str, bool]:
+def fastapi_telemetry(settings: CampagneSettings) -> TelemetryConfig:
     """FastAPI's native OpenTelemetry, off unless ``opentelemetry`` is set: Campagne
     measures and logs each request itself (``RequestObserver``), and the instrumentation
     looked for configured providers on every request even with none (decision 0035)."""
     on = settings.opentelemetry
-    return {"tracing": on, "metrics": on, "logs": on}
+    return {"tracing": on, "metrics": on, "logs": on}  # older FastAPI releases ignore it
 
 
 def body_limits(settings: CampagneSettings, upload_paths: list[str]) -> BodyLimits:

@@ -7,17 +7,18 @@ from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 from campagne.revisions.tracking import track as track_revisions
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+
     from campagne.plugin_manager import CampagnePluginManager
+
+# Alembic is imported by the functions that migrate, not here: a web worker, which only
+# reads where the schema stands (campagne.migration_chain), is spared its 10 MB.
 
 
 def normalise_url(url: str) -> str:
@@ -66,6 +67,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 def alembic_config(engine: Engine, migrations: str = "campagne.migrations") -> Config:
     """An Alembic configuration for ``engine`` and the migrations package ``migrations``
     (the instance's by default; the hub has its own)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files(migrations)))
     url = engine.url.render_as_string(hide_password=False)
@@ -76,6 +79,8 @@ def alembic_config(engine: Engine, migrations: str = "campagne.migrations") -> C
 def upgrade(engine: Engine, revision: str = "head",
             migrations: str = "campagne.migrations") -> None:
     """Bring the schema of ``migrations`` to ``revision`` (the newest by default)."""
+    from alembic import command
+
     config = alembic_config(engine, migrations)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -85,6 +90,9 @@ def upgrade(engine: Engine, revision: str = "head",
 def schema_is_current(engine: Engine, plugins: CampagnePluginManager | None = None) -> bool:
     """True when the database is at the newest migration, and, given the plug-ins,
     each plug-in's tables at the newest of theirs."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     from campagne.plugin_migrations import plugins_are_current  # it builds on this module
 
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()

@@ -46,6 +46,8 @@ def load_instance(settings: CampagneSettings, paths: list[Path] | None = None) -
         raise ConfigInvalid([ConfigError(Path("."), 1, 1, "no region folder given")])
     folders = load_region_folders(dirs)
     manager = build_plugin_manager(folders, load_entry_points=settings.load_entry_points)
+    for folder in folders:  # checked: the files' positions are no longer needed
+        folder.source = folder.source.released()
     manager.engine = make_engine(settings.database_url)  # what the plug-ins' stores open
     return Instance(
         settings=settings,

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from campagne.db import alembic_config, upgrade
 from campagne.plugin_manager import CampagnePluginManager, PluginRecord
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where a chain is run or read, as in campagne.db.
 
 
 class UnknownPlugin(LookupError):
@@ -48,6 +50,8 @@ def plugin_config(engine: Engine, record: PluginRecord) -> Config:
 
 
 def _run(engine: Engine, config: Config, action: str, revision: str) -> None:
+    from alembic import command
+
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         getattr(command, action)(config, revision)
@@ -83,6 +87,9 @@ def downgrade_plugin(engine: Engine, manager: CampagnePluginManager, plugin: str
 
 def plugins_are_current(engine: Engine, records: Iterable[PluginRecord]) -> bool:
     """True when each plug-in's version table is at its migrations' heads."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     with engine.connect() as connection:
         for record in records:
             if record.migrations is None:

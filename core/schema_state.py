@@ -6,15 +6,11 @@ readiness check."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, inspect, text
 
-from campagne.db import alembic_config
-from campagne.plugin_manager import CampagnePluginManager
-from campagne.plugin_migrations import plugin_config, version_table
+from campagne.migration_chain import engine_chain
+from campagne.plugin_manager import CampagnePluginManager, PluginRecord
 
 
 @dataclass(frozen=True)
@@ -47,34 +43,39 @@ class SchemaState:
         return f"the schema is current (revision {self.head})"
 
 
-@cache
-def _engine_revisions() -> tuple[str, frozenset[str]]:
-    """The head and every revision of the engine's chain (fixed while a release runs)."""
-    from sqlalchemy import create_engine
-
-    script = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
-    head = script.get_current_head()
-    assert head is not None
-    return head, frozenset(rev.revision for rev in script.walk_revisions())
-
-
 def schema_state(engine: Engine, plugins: CampagnePluginManager | None = None) -> SchemaState:
     """The state of ``engine``'s schema and, given the plug-ins, of theirs."""
-    head, known = _engine_revisions()
-    behind: list[str] = []
+    chain = engine_chain()
+    with_migrations = sorted((name, record) for name, record
+                             in (plugins.records if plugins else {}).items()
+                             if record.migrations is not None)
     with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-        for name, record in sorted((plugins.records if plugins else {}).items()):
-            if record.migrations is None:
-                continue
-            heads = set(ScriptDirectory.from_config(plugin_config(engine, record)).get_heads())
-            context = MigrationContext.configure(
-                connection, opts={"version_table": version_table(record.name)})
-            if set(context.get_current_heads()) != heads:
-                behind.append(name)
-    return SchemaState(current=current, head=head,
-                       known=current is None or current in known,
+        versions = recorded_versions(connection, "alembic_version")
+        current = ",".join(versions) if versions else None  # several: not a known one
+        behind = [name for name, record in with_migrations
+                  if not _plugin_is_current(engine, connection, record)]
+    return SchemaState(current=current, head=chain.head,
+                       known=current is None or current in chain.revisions,
                        plugins_behind=tuple(behind))
+
+
+def recorded_versions(connection: Connection, table: str) -> tuple[str, ...]:
+    """The revisions a version table records (none when it does not exist yet)."""
+    if not inspect(connection).has_table(table):
+        return ()
+    rows = connection.execute(text(f"SELECT version_num FROM {table}"))  # noqa: S608 - ours
+    return tuple(sorted(str(row[0]) for row in rows))
+
+
+def _plugin_is_current(engine: Engine, connection: Connection, record: PluginRecord) -> bool:
+    """Whether a plug-in's tables are at the heads of its migrations (read by Alembic:
+    imported only when a loaded plug-in keeps migrations)."""
+    from alembic.script import ScriptDirectory
+
+    from campagne.plugin_migrations import plugin_config, version_table
+
+    heads = set(ScriptDirectory.from_config(plugin_config(engine, record)).get_heads())
+    return set(recorded_versions(connection, version_table(record.name))) == heads
 
 
 class SchemaMismatch(RuntimeError):

@@ -46,6 +46,12 @@ class LoadedYaml:
         line, column = self.position_of(location)
         return ConfigError(self.path, line, column, message)
 
+    def released(self) -> LoadedYaml:
+        """The same file without its data and positions, once everything read from it has
+        been checked: a server keeps one per region, and a region's positions weigh about
+        as much as its configuration (an error placed later falls back to line 1)."""
+        return LoadedYaml(self.path, None)
+
 
 YAML_TAG = "tag:yaml.org,2002:"
 #: The only tags a value may carry (explicitly or, usually, implicitly).

@@ -4,6 +4,11 @@ database, the web workers' refusal to start on a schema not migrated, and ``/rea
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +18,7 @@ from sqlalchemy import text
 from campagne.app import create_app_from_env
 from campagne.cli import main
 from campagne.db import make_engine, upgrade
+from campagne.migration_chain import Chain, ChainUnreadable, engine_chain, read_chain
 from campagne.testing import RegionKit
 
 
@@ -80,3 +86,58 @@ def test_web_workers_refuse_a_schema_not_migrated_and_readyz_says_why(
 def kit(tmp_path: Path) -> RegionKit:
     """Region folders under the test's folder."""
     return RegionKit(tmp_path / "regions")
+
+
+def test_the_engine_chain_read_from_its_files_is_alembics() -> None:
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine
+
+    from campagne.db import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
+    chain = engine_chain()
+    assert chain.head == script.get_current_head()
+    assert chain.revisions == {revision.revision for revision in script.walk_revisions()}
+
+
+def test_a_web_worker_reads_the_schema_without_alembic(tmp_path: Path, kit: RegionKit) -> None:
+    """Alembic weighs about 10 MB in each worker: only migrating imports it."""
+    folder = kit.region("lot")
+    database = f"sqlite:///{tmp_path / 'a.db'}"
+    assert main(["db", "upgrade", "--db", database, str(folder)]) == 0
+    probe = ("import sys\nfrom fastapi.testclient import TestClient\n"
+             "from campagne.app import create_app_from_env\n"
+             "with TestClient(create_app_from_env()) as client:\n"
+             "    assert client.get('/readyz').json()['schema'] == 'current'\n"
+             "    assert client.get('/lot/').status_code == 200\n"
+             "print(sorted({name.split('.')[0] for name in sys.modules} & {'alembic', 'mako'}))\n")
+    env = {**os.environ, "CAMPAGNE_DATABASE_URL": database, "CAMPAGNE_LOAD_ENTRY_POINTS": "false",
+           "CAMPAGNE_REGION_DIRS": json.dumps([str(folder)])}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("files", "problem"), [
+    ({"a.py": "revision = 'a'\ndown_revision = None\n",
+      "b.py": "revision = 'b'\ndown_revision = 'a'\n",
+      "c.py": "revision = 'c'\ndown_revision = 'a'\n"}, "2 heads (b, c)"),
+    ({"a.py": "revision = make_id()\ndown_revision = None\n"}, "'revision' is not a literal"),
+    ({"a.py": "down_revision = None\n"}, "no literal 'revision'"),
+])
+def test_a_chain_that_cannot_be_read_is_named(tmp_path: Path, files: dict[str, str],
+                                               problem: str) -> None:
+    for name, body in files.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    with pytest.raises(ChainUnreadable, match=re.escape(problem)):
+        read_chain(tmp_path)
+
+
+def test_a_merge_has_one_head(tmp_path: Path) -> None:
+    files = {"a.py": "revision = 'a'\ndown_revision = None\n",
+             "b.py": "revision: str = 'b'\ndown_revision = 'a'\n",
+             "c.py": "revision = 'c'\ndown_revision = 'a'\n",
+             "d.py": "revision = 'd'\ndown_revision = ('b', 'c')\n"}
+    for name, body in files.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    assert read_chain(tmp_path) == Chain(head="d", revisions=frozenset("abcd"))

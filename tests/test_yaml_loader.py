@@ -184,3 +184,19 @@ def test_utf8_text_is_read_with_its_accents(tmp_path: Path) -> None:
 def test_an_empty_document_gives_no_data() -> None:
     assert load_yaml_text("", FILE).data is None
     assert load_yaml_text("# only a comment\n", FILE).data is None
+
+
+def test_a_served_instance_keeps_no_positions_once_its_files_are_checked(
+        tmp_path: Path) -> None:
+    """A server keeps one configuration per region: their positions (as heavy as the
+    configurations) go once the plug-ins' settings have been checked against them."""
+    from campagne.testing import RegionKit
+
+    kit = RegionKit(tmp_path)
+    folder = kit.region("lot")
+    assert load_yaml_file(folder / "region.yaml").positions  # while reading: every value's
+    instance = kit.instance([folder])
+    source = instance.regions["lot"].source
+    assert (source.path, source.data, source.positions) == (folder / "region.yaml", None, {})
+    assert source.error_at(("name",), "late").line == 1  # placed at the file, not lost
+    instance.engine.dispose()

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from campagne import __version__
@@ -22,7 +21,8 @@ from campagne.backup.secret import (
     refuse_conflicting_key,
     write_key_file,
 )
-from campagne.db import alembic_config, make_engine, normalise_url
+from campagne.db import make_engine, normalise_url
+from campagne.migration_chain import engine_chain
 from campagne.settings import CampagneSettings
 
 
@@ -75,12 +75,7 @@ def make_backup(settings: CampagneSettings, target: Path, *, now: datetime | Non
 
 def engine_head() -> str:
     """The newest revision of this release's engine migrations."""
-    from sqlalchemy import create_engine
-
-    head = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://"))) \
-        .get_current_head()
-    assert head is not None
-    return head
+    return engine_chain().head
 
 
 def restore_backup(settings: CampagneSettings, source: Path, *, replace: bool,
