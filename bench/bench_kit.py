@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -26,6 +27,15 @@ def empty_database(url: str | None, folder: Path, *, schema: str, filename: str)
     if url is None or url.startswith("sqlite"):
         return f"sqlite:///{folder / filename}"
     return fresh_postgres_schema(url, schema)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux), or None where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def memory_mb(pid: int, field: str) -> float:

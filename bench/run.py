@@ -43,6 +43,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from bench_kit import cpu_seconds
+
 BENCH = Path(__file__).resolve().parent
 PYTHON = sys.executable
 TARGET_RATIO = 0.80
@@ -93,15 +95,6 @@ def fetch(url: str, timeout: float = 10.0) -> tuple[int, bytes]:
             return int(answer.status), bytes(answer.read())
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU time of a process (Linux), or None where it cannot be read."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Server:

@@ -51,7 +51,7 @@ from typing import Any
 
 import httpx
 import yaml
-from bench_kit import empty_database, free_port, memory_mb, wait_for
+from bench_kit import cpu_seconds, empty_database, free_port, memory_mb, wait_for
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
@@ -296,12 +296,20 @@ def measure(url: str, folders: list[Path], workers: int, args: argparse.Namespac
                 started = time.perf_counter()
                 _ok(measured[label](client))
                 after_change[label] = (time.perf_counter() - started) * 1000
-        throughput = {path: wrk(server.base, path, args.wrk_seconds)
-                      for path in ("/gers/", API)}
+        throughput, spread = {}, {}
+        for path in ("/gers/", API):
+            before = [cpu_seconds(pid) or 0.0 for pid in pids]
+            started = time.perf_counter()
+            throughput[path] = wrk(server.base, path, args.wrk_seconds)
+            wall = time.perf_counter() - started
+            # uvicorn's workers share one socket: which worker accepts wrk's 8 kept-alive
+            # connections is the kernel's choice, so each worker's share of a core is shown.
+            spread[path] = [((cpu_seconds(pid) or 0.0) - first) / wall
+                            for pid, first in zip(pids, before, strict=True)]
         fresh = freshness(server.base, auth, member_id, args.fresh_reads)
         peak_mb = [memory_mb(pid, "VmHWM") for pid in pids]
         return {"workers": workers, "latency": latency, "after_change": after_change,
-                "wrk": throughput, "freshness": fresh, "start_mb": start_mb,
+                "wrk": throughput, "wrk_cpu": spread, "freshness": fresh, "start_mb": start_mb,
                 "peak_mb": peak_mb}
     finally:
         server.stop()
@@ -331,6 +339,9 @@ def report(run: dict[str, Any], baseline: dict[str, Any] | None) -> None:
             old = previous["wrk"].get(path) if previous else None
             if old:
                 line += f" (before {old:,.0f}, x{rate / old:.2f})"
+            shares = run.get("wrk_cpu", {}).get(path)
+            if shares:
+                line += "; workers' CPU " + ", ".join(f"{share:.0%}" for share in shares)
             print(line)
     fresh = run["freshness"]
     print(f"  figures after a change, {fresh['reads']} fresh connections: {fresh['fresh']} "
