@@ -9,7 +9,6 @@ the routers are included in (docs/decisions/0013-spreadsheets.md). Identifying f
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -29,13 +28,12 @@ from campagne.features.spreadsheets.exporter import (
     Selection,
     count_and_last,
     csv_chunks,
-    file_chunks,
     filename,
     headers,
     inquiry_selection,
     member_selection,
     read_rows,
-    xlsx_file,
+    workbook_chunks,
 )
 
 log = logging.getLogger("campagne.spreadsheets")
@@ -67,14 +65,10 @@ def sheet_response(request: Request, session: SessionDep, principal: Principal, 
     rows = read_rows(engine, selection, last_id)
     name = filename(slug, selection.kind, file_format)
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if file_format == "csv":
-        return StreamingResponse(broken_off_loudly(csv_chunks(titles, rows), name),
-                                 media_type=MEDIA_TYPES[file_format], headers=disposition)
-    built = xlsx_file(selection.kind, titles, rows)
-    size = os.fstat(built.fileno()).st_size
-    return StreamingResponse(broken_off_loudly(file_chunks(built), name),
-                             media_type=MEDIA_TYPES[file_format],
-                             headers={**disposition, "Content-Length": str(size)})
+    chunks = (csv_chunks(titles, rows) if file_format == "csv"
+              else workbook_chunks(selection.kind, titles, rows))
+    return StreamingResponse(broken_off_loudly(chunks, name),
+                             media_type=MEDIA_TYPES[file_format], headers=disposition)
 
 
 def broken_off_loudly(chunks: Iterator[bytes], name: str) -> Iterator[bytes]:

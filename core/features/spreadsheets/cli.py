@@ -28,12 +28,11 @@ from campagne.features.spreadsheets.exporter import (
     MemberFilter,
     count_and_last,
     csv_chunks,
-    file_chunks,
     headers,
     inquiry_selection,
     member_selection,
     read_rows,
-    xlsx_file,
+    workbook_chunks,
 )
 from campagne.features.spreadsheets.fields import FIELDS, IGNORE, Kind, auto_mapping, normalise
 from campagne.features.spreadsheets.import_lock import ImportBusy
@@ -248,7 +247,7 @@ def _export(session: Session, args: argparse.Namespace) -> int:
     titles, rows = headers(kind), read_rows(engine, selection, last_id)
     try:
         write_private(args.output, csv_chunks(titles, rows) if args.format == "csv"
-                      else file_chunks(xlsx_file(kind, titles, rows)))
+                      else workbook_chunks(kind, titles, rows))
     except OSError as exc:
         raise UsageError(f"{args.output}: {exc.strerror}") from exc
     session.add(AuditEvent(actor_email=COMMAND_LINE, action="export", region_slug=args.region,

@@ -6,18 +6,17 @@ starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed w
 that no spreadsheet runs it as a formula (the import removes that quote again).
 
 Exports are read in batches and written as they are read, so that their memory does not grow
-with the number of records (docs/decisions/0025-streamed-exports.md)."""
+with the number of records (docs/decisions/0025-streamed-exports.md), workbooks included
+(docs/decisions/0036-workbooks-sent-as-written.md)."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, Engine, func, or_
@@ -26,6 +25,7 @@ from sqlmodel import Session, col, select
 from campagne.api.member_schemas import StatusValue
 from campagne.features.spreadsheets.fields import FIELDS, Kind
 from campagne.features.spreadsheets.reading import FORMULA_STARTS
+from campagne.features.spreadsheets.xlsx_stream import xlsx_chunks
 from campagne.i18n import gettext
 from campagne.i18n_markers import N_
 from campagne.models import Member, Region
@@ -39,7 +39,7 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
 BOM = "\ufeff".encode()
 #: Records read per query of an export, rows per piece of a CSV stream, bytes per piece
 #: of a finished XLSX file.
-BATCH_ROWS, CHUNK_ROWS, FILE_CHUNK = 1000, 500, 64 * 1024
+BATCH_ROWS, CHUNK_ROWS = 1000, 500
 
 
 class MemberFilter(BaseModel):
@@ -182,69 +182,19 @@ def _csv_value(value: Any) -> str:
     return escape(str(value))
 
 
-def xlsx_file(kind: Kind, titles: Sequence[str], rows: Iterable[Sequence[Any]]
-              ) -> BinaryIO:
-    """One sheet, a bold header row, dates as date cells (shown dd/mm/yyyy), written with
-    openpyxl's write-only mode (rows go to a temporary file as they come) into an anonymous
-    temporary file, returned at its start. A workbook is a zip archive whose index comes
-    last: it can be sent only once complete. The caller closes the file."""
-    # Imported here: openpyxl costs a worker some 13 MB, and few requests write a workbook.
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext(SHEET_TITLES[kind])[:31])
-    bold = Font(bold=True)
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=escape(title))
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, who closes it)
-    try:
-        for values in rows:
-            sheet.append([_xlsx_cell(sheet, value) for value in values])
-        workbook.save(handle)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        _discard_rows_written(sheet)
-        raise
-    return handle
+def workbook_chunks(kind: Kind, titles: Sequence[str], rows: Iterable[Sequence[Any]]
+                    ) -> Iterator[bytes]:
+    """One sheet, a bold header row, dates as date cells (shown dd/mm/yyyy), sent as it is
+    written (:mod:`~campagne.features.spreadsheets.xlsx_stream`): the first piece at once,
+    whatever the number of rows, and nothing kept on disk."""
+    return xlsx_chunks(gettext(SHEET_TITLES[kind]), [escape(title) for title in titles],
+                       ([_xlsx_value(value) for value in values] for values in rows))
 
 
-def _discard_rows_written(sheet: Any) -> None:
-    """End and delete the temporary file where openpyxl wrote the rows of an unfinished
-    workbook: it holds personal data, and openpyxl would delete it only at exit."""
-    writer = sheet._writer
-    if writer is None or sheet.closed:
-        return
-    with contextlib.suppress(Exception):
-        sheet.close()
-    with contextlib.suppress(OSError, ValueError):
-        writer.cleanup()
-
-
-def file_chunks(handle: BinaryIO) -> Iterator[bytes]:
-    """The file's content in pieces of :data:`FILE_CHUNK` bytes; the file is closed at the
-    end (or when the reader stops)."""
-    with handle:
-        while piece := handle.read(FILE_CHUNK):
-            yield piece
-
-
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "DD/MM/YYYY"
-        return cell
-    return escape(str(value))  # openpyxl reads only a text starting with "=" as a formula
+def _xlsx_value(value: Any) -> Any:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return escape(str(value))  # text, never read as a formula
 
 
 def filename(region_slug: str, kind: Kind, file_format: str) -> str:
