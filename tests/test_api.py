@@ -45,6 +45,19 @@ def test_region_detail_gives_every_sector_and_sourced_figures(demo_client: TestC
         assert figure["source"] or figure["illustrative"]
 
 
+def test_region_detail_speaks_the_askers_language_each_time(demo_client: TestClient) -> None:
+    """The answer is kept once written, per language: each asker still gets theirs."""
+    def labels(language: str) -> list[str]:
+        answer = demo_client.get("/api/v1/regions/gers", headers={"Accept-Language": language})
+        assert answer.status_code == 200 and answer.headers["content-type"] == \
+            "application/json"
+        return [row["label"] for row in answer.json()["key_figures"]["members_by_sector"]]
+
+    french, english = labels("fr"), labels("en")
+    assert french != english and len(french) == len(english)
+    assert labels("fr") == french and labels("en") == english
+
+
 def test_no_personal_data_in_any_public_answer(demo_client: TestClient) -> None:
     for path in ("/api/v1/regions", "/api/v1/regions/gers", "/api/v1/regions/orne",
                  "/api/v1/regions/gers/services", "/api/v1/plugins"):

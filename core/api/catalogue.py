@@ -147,9 +147,10 @@ async def region_catalogue(catalogue: ServiceCatalogue, region_slug: str) -> Reg
     return found
 
 
-def key_figures(engine: Engine, region_slug: str) -> KeyFigures:
-    """Members in total and per sector group (every group listed, zero included)."""
-    figures: MemberFigures = member_figures_quick(engine, region_slug)
+def key_figures(engine: Engine, region_slug: str, revision: int | None = None) -> KeyFigures:
+    """Members in total and per sector group (every group listed, zero included);
+    ``revision``: the region's revision already read for the request."""
+    figures: MemberFigures = member_figures_quick(engine, region_slug, revision)
     return KeyFigures(
         members_total=figures.total,
         members_by_sector=[

@@ -9,7 +9,11 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from campagne.api.catalogue import key_figures, region_catalogue
 from campagne.api.deps import CatalogueDep, InstanceDep, RegionDep
 from campagne.api.schemas import ErrorOut, RegionDetail, RegionSummary, ServiceOut
+from campagne.i18n import current_locale
+from campagne.instance import Instance
 from campagne.regions import RegionFolder
+from campagne.revisions.cache import region_figure
+from campagne.revisions.reading import region_revision
 from campagne.taxonomy import ServiceCategory
 
 router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
@@ -32,11 +36,25 @@ def list_regions(instance: InstanceDep) -> list[RegionSummary]:
     return [summary(folder) for _, folder in sorted(instance.regions.items())]
 
 
-@router.get("/{slug}", summary="One region with its key figures", responses=NOT_FOUND)
-def get_region(region: RegionDep, instance: InstanceDep) -> RegionDetail:
+# A region's answer is serialised once per language and change of its records, and served
+# from the event loop: its one query reads the region's revision, as the home's does.
+
+
+@router.get("/{slug}", summary="One region with its key figures", responses=NOT_FOUND,
+            response_model=RegionDetail)
+async def get_region(region: RegionDep, instance: InstanceDep) -> Response:
     """A region, its members in total and by sector (aggregates only) and its published figures."""
+    revision = region_revision(instance.engine, region.slug)
+    body = region_figure(instance.engine, region.slug, ("detail", current_locale.get()),
+                         lambda: region_detail(instance, region, revision).model_dump_json()
+                         .encode(), revision)
+    return Response(body, media_type="application/json")
+
+
+def region_detail(instance: Instance, region: RegionFolder, revision: int) -> RegionDetail:
+    """A region, its key figures (at ``revision``) and its published figures."""
     return RegionDetail(**summary(region).model_dump(),
-                        key_figures=key_figures(instance.engine, region.slug),
+                        key_figures=key_figures(instance.engine, region.slug, revision),
                         published_figures=list(region.config.figures))
 
 
