@@ -50,9 +50,9 @@ def sheet_response(request: Request, session: SessionDep, principal: Principal, 
                    ) -> Response:
     """The file as an attachment; the export is audited (count, format, filters used)
     before anything is sent. The records are then read in batches, each on a connection
-    given back to the pool at once; a CSV is sent as it is written, an XLSX once complete
-    (from a temporary file). A failure while a CSV is sent ends the transfer broken, never
-    like a complete file (docs/decisions/0025-streamed-exports.md)."""
+    given back to the pool at once; both CSV and XLSX files are sent as they are written. A
+    failure while a file is sent ends the transfer broken, never like a complete file
+    (docs/decisions/0025-streamed-exports.md, 0036-workbooks-sent-as-written.md)."""
     count, last_id = count_and_last(session, selection)
     audit.record(session, principal.user, "export", region_slug=slug,
                  target=selection.kind.value, address=client_address(request), count=count,
