@@ -15,6 +15,7 @@ from campagne.auth.models import UserAccount
 from campagne.models import Consent, Member, Region, utc_now
 from campagne.operations.history_erasure import erase_member_history
 from campagne.operations.inquiry_privacy import member_inquiries
+from campagne.operations.locking import begin_immediate
 from campagne.outbox.retention import forget_recipient
 from campagne.plugin_manager import MemberExportSections
 from campagne.plugin_types import MemberEvent
@@ -114,8 +115,13 @@ def erase_member(session: Session, member: Member, instance: Instance) -> None:
     erases what it holds of the person (``erase_member_data``, in the same transaction: the
     meetups and desks give back the seats to come, and leave the mails to the people
     promoted for after the commit, see :func:`campagne.after_commit.run_deferred`). The
-    caller commits, then runs the deferred work."""
+    caller commits, then runs the deferred work.
+
+    On SQLite the writer lock is taken first (``begin_immediate``): the features read, then
+    write, each in a savepoint of this transaction, and another writer's commit between a
+    read and the first write would make SQLite refuse the write ("database is locked")."""
     assert member.id is not None
+    begin_immediate(session)
     region = session.get(Region, member.region_id)
     folder = instance.region(region.slug) if region is not None else None
     if folder is not None:  # first: the meetups take their locks there

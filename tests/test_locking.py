@@ -3,6 +3,7 @@ to commit, the row is read fresh, a failed block rolls back, a missing row is ``
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -13,10 +14,12 @@ from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from campagne.features.spaces.models import Space
+from campagne.gdpr import erase_member
 from campagne.instance import Instance
-from campagne.models import Region
+from campagne.models import Member, MemberStatus, Region
 from campagne.operations.locking import exclusive_write, lock_row
 from campagne.regions import reference_region_paths
+from campagne.taxonomy import SECTORS
 from campagne.testing import RegionKit
 
 HOLD = 0.6  # seconds the first writer keeps the lock
@@ -112,3 +115,47 @@ def test_locking_after_a_write_in_the_same_transaction(instance: Instance) -> No
     with Session(instance.engine) as session:
         names = set(session.exec(select(Space.name)).all())
         assert {"Bureau", "Autre"} <= names
+
+
+def test_an_erasure_holds_the_writer_lock_before_the_features_read(
+        instance: Instance, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The features read, then write, in savepoints of the erasure's transaction: on SQLite
+    another writer's commit between the two made the write fail ("database is locked", seen
+    when the demo's mail sender marked a retry during an erasure). The lock is taken first."""
+    if instance.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL's writers do not conflict this way")
+    with Session(instance.engine) as session:
+        gers = session.exec(select(Region).where(Region.slug == "gers")).one()
+        member = Member(region_id=gers.id, first_name="Ana", last_name="Lopez",
+                        email="ana@example.org", sector_slug=SECTORS[0].slug,
+                        status=MemberStatus.SETTLED.value)
+        session.add(member)
+        session.commit()
+        member_id = member.id
+    other_writer: list[str] = []
+    features = instance.plugins.erase_member_data
+
+    def meanwhile(*args: object, **kwargs: object) -> object:
+        # Another connection, not waiting at all, tries to write while the features start.
+        database = instance.engine.url.database
+        assert database is not None
+        other = sqlite3.connect(database, timeout=0, isolation_level=None)
+        try:
+            other.execute("UPDATE region SET name = name WHERE id = -1")
+            other_writer.append("written")
+        except sqlite3.OperationalError as exc:
+            other_writer.append(str(exc))
+        finally:
+            other.close()
+        return features(*args, **kwargs)
+
+    monkeypatch.setattr(instance.plugins, "erase_member_data", meanwhile)
+    with Session(instance.engine) as session:
+        found = session.get(Member, member_id)
+        assert found is not None
+        erase_member(session, found, instance)
+        session.commit()
+    assert other_writer == ["database is locked"]
+    with Session(instance.engine) as session:
+        erased = session.get(Member, member_id)
+        assert erased is not None and erased.email is None and erased.erased_at is not None
