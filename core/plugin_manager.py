@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from campagne import hookspecs
+from campagne.operations.locking import begin_immediate
 from campagne.plugin_data import PluginData, PluginStore, RegionScoped, region_id_of
 from campagne.plugin_types import (
     CandidateProfile,
@@ -557,7 +558,9 @@ class CampagnePluginManager:
         return found
 
     def erase_member_data(self, region: RegionInfo, session: Session, member_id: int) -> None:
-        """Let each plug-in erase what it holds about a person, in the erasure's transaction."""
+        """Let each plug-in erase what it holds about a person, in the erasure's transaction
+        (on SQLite with the writer lock held: the plug-ins read, then write)."""
+        begin_immediate(session)
         self._call("erase_member_data", region, session=session, personal_data=True,
                    member_id=member_id)
 
@@ -573,7 +576,9 @@ class CampagnePluginManager:
     def purge_personal_data(self, region: RegionInfo, session: Session,
                             today: dt.date) -> dict[str, int]:
         """Let each plug-in remove what outlived its retention; return how many rows each
-        says it removed."""
+        says it removed (on SQLite with the writer lock held: the plug-ins read, then
+        write)."""
+        begin_immediate(session)
         removed: dict[str, int] = {}
         for plugin, count in self._call("purge_personal_data", region, session=session,
                                         personal_data=True, today=today):
