@@ -559,8 +559,7 @@ class CampagnePluginManager:
 
     def erase_member_data(self, region: RegionInfo, session: Session, member_id: int) -> None:
         """Let each plug-in erase what it holds about a person, in the erasure's transaction
-        (on SQLite with the writer lock held: the plug-ins read, then write)."""
-        begin_immediate(session)
+        (which holds SQLite's writer lock: :func:`campagne.gdpr.erase_member`)."""
         self._call("erase_member_data", region, session=session, personal_data=True,
                    member_id=member_id)
 

@@ -11,10 +11,19 @@ from urllib.parse import parse_qs, urlsplit
 
 from accounts_kit import world
 from fastapi.testclient import TestClient
+from httpx import Response
 from icalendar import Calendar
 from meetups_kit import new_event
 
 GERS = "/api/v1/regions/gers/events"
+
+
+def sign_up_as_a_guest(client: TestClient, page: str) -> Response:
+    """Anne Essai signs up on the meetup's page through its form."""
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get(page).text)
+    assert csrf
+    return client.post(f"{page}/inscription", data={
+        "csrf": csrf.group(1), "name": "Anne Essai", "email": "anne@example.org"})
 
 
 def test_sign_up_leads_to_a_confirmation_page_with_the_calendar_file(
@@ -23,10 +32,7 @@ def test_sign_up_leads_to_a_confirmation_page_with_the_calendar_file(
         event = new_event(w, capacity=1)
         client = TestClient(w.client.app, follow_redirects=False)
         page = f"/gers/rencontres/{event['id']}"
-        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get(page).text)
-        assert csrf
-        answer = client.post(f"{page}/inscription", data={
-            "csrf": csrf.group(1), "name": "Anne Essai", "email": "anne@example.org"})
+        answer = sign_up_as_a_guest(client, page)
         assert answer.status_code == 303
         location = answer.headers["location"]
         assert "anne" not in location.lower() and "essai" not in location.lower()
@@ -52,10 +58,7 @@ def test_a_forged_or_foreign_secret_shows_only_a_thank_you(tmp_path: Path,
         first, other = new_event(w), new_event(w)
         client = TestClient(w.client.app, follow_redirects=False)
         page = f"/gers/rencontres/{first['id']}"
-        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get(page).text)
-        assert csrf
-        answer = client.post(f"{page}/inscription", data={
-            "csrf": csrf.group(1), "name": "Anne Essai", "email": "anne@example.org"})
+        answer = sign_up_as_a_guest(client, page)
         secret = parse_qs(urlsplit(answer.headers["location"]).query)["r"][0]
         foreign = client.get(f"/gers/rencontres/{other['id']}/inscription?r={secret}")
         flipped = secret[:-1] + ("1" if secret.endswith("0") else "0")

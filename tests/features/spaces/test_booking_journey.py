@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_kit import EMAILS, PASSWORD, World, world
+from accounts_kit import World, sign_in, world
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import Session, select
@@ -21,7 +21,6 @@ from campagne.features.spaces.bookings import today
 from campagne.features.spaces.models import Booking
 
 API = "/api/v1/regions/gers/spaces"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -29,18 +28,6 @@ def w(tmp_path: Path, database_url: str) -> Iterator[World]:
     """The reference regions with demo data and one account per role, on each backend."""
     with world(tmp_path, database_url) as built:
         yield built
-
-
-def sign_in(client: TestClient, role: str) -> str:
-    """Sign in through the form; return the session's CSRF token."""
-    token = CSRF.search(client.get("/account/sign-in").text)
-    assert token
-    answer = client.post("/account/sign-in", follow_redirects=False, data={
-        "csrf": token.group(1), "email": EMAILS[role], "password": PASSWORD})
-    assert answer.status_code == 303, answer.text
-    found = CSRF.search(client.get("/account/").text)
-    assert found
-    return found.group(1)
 
 
 def next_weekday(iso_weekday: int, after: int = 1) -> dt.date:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from accounts_kit import EMAILS, PASSWORD, World, world
+from accounts_kit import EMAILS, World, sign_in, world
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
@@ -23,7 +23,6 @@ from campagne.features.spaces.occupancy import region_occupancy, space_occupancy
 from campagne.models import Member, Region
 
 API = "/api/v1/regions/{}/spaces"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -309,18 +308,6 @@ def test_occupancy_counts_half_days(w: World) -> None:
         assert (mine.booked_half_days, mine.available_half_days) == (3, 2 * 2 * 1)
     stats = w.client.get("/api/v1/regions/gers/stats").json()["indicators"]["desk_occupancy"]
     assert stats["available"] is True and 0 <= stats["value"] <= 1
-
-
-def sign_in(client: TestClient, role: str) -> str:
-    """Sign in through the form; return the session's CSRF token."""
-    token = CSRF.search(client.get("/account/sign-in").text)
-    assert token
-    answer = client.post("/account/sign-in", follow_redirects=False, data={
-        "csrf": token.group(1), "email": EMAILS[role], "password": PASSWORD})
-    assert answer.status_code == 303, answer.text
-    found = CSRF.search(client.get("/account/").text)
-    assert found
-    return found.group(1)
 
 
 def test_member_books_and_cancels_on_the_pages(w: World) -> None:

@@ -349,22 +349,20 @@ def test_calamine_reads_what_openpyxl_reads() -> None:
 
 def test_cells_far_apart_are_read_row_by_row_not_as_a_rectangle() -> None:
     """calamine would hold every cell between A1 and the far one: gigabytes."""
-    workbook = Workbook()
-    workbook.active["A1"] = "Nom"
-    workbook.active.cell(row=2, column=16_384, value="x")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    assert not reading.fits_calamine(buffer.getvalue())
+    def far_apart(row: int, column: int) -> bytes:
+        workbook = Workbook()
+        workbook.active["A1"] = "Nom"
+        workbook.active.cell(row=row, column=column, value="x")
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    wide, long = far_apart(2, 16_384), far_apart(1_048_576, 1)
+    assert not reading.fits_calamine(wide) and not reading.fits_calamine(long)
     with pytest.raises(SheetError, match="Line 2 has more than 60 columns"):
-        read_sheet(buffer.getvalue(), "wide.xlsx")
-    workbook = Workbook()
-    workbook.active["A1"] = "Nom"
-    workbook.active.cell(row=1_048_576, column=1, value="x")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    assert not reading.fits_calamine(buffer.getvalue())
+        read_sheet(wide, "wide.xlsx")
     with pytest.raises(SheetError, match="more than 50000 rows"):
-        read_sheet(buffer.getvalue(), "long.xlsx")
+        read_sheet(long, "long.xlsx")
 
 
 @pytest.mark.parametrize(("place", "fits"), [
