@@ -385,7 +385,9 @@ def erase_member_data(region: RegionInfo, settings: Any, data: PluginData,
     Called when a member's record is erased: by the staff (API and staff page) and by the
     retention purge (``campagne purge``), before the erasure is committed, in the same
     transaction. ``on_member_event`` with ``erased`` still follows, after the commit. Send
-    nothing from here: the erasure may still be rolled back.
+    nothing from here: the erasure may still be rolled back. On SQLite the transaction
+    holds the database's writer lock: write through ``data`` only, never through a
+    connection of your own (it would wait for the lock the erasure holds).
 
     :param region: the person's region.
     :param settings: this plug-in's settings for that region.
@@ -405,7 +407,8 @@ def purge_personal_data(region: RegionInfo, settings: Any, data: PluginData,
     records past their retention are erased (which already called
     :func:`erase_member_data` for each). Needed by a plug-in that keeps personal data
     outside a member's record (a guest's name, a contact form); the periods are the
-    plug-in's to state (in its settings, for example).
+    plug-in's to state (in its settings, for example). On SQLite the purge's transaction
+    holds the database's writer lock, as an erasure's does.
 
     :param region: the region purged.
     :param settings: this plug-in's settings for that region.
