@@ -17,6 +17,9 @@ import pytest
 from campagne.testing_plugin import chromium_path
 
 CHROMIUM = chromium_path()
+# How long a page action may take before the test fails. It only stops a hung page from
+# hanging the run: on a busy 2-core machine a page that loads in 0.2 s alone took over 10 s.
+PATIENCE_MS = 120_000
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 # Collects what the page's CSP refuses; injected by the browser, so the CSP does not apply.
@@ -75,7 +78,7 @@ def open_tab(browser: Any, live_server: str, *, javascript: bool = True) -> Iter
     """A fresh browser context on ``live_server`` (French, no cookie), watched for errors."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900},
                                   java_script_enabled=javascript)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PATIENCE_MS)
     page = context.new_page()
     tab = Tab(page, live_server)
     page.add_init_script(WATCH_CSP)

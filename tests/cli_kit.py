@@ -34,7 +34,7 @@ def free_port() -> int:
 
 def get(url: str) -> tuple[int, bytes]:
     """The status and body of a GET of ``url``."""
-    with urllib.request.urlopen(url, timeout=5) as answer:
+    with urllib.request.urlopen(url, timeout=60) as answer:
         return answer.status, answer.read()
 
 

@@ -24,7 +24,7 @@ import matrix_kit
 import pytest
 from accounts_kit import EMAILS, PASSWORD, book_for_the_member, populated_sqlite_copy
 from axe_kit import VIEWPORTS, axe_script, describe, violations
-from browser_kit import CHROMIUM_ARGS, pytestmark, sync_api
+from browser_kit import CHROMIUM_ARGS, PATIENCE_MS, pytestmark, sync_api
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -122,7 +122,7 @@ class Site:
         """A context for ``role`` at ``viewport``, signed in through the form."""
         if (role, viewport) not in self.contexts:
             context = self.browser.new_context(locale="fr-FR", viewport=VIEWPORTS[viewport])
-            context.set_default_timeout(20_000)
+            context.set_default_timeout(PATIENCE_MS)
             if role != "anonymous":
                 form = context.request.get(f"{self.url}/account/sign-in").text()
                 token = CSRF.search(form)

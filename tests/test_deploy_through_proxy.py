@@ -164,7 +164,7 @@ class Web:
         started = start(f"campagne-web@{port}", unit_command(port), self.folder, self.env)
         self.processes[port] = started
         wait_until(started, lambda: httpx.get(f"http://127.0.0.1:{port}/readyz",
-                                              timeout=5).status_code == 200, "/readyz")
+                                              timeout=60).status_code == 200, "/readyz")
 
     def stop(self, port: int) -> None:
         """Stop the process on ``port``; nothing listens there afterwards."""

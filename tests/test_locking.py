@@ -52,7 +52,7 @@ def test_a_second_writer_waits_for_the_first_to_commit(instance: Instance) -> No
     locked, released, second_got_it = threading.Event(), {}, {}
 
     def second() -> None:
-        locked.wait(10)
+        locked.wait(120)  # only against a hang: set once the first writer holds the lock
         with Session(instance.engine) as session, exclusive_write(session):
             row = lock_row(session, Space, space_id)
             second_got_it["at"] = time.monotonic()

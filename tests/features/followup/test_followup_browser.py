@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, PASSWORD, populate
-from browser_kit import CHROMIUM, CHROMIUM_ARGS, WATCH_CSP
+from browser_kit import CHROMIUM, CHROMIUM_ARGS, PATIENCE_MS, WATCH_CSP
 from sqlmodel import Session, select
 
 from campagne.app import create_app
@@ -53,7 +53,7 @@ def page(served: tuple[str, int]) -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=CHROMIUM_ARGS)
         context = browser.new_context(locale="en-GB")
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(PATIENCE_MS)
         tab = context.new_page()
         tab.add_init_script(WATCH_CSP)
         problems: list[str] = []

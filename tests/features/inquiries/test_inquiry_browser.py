@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from browser_kit import CHROMIUM, CHROMIUM_ARGS, WATCH_CSP
+from browser_kit import CHROMIUM, CHROMIUM_ARGS, PATIENCE_MS, WATCH_CSP
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,7 +26,7 @@ def page(live_server: str) -> Iterator[tuple[Any, list[str]]]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=CHROMIUM_ARGS)
         context = browser.new_context(locale="fr-FR", base_url=live_server)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(PATIENCE_MS)
         tab = context.new_page()
         tab.add_init_script(WATCH_CSP)
         tab.on("console", lambda message: problems.append(message.text)

@@ -74,7 +74,7 @@ def test_a_free_cell_books_the_desk_without_javascript(
     page.wait_for_url("**/account/bookings/*")
     assert page.get_by_role("heading", level=1).inner_text() == "Votre poste est réservé"
     calendar = page.get_by_role("link", name="Ajouter à mon agenda")
-    assert calendar.get_attribute("href", timeout=1_000).endswith("/booking.ics")
+    assert calendar.get_attribute("href").endswith("/booking.ics")
     tab.assert_clean()
     tab.open(f"/gers/espaces/{space_id}")
     assert page.get_by_role("button", name=name).count() == 0

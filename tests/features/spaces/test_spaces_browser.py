@@ -5,13 +5,13 @@ No console error and no Content-Security-Policy violation on the way."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from accounts_kit import EMAILS, PASSWORD, populate
+from browser_kit import CHROMIUM, CHROMIUM_ARGS, PATIENCE_MS, WATCH_CSP, pytestmark, sync_api
 from spaces_kit import threaded_server
 from sqlmodel import Session, select
 
@@ -21,22 +21,8 @@ from campagne.models import Region
 from campagne.regions import reference_region_paths
 from campagne.testing import RegionKit
 
-CHROMIUM = Path(os.environ.get("CAMPAGNE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
-});
-"""
+__all__ = ["pytestmark"]
 SPACE_NAME = "Télécentre du navigateur"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM}"),
-]
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 
 
 @pytest.fixture
@@ -65,7 +51,7 @@ def test_member_books_a_desk_and_cancels_it(served: tuple[str, Any]) -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                              args=CHROMIUM_ARGS)
         context = browser.new_context(locale="fr-FR")
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(PATIENCE_MS)
         page = context.new_page()
         page.add_init_script(WATCH_CSP)
         page.on("console", lambda m: problems.append(m.text) if m.type in {
