@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -65,6 +66,17 @@ def at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), dt.UTC)
 
 
+@contextmanager
+def frozen_clock() -> Iterator[None]:
+    """The hub's clock stopped at noon of ``TODAY`` (UTC), so that a run crossing midnight
+    reads the same days as the seed wrote."""
+    noon = at(TODAY, 12)
+    with pytest.MonkeyPatch.context() as patch:
+        for module in ("campagne.hub.trend_routes", "campagne.hub.trends", "campagne.hub.app"):
+            patch.setattr(f"{module}.utc_now", lambda: noon)
+        yield
+
+
 def seed(engine: Engine) -> None:
     """Gers every day (two harvests on the first, suppressed on the third); Orne missing
     on the second day (its harvest failed) and of schema version "2" on the last; Lot never
@@ -111,13 +123,13 @@ def hub_config(database_url: str) -> HubConfig:
 @contextmanager
 def served_seeded_hub(folder: Path, name: str) -> Iterator[str]:
     """A hub seeded by :func:`seed` (SQLite in ``folder``) behind a real HTTP server on a free
-    loopback port; its base address."""
+    loopback port, its clock stopped (:func:`frozen_clock`); its base address."""
     url = f"sqlite:///{folder / 'hub.db'}"
     engine = make_engine(url)
     seed(engine)
     try:
         app = create_hub_app(hub_config(url), engine, schedule=False)
-        with served(app, name) as base:
+        with frozen_clock(), served(app, name) as base:
             yield base
     finally:
         engine.dispose()

@@ -18,7 +18,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
 from hub_kit import demo_transport
-from hub_trends_kit import DAYS, TODAY, at, hub_config, seed
+from hub_trends_kit import DAYS, TODAY, at, frozen_clock, hub_config, seed
 from sqlalchemy import inspect
 from sqlmodel import Session, select
 
@@ -37,11 +37,12 @@ API = "/api/v1/network/trends"
 
 @pytest.fixture
 def hub(database_url: str) -> Iterator[TestClient]:
-    """The hub app on a seeded database of each backend, without its schedule."""
+    """The hub app on a seeded database of each backend, without its schedule, its clock
+    stopped on the seed's last day."""
     engine = make_engine(database_url)
     seed(engine)
-    with TestClient(create_hub_app(hub_config(database_url), engine, schedule=False),
-                    raise_server_exceptions=False) as client:
+    app = create_hub_app(hub_config(database_url), engine, schedule=False)
+    with frozen_clock(), TestClient(app, raise_server_exceptions=False) as client:
         yield client
     engine.dispose()
 
