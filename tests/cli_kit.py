@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 300
 
 
 def campagne_command() -> list[str]:

@@ -65,7 +65,7 @@ def smtp_server(monkeypatch: pytest.MonkeyPatch, port: int | None = None) -> Ite
     listened there is the mail server coming back."""
     inbox = Inbox()
     port = port or free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=60)
     controller.start()
     monkeypatch.setenv("CAMPAGNE_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("CAMPAGNE_SMTP_PORT", str(port))

@@ -50,7 +50,7 @@ from campagne.testing import RegionKit
 from campagne.testing_plugin import SCHEMA_PREFIX, configured_postgres_url, fresh_postgres_schema
 
 #: Bounds on starting and stopping a process (start-up work, not a timed assertion).
-STARTUP_SECONDS = 60
+STARTUP_SECONDS = 300
 STOP_SECONDS = 15
 REGION = "gers"
 REGION_NAME = "Soho Solo Gers"

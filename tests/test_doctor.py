@@ -101,6 +101,9 @@ def healthy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deploym
     """A production-mode SQLite instance whose jobs ran at NOW, with a backup made an hour
     before and a mail server listening."""
     monkeypatch.chdir(tmp_path)
+    # The checks ask servers of this test process; a busy machine may answer them slowly.
+    monkeypatch.setattr("campagne.doctor.smtp.TIMEOUT", 60)
+    monkeypatch.setattr("campagne.doctor.public_url.TIMEOUT", 60)
     for name in [name for name in os.environ if name.startswith("CAMPAGNE_")]:
         if name not in ("CAMPAGNE_TEST_POSTGRES_URL", "CAMPAGNE_CHROMIUM"):
             monkeypatch.delenv(name)

@@ -60,7 +60,7 @@ def test_a_worker_killed_mid_conversation_loses_nothing_and_sends_nothing_twice(
         session.commit()
         ids = {mail.message_id for mail in queued if mail is not None}
     inbox = StallingInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, ready_timeout=60)
     controller.start()
     env = {**os.environ, "CAMPAGNE_LOAD_ENTRY_POINTS": "false",
            "CAMPAGNE_SMTP_HOST": "127.0.0.1", "CAMPAGNE_SMTP_PORT": str(port)}

@@ -133,7 +133,7 @@ def test_an_answer_that_never_ends_meets_its_deadline(database_url: str,
     with instances(hostile, serves("orne")) as urls:
         # Reads never wait long enough for timeout_seconds: only the deadline can end it.
         config = hub_config(urls, database_url, timeout_seconds=60,
-                            request_deadline_seconds=3)
+                            request_deadline_seconds=10)
         outcomes = _harvest(config)
     assert [(name, outcome) for name, outcome, _ in outcomes] == [
         ("first", "unreachable"), ("second", "ok")]

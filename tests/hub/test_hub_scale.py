@@ -94,7 +94,8 @@ def test_an_instance_that_never_answers_says_which_setting_gave_up(database_url:
         [(_name, outcome, error)] = run_harvest(config)
     assert outcome == "unreachable"
     assert error is not None and urls[0] in error
-    assert "ReadTimeout" in error and "timeout_seconds" in error and "tried 2 times" in error
+    # A stalled loop may make it a ConnectTimeout rather than a ReadTimeout.
+    assert "Timeout" in error and "timeout_seconds" in error and "tried 2 times" in error
 
 
 def test_outcomes_the_database_refuses_are_stored_one_at_a_time(database_url: str) -> None:

@@ -29,7 +29,7 @@ def token(client: httpx.Client, email: str) -> dict[str, str]:
 
 
 def test_new_user_path_on_the_demo(tmp_path: Path) -> None:
-    with running(["demo"], tmp_path) as base, httpx.Client(base_url=base) as client:
+    with running(["demo"], tmp_path) as base, httpx.Client(base_url=base, timeout=60) as client:
         users_create(tmp_path, "staff@gers.example", "--role", "staff", "--region", "gers")
         staff = token(client, "staff@gers.example")
         listed = client.get("/api/v1/regions/gers/members", headers=staff)

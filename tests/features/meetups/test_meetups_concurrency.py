@@ -51,7 +51,7 @@ def two_workers(tmp_path: Path, database_url: str, smtp: Inbox
 def token(url: str, role: str) -> dict[str, str]:
     """Bearer headers for ``role``."""
     answer = httpx.post(f"{url}/api/v1/auth/token",
-                        data={"username": EMAILS[role], "password": PASSWORD})
+                        data={"username": EMAILS[role], "password": PASSWORD}, timeout=60)
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
@@ -74,7 +74,7 @@ def test_concurrent_sign_ups_never_exceed_capacity(
     staff = token(urls[0], "staff_gers")
     created = httpx.post(f"{urls[0]}/api/v1/regions/gers/events", headers=staff, json={
         "title": "Club e-commerce", "starts_at": in_days(8), "ends_at": in_days(8, 21),
-        "place": "Auch", "capacity": CAPACITY})
+        "place": "Auch", "capacity": CAPACITY}, timeout=60)
     assert created.status_code == 201, created.text
     event_id = created.json()["id"]
     bodies: list[dict[str, Any]] = [
@@ -117,10 +117,10 @@ def test_concurrent_sign_ups_never_exceed_capacity(
             headers=staff, timeout=60)) for n, rid in enumerate(leaving)])
     assert [c.status_code for c in cancels] == [200, 200, 200]
     rows = httpx.get(f"{urls[0]}/api/v1/regions/gers/events/{event_id}/registrations",
-                     headers=staff).json()
+                     headers=staff, timeout=60).json()
     now_confirmed = {row["id"] for row in rows if row["status"] == "confirmed"}
     assert len(now_confirmed) == CAPACITY and first_waiting <= now_confirmed
-    public = httpx.get(f"{urls[1]}/api/v1/regions/gers/events/{event_id}").json()
+    public = httpx.get(f"{urls[1]}/api/v1/regions/gers/events/{event_id}", timeout=60).json()
     assert (public["places_left"], public["waiting"]) == (0, SIGN_UPS - 1 - CAPACITY - 3)
     deliver(instance)
     assert len(smtp.messages) >= SIGN_UPS - 2 + 6  # the member has an address or not

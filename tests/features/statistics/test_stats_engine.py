@@ -126,7 +126,7 @@ def test_hook_extra_indicators(tmp_path: Path) -> None:
     assert failures and failures[-1].hook == "extra_indicators"
 
 
-def test_demo_regions_are_computed_quickly(tmp_path: Path) -> None:
+def test_demo_regions_are_computed(tmp_path: Path) -> None:
     instance = RegionKit(tmp_path).instance(reference_region_paths())
     with Session(instance.engine) as session:
         for slug in instance.regions:
@@ -135,8 +135,6 @@ def test_demo_regions_are_computed_quickly(tmp_path: Path) -> None:
         session.commit()
     with Session(instance.engine) as session:
         for slug, folder in instance.regions.items():
-            started = dt.datetime.now()
             stats = compute_stats(session, folder, instance.plugins, Period.years(None, None))
-            assert (dt.datetime.now() - started).total_seconds() < 2
             assert stats.indicators.members_total.value == {"gers": 350, "orne": 120}[slug]
             assert stats.population is not None
